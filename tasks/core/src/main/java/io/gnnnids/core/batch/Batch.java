@@ -1,0 +1,52 @@
+package io.gnnnids.core.batch;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What one ETL batch is: the Kafka offsets it covers and where its staged files live. Every manifest of the
+ * batch carries it, so each step knows the batch without re-reading the one before.
+ *
+ * @param id      derived from topic and offsets, so consuming the same records again yields the same id
+ * @param dir     the staging folder, {@code $NIDS_WORK_DIR/batches/<id>}
+ * @param records valid flows staged in {@code batch.parquet}
+ * @param quarantined records written to {@code quarantine.jsonl}
+ */
+public record Batch(String id, String dir, String topic, String group, List<OffsetRange> offsets,
+                    long records, long quarantined) {
+
+    public static final String PARQUET = "batch.parquet";
+    public static final String QUARANTINE = "quarantine.jsonl";
+    public static final String MANIFEST = "manifest.json";
+
+    /** The batch id for these offsets: topic plus a short digest of the ranges, stable across re-reads. */
+    public static String idFor(String topic, List<OffsetRange> offsets) {
+        StringBuilder canonical = new StringBuilder(topic);
+        offsets.stream().sorted(Comparator.comparingInt(OffsetRange::partition))
+                .forEach(r -> canonical.append('|').append(r.partition()).append(':').append(r.start()).append('-').append(r.end()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            String safeTopic = topic.replaceAll("[^A-Za-z0-9._-]", "_");
+            return safeTopic + "-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Path dirPath() {
+        return Path.of(dir);
+    }
+
+    public Path parquet() {
+        return dirPath().resolve(PARQUET);
+    }
+
+    public Path quarantine() {
+        return dirPath().resolve(QUARANTINE);
+    }
+}

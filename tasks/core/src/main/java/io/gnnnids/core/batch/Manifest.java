@@ -1,0 +1,69 @@
+package io.gnnnids.core.batch;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The small JSON record every step run leaves behind: what it read, what it wrote, counts and timings. Its
+ * absolute path is the last line a step prints, and the next step receives it as {@code --manifest}.
+ *
+ * @param step     the step that wrote it (jar name)
+ * @param version  the project version of that step
+ * @param input    the manifest this run read, if any
+ * @param batch    the ETL batch this run worked on, if any
+ * @param counts   named counts (records, inserted, duplicates, quarantined, ...)
+ * @param reasons  quarantine reasons and how many records each rejected
+ * @param outputs  named outputs (paths or URIs)
+ * @param startedAt ISO-8601 instant
+ * @param seconds  wall time of the run
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Manifest(String step, String version, String input, Batch batch, Map<String, Long> counts,
+                       Map<String, Long> reasons, Map<String, String> outputs, String startedAt, double seconds) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public Manifest {
+        counts = counts == null ? Map.of() : new LinkedHashMap<>(counts);
+        reasons = reasons == null ? Map.of() : new LinkedHashMap<>(reasons);
+        outputs = outputs == null ? Map.of() : new LinkedHashMap<>(outputs);
+    }
+
+    public long count(String name) {
+        return counts.getOrDefault(name, 0L);
+    }
+
+    /** Writes atomically (temp file + rename), so a reader never sees half a manifest; returns the absolute path. */
+    public Path write(Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+        JSON.writeValue(tmp.toFile(), this);
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return abs;
+    }
+
+    public static Manifest read(Path file) throws IOException {
+        try {
+            return JSON.readValue(file.toFile(), Manifest.class);
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new NoSuchFileException(file + " (the manifest does not exist: pass the path the previous step printed)");
+        }
+    }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+}

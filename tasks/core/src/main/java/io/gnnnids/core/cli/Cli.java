@@ -1,0 +1,99 @@
+package io.gnnnids.core.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** Runs a step command with the project's conventions for exit codes and error messages. */
+public final class Cli {
+
+    private Cli() {
+    }
+
+    /** Entry point for a step's {@code main}: runs and exits the JVM with the step's exit code. */
+    public static void main(Object command, String[] args) {
+        int code = run(command, args);
+        System.exit(code);
+    }
+
+    /** Runs the command and returns its exit code; out and err as given (tests pass their own writers). */
+    public static int run(Object command, String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine(command);
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    public static int run(Object command, String[] args) {
+        return commandLine(command).execute(args);
+    }
+
+    public static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, argv) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(c.getCommandName() + ": " + ex.getMessage() + " (see --help)");
+            c.getErr().flush();
+            return ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            boolean verbose = c.getCommand() instanceof StepCommand s && s.verbose()
+                    || (parseResult != null && parseResult.hasMatchedOption("--verbose"));
+            PrintWriter err = c.getErr();
+            int code;
+            if (ex instanceof NothingToDo) {
+                err.println(c.getCommandName() + ": nothing to do: " + ex.getMessage());
+                code = ExitCode.NOTHING_TO_DO;
+            } else if (ex instanceof UsageError) {
+                err.println(c.getCommandName() + ": " + ex.getMessage() + " (see --help)");
+                code = ExitCode.USAGE;
+            } else {
+                err.println(c.getCommandName() + ": error: " + describe(ex)
+                        + (verbose ? "" : " (run with --verbose for the stack trace)"));
+                if (verbose) ex.printStackTrace(err);
+                code = ExitCode.FAILURE;
+            }
+            err.flush();
+            return code;
+        });
+        return cl;
+    }
+
+    /** One readable line for a failure: the deepest message that says something, with its type when unclear. */
+    public static String describe(Throwable ex) {
+        Throwable t = ex;
+        String best = null;
+        while (t != null) {
+            String msg = t.getMessage();
+            if (t instanceof NoSuchFileException) {
+                msg = "no such file: " + msg;
+            }
+            if (msg != null && !msg.isBlank() && !(t instanceof UncheckedIOException) && !(t instanceof SQLException && best != null)) {
+                best = msg;
+            } else if (best == null && msg == null) {
+                best = t.getClass().getSimpleName();
+            }
+            if (t.getCause() == t) break;
+            // Prefer the outermost message that we wrote ourselves (they already name the cause and the fix).
+            if (t instanceof StepFailure) {
+                return msg;
+            }
+            t = t.getCause();
+        }
+        return Optional.ofNullable(best).orElse(ex.toString()).replace('\n', ' ');
+    }
+
+    /** Reads the version from the jar manifest. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[]{"gnn-nids " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.gnnnids.core.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * Base of every step command. A step implements {@link #run()}, which does the work and returns the path of the
+ * manifest it wrote; this class prints that path as the last line of stdout (what Airflow pushes to XCom) and
+ * maps failures to the exit codes in {@link ExitCode} (see {@link Cli}).
+ */
+@CommandLine.Command(mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, sortOptions = false,
+        usageHelpAutoWidth = true, showDefaultValues = false)
+public abstract class StepCommand implements Callable<Integer> {
+
+    @Spec
+    protected CommandSpec spec;
+
+    @Option(names = "--verbose", description = "Debug logging, and stack traces on failure.")
+    public void setVerbose(boolean verbose) {
+        this.verbose = verbose;
+        if (verbose) {
+            ((Logger) LoggerFactory.getLogger("io.gnnnids")).setLevel(Level.DEBUG);
+        }
+    }
+
+    boolean verbose;
+
+    /** Does the step's work; returns the manifest written, or throws {@link NothingToDo} / {@link UsageError}. */
+    protected abstract Path run() throws Exception;
+
+    @Override
+    public Integer call() throws Exception {
+        Path manifest = run();
+        // Everything logged so far went to stderr; this line must be the last output of the process.
+        System.err.flush();
+        spec.commandLine().getOut().println(manifest.toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        return ExitCode.OK;
+    }
+
+    public boolean verbose() {
+        return verbose;
+    }
+}
