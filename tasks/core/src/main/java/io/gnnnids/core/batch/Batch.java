@@ -23,6 +23,8 @@ public record Batch(String id, String dir, String topic, String group, List<Offs
     public static final String PARQUET = "batch.parquet";
     public static final String QUARANTINE = "quarantine.jsonl";
     public static final String MANIFEST = "manifest.json";
+    /** Uids of the batch that other batches had already stored (written by hot-write; cold-write leaves them out). */
+    public static final String DUPLICATES = "duplicates.txt";
 
     /** The batch id for these offsets: topic plus a short digest of the ranges, stable across re-reads. */
     public static String idFor(String topic, List<OffsetRange> offsets) {
@@ -44,6 +46,10 @@ public record Batch(String id, String dir, String topic, String group, List<Offs
 
     public Path parquet() {
         return dirPath().resolve(PARQUET);
+    }
+
+    public Path duplicates() {
+        return dirPath().resolve(DUPLICATES);
     }
 
     public Path quarantine() {

@@ -24,12 +24,14 @@ import java.util.Map;
  * @param counts   named counts (records, inserted, duplicates, quarantined, ...)
  * @param reasons  quarantine reasons and how many records each rejected
  * @param outputs  named outputs (paths or URIs)
+ * @param info     other facts worth reading later (why the read stopped, what was resumed, ...)
  * @param startedAt ISO-8601 instant
  * @param seconds  wall time of the run
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Manifest(String step, String version, String input, Batch batch, Map<String, Long> counts,
-                       Map<String, Long> reasons, Map<String, String> outputs, String startedAt, double seconds) {
+                       Map<String, Long> reasons, Map<String, String> outputs, Map<String, String> info,
+                       String startedAt, double seconds) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -39,6 +41,7 @@ public record Manifest(String step, String version, String input, Batch batch, M
         counts = counts == null ? Map.of() : new LinkedHashMap<>(counts);
         reasons = reasons == null ? Map.of() : new LinkedHashMap<>(reasons);
         outputs = outputs == null ? Map.of() : new LinkedHashMap<>(outputs);
+        info = info == null ? Map.of() : new LinkedHashMap<>(info);
     }
 
     public long count(String name) {

@@ -88,12 +88,17 @@ public final class Cli {
         return Optional.ofNullable(best).orElse(ex.toString()).replace('\n', ' ');
     }
 
-    /** Reads the version from the jar manifest. */
+    /** The project version from the jar manifest ("dev" when run from classes). */
+    public static String version() {
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Picocli's --version. */
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Cli.class.getPackage().getImplementationVersion();
-            return new String[]{"gnn-nids " + (v == null ? "dev" : v)};
+            return new String[]{"gnn-nids " + version()};
         }
     }
 }

@@ -1,0 +1,71 @@
+package io.gnnnids.coldwrite;
+
+import io.gnnnids.core.batch.Batch;
+import io.gnnnids.core.batch.BatchManifests;
+import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.batch.StagedBatches;
+import io.gnnnids.core.batch.StepRun;
+import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.store.ColdStore;
+import io.gnnnids.core.store.ObjectStore;
+import io.gnnnids.core.store.ObjectStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+@Command(name = "cold-write",
+        description = {"Writes a batch that hot-write stored to the cold store as Parquet, one object per UTC day: "
+                + "<cold-uri>/date=YYYY-MM-DD/<batch-id>.parquet, on a local path or s3://bucket/prefix. Object names "
+                + "come from the batch id, so re-running overwrites the same objects. Flows hot-write found already "
+                + "stored by another batch are left out, so no flow is counted twice.",
+                "Exit codes: 0 written, 2 bad usage, 1 failure (for example S3 unreachable)."})
+public class ColdWriteCommand extends StepCommand {
+    private static final Logger log = LoggerFactory.getLogger(ColdWriteCommand.class);
+
+    @Option(names = "--manifest", description = "Manifest printed by hot-write.")
+    Path manifest;
+
+    @Option(names = "--cold-uri", defaultValue = "${env:NIDS_COLD_URI}",
+            description = "Cold store: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI). "
+                    + "S3 uses AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.")
+    String coldUri;
+
+    public static void main(String[] args) {
+        Cli.main(new ColdWriteCommand(), args);
+    }
+
+    @Override
+    protected Path run() throws Exception {
+        UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        Manifest in = BatchManifests.require(manifest, StagedBatches.HOT_STEP);
+        Batch batch = in.batch();
+        StepRun run = new StepRun(StagedBatches.COLD_STEP).input(manifest).batch(batch);
+
+        Path duplicatesFile = batch.duplicates();
+        Set<String> exclude = Files.exists(duplicatesFile) ? new HashSet<>(Files.readAllLines(duplicatesFile)) : Set.of();
+
+        List<ColdStore.ColdObject> objects;
+        try (ObjectStore store = ObjectStores.open(coldUri)) {
+            objects = new ColdStore(store).writeBatch(batch.id(), batch.parquet(), exclude, batch.dirPath().resolve("cold"));
+        }
+        long rows = 0;
+        long bytes = 0;
+        for (ColdStore.ColdObject o : objects) {
+            run.output("date=" + o.date(), o.uri());
+            rows += o.rows();
+            bytes += o.bytes();
+        }
+        run.count("rows", rows).count("objects", objects.size()).count("bytes", bytes).count("excluded", exclude.size());
+        log.info("batch {}: {} flows written to {} in {} object(s)", batch.id(), rows, coldUri, objects.size());
+        return run.write(StagedBatches.manifestOf(batch, StagedBatches.COLD_STEP));
+    }
+}

@@ -1,0 +1,82 @@
+package io.gnnnids.consumebatch;
+
+import io.gnnnids.core.batch.Batch;
+import io.gnnnids.core.batch.BatchStager;
+import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.batch.StagedBatches;
+import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.NothingToDo;
+import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.kafka.BatchConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+@Command(name = "consume-batch",
+        description = {"Reads the next batch of Zeek conn records from Kafka, from the group's committed offsets and "
+                + "without committing, validates them and stages them in $NIDS_WORK_DIR/batches/<batch-id>/: "
+                + "batch.parquet, quarantine.jsonl (rejected records with the reason) and manifest.json.",
+                "Stops at --max-records, at --timeout, or as soon as it has caught up with the end of the topic. "
+                        + "A batch staged earlier but never committed is resumed instead of read again.",
+                "Exit codes: 0 staged, 99 nothing new, 2 bad usage, 1 failure."})
+public class ConsumeBatchCommand extends StepCommand {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
+            description = "Topic of Zeek conn records (env NIDS_TOPIC, default ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--group", defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
+            description = "Consumer group whose committed offsets mark what is stored (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--work-dir", defaultValue = "${env:NIDS_WORK_DIR}",
+            description = "Staging folder; batches go to <work-dir>/batches/<batch-id>/ (env NIDS_WORK_DIR).")
+    Path workDir;
+
+    @Option(names = "--max-records", defaultValue = "5000",
+            description = "Most records in one batch (default ${DEFAULT-VALUE}).")
+    int maxRecords;
+
+    @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Longest time to spend reading (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--max-message-bytes", defaultValue = "65536",
+            description = "Records larger than this are quarantined as too_large (default ${DEFAULT-VALUE}).")
+    int maxMessageBytes;
+
+    public static void main(String[] args) {
+        Cli.main(new ConsumeBatchCommand(), args);
+    }
+
+    @Override
+    protected Path run() throws Exception {
+        UsageError.require(bootstrapServers, "--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS");
+        UsageError.require(workDir, "--work-dir", "NIDS_WORK_DIR");
+        if (maxRecords <= 0) throw new UsageError("--max-records must be positive, got " + maxRecords);
+        if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);
+
+        StagedBatches staged = new StagedBatches(workDir);
+        Map<Integer, Long> starts = BatchConsumer.startPositions(bootstrapServers, topic, group);
+        Optional<Path> pending = staged.uncommittedStartingAt(topic, group, starts);
+        if (pending.isPresent()) {
+            return pending.get();
+        }
+
+        BatchStager stager = new BatchStager(staged, topic, group, maxMessageBytes);
+        Optional<Path> manifest = stager.stage(handler -> BatchConsumer.consume(
+                bootstrapServers, topic, group, maxRecords, timeout, handler));
+        return manifest.orElseThrow(() ->
+                new NothingToDo("no new records on topic '" + topic + "' for group '" + group + "'"));
+    }
+}

@@ -1,0 +1,106 @@
+package io.gnnnids.core.batch;
+
+import io.gnnnids.core.flow.FlowParser;
+import io.gnnnids.core.flow.InvalidFlow;
+import io.gnnnids.core.flow.QuarantineWriter;
+import io.gnnnids.core.kafka.BatchConsumer;
+import io.gnnnids.core.kafka.RecordHandler;
+import io.gnnnids.core.store.ParquetFlowWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns Kafka records into a staged batch: valid flows into {@code batch.parquet}, the rest into
+ * {@code quarantine.jsonl} with the reason. The batch is built in a hidden folder and moved under its id only
+ * when complete, so a crash never leaves a half batch that looks finished.
+ */
+public final class BatchStager {
+    private static final Logger log = LoggerFactory.getLogger(BatchStager.class);
+
+    /** Reads records into the handler and says which offsets it covered. */
+    @FunctionalInterface
+    public interface Source {
+        BatchConsumer.ConsumedBatch read(RecordHandler handler) throws Exception;
+    }
+
+    private final StagedBatches staged;
+    private final String topic;
+    private final String group;
+    private final FlowParser parser;
+
+    public BatchStager(StagedBatches staged, String topic, String group, int maxMessageBytes) {
+        this.staged = staged;
+        this.topic = topic;
+        this.group = group;
+        this.parser = new FlowParser(maxMessageBytes);
+    }
+
+    /** Stages what the source yields; returns the batch manifest, or empty when the source had no records. */
+    public Optional<Path> stage(Source source) throws Exception {
+        StepRun run = new StepRun(StagedBatches.CONSUME_STEP);
+        Files.createDirectories(staged.root());
+        Path incoming = staged.root().resolve(".incoming-" + UUID.randomUUID());
+        Files.createDirectories(incoming);
+        try {
+            BatchConsumer.ConsumedBatch consumed;
+            long valid;
+            QuarantineWriter quarantine = new QuarantineWriter(incoming.resolve(Batch.QUARANTINE));
+            try (ParquetFlowWriter parquet = new ParquetFlowWriter(incoming.resolve(Batch.PARQUET)); quarantine) {
+                consumed = source.read((partition, offset, value) -> {
+                    try {
+                        parquet.write(parser.parseJson(value));
+                    } catch (InvalidFlow bad) {
+                        quarantine.write(value, bad, topic, partition, offset);
+                    }
+                });
+                valid = parquet.count();
+            }
+            if (consumed.records() == 0) {
+                deleteRecursively(incoming);
+                return Optional.empty();
+            }
+            String id = Batch.idFor(topic, consumed.offsets());
+            Path dir = staged.dirFor(id);
+            if (Files.exists(dir)) {
+                // Same offsets staged before (a crash before its manifest was written): the new copy replaces it.
+                deleteRecursively(dir);
+            }
+            Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
+            Batch batch = new Batch(id, dir.toString(), topic, group, consumed.offsets(), valid, quarantine.count());
+            run.batch(batch)
+                    .count("consumed", consumed.records())
+                    .count("records", valid)
+                    .count("quarantined", quarantine.count())
+                    .reasons(quarantine.reasons())
+                    .output("parquet", batch.parquet());
+            if (quarantine.count() > 0) {
+                run.output("quarantine", batch.quarantine());
+                log.warn("quarantined {} of {} records ({}): see {}", quarantine.count(), consumed.records(),
+                        quarantine.reasons(), batch.quarantine());
+            }
+            run.info("stop_reason", consumed.stopReason());
+            Path manifest = run.write(StagedBatches.manifestOf(batch, StagedBatches.CONSUME_STEP));
+            log.info("staged batch {}: {} flows, {} quarantined, offsets {} ({}, {} s)", id, valid, quarantine.count(),
+                    consumed.offsets(), consumed.stopReason(), String.format("%.2f", run.seconds()));
+            return Optional.of(manifest);
+        } finally {
+            if (Files.exists(incoming)) deleteRecursively(incoming);
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.gnnnids.core.batch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The staging area {@code <work-dir>/batches/}: one folder per batch holding its Parquet file, its quarantine and
+ * one manifest per step that ran on it ({@code manifest.json} from consume-batch, {@code <step>.json} after).
+ */
+public final class StagedBatches {
+    private static final Logger log = LoggerFactory.getLogger(StagedBatches.class);
+
+    /** The ETL steps, in order; each names its manifest in the batch folder. */
+    public static final String CONSUME_STEP = "consume-batch";
+    public static final String HOT_STEP = "hot-write";
+    public static final String COLD_STEP = "cold-write";
+    public static final String COMMIT_STEP = "commit-offsets";
+
+    private final Path root;
+
+    public StagedBatches(Path workDir) {
+        this.root = workDir.toAbsolutePath().resolve("batches");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path dirFor(String batchId) {
+        return root.resolve(batchId);
+    }
+
+    /** Where a step's manifest for this batch lives: consume-batch writes manifest.json, later steps {@code <step>.json}. */
+    public static Path manifestOf(Batch batch, String step) {
+        return batch.dirPath().resolve(CONSUME_STEP.equals(step) ? Batch.MANIFEST : step + ".json");
+    }
+
+    public static boolean committed(Batch batch) {
+        return Files.exists(manifestOf(batch, COMMIT_STEP));
+    }
+
+    /**
+     * A batch consumed earlier whose offsets were never committed and which starts where the group stands now.
+     * Reading again could cover a different range (more records may have arrived), so the staged batch is
+     * resumed instead: its id, and so its hot rows and cold objects, stay the same.
+     */
+    public Optional<Path> uncommittedStartingAt(String topic, String group, Map<Integer, Long> startPositions) {
+        if (!Files.isDirectory(root)) return Optional.empty();
+        try (Stream<Path> dirs = Files.list(root)) {
+            List<Path> manifests = dirs.map(d -> d.resolve(Batch.MANIFEST)).filter(Files::isRegularFile).toList();
+            return manifests.stream()
+                    .filter(m -> startsAt(read(m), topic, group, startPositions))
+                    .max(Comparator.comparing(StagedBatches::modified))
+                    .map(m -> {
+                        log.info("resuming batch {} staged earlier and not yet committed (its records are read again from the stage, not from Kafka)",
+                                m.getParent().getFileName());
+                        return m;
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list staged batches in " + root, e);
+        }
+    }
+
+    private static boolean startsAt(Manifest m, String topic, String group, Map<Integer, Long> startPositions) {
+        Batch b = m == null ? null : m.batch();
+        if (b == null || !topic.equals(b.topic()) || !group.equals(b.group()) || committed(b)) return false;
+        if (!Files.exists(b.parquet())) return false;
+        return b.offsets().stream().allMatch(r -> Long.valueOf(r.start()).equals(startPositions.get(r.partition())));
+    }
+
+    private static Manifest read(Path manifest) {
+        try {
+            return Manifest.read(manifest);
+        } catch (IOException e) {
+            log.warn("ignoring unreadable manifest {}: {}", manifest, e.getMessage());
+            return null;
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.gnnnids.hotwrite;
+
+import io.gnnnids.core.batch.Batch;
+import io.gnnnids.core.batch.BatchManifests;
+import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.batch.StagedBatches;
+import io.gnnnids.core.batch.StepRun;
+import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.store.HotWriteResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+@Command(name = "hot-write",
+        description = {"Inserts a staged batch into the hot DuckDB table 'flows' (created or migrated as needed). "
+                + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is harmless.",
+                "Exit codes: 0 written, 2 bad usage, 1 failure (for example the DuckDB file stayed locked)."})
+public class HotWriteCommand extends StepCommand {
+    private static final Logger log = LoggerFactory.getLogger(HotWriteCommand.class);
+
+    @Option(names = "--manifest", description = "Manifest printed by consume-batch.")
+    Path manifest;
+
+    @Option(names = "--duckdb", defaultValue = "${env:NIDS_DUCKDB_PATH}",
+            description = "DuckDB file of the hot store (env NIDS_DUCKDB_PATH).")
+    Path duckdb;
+
+    @Option(names = "--lock-wait", defaultValue = "120s", converter = DurationConverter.class,
+            description = "How long to retry while another process holds the DuckDB file (default ${DEFAULT-VALUE}).")
+    Duration lockWait;
+
+    public static void main(String[] args) {
+        Cli.main(new HotWriteCommand(), args);
+    }
+
+    @Override
+    protected Path run() throws Exception {
+        UsageError.require(duckdb, "--duckdb", "NIDS_DUCKDB_PATH");
+        Manifest in = BatchManifests.require(manifest, StagedBatches.CONSUME_STEP);
+        Batch batch = in.batch();
+        StepRun run = new StepRun(StagedBatches.HOT_STEP).input(manifest).batch(batch);
+
+        HotWriteResult result;
+        try (HotStore store = HotStore.open(duckdb, lockWait)) {
+            result = store.insertBatch(batch.id(), batch.parquet());
+        }
+        Path duplicates = batch.duplicates();
+        Files.write(duplicates, result.duplicateUids());
+        run.count("staged", result.staged())
+                .count("inserted", result.inserted())
+                .count("duplicates", result.duplicates())
+                .output("duckdb", duckdb.toAbsolutePath())
+                .output("duplicates", duplicates);
+        log.info("batch {}: {} of {} flows stored in {} ({} duplicates)", batch.id(), result.inserted(),
+                result.staged(), duckdb, result.duplicates());
+        return run.write(StagedBatches.manifestOf(batch, StagedBatches.HOT_STEP));
+    }
+}

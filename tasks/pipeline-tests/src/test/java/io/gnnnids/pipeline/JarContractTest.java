@@ -1,0 +1,113 @@
+package io.gnnnids.pipeline;
+
+import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.testing.KafkaBrokerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The task-CLI contract, checked on the shaded jars as Airflow runs them: {@code java -jar <step>.jar ...}. */
+class JarContractTest {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+    @TempDir
+    Path tmp;
+
+    Map<String, String> env(String topic) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("NIDS_TOPIC", topic);
+        env.put("NIDS_GROUP_ID", "jar-" + topic);
+        env.put("NIDS_WORK_DIR", tmp.resolve("work").toString());
+        env.put("NIDS_DUCKDB_PATH", tmp.resolve("hot.duckdb").toString());
+        env.put("NIDS_COLD_URI", tmp.resolve("cold").toString());
+        return env;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"replay", "consume-batch", "hot-write", "cold-write", "commit-offsets"})
+    void helpAndVersionWork(String step) throws Exception {
+        StepRunner.Result help = StepRunner.javaJar(step, Map.of(), "--help");
+        assertEquals(0, help.exitCode(), help.toString());
+        assertTrue(help.out().contains("Usage:"), help.toString());
+        StepRunner.Result version = StepRunner.javaJar(step, Map.of(), "--version");
+        assertEquals(0, version.exitCode(), version.toString());
+        assertTrue(version.out().startsWith("gnn-nids "), version.toString());
+    }
+
+    @Test
+    void helpNamesTheEnvironmentVariables() throws Exception {
+        String help = StepRunner.javaJar("consume-batch", Map.of(), "--help").out();
+        for (String var : new String[]{"KAFKA_BOOTSTRAP_SERVERS", "NIDS_TOPIC", "NIDS_GROUP_ID", "NIDS_WORK_DIR"}) {
+            assertTrue(help.contains(var), "--help mentions " + var + ":\n" + help);
+        }
+    }
+
+    @Test
+    void badOptionGivesOneLineAndExitCode2() throws Exception {
+        StepRunner.Result r = StepRunner.javaJar("consume-batch", env("bad"), "--max-records", "lots");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.toString());
+        assertTrue(r.err().contains("--max-records"), r.toString());
+        assertEquals("", r.out(), "nothing on stdout: " + r);
+    }
+
+    @Test
+    void missingConfigurationNamesTheOptionAndItsVariable() throws Exception {
+        StepRunner.Result r = StepRunner.javaJar("hot-write", Map.of(), "--manifest", tmp.resolve("m.json").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--duckdb") && r.err().contains("NIDS_DUCKDB_PATH"), r.toString());
+    }
+
+    @Test
+    void missingManifestIsAUsageError() throws Exception {
+        StepRunner.Result r = StepRunner.javaJar("hot-write", env("m"), "--manifest", tmp.resolve("nope.json").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("nope.json"), r.toString());
+    }
+
+    @Test
+    void oneBatchThroughTheJarsWithManifestPathsOnTheLastLine() throws Exception {
+        Map<String, String> env = env("jars");
+        StepRunner.Result empty = StepRunner.javaJar("consume-batch", env);
+        assertTrue(empty.exitCode() == 99 || empty.exitCode() == 1, "no topic yet: " + empty);
+
+        StepRunner.Result replay = StepRunner.javaJar("replay", env, "generate", "--flows", "3000", "--seed", "21");
+        assertEquals(0, replay.exitCode(), replay.toString());
+        assertTrue(Files.isRegularFile(replay.manifest()), replay.toString());
+
+        Path m = lastLineManifest(StepRunner.javaJar("consume-batch", env), "consume-batch");
+        assertEquals(3000, Manifest.read(m).count("records"));
+        m = lastLineManifest(StepRunner.javaJar("hot-write", env, "--manifest", m.toString()), "hot-write");
+        assertEquals(3000, Manifest.read(m).count("inserted"));
+        m = lastLineManifest(StepRunner.javaJar("cold-write", env, "--manifest", m.toString()), "cold-write");
+        assertEquals(3000, Manifest.read(m).count("rows"));
+        lastLineManifest(StepRunner.javaJar("commit-offsets", env, "--manifest", m.toString()), "commit-offsets");
+
+        StepRunner.Result drained = StepRunner.javaJar("consume-batch", env);
+        assertEquals(99, drained.exitCode(), drained.toString());
+        assertEquals("", drained.out(), "a skipped run prints no manifest");
+        PipelineFixture.assertExactlyOnce(3000, tmp.resolve("hot.duckdb"), tmp.resolve("cold"));
+    }
+
+    static Path lastLineManifest(StepRunner.Result r, String step) throws Exception {
+        assertEquals(0, r.exitCode(), r.toString());
+        Path m = r.manifest();
+        assertTrue(m.isAbsolute() && Files.isRegularFile(m), "last stdout line is the manifest path: " + r);
+        assertEquals(1, r.out().strip().lines().count(), "stdout carries only the manifest path: " + r);
+        assertEquals(step, Manifest.read(m).step());
+        return m;
+    }
+}

@@ -1,0 +1,87 @@
+package io.gnnnids.pipeline;
+
+import io.gnnnids.coldwrite.ColdWriteCommand;
+import io.gnnnids.commitoffsets.CommitOffsetsCommand;
+import io.gnnnids.consumebatch.ConsumeBatchCommand;
+import io.gnnnids.core.cli.Cli;
+import io.gnnnids.hotwrite.HotWriteCommand;
+import io.gnnnids.replay.ReplayCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Runs the steps the way Airflow does, in this JVM or as {@code java -jar} processes, and captures their output. */
+final class StepRunner {
+
+    /** What a step run left: exit code, stdout, stderr, and the manifest path (stdout's last line). */
+    record Result(int exitCode, String out, String err) {
+        Path manifest() {
+            String[] lines = out.strip().split("\n");
+            return Path.of(lines[lines.length - 1].strip());
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    static final Map<String, Supplier<Object>> COMMANDS = Map.of(
+            "replay", ReplayCommand::new,
+            "consume-batch", ConsumeBatchCommand::new,
+            "hot-write", HotWriteCommand::new,
+            "cold-write", ColdWriteCommand::new,
+            "commit-offsets", CommitOffsetsCommand::new);
+
+    private StepRunner() {
+    }
+
+    /** Runs a step's command object in this JVM (the logic of the jar without its start-up). */
+    static Result inProcess(String step, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(COMMANDS.get(step).get(), args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** The shaded jar of a step, as {@code make build} leaves it. */
+    static Path jar(String step) {
+        Path tasks = Path.of(System.getProperty("nids.tasks.dir", "../"));
+        Path jar = tasks.resolve(step).resolve("target").resolve(step + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the tests with mvn verify (or make test), which packages the jars first");
+        }
+        return jar;
+    }
+
+    /** Runs {@code java -jar <step>.jar args} with extra environment variables, as a BashOperator would. */
+    static Result javaJar(String step, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar(step).toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Path outFile = Files.createTempFile("step-out", ".txt");
+        Path errFile = Files.createTempFile("step-err", ".txt");
+        pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(step + " did not finish within 5 minutes");
+        }
+        Result r = new Result(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
+                Files.readString(errFile, StandardCharsets.UTF_8));
+        Files.deleteIfExists(outFile);
+        Files.deleteIfExists(errFile);
+        return r;
+    }
+}

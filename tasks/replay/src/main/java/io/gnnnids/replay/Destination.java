@@ -1,0 +1,54 @@
+package io.gnnnids.replay;
+
+import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.kafka.FlowProducer;
+import io.gnnnids.core.replay.FlowSink;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** The options both replay commands share: where the flows go, how fast, and where the manifest is written. */
+public class Destination {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS); ignored with --out.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
+            description = "Topic to send to (env NIDS_TOPIC, default ${DEFAULT-VALUE}); created if missing.")
+    String topic;
+
+    @Option(names = "--partitions", defaultValue = "3",
+            description = "Partitions of the topic when replay creates it (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--out", description = "Write Zeek JSON lines to this file instead of Kafka.")
+    Path out;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Flows per second; 0 sends as fast as possible (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--manifest-dir", defaultValue = "${env:NIDS_WORK_DIR}",
+            description = "Where the run's manifest goes: <dir>/replay/ (env NIDS_WORK_DIR; default the system temp folder).")
+    Path manifestDir;
+
+    FlowSink open() throws IOException {
+        if (rate < 0) throw new UsageError("--rate must be 0 or positive, got " + rate);
+        if (out != null) return FlowSink.jsonLines(out);
+        UsageError.require(bootstrapServers, "--bootstrap-servers or --out", "KAFKA_BOOTSTRAP_SERVERS");
+        if (partitions < 1) throw new UsageError("--partitions must be at least 1, got " + partitions);
+        FlowProducer.ensureTopic(bootstrapServers, topic, partitions);
+        return FlowSink.kafka(bootstrapServers, topic);
+    }
+
+    Path manifestFile(String kind) {
+        Path dir = manifestDir != null ? manifestDir : Path.of(System.getProperty("java.io.tmpdir"), "gnn-nids");
+        String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
+        return dir.resolve("replay").resolve("replay-" + kind + "-" + stamp + ".json");
+    }
+}
