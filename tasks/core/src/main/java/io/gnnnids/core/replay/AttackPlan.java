@@ -310,7 +310,7 @@ final class AttackPlan {
             int sport = f.sourcePort(src);
             double rtt = Sampling.logUniform(r, 0.02, 0.4);
             if (udp) return f.udp(ts, src, sport, c2, port, null, rtt, size, size + r.nextInt(4), 1, 1, label);
-            return f.tcp(ts, src, sport, c2, port, null, "SF", "ShADadFf", rtt, size, r.nextInt(size + 1), label);
+            return f.tcp(ts, src, sport, c2, port, null, "SF", "ShADadFf", rtt, size, 1 + r.nextInt(size), label);
         });
     }
 

@@ -95,8 +95,9 @@ final class FlowFactory {
 
     /** ICMP echo; Zeek puts type and code in the port fields and logs the pair as OTH. */
     Flow icmpEcho(double ts, Host o, Host r, long payload, double rtt, boolean answered, String attack) {
+        // A lone unanswered packet has no duration, and Zeek then leaves the byte counts unset too.
         return new Flow(ts, uid(), o.ip(), 8, r.ip(), 0, "icmp", null, answered ? round6(rtt) : null,
-                payload, answered ? payload : 0L, "OTH", o.local(), r.local(), 0L, null,
+                answered ? payload : null, answered ? payload : null, "OTH", o.local(), r.local(), 0L, null,
                 1L, payload + 28, answered ? 1L : 0L, answered ? payload + 28 : 0L, label(attack), attack);
     }
 
