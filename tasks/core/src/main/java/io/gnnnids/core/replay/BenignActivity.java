@@ -26,6 +26,7 @@ final class BenignActivity {
     private final FlowFactory f;
     private final SplittableRandom rng;
     private final double[] mix;
+    private final double[] mixCum;
     private final List<Host> browsers;
     private final double[] browserCum;
     private final double[] clientCum;
@@ -47,11 +48,23 @@ final class BenignActivity {
         if (media.isEmpty()) mix[MEDIA] = 0;
         if (net.byRole(Role.PRINTER).isEmpty()) mix[PRINT] = 0;
         if (net.iotDevices().isEmpty()) mix[ADMIN_TELNET] = 0;
+        this.mixCum = cumulative(mix);
         this.discoverers = new ArrayList<>(net.clients());
         discoverers.addAll(net.iotDevices());
         this.updaters = new ArrayList<>(net.clients());
         updaters.addAll(net.servers());
         this.resolver = net.byRole(Role.DNS_SERVER).get(0);
+    }
+
+    private static double[] cumulative(double[] weights) {
+        double[] cum = new double[weights.length];
+        double sum = 0;
+        for (int i = 0; i < weights.length; i++) {
+            sum += weights[i];
+            cum[i] = sum;
+        }
+        for (int i = 0; i < cum.length; i++) cum[i] /= sum;
+        return cum;
     }
 
     /** The network's mix of activities; which exist and how common they are differs per seed. */
@@ -84,7 +97,7 @@ final class BenignActivity {
         while (left > 0) {
             double t = start + rng.nextDouble() * length;
             double end = start + length - 1e-6;
-            left -= activity(Sampling.pick(mix, rng.nextDouble()), t, end, left, out);
+            left -= activity(Sampling.pickCumulative(mixCum, rng.nextDouble()), t, end, left, out);
         }
     }
 
