@@ -1,0 +1,398 @@
+package io.gnnnids.core.replay;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A simulated network drawn from a seed: local subnets, internal hosts with roles (clients, servers, IoT
+ * devices), the external peers they talk to, the time zone and working hours that shape their day, and the
+ * hosts that take part in attacks. Two seeds give different address plans, device mixes, volumes and
+ * rhythms, so a detector trained on one network has to generalise by behaviour to another.
+ */
+public final class NetworkModel {
+
+    /** How an IoT device kind reports to its vendor's cloud. */
+    record Telemetry(int port, String service, long origMin, long origMax, long respMin, long respMax,
+                     double rate, Host[] endpoints) {
+    }
+
+    private final long seed;
+    private final int[] subnets;
+    private final List<Host> internal = new ArrayList<>();
+    private final Map<Integer, Host> byAddress = new HashMap<>();
+    private final Map<Role, List<Host>> byRole = new EnumMap<>(Role.class);
+    private final List<Host> clients = new ArrayList<>();
+    private final List<Host> iot = new ArrayList<>();
+    private final List<Host> servers = new ArrayList<>();
+    private final List<Host> admins = new ArrayList<>();
+    private final List<Host> bots = new ArrayList<>();
+    private final List<Host> infectedClients = new ArrayList<>();
+    private final Map<Role, Telemetry> telemetry = new EnumMap<>(Role.class);
+    private final Set<Host> telnetOpen = new HashSet<>();
+
+    final Host[] webPeers;
+    final double[] webPopularity;
+    final Host[] ntpPool;
+    final Host[] updateServers;
+    final Host[] upstreamDns;
+    final Host[] mailRelays;
+    final Host[] backupTargets;
+    final Host[] visitors;
+    final Host[] c2Servers;
+    final Host[] payloadServers;
+    final Host[] dropServers;
+    final Host[] externalAttackers;
+
+    /** Local time offset from UTC in hours, and the working day in local hours. */
+    final int utcOffsetHours;
+    final double workStart;
+    final double workEnd;
+    final double nightLevel;
+    final double weekendLevel;
+    final double eveningLevel;
+    /** Relative weights of the benign activities that follow the working day (see BenignActivity). */
+    final double[] benignMix;
+    /** Share of benign traffic that is device telemetry and time sync, independent of the working day. */
+    final double periodicShare;
+    /** Ports the attackers' infrastructure listens on, chosen per network from ports benign traffic uses too. */
+    final int c2Port;
+    final int heartbeatPort;
+    final boolean heartbeatUdp;
+    final int payloadPort;
+    final int exfilPort;
+
+    private NetworkModel(long seed, int hosts) {
+        this.seed = seed;
+        SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x6E6574776F726BL));
+
+        // Address plan: one private family, random subnet numbers, flat or segmented into /24s.
+        int family = rng.nextInt(3);
+        int second = switch (family) {
+            case 0 -> rng.nextInt(256);
+            case 1 -> 16 + rng.nextInt(16);
+            default -> 168;
+        };
+        int first = family == 0 ? 10 : family == 1 ? 172 : 192;
+        int perSubnet = 120 + rng.nextInt(120);
+        int segments = Math.max((hosts + perSubnet - 1) / perSubnet, 1 + rng.nextInt(4));
+        segments = Math.min(segments, 250);
+        LinkedHashSet<Integer> thirds = new LinkedHashSet<>();
+        int base = rng.nextInt(256);
+        boolean contiguous = rng.nextBoolean();
+        while (thirds.size() < segments) {
+            thirds.add(contiguous ? (base + thirds.size()) % 256 : rng.nextInt(256));
+        }
+        subnets = new int[segments];
+        int i = 0;
+        for (int third : thirds) {
+            subnets[i++] = Addresses.of(first, second, third, 0);
+        }
+
+        // Device mix.
+        int nServers = Math.max(4, (int) Math.round(hosts * (0.02 + 0.06 * rng.nextDouble())));
+        int nIot = Math.max(4, (int) Math.round(hosts * (0.08 + 0.40 * rng.nextDouble())));
+        int nClients = Math.max(3, hosts - nServers - nIot);
+        nIot = hosts - nServers - nClients;
+        double laptopShare = rng.nextDouble();
+        double activitySigma = 0.5 + 0.6 * rng.nextDouble();
+        int linuxShare = rng.nextInt(40);
+
+        AddressPool pool = new AddressPool(subnets, hosts, rng);
+        List<Role> serverRoles = new ArrayList<>(List.of(Role.DNS_SERVER, Role.WEB_SERVER, Role.FILE_SERVER, Role.MAIL_SERVER));
+        Role[] extraServers = {Role.WEB_SERVER, Role.DB_SERVER, Role.MONITORING_SERVER, Role.FILE_SERVER, Role.WEB_SERVER};
+        while (serverRoles.size() < nServers) {
+            serverRoles.add(extraServers[rng.nextInt(extraServers.length)]);
+        }
+        for (Role r : serverRoles) {
+            add(pool.server(), r, 1.0, 32768, 60999);
+        }
+        Role[] iotKinds = {Role.CAMERA, Role.THERMOSTAT, Role.SMART_SPEAKER, Role.SMART_TV, Role.PRINTER, Role.LIGHT_HUB};
+        double[] kindWeights = new double[iotKinds.length];
+        for (int k = 0; k < kindWeights.length; k++) {
+            kindWeights[k] = rng.nextDouble() < 0.25 ? 0 : rng.nextDouble();
+        }
+        kindWeights[rng.nextInt(kindWeights.length)] += 1;
+        for (int k = 0; k < nIot; k++) {
+            Role kind = iotKinds[Sampling.pick(kindWeights, rng.nextDouble())];
+            add(pool.dynamic(), kind, 0.5 + rng.nextDouble(), 32768, 60999);
+        }
+        for (int k = 0; k < nClients; k++) {
+            Role kind = rng.nextDouble() < laptopShare ? Role.LAPTOP : Role.WORKSTATION;
+            double activity = Math.exp(activitySigma * Sampling.gaussian(rng));
+            boolean linux = rng.nextInt(100) < linuxShare;
+            add(pool.dynamic(), kind, activity, linux ? 32768 : 49152, linux ? 60999 : 65535);
+        }
+
+        int nAdmins = Math.min(clients.size() - 1, 1 + rng.nextInt(3));
+        for (int k = 0; k < nAdmins; k++) {
+            admins.add(clients.get(k * clients.size() / nAdmins));
+        }
+        for (Host h : iot) {
+            if (rng.nextDouble() < 0.5) {
+                telnetOpen.add(h);
+            }
+        }
+
+        // Compromised hosts keep their benign traffic too: only what they additionally do is malicious.
+        List<Host> iotShuffled = shuffled(iot, rng);
+        bots.addAll(iotShuffled.subList(0, Math.min(iot.size(), 1 + rng.nextInt(3))));
+        List<Host> clientPool = shuffled(clients, rng);
+        clientPool.removeAll(admins);
+        infectedClients.addAll(clientPool.subList(0, Math.min(clientPool.size(), 1 + rng.nextInt(2))));
+
+        // External peers: sizes, addresses and popularity differ per network.
+        webPeers = externals(rng, 40 + rng.nextInt(40) + hosts / 2);
+        webPopularity = Sampling.zipf(webPeers.length, 0.8 + 0.5 * rng.nextDouble());
+        ntpPool = externals(rng, 2 + rng.nextInt(6));
+        updateServers = externals(rng, 3 + rng.nextInt(8));
+        upstreamDns = externals(rng, 1 + rng.nextInt(4));
+        mailRelays = externals(rng, 2 + rng.nextInt(8));
+        backupTargets = externals(rng, 1 + rng.nextInt(2));
+        visitors = externals(rng, 20 + rng.nextInt(200));
+        c2Servers = externals(rng, 1 + rng.nextInt(3));
+        payloadServers = externals(rng, 1 + rng.nextInt(2));
+        dropServers = externals(rng, 1 + rng.nextInt(2));
+        externalAttackers = externals(rng, 2 + rng.nextInt(4));
+
+        int[] telemetryPorts = {443, 443, 8883, 1883, 5683, 8443};
+        for (Role kind : iotKinds) {
+            int port = telemetryPorts[rng.nextInt(telemetryPorts.length)];
+            String service = port == 443 || port == 8883 || port == 8443 ? "ssl" : null;
+            boolean udp = port == 5683;
+            long origMin = kind == Role.CAMERA ? 20_000 + rng.nextInt(200_000) : 80 + rng.nextInt(800);
+            long respMin = udp ? 10 + rng.nextInt(40) : 60 + rng.nextInt(600);
+            double rate = kind == Role.CAMERA ? 3 + 3 * rng.nextDouble() : 0.5 + 2 * rng.nextDouble();
+            telemetry.put(kind, new Telemetry(port, service, origMin, origMin * (2 + rng.nextInt(4)), respMin,
+                    respMin * (2 + rng.nextInt(3)), rate, externals(rng, 1 + rng.nextInt(3))));
+        }
+
+        utcOffsetHours = rng.nextInt(23) - 10;
+        workStart = 6.5 + 3 * rng.nextDouble();
+        workEnd = workStart + 8 + 3 * rng.nextDouble();
+        nightLevel = 0.04 + 0.2 * rng.nextDouble();
+        eveningLevel = 0.15 + 0.35 * rng.nextDouble();
+        weekendLevel = 0.15 + 0.45 * rng.nextDouble();
+        benignMix = BenignActivity.drawMix(rng, !byRole(Role.MONITORING_SERVER).isEmpty(), !byRole(Role.DB_SERVER).isEmpty());
+        periodicShare = Math.min(0.45, 0.06 + 0.6 * iot.size() / (double) hosts) * (0.8 + 0.4 * rng.nextDouble());
+
+        int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
+        c2Port = c2Ports[rng.nextInt(c2Ports.length)];
+        heartbeatUdp = rng.nextBoolean();
+        heartbeatPort = heartbeatUdp ? new int[]{53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
+                : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
+        payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
+        exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+    }
+
+    /** The network for this many internal hosts and this seed; the same arguments give the same network. */
+    public static NetworkModel build(int hosts, long seed) {
+        if (hosts < GeneratorOptions.MIN_HOSTS || hosts > GeneratorOptions.MAX_HOSTS) {
+            throw new IllegalArgumentException("--hosts must be between " + GeneratorOptions.MIN_HOSTS + " and "
+                    + GeneratorOptions.MAX_HOSTS + ", got " + hosts);
+        }
+        return new NetworkModel(seed, hosts);
+    }
+
+    private void add(int addr, Role role, double activity, int ephemeralLow, int ephemeralHigh) {
+        Host placed = new Host(Addresses.format(addr), addr, role, true, activity, ephemeralLow, ephemeralHigh);
+        internal.add(placed);
+        byAddress.put(addr, placed);
+        byRole.computeIfAbsent(placed.role(), r -> new ArrayList<>()).add(placed);
+        if (placed.role().isClient()) clients.add(placed);
+        if (placed.role().isIot()) iot.add(placed);
+        if (placed.role().isServer()) servers.add(placed);
+    }
+
+    private static Host[] externals(SplittableRandom rng, int n) {
+        Host[] out = new Host[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = Host.external(Addresses.randomPublic(rng));
+        }
+        return out;
+    }
+
+    private static List<Host> shuffled(List<Host> hosts, SplittableRandom rng) {
+        List<Host> copy = new ArrayList<>(hosts);
+        for (int i = copy.size() - 1; i > 0; i--) {
+            Collections.swap(copy, i, rng.nextInt(i + 1));
+        }
+        return copy;
+    }
+
+    /** SplitMix64's finaliser: spreads nearby seeds over the whole state space. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Local subnets in CIDR notation, e.g. "10.37.212.0/24". */
+    public List<String> localSubnets() {
+        List<String> out = new ArrayList<>();
+        for (int s : subnets) {
+            out.add(Addresses.format(s) + "/24");
+        }
+        return out;
+    }
+
+    /** True when the address lies in one of the local subnets (what Zeek reports as local_orig/local_resp). */
+    public boolean isLocal(int addr) {
+        int prefix = addr & 0xFFFFFF00;
+        for (int s : subnets) {
+            if (s == prefix) return true;
+        }
+        return false;
+    }
+
+    public List<Host> internalHosts() {
+        return Collections.unmodifiableList(internal);
+    }
+
+    public List<Host> byRole(Role role) {
+        return byRole.getOrDefault(role, List.of());
+    }
+
+    public List<Host> clients() {
+        return Collections.unmodifiableList(clients);
+    }
+
+    public List<Host> iotDevices() {
+        return Collections.unmodifiableList(iot);
+    }
+
+    public List<Host> servers() {
+        return Collections.unmodifiableList(servers);
+    }
+
+    public List<Host> admins() {
+        return Collections.unmodifiableList(admins);
+    }
+
+    /** Internal hosts that take part in attacks: IoT bots and infected clients. */
+    public List<Host> compromisedHosts() {
+        List<Host> out = new ArrayList<>(bots);
+        out.addAll(infectedClients);
+        return out;
+    }
+
+    List<Host> bots() {
+        return bots;
+    }
+
+    List<Host> infectedClients() {
+        return infectedClients;
+    }
+
+    /** External hosts run by attackers: C&C, payload and drop servers, and scanning/brute-forcing sources. */
+    public List<Host> attackerHosts() {
+        List<Host> out = new ArrayList<>();
+        Collections.addAll(out, c2Servers);
+        Collections.addAll(out, payloadServers);
+        Collections.addAll(out, dropServers);
+        Collections.addAll(out, externalAttackers);
+        return out;
+    }
+
+    /** Benign external peers: web, NTP, update, DNS, mail, backup, device clouds, visitors of the web server. */
+    public List<Host> benignExternalHosts() {
+        List<Host> out = new ArrayList<>();
+        for (Host[] group : new Host[][]{webPeers, ntpPool, updateServers, upstreamDns, mailRelays, backupTargets, visitors}) {
+            Collections.addAll(out, group);
+        }
+        for (Telemetry t : telemetry.values()) {
+            Collections.addAll(out, t.endpoints());
+        }
+        return out;
+    }
+
+    Telemetry telemetry(Role kind) {
+        return telemetry.get(kind);
+    }
+
+    boolean telnetOpen(Host h) {
+        return telnetOpen.contains(h);
+    }
+
+    /** A random address of the local subnets, used or not (what a scanner sweeping the network hits). */
+    int randomLocalAddress(SplittableRandom rng) {
+        return subnets[rng.nextInt(subnets.length)] | (1 + rng.nextInt(254));
+    }
+
+    /** The host at this address, or an external stand-in; used for scan targets. */
+    Host hostAt(int addr) {
+        Host h = byAddress.get(addr);
+        if (h != null) return h;
+        return isLocal(addr)
+                ? new Host(Addresses.format(addr), addr, Role.EXTERNAL, true, 0, 1024, 65535)
+                : Host.external(addr);
+    }
+
+    /** One line for logs: the address plan and the device mix. */
+    public String describe() {
+        return String.format("subnets %s, %d clients (%d admins), %d servers, %d IoT devices, %d compromised, "
+                        + "%d web peers, UTC%+d, working %.1fh-%.1fh",
+                localSubnets(), clients.size(), admins.size(), servers.size(), iot.size(), compromisedHosts().size(),
+                webPeers.length, utcOffsetHours, workStart, workEnd);
+    }
+
+    /** Hands out internal addresses: servers low in the first subnet, everything else from DHCP-like pools. */
+    private static final class AddressPool {
+        private final int[] subnets;
+        private final int[] next;
+        private final SplittableRandom rng;
+        private final Set<Integer> used = new HashSet<>();
+        private int serverNext;
+
+        AddressPool(int[] subnets, int hosts, SplittableRandom rng) {
+            this.subnets = subnets;
+            this.rng = rng;
+            this.next = new int[subnets.length];
+            for (int i = 0; i < subnets.length; i++) {
+                next[i] = 30 + rng.nextInt(40);
+            }
+            this.serverNext = 2 + rng.nextInt(10);
+        }
+
+        int server() {
+            if (serverNext >= 30) return dynamic();
+            int addr = subnets[0] | serverNext;
+            serverNext += 1 + (rng.nextInt(4) == 0 ? 1 : 0);
+            return take(addr);
+        }
+
+        int dynamic() {
+            for (int attempt = 0; attempt < subnets.length * 4; attempt++) {
+                int s = rng.nextInt(subnets.length);
+                if (next[s] <= 254) {
+                    int addr = subnets[s] | next[s];
+                    next[s] += rng.nextInt(5) == 0 ? 2 : 1;
+                    if (!used.contains(addr)) return take(addr);
+                }
+            }
+            for (int s = 0; s < subnets.length; s++) {
+                for (int o = 2; o <= 254; o++) {
+                    int addr = subnets[s] | o;
+                    if (!used.contains(addr)) return take(addr);
+                }
+            }
+            throw new IllegalStateException("local subnets are full");
+        }
+
+        private int take(int addr) {
+            used.add(addr);
+            return addr;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.gnnnids.core.replay;
+
+/** What a host is in the simulated network; decides which traffic it originates and answers. */
+public enum Role {
+    WORKSTATION, LAPTOP,
+    DNS_SERVER, WEB_SERVER, FILE_SERVER, MAIL_SERVER, DB_SERVER, MONITORING_SERVER,
+    CAMERA, THERMOSTAT, SMART_SPEAKER, SMART_TV, PRINTER, LIGHT_HUB,
+    /** Anything outside the local subnets. */
+    EXTERNAL;
+
+    public boolean isClient() {
+        return this == WORKSTATION || this == LAPTOP;
+    }
+
+    public boolean isServer() {
+        return this == DNS_SERVER || this == WEB_SERVER || this == FILE_SERVER || this == MAIL_SERVER
+                || this == DB_SERVER || this == MONITORING_SERVER;
+    }
+
+    public boolean isIot() {
+        return this == CAMERA || this == THERMOSTAT || this == SMART_SPEAKER || this == SMART_TV
+                || this == PRINTER || this == LIGHT_HUB;
+    }
+}
