@@ -16,8 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -53,7 +52,8 @@ public class GenerateCommand extends StepCommand {
     protected Path run() throws Exception {
         GeneratorOptions options;
         try {
-            options = GeneratorOptions.of(flows, hosts, days, parseStart(start), attackRatio, seed);
+            Instant first = start == null ? null : GeneratorOptions.parseStart(start);
+            options = GeneratorOptions.withDefaults(flows, hosts, days, first, attackRatio, seed, Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
@@ -78,14 +78,5 @@ public class GenerateCommand extends StepCommand {
                 .info("seed", options.seed()).info("hosts", options.hosts()).info("days", options.days())
                 .info("start", options.start()).info("attack_ratio", options.attackRatio());
         return run.write(destination.manifestFile("generate"));
-    }
-
-    static Instant parseStart(String value) {
-        if (value == null) return null;
-        try {
-            return value.length() <= 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(value);
-        } catch (RuntimeException e) {
-            throw new UsageError("--start '" + value + "' is not an ISO date (2026-01-31) or instant (2026-01-31T00:00:00Z)");
-        }
     }
 }
