@@ -1,5 +1,7 @@
 package io.gnnnids.core.flow;
 
+import com.fasterxml.jackson.core.io.NumberInput;
+
 import java.util.Arrays;
 
 /**
@@ -155,7 +157,7 @@ final class FlowBuilder {
             }
         }
         try {
-            return Double.parseDouble(raw);
+            return NumberInput.parseDouble(raw, true); // the fast parser: every CSV/TSV row has ts and duration
         } catch (NumberFormatException e) {
             throw badType(c, raw, "is not a number");
         }

@@ -381,10 +381,14 @@ public final class FlowFileReader implements Closeable, Iterator<FlowFileReader.
     private static void splitTripleSpaces(List<String> cells) {
         List<String> out = new ArrayList<>(cells.size() + 2);
         for (String cell : cells) {
-            if (cell.contains("   ")) {
-                for (String part : cell.split(" {3}")) {
-                    out.add(part);
-                }
+            int from = 0;
+            int gap;
+            while ((gap = cell.indexOf("   ", from)) >= 0) {
+                out.add(cell.substring(from, gap));
+                from = gap + 3;
+            }
+            if (from > 0) {
+                out.add(cell.substring(from));
             } else {
                 out.add(cell);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class FlowParser {
      *  reported as not_finite rather than not_json. */
     static final JsonFactory JSON = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER) // ts and duration are in every record
             .build();
 
     private static final Map<String, FlowColumn> KEYS = new HashMap<>();
@@ -88,15 +90,16 @@ public final class FlowParser {
     }
 
     public Flow parseJson(String line) throws InvalidFlow {
-        // A char is 1-3 UTF-8 bytes (a surrogate pair 4 for two chars): count exactly only when it matters.
-        if (line.length() > maxBytes) {
-            throw tooLarge(utf8Length(line));
+        if (line.length() > maxBytes) { // every char is at least one UTF-8 byte
+            throw tooLarge(line.length());
         }
-        if ((long) line.length() * 3 > maxBytes) {
-            int n = utf8Length(line);
-            if (n > maxBytes) {
-                throw tooLarge(n);
-            }
+        int size = utf8Length(line);
+        if (size < 0) {
+            throw new InvalidFlow(Reason.INVALID_UTF8,
+                    "unpaired surrogate at index " + (-size - 1) + " cannot be encoded as UTF-8");
+        }
+        if (size > maxBytes) {
+            throw tooLarge(size);
         }
         try (JsonParser p = JSON.createParser(line)) {
             return read(p);
@@ -188,7 +191,8 @@ public final class FlowParser {
         };
     }
 
-    static int utf8Length(CharSequence s) {
+    /** UTF-8 size of the text, or -(index + 1) of the first unpaired surrogate. */
+    static int utf8Length(String s) {
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
@@ -196,11 +200,13 @@ public final class FlowParser {
                 n++;
             } else if (ch < 0x800) {
                 n += 2;
+            } else if (!Character.isSurrogate(ch)) {
+                n += 3;
             } else if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
             } else {
-                n += 3;
+                return -(i + 1);
             }
         }
         return n;

@@ -249,6 +249,12 @@ class FlowParserTest {
     }
 
     @Test
+    void quarantinesTextWithUnpairedSurrogate() {
+        String json = Records.with("uid", "\"C\uD800x\"");
+        assertEquals(Reason.INVALID_UTF8, assertThrows(InvalidFlow.class, () -> parser.parseJson(json)).reason());
+    }
+
+    @Test
     void acceptsMultiByteUtf8() throws InvalidFlow {
         assertEquals("Cé€😀", parse(with("uid", "\"Cé€😀\"")).uid());
     }
