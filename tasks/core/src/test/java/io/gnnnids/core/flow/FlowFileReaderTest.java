@@ -212,6 +212,14 @@ class FlowFileReaderTest {
     }
 
     @Test
+    void parsesFormatNamesAsTyped() {
+        assertEquals(FlowFormat.TSV, FlowFormat.parse("tsv"));
+        assertEquals(FlowFormat.AUTO, FlowFormat.parse(" Auto "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FlowFormat.parse("xml"));
+        assertEquals("unknown flow file format 'xml'; use auto, json, tsv or csv", e.getMessage());
+    }
+
+    @Test
     void emptyFileHasNoRecords() throws Exception {
         assertTrue(readAll(file("empty.json", ""), FlowFormat.AUTO).isEmpty());
         assertTrue(readAll(file("blank.json", "\n  \n"), FlowFormat.JSON).isEmpty());
