@@ -69,7 +69,7 @@ public class FileCommand extends StepCommand {
                         Flow f = item.flow();
                         if (rebaseTime) {
                             if (shift == null) shift = System.currentTimeMillis() / 1000.0 - f.ts();
-                            f = withTs(f, f.ts() + shift);
+                            f = f.withTs(f.ts() + shift);
                         }
                         sink.accept(f);
                         pacer.tick();
@@ -83,11 +83,5 @@ public class FileCommand extends StepCommand {
                 String.format("%.1f", pacer.seconds()), Math.round(pacer.perSecond()), rejects, rejected);
         run.count("flows", pacer.count()).count("rejected", rejects).reasons(rejected);
         return run.write(destination.manifestFile("file"));
-    }
-
-    static Flow withTs(Flow f, double ts) {
-        return new Flow(ts, f.uid(), f.origH(), f.origP(), f.respH(), f.respP(), f.proto(), f.service(), f.duration(),
-                f.origBytes(), f.respBytes(), f.connState(), f.localOrig(), f.localResp(), f.missedBytes(), f.history(),
-                f.origPkts(), f.origIpBytes(), f.respPkts(), f.respIpBytes(), f.label(), f.detailedLabel());
     }
 }

@@ -32,6 +32,12 @@ public record Flow(
     public static final String BENIGN = "benign";
     public static final String MALICIOUS = "malicious";
 
+    /** The same flow at another time (replay --rebase-time). */
+    public Flow withTs(double newTs) {
+        return new Flow(newTs, uid, origH, origP, respH, respP, proto, service, duration, origBytes, respBytes, connState,
+                localOrig, localResp, missedBytes, history, origPkts, origIpBytes, respPkts, respIpBytes, label, detailedLabel);
+    }
+
     /** True when the record carries ground truth. */
     public boolean labelled() {
         return label != null;
