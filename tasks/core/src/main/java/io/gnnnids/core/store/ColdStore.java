@@ -80,14 +80,14 @@ public final class ColdStore {
             for (LocalDate day : days(st, "cold_staged")) {
                 String key = key(day, batchId);
                 Path file = scratch.resolve(day + ".parquet");
-                st.execute("COPY (SELECT " + FlowColumn.sqlColumnList() + " FROM cold_kept WHERE day = DATE '" + day
-                        + "' ORDER BY ts, file_row_number) TO " + DuckDb.literal(file) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
                 long rows = count(st, "SELECT count(*) FROM cold_kept WHERE day = DATE '" + day + "'");
                 if (rows == 0) {
                     store.delete(key);
-                    Files.deleteIfExists(file);
                     continue;
                 }
+                // Sorted by ts with file order breaking ties, so a re-run writes the same file.
+                st.execute("COPY (SELECT " + FlowColumn.sqlColumnList() + " FROM cold_kept WHERE day = DATE '" + day
+                        + "' ORDER BY ts, file_row_number) TO " + DuckDb.literal(file) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
                 store.put(key, file);
                 written.add(new ColdObject(day.toString(), key, store.uri(key), rows, Files.size(file)));
                 Files.deleteIfExists(file);

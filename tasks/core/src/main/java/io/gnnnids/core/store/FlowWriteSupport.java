@@ -60,14 +60,20 @@ final class FlowWriteSupport extends WriteSupport<Flow> {
         this.consumer = recordConsumer;
     }
 
-    @Override
-    public void write(Flow flow) {
-        // Checked before the record starts, so a rejected flow leaves the file writable.
+    /**
+     * Rejects a flow missing a required field. Called before handing the flow to parquet-java, which aborts the
+     * whole file on any exception thrown while writing a record.
+     */
+    static void checkRequired(Flow flow) {
         for (FlowColumn c : REQUIRED) {
             if (c.get(flow) == null) {
                 throw new IllegalArgumentException("flow " + flow.uid() + " has no value for required column " + c.column);
             }
         }
+    }
+
+    @Override
+    public void write(Flow flow) {
         consumer.startMessage();
         for (int i = 0; i < COLUMNS.length; i++) {
             FlowColumn c = COLUMNS[i];

@@ -41,7 +41,9 @@ public final class ParquetFlowWriter implements Closeable {
                 .build();
     }
 
+    /** Appends a flow; a flow without a required field is rejected and the file stays usable. */
     public void write(Flow flow) {
+        FlowWriteSupport.checkRequired(flow);
         try {
             writer.write(flow);
         } catch (IOException e) {

@@ -105,7 +105,8 @@ public final class S3ObjectStore implements ObjectStore {
                 .checksumAlgorithm(ChecksumAlgorithm.CRC32).contentLength(local.size()), RequestBody.fromFile(file)));
         HeadObjectResponse head = call("verify", k, () -> s3.headObject(r -> r.bucket(bucket).key(k).checksumMode(ChecksumMode.ENABLED)));
         verify(k, local, head);
-        log.debug("stored {} ({} bytes)", uri(key), local.size());
+        log.debug("stored {} ({} bytes, verified by size{})", uri(key), local.size(),
+                head.checksumCRC32() != null ? " and CRC32" : head.eTag() != null && !head.eTag().contains("-") ? " and MD5 ETag" : " only");
     }
 
     /** The stored object must have the file's size and, where the server reports one, its checksum. */
@@ -215,6 +216,9 @@ public final class S3ObjectStore implements ObjectStore {
             throw new StepFailure("S3 " + action + " s3://" + bucket + "/" + key + " failed: "
                     + (code == null ? "HTTP " + status : code) + " " + firstLine(e.getMessage()), e);
         } catch (SdkClientException e) {
+            if (String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+                throw new StepFailure("no S3 credentials for bucket '" + bucket + "' — set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", e);
+            }
             Throwable root = networkCause(e);
             if (root != null) {
                 throw new StepFailure("cannot reach S3 endpoint " + settings.endpointText() + " for bucket '" + bucket + "': "

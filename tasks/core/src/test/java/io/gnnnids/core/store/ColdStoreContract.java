@@ -132,8 +132,8 @@ abstract class ColdStoreContract {
         }
     }
 
-    private static List<String> uids(ColdStore cold, String key) throws Exception {
-        Path file = cold.fetch(key, Files.createTempDirectory("cold-read"));
+    private List<String> uids(ColdStore cold, String key) throws Exception {
+        Path file = cold.fetch(key, Files.createTempDirectory(dir, "cold-read"));
         List<String> uids = new ArrayList<>();
         try (Connection db = DuckDb.inMemory(); Statement st = db.createStatement();
              ResultSet rs = st.executeQuery("SELECT uid FROM read_parquet(" + DuckDb.literal(file) + ")")) {
