@@ -1,0 +1,266 @@
+package io.gnnnids.core.store;
+
+import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.flow.FlowColumn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The hot store: table {@code flows} in one DuckDB file, keyed by uid, holding every flow field plus the batch
+ * that stored it and, once inferred, its prediction. Opening creates or migrates the schema.
+ *
+ * <p>DuckDB lets only one process open the file while it writes, so {@link #open} waits for the lock with backoff
+ * for a bounded time; the DAGs additionally serialise all tasks that open the file through one Airflow pool.
+ */
+public final class HotStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HotStore.class);
+
+    /** Bump when the table changes; {@link #migrate} brings older files up to date. */
+    public static final int SCHEMA_VERSION = 1;
+    public static final String TABLE = "flows";
+
+    /** Columns after the flow fields, with their types; NULL until the step that owns them fills them. */
+    static final Map<String, String> EXTRA_COLUMNS = extraColumns();
+
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final Pattern LOCK_HOLDER = Pattern.compile("PID (\\d+)");
+
+    private final Path file;
+    private final Connection connection;
+
+    private HotStore(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    private static Map<String, String> extraColumns() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("batch_id", "VARCHAR");
+        m.put("ingested_at", "TIMESTAMP");
+        m.put("prediction", "TINYINT");
+        m.put("score", "DOUBLE");
+        m.put("model_version", "VARCHAR");
+        m.put("predicted_at", "TIMESTAMP");
+        return m;
+    }
+
+    /** Opens (creating if needed) the file read-write and brings its schema up to date. */
+    public static HotStore open(Path dbFile, Duration lockWait) {
+        Path file = dbFile.toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (java.io.IOException e) {
+            throw new StepFailure("cannot create the folder of DuckDB file " + file + ": " + e.getMessage(), e);
+        }
+        HotStore store = new HotStore(file, connectWaitingForLock(file, false, lockWait));
+        try {
+            store.migrate();
+        } catch (SQLException e) {
+            store.close();
+            throw new StepFailure("cannot create or migrate the flows table in " + file + ": " + e.getMessage(), e);
+        }
+        return store;
+    }
+
+    /** Opens an existing file read-only; several readers may share it, but not with a writer. */
+    public static HotStore openReadOnly(Path dbFile, Duration lockWait) {
+        Path file = dbFile.toAbsolutePath();
+        if (!Files.exists(file)) {
+            throw new StepFailure("DuckDB file " + file + " does not exist; run hot-write first or check --duckdb / NIDS_DUCKDB_PATH");
+        }
+        return new HotStore(file, connectWaitingForLock(file, true, lockWait));
+    }
+
+    private static Connection connectWaitingForLock(Path file, boolean readOnly, Duration lockWait) {
+        long deadline = System.nanoTime() + lockWait.toNanos();
+        Duration backoff = FIRST_BACKOFF;
+        boolean logged = false;
+        while (true) {
+            try {
+                return DuckDb.open(file, readOnly);
+            } catch (SQLException e) {
+                if (!isLockConflict(e)) {
+                    throw new StepFailure("cannot open DuckDB file " + file + ": " + e.getMessage(), e);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new StepFailure(lockedMessage(file, e.getMessage(), lockWait), e);
+                }
+                if (!logged) {
+                    log.info("DuckDB file {} is locked by another process; waiting up to {}", file, text(lockWait));
+                    logged = true;
+                }
+                sleep(Math.min(backoff.toNanos(), left));
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    static boolean isLockConflict(SQLException e) {
+        String msg = String.valueOf(e.getMessage());
+        return msg.contains("Could not set lock on file") || msg.contains("Conflicting lock");
+    }
+
+    private static String lockedMessage(Path file, String duckDbMessage, Duration lockWait) {
+        Matcher m = LOCK_HOLDER.matcher(String.valueOf(duckDbMessage));
+        String holder = m.find() ? " (pid " + m.group(1) + ")" : "";
+        return "DuckDB file " + file + " is locked by another process" + holder + " for more than " + text(lockWait)
+                + "; tasks that open it must share the Airflow pool 'duckdb' and keep it open only while they need it"
+                + " — stop the process holding it or retry later";
+    }
+
+    /** "60s", or "300ms" below a second. */
+    private static String text(Duration d) {
+        return d.toMillis() < 1000 || d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : d.toSeconds() + "s";
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(Math.max(1, nanos / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while waiting for the DuckDB lock", e);
+        }
+    }
+
+    /** Idempotent: creates what is missing and adds columns that older files lack; never drops anything. */
+    private void migrate() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (" + tableDefinition() + ")");
+            for (FlowColumn c : FlowColumn.ALL) {
+                st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + c.column + " " + c.type.sql);
+            }
+            for (Map.Entry<String, String> e : EXTRA_COLUMNS.entrySet()) {
+                st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + e.getKey() + " " + e.getValue());
+            }
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
+            st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ", now()) ON CONFLICT (version) DO NOTHING");
+        }
+    }
+
+    private static String tableDefinition() {
+        StringBuilder sb = new StringBuilder();
+        for (FlowColumn c : FlowColumn.ALL) {
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(c.column).append(' ').append(c.type.sql);
+            if (c == FlowColumn.UID) sb.append(" PRIMARY KEY");
+            else if (c.required) sb.append(" NOT NULL");
+        }
+        EXTRA_COLUMNS.forEach((name, type) -> sb.append(", ").append(name).append(' ').append(type));
+        return sb.toString();
+    }
+
+    /** The newest schema version recorded in the file. */
+    public int schemaVersion() {
+        return queryLong("SELECT max(version) FROM schema_version").intValue();
+    }
+
+    /**
+     * Stores a staged batch file in one transaction: new uids are inserted, uids already stored are left alone,
+     * and within the file the first row of a uid wins. Running the same batch again adds nothing and reports the
+     * same counts.
+     */
+    public HotWriteResult insertBatch(String batchId, Path batchParquet) {
+        String cols = FlowColumn.sqlColumnList();
+        try {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement()) {
+                st.execute("CREATE OR REPLACE TEMP TABLE hot_staged AS SELECT " + cols + ", file_row_number FROM read_parquet("
+                        + DuckDb.literal(batchParquet) + ", file_row_number = true)");
+                long staged = queryLong("SELECT count(*) FROM hot_staged");
+                // Keep the first row of each uid (the one Kafka delivered first). DuckDB accepts a key repeated
+                // within one INSERT ... DO NOTHING, but which row it keeps is not defined.
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "INSERT INTO " + TABLE + " (" + cols + ", batch_id, ingested_at) SELECT " + cols + ", ?, now() FROM ("
+                                + "SELECT * FROM hot_staged QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1"
+                                + ") ON CONFLICT (uid) DO NOTHING")) {
+                    ps.setString(1, batchId);
+                    ps.executeUpdate();
+                }
+                long inserted;
+                try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + TABLE
+                        + " f WHERE f.batch_id = ? AND f.uid IN (SELECT uid FROM hot_staged)")) {
+                    ps.setString(1, batchId);
+                    inserted = single(ps);
+                }
+                List<String> elsewhere = new ArrayList<>();
+                try (PreparedStatement ps = connection.prepareStatement("SELECT f.uid FROM " + TABLE
+                        + " f WHERE f.batch_id IS DISTINCT FROM ? AND f.uid IN (SELECT uid FROM hot_staged) ORDER BY f.uid")) {
+                    ps.setString(1, batchId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) elsewhere.add(rs.getString(1));
+                    }
+                }
+                st.execute("DROP TABLE hot_staged");
+                connection.commit();
+                HotWriteResult result = new HotWriteResult(staged, inserted, staged - inserted, elsewhere);
+                log.info("batch {}: {} staged, {} stored, {} duplicates ({} uids stored by other batches)",
+                        batchId, staged, inserted, result.duplicates(), elsewhere.size());
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StepFailure("cannot store batch " + batchId + " from " + batchParquet + " in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows in the flows table. */
+    public long count() {
+        return queryLong("SELECT count(*) FROM " + TABLE);
+    }
+
+    /** The open connection, for steps that query or update the table themselves. */
+    public Connection connection() {
+        return connection;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private Long queryLong(String sql) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            return single(ps);
+        } catch (SQLException e) {
+            throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static long single(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StepFailure("cannot close DuckDB file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.gnnnids.core.store;
+
+import io.gnnnids.core.flow.Flow;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes flows to a ZSTD-compressed Parquet file with one column per {@link io.gnnnids.core.flow.FlowColumn}.
+ * Rows go to {@code <file>.tmp} and the file appears under its final name only when {@link #close()} succeeds,
+ * so a crash never leaves a truncated file where the next step looks. Needs no Hadoop class at run time.
+ */
+public final class ParquetFlowWriter implements Closeable {
+
+    private final Path file;
+    private final Path temp;
+    private final ParquetWriter<Flow> writer;
+    private long count;
+    private boolean closed;
+
+    public ParquetFlowWriter(Path file) throws IOException {
+        this.file = file.toAbsolutePath();
+        this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
+        Files.createDirectories(this.file.getParent());
+        this.writer = new Builder(new LocalOutputFile(temp))
+                .withConf(new PlainParquetConfiguration())
+                .withCodecFactory(new StandaloneCodecFactory())
+                .withCompressionCodec(CompressionCodecName.ZSTD)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                .build();
+    }
+
+    /** Appends a flow; a flow without a required field is rejected and the file stays usable. */
+    public void write(Flow flow) {
+        FlowWriteSupport.checkRequired(flow);
+        try {
+            writer.write(flow);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + temp, e);
+        }
+        count++;
+    }
+
+    /** Flows written so far. */
+    public long count() {
+        return count;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Finishes the file and moves it to its final name. */
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        try {
+            writer.close();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Gives up: closes the writer and deletes the partial file, leaving nothing under the final name. */
+    public void abort() {
+        if (closed) return;
+        closed = true;
+        try {
+            writer.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the partial file is deleted below either way
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // a leftover .tmp is harmless: the next writer overwrites it
+        }
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<Flow, Builder> {
+        Builder(OutputFile out) {
+            super(out);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Flow> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+            return new FlowWriteSupport();
+        }
+
+        @Override
+        protected WriteSupport<Flow> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
+            return new FlowWriteSupport();
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.gnnnids.core.store;
+
+import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.flow.FlowColumn;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HotStoreTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    private Path db() {
+        return dir.resolve("hot/nids.duckdb");
+    }
+
+    @Test
+    void createsFlowsTableWithEveryFlowColumnAndPredictionColumns() throws Exception {
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            List<String> columns = columns(hot);
+            for (FlowColumn c : FlowColumn.ALL) assertTrue(columns.contains(c.column), c.column);
+            for (String c : List.of("batch_id", "ingested_at", "prediction", "score", "model_version", "predicted_at")) {
+                assertTrue(columns.contains(c), c);
+            }
+            assertEquals(HotStore.SCHEMA_VERSION, hot.schemaVersion());
+            assertEquals(0, hot.count());
+        }
+    }
+
+    @Test
+    void reopeningMigratesAnOlderTableWithoutLosingRows() throws Exception {
+        try (HotStore hot = HotStore.open(db(), WAIT); Statement st = hot.connection().createStatement()) {
+            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 5, 1e9)));
+            // An older file: before predictions existed.
+            st.execute("ALTER TABLE flows DROP COLUMN predicted_at");
+            st.execute("ALTER TABLE flows DROP COLUMN model_version");
+        }
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            assertTrue(columns(hot).containsAll(List.of("model_version", "predicted_at")));
+            assertEquals(5, hot.count());
+        }
+        try (HotStore hot = HotStore.openReadOnly(db(), WAIT)) {
+            assertEquals(5, hot.count());
+        }
+    }
+
+    @Test
+    void insertsBatchWithPredictionsUnsetAndFlowValuesIntact() throws Exception {
+        List<Flow> flows = TestFlows.flows("C", 20, 1_700_000_000.5);
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            HotWriteResult r = hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
+            assertEquals(new HotWriteResult(20, 20, 0, List.of()), r);
+            try (Statement st = hot.connection().createStatement();
+                 ResultSet rs = st.executeQuery("SELECT * FROM flows WHERE uid = 'C4'")) {
+                rs.next();
+                Flow c4 = flows.get(4);
+                for (FlowColumn c : FlowColumn.ALL) assertEquals(c.get(c4), rs.getObject(c.column), c.column);
+                assertEquals("b1", rs.getString("batch_id"));
+                assertTrue(rs.getTimestamp("ingested_at") != null);
+                assertNull(rs.getObject("prediction"));
+                assertNull(rs.getObject("predicted_at"));
+            }
+        }
+    }
+
+    @Test
+    void rerunningTheSameBatchAddsNothingAndReportsTheSameCounts() throws Exception {
+        Path file = TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 50, 1e9));
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            HotWriteResult first = hot.insertBatch("b1", file);
+            HotWriteResult again = hot.insertBatch("b1", file);
+            assertEquals(first, again);
+            assertEquals(new HotWriteResult(50, 50, 0, List.of()), again);
+            assertEquals(50, hot.count());
+        }
+    }
+
+    @Test
+    void reportsUidsAlreadyStoredByAnotherBatch() throws Exception {
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 10, 1e9)));
+            List<Flow> second = new ArrayList<>(TestFlows.flows("D", 5, 2e9));
+            second.add(TestFlows.flow("C3", 3e9, 3));
+            second.add(TestFlows.flow("C7", 3e9, 7));
+            HotWriteResult r = hot.insertBatch("b2", TestFlows.write(dir.resolve("b2.parquet"), second));
+            assertEquals(new HotWriteResult(7, 5, 2, List.of("C3", "C7")), r);
+            assertEquals(15, hot.count());
+            assertEquals(1e9 + 3, ts(hot, "C3"), "the stored row is the first one seen");
+        }
+    }
+
+    @Test
+    void keepsTheFirstRowOfAUidRepeatedInsideTheFile() throws Exception {
+        List<Flow> flows = new ArrayList<>(TestFlows.flows("C", 4, 1e9));
+        flows.add(TestFlows.flow("C1", 5e9, 1));
+        flows.add(TestFlows.flow("C1", 6e9, 1));
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            Path file = TestFlows.write(dir.resolve("b1.parquet"), flows);
+            HotWriteResult r = hot.insertBatch("b1", file);
+            assertEquals(new HotWriteResult(6, 4, 2, List.of()), r);
+            assertEquals(1e9 + 1, ts(hot, "C1"));
+            assertEquals(r, hot.insertBatch("b1", file));
+        }
+    }
+
+    @Test
+    void failedInsertLeavesTableUnchanged() throws Exception {
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 3, 1e9)));
+            StepFailure e = assertThrows(StepFailure.class, () -> hot.insertBatch("b2", dir.resolve("missing.parquet")));
+            assertTrue(e.getMessage().contains("b2"), e.getMessage());
+            assertEquals(3, hot.count());
+            assertEquals(new HotWriteResult(2, 2, 0, List.of()),
+                    hot.insertBatch("b3", TestFlows.write(dir.resolve("b3.parquet"), TestFlows.flows("E", 2, 1e9))));
+        }
+    }
+
+    @Test
+    void readOnlyOpenOfMissingFileSaysSo() {
+        StepFailure e = assertThrows(StepFailure.class, () -> HotStore.openReadOnly(db(), WAIT));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void waitsForAnotherProcessToReleaseTheLock() throws Exception {
+        HotStore.open(db(), WAIT).close();
+        Process holder = holdLock(3);
+        try {
+            long t0 = System.nanoTime();
+            try (HotStore hot = HotStore.open(db(), Duration.ofSeconds(60))) {
+                assertEquals(0, hot.count());
+            }
+            assertTrue(System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(1), "open waited for the other process");
+        } finally {
+            stop(holder);
+        }
+    }
+
+    @Test
+    void failsWithClearMessageWhenTheLockIsHeldTooLong() throws Exception {
+        HotStore.open(db(), WAIT).close();
+        Process holder = holdLock(60);
+        try {
+            StepFailure e = assertThrows(StepFailure.class, () -> HotStore.open(db(), Duration.ofSeconds(1)));
+            assertTrue(e.getMessage().contains("is locked by another process (pid " + holder.pid() + ")"), e.getMessage());
+            assertTrue(e.getMessage().contains("Airflow pool 'duckdb'"), e.getMessage());
+            StepFailure ro = assertThrows(StepFailure.class, () -> HotStore.openReadOnly(db(), Duration.ofMillis(300)));
+            assertTrue(ro.getMessage().contains("locked by another process"), ro.getMessage());
+        } finally {
+            stop(holder);
+        }
+    }
+
+    /** Starts a JVM that opens the database read-write and holds it; returns once it has the lock. */
+    private Process holdLock(int seconds) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                HoldDuckDbLock.class.getName(), db().toString(), String.valueOf(seconds))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertEquals(HoldDuckDbLock.READY, line, "lock holder did not start");
+        return p;
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+    }
+
+    private static List<String> columns(HotStore hot) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        try (Statement st = hot.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = 'flows'")) {
+            while (rs.next()) cols.add(rs.getString(1));
+        }
+        return cols;
+    }
+
+    private static double ts(HotStore hot, String uid) throws SQLException {
+        try (Statement st = hot.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT ts FROM flows WHERE uid = '" + uid + "'")) {
+            rs.next();
+            return rs.getDouble(1);
+        }
+    }
+}

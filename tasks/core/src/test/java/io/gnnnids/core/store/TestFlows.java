@@ -1,0 +1,51 @@
+package io.gnnnids.core.store;
+
+import io.gnnnids.core.flow.Flow;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Flows for store tests: deterministic values, every optional field set or null by turns. */
+final class TestFlows {
+
+    private TestFlows() {
+    }
+
+    /** A flow at the given epoch seconds; odd n leaves the optional fields null. */
+    static Flow flow(String uid, double ts, int n) {
+        boolean sparse = n % 2 == 1;
+        return new Flow(ts, uid, "192.168.1." + (n % 250), 1024 + n % 60000, "10.0.0." + (n % 7), 80 + n % 3,
+                n % 3 == 0 ? "udp" : "tcp",
+                sparse ? null : "http",
+                sparse ? null : n * 0.5,
+                sparse ? null : 100L * n,
+                sparse ? null : 3_000_000_000L + n,
+                sparse ? null : "SF",
+                sparse ? null : Boolean.TRUE,
+                sparse ? null : Boolean.FALSE,
+                sparse ? null : 0L,
+                sparse ? null : "ShADadFf",
+                sparse ? null : (long) n,
+                sparse ? null : 40L * n,
+                sparse ? null : (long) (n + 1),
+                sparse ? null : 60L * n,
+                n % 5 == 0 ? Flow.MALICIOUS : Flow.BENIGN,
+                n % 5 == 0 ? "PartOfAHorizontalPortScan" : null);
+    }
+
+    /** count flows with uids prefix0..prefixN, ts one second apart from start. */
+    static List<Flow> flows(String uidPrefix, int count, double start) {
+        List<Flow> flows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) flows.add(flow(uidPrefix + i, start + i, i));
+        return flows;
+    }
+
+    static Path write(Path file, List<Flow> flows) throws IOException {
+        try (ParquetFlowWriter w = new ParquetFlowWriter(file)) {
+            flows.forEach(w::write);
+        }
+        return file;
+    }
+}
