@@ -19,6 +19,9 @@ CONTROLLER_PORT="${LOCAL_KAFKA_CONTROLLER_PORT:-9093}"
 READY_TIMEOUT_S="${LOCAL_KAFKA_READY_TIMEOUT:-90}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
+# The port the running broker listens on, which may differ from this shell's LOCAL_KAFKA_PORT.
+running_port() { cat "$STATE/kafka.port" 2>/dev/null || echo "$PORT"; }
+
 say() { echo "kafka: $*"; }
 fail() { echo "kafka: $*" >&2; exit 1; }
 
@@ -27,7 +30,7 @@ running_pid() {
   local pid
   pid="$(cat "$PID_FILE")"
   # The pid must still be our broker, not a process that reused the number.
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka"; then
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && ps -p "$pid" -o args= 2>/dev/null | grep -qF "kafka.Kafka "; then
     echo "$pid"
   else
     return 1
@@ -48,7 +51,7 @@ classpath() {
 start() {
   local pid
   if pid="$(running_pid)"; then
-    say "already running (pid $pid) on 127.0.0.1:$PORT"
+    say "already running (pid $pid) on 127.0.0.1:$(running_port)"
     return 0
   fi
   rm -f "$PID_FILE"
@@ -78,6 +81,7 @@ start() {
   nohup "$JAVA" "${jvm[@]}" kafka.Kafka "$STATE/server.properties" >>"$LOG" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$PID_FILE"
+  echo "$PORT" > "$STATE/kafka.port"
 
   local waited=0
   until port_open "$PORT" && tail -c +"$((log_offset + 1))" "$LOG" | grep -q "Kafka Server started"; do
@@ -113,14 +117,14 @@ stop() {
     say "broker did not stop within 30 s, killing pid $pid"
     kill -9 "$pid" 2>/dev/null || true
   fi
-  rm -f "$PID_FILE"
+  rm -f "$PID_FILE" "$STATE/kafka.port"
   say "stopped"
 }
 
 status() {
   local pid
   if pid="$(running_pid)"; then
-    say "running (pid $pid) on 127.0.0.1:$PORT"
+    say "running (pid $pid) on 127.0.0.1:$(running_port)"
   else
     say "not running"
     return 3
