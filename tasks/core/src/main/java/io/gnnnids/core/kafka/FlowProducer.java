@@ -1,0 +1,131 @@
+package io.gnnnids.core.kafka;
+
+import io.gnnnids.core.cli.StepFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Sends flow records to one topic, asynchronously and in large compressed batches. Idempotence keeps a
+ * retried batch from being written twice. Delivery errors arrive on the producer's I/O thread; the first one
+ * is remembered and thrown as a {@link StepFailure} from the next {@link #send}, {@link #flush} or
+ * {@link #close}, so a caller that finishes with {@code flush()} or {@code close()} never loses a failure.
+ * Not meant for use by several threads at once.
+ */
+public final class FlowProducer implements AutoCloseable {
+
+    /**
+     * Chosen by measurement on a local broker (2 cores) with 360-byte Zeek JSON flows: lz4 and zstd both send
+     * over 200k records/s, lz4 costs the producer and the broker less CPU, zstd stores about 40 % fewer bytes.
+     * CPU is the scarcer resource where the pipeline runs beside its broker. Batches under 512 KiB were slower.
+     */
+    static final String COMPRESSION = "lz4";
+    static final int BATCH_BYTES = 512 * 1024;
+    static final int LINGER_MS = 20;
+
+    private final String bootstrap;
+    private final String topic;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final AtomicReference<Exception> firstError = new AtomicReference<>();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final Callback onCompletion;
+
+    public FlowProducer(String bootstrap, String topic) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        try {
+            this.producer = new KafkaProducer<>(properties(bootstrap));
+        } catch (RuntimeException e) {
+            throw KafkaClients.failure(bootstrap, "create a producer", e);
+        }
+        this.onCompletion = (metadata, error) -> {
+            if (error == null) {
+                acknowledged.incrementAndGet();
+            } else {
+                firstError.compareAndSet(null, error);
+            }
+        };
+    }
+
+    static Properties properties(String bootstrap) {
+        Properties p = KafkaClients.producer(bootstrap, "producer");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        return p;
+    }
+
+    /** Queues one record; {@code key} may be null (records then spread over partitions batch by batch). */
+    public void send(byte[] key, byte[] value) {
+        throwIfFailed();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), onCompletion);
+        } catch (RuntimeException e) {
+            firstError.compareAndSet(null, e);
+            throwIfFailed();
+        }
+    }
+
+    /** Waits until every queued record is acknowledged or has failed; throws the first failure. */
+    public void flush() {
+        throwIfFailed();
+        producer.flush();
+        throwIfFailed();
+    }
+
+    /** Records the broker has acknowledged so far. */
+    public long sent() {
+        return acknowledged.get();
+    }
+
+    /** Flushes, then closes; throws the first delivery failure, if any, after the producer is closed. */
+    @Override
+    public void close() {
+        try {
+            if (firstError.get() == null) {
+                producer.flush();
+            }
+        } finally {
+            producer.close(Duration.ofSeconds(5));
+        }
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() {
+        Exception error = firstError.get();
+        if (error != null) {
+            throw KafkaClients.failure(bootstrap, "deliver records to topic '" + topic + "'", error);
+        }
+    }
+
+    /** Creates the topic with the broker's default replication unless it exists already. */
+    public static void ensureTopic(String bootstrap, String topic, int partitions) {
+        try (Admin admin = Admin.create(KafkaClients.admin(bootstrap, "admin"))) {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                    .all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw KafkaClients.failure(bootstrap, "create topic '" + topic + "'", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailure("interrupted while creating topic '" + topic + "'", e);
+        } catch (RuntimeException e) {
+            throw KafkaClients.failure(bootstrap, "create topic '" + topic + "'", e);
+        }
+    }
+}

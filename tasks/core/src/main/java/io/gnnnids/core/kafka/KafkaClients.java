@@ -1,0 +1,113 @@
+package io.gnnnids.core.kafka;
+
+import io.gnnnids.core.cli.StepFailure;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Base client settings shared by every step. The timeouts are what keeps a step from hanging when Kafka is
+ * down: with these, any metadata or offset call against an unreachable broker fails within about
+ * {@link #API_TIMEOUT}, and the failure names the bootstrap servers.
+ */
+public final class KafkaClients {
+
+    /** Upper bound for one blocking client call (metadata, offsets, commit, producer buffer wait). */
+    public static final Duration API_TIMEOUT = Duration.ofSeconds(30);
+    static final int REQUEST_TIMEOUT_MS = 15_000;
+
+    private KafkaClients() {
+    }
+
+    /** Settings every client gets: bootstrap, client id {@code gnn-nids-<role>}, bounded connection timeouts. */
+    public static Properties base(String bootstrap, String role) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "gnn-nids-" + role);
+        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 5_000);
+        p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 10_000);
+        p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        return p;
+    }
+
+    public static Properties producer(String bootstrap, String role) {
+        Properties p = base(bootstrap, role);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        // send() blocks at most this long for metadata or buffer space; records fail after the delivery timeout.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) API_TIMEOUT.toMillis());
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) API_TIMEOUT.toMillis());
+        return p;
+    }
+
+    /** A consumer that never commits by itself and never creates topics; {@code group} may be null. */
+    public static Properties consumer(String bootstrap, String role, String group) {
+        Properties p = base(bootstrap, role);
+        if (group != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Aborted transactional records are never handed out; without transactions this changes nothing.
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) API_TIMEOUT.toMillis());
+        return p;
+    }
+
+    public static Properties admin(String bootstrap, String role) {
+        Properties p = base(bootstrap, role);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) API_TIMEOUT.toMillis());
+        return p;
+    }
+
+    /**
+     * Turns a client exception into a one-line failure: time-outs and unresolvable addresses say to check
+     * the bootstrap setting and the broker, anything else names the operation. StepFailures pass through.
+     */
+    public static RuntimeException failure(String bootstrap, String operation, Throwable error) {
+        Throwable cause = error instanceof ExecutionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof StepFailure stepFailure) {
+            return stepFailure;
+        }
+        if (cause instanceof TimeoutException || isUnresolvable(cause)) {
+            return new StepFailure("cannot reach Kafka at " + bootstrap + " while trying to " + operation
+                    + " (" + cause.getMessage() + "): check KAFKA_BOOTSTRAP_SERVERS and that Kafka is up", cause);
+        }
+        if (cause instanceof KafkaException || cause instanceof ExecutionException) {
+            return new StepFailure("Kafka at " + bootstrap + " failed to " + operation + ": " + cause.getMessage(), cause);
+        }
+        return cause instanceof RuntimeException runtime ? runtime : new StepFailure(
+                "Kafka at " + bootstrap + " failed to " + operation + ": " + cause, cause);
+    }
+
+    /** Runs one client call, turning its failure into {@link #failure}. */
+    static <T> T call(String bootstrap, String operation, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw failure(bootstrap, operation, e);
+        }
+    }
+
+    private static boolean isUnresolvable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No resolvable bootstrap urls")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
