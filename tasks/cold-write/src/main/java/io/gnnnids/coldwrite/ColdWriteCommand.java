@@ -8,6 +8,7 @@ import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
@@ -53,13 +54,13 @@ public class ColdWriteCommand extends StepCommand {
         Path duplicatesFile = batch.duplicates();
         Set<String> exclude = Files.exists(duplicatesFile) ? new HashSet<>(Files.readAllLines(duplicatesFile)) : Set.of();
 
-        List<ColdStore.ColdObject> objects;
+        List<ColdObject> objects;
         try (ObjectStore store = ObjectStores.open(coldUri)) {
             objects = new ColdStore(store).writeBatch(batch.id(), batch.parquet(), exclude, batch.dirPath().resolve("cold"));
         }
         long rows = 0;
         long bytes = 0;
-        for (ColdStore.ColdObject o : objects) {
+        for (ColdObject o : objects) {
             run.output("date=" + o.date(), o.uri());
             rows += o.rows();
             bytes += o.bytes();

@@ -4,7 +4,7 @@ import io.gnnnids.core.flow.FlowParser;
 import io.gnnnids.core.flow.InvalidFlow;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.kafka.BatchConsumer;
-import io.gnnnids.core.kafka.RecordHandler;
+
 import io.gnnnids.core.store.ParquetFlowWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,7 @@ public final class BatchStager {
     /** Reads records into the handler and says which offsets it covered. */
     @FunctionalInterface
     public interface Source {
-        BatchConsumer.ConsumedBatch read(RecordHandler handler) throws Exception;
+        BatchConsumer.ConsumedBatch read(BatchConsumer.RecordHandler handler) throws Exception;
     }
 
     private final StagedBatches staged;
