@@ -41,7 +41,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 classpath() {
   if [[ ! -s "$CLASSPATH_FILE" || "$CONF_DIR/pom.xml" -nt "$CLASSPATH_FILE" ]]; then
-    say "resolving the broker classpath (first run downloads Kafka from Maven Central)"
+    say "resolving the broker classpath (first run downloads Kafka from Maven Central)" >&2
     mvn -q -B -f "$CONF_DIR/pom.xml" dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" >&2 \
       || fail "could not resolve the Kafka jars with Maven: check network access to Maven Central"
   fi
