@@ -56,7 +56,7 @@ public class ColdWriteCommand extends StepCommand {
 
         List<ColdObject> objects;
         try (ObjectStore store = ObjectStores.open(coldUri)) {
-            objects = new ColdStore(store).writeBatch(batch.id(), batch.parquet(), exclude, batch.dirPath().resolve("cold"));
+            objects = new ColdStore(store).writeBatch(batch.id(), batch.parquet(), exclude, batch.coldScratch());
         }
         long rows = 0;
         long bytes = 0;

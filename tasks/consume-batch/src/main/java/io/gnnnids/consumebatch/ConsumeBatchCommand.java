@@ -55,6 +55,10 @@ public class ConsumeBatchCommand extends StepCommand {
             description = "Records larger than this are quarantined as too_large (default ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
+    @Option(names = "--keep-staged", defaultValue = "24h", converter = DurationConverter.class,
+            description = "How long the staged Parquet of a committed batch is kept; manifests and quarantines stay (default ${DEFAULT-VALUE}).")
+    Duration keepStaged;
+
     public static void main(String[] args) {
         Cli.main(new ConsumeBatchCommand(), args);
     }
@@ -67,6 +71,7 @@ public class ConsumeBatchCommand extends StepCommand {
         if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);
 
         StagedBatches staged = new StagedBatches(workDir);
+        staged.prune(keepStaged);
         Map<Integer, Long> starts = BatchConsumer.startPositions(bootstrapServers, topic, group);
         Optional<Path> pending = staged.uncommittedStartingAt(topic, group, starts);
         if (pending.isPresent()) {

@@ -159,6 +159,22 @@ class EtlPipelineTest {
     }
 
     @Test
+    void committedBatchesLoseTheirStagedParquetAfterTheKeepTimeButKeepTheirRecord() throws Exception {
+        generate(1_000, 8);
+        drain();
+        Path batchDir;
+        try (var dirs = Files.list(work.resolve("batches"))) {
+            batchDir = dirs.findFirst().orElseThrow();
+        }
+        assertTrue(Files.exists(batchDir.resolve("batch.parquet")));
+        generate(10, 9);
+        step("consume-batch", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--group", group,
+                "--work-dir", work.toString(), "--keep-staged", "0s");
+        assertTrue(Files.notExists(batchDir.resolve("batch.parquet")), "staged Parquet of a committed batch pruned");
+        assertTrue(Files.exists(batchDir.resolve("manifest.json")) && Files.exists(batchDir.resolve("commit-offsets.json")));
+    }
+
+    @Test
     void theSameFlowsSentTwiceAreStoredOnce() throws Exception {
         Path file = tmp.resolve("traffic.jsonl");
         step("replay", "generate", "--flows", "2000", "--seed", "7", "--out", file.toString(), "--manifest-dir", tmp.toString());

@@ -1,6 +1,7 @@
 package io.gnnnids.pipeline;
 
 import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.store.HoldDuckDbLock;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -100,6 +101,30 @@ class JarContractTest {
         assertEquals(99, drained.exitCode(), drained.toString());
         assertEquals("", drained.out(), "a skipped run prints no manifest");
         PipelineFixture.assertExactlyOnce(3000, tmp.resolve("hot.duckdb"), tmp.resolve("cold"));
+    }
+
+    @Test
+    void hotWriteWaitsForALockedDuckDbFileAndThenFailsClearly() throws Exception {
+        Map<String, String> env = env("locked");
+        StepRunner.javaJar("replay", env, "generate", "--flows", "500", "--seed", "22");
+        Path m = lastLineManifest(StepRunner.javaJar("consume-batch", env), "consume-batch");
+
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                HoldDuckDbLock.class.getName(), tmp.resolve("hot.duckdb").toString(), "60")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            assertEquals(HoldDuckDbLock.READY, ready);
+            StepRunner.Result r = StepRunner.javaJar("hot-write", env, "--manifest", m.toString(), "--lock-wait", "3s");
+            assertEquals(1, r.exitCode(), r.toString());
+            String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.contains("locked by another process") && last.contains("duckdb"), r.toString());
+        } finally {
+            holder.destroy();
+            holder.waitFor();
+        }
+        lastLineManifest(StepRunner.javaJar("hot-write", env, "--manifest", m.toString()), "hot-write");
     }
 
     static Path lastLineManifest(StepRunner.Result r, String step) throws Exception {

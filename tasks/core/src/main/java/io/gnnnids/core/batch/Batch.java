@@ -25,6 +25,7 @@ public record Batch(String id, String dir, String topic, String group, List<Offs
     public static final String MANIFEST = "manifest.json";
     /** Uids of the batch that other batches had already stored (written by hot-write; cold-write leaves them out). */
     public static final String DUPLICATES = "duplicates.txt";
+    public static final String COLD_SCRATCH = "cold";
 
     /** The batch id for these offsets: topic plus a short digest of the ranges, stable across re-reads. */
     public static String idFor(String topic, List<OffsetRange> offsets) {
@@ -46,6 +47,11 @@ public record Batch(String id, String dir, String topic, String group, List<Offs
 
     public Path parquet() {
         return dirPath().resolve(PARQUET);
+    }
+
+    /** Where cold-write builds the daily Parquet files before uploading them. */
+    public Path coldScratch() {
+        return dirPath().resolve(COLD_SCRATCH);
     }
 
     public Path duplicates() {

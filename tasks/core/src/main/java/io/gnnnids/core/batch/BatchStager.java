@@ -23,6 +23,7 @@ import java.util.UUID;
  */
 public final class BatchStager {
     private static final Logger log = LoggerFactory.getLogger(BatchStager.class);
+    static final String INCOMING_PREFIX = ".incoming-";
 
     /** Reads records into the handler and says which offsets it covered. */
     @FunctionalInterface
@@ -46,7 +47,7 @@ public final class BatchStager {
     public Optional<Path> stage(Source source) throws Exception {
         StepRun run = new StepRun(StagedBatches.CONSUME_STEP);
         Files.createDirectories(staged.root());
-        Path incoming = staged.root().resolve(".incoming-" + UUID.randomUUID());
+        Path incoming = staged.root().resolve(INCOMING_PREFIX + UUID.randomUUID());
         Files.createDirectories(incoming);
         try {
             BatchConsumer.ConsumedBatch consumed;

@@ -8,4 +8,10 @@ public record OffsetRange(int partition, long start, long end) {
     public long count() {
         return end - start;
     }
+
+    /** "p0:100-200" in logs. */
+    @Override
+    public String toString() {
+        return "p" + partition + ":" + start + "-" + end;
+    }
 }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,36 @@ public final class StagedBatches {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list staged batches in " + root, e);
         }
+    }
+
+    /**
+     * Frees disk: removes the staged Parquet (and cold-write's scratch files) of batches committed longer than
+     * {@code keep} ago — their flows are in the hot and cold stores — and half-staged folders a crashed run left.
+     * Manifests, quarantines and duplicate lists stay: they are the batch's record.
+     */
+    public int prune(Duration keep) {
+        if (!Files.isDirectory(root)) return 0;
+        Instant cutoff = Instant.now().minus(keep);
+        int pruned = 0;
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.toList()) {
+                boolean halfStaged = dir.getFileName().toString().startsWith(BatchStager.INCOMING_PREFIX);
+                Path committedMarker = dir.resolve(COMMIT_STEP + ".json");
+                Path marker = halfStaged ? dir : committedMarker;
+                if (!Files.exists(marker) || !modified(marker).toInstant().isBefore(cutoff)) continue;
+                if (halfStaged) {
+                    BatchStager.deleteRecursively(dir);
+                } else {
+                    Files.deleteIfExists(dir.resolve(Batch.PARQUET));
+                    BatchStager.deleteRecursively(dir.resolve(Batch.COLD_SCRATCH));
+                }
+                pruned++;
+            }
+        } catch (IOException e) {
+            log.warn("could not prune staged batches in {}: {}", root, e.getMessage());
+        }
+        if (pruned > 0) log.info("pruned the staged files of {} batch(es) committed before {}", pruned, cutoff);
+        return pruned;
     }
 
     private static boolean startsAt(Manifest m, String topic, String group, Map<Integer, Long> startPositions) {

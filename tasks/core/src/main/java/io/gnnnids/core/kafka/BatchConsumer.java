@@ -116,7 +116,7 @@ public final class BatchConsumer {
             lastHanded.entrySet().stream()
                     .sorted(Map.Entry.comparingByKey((a, b) -> Integer.compare(a.partition(), b.partition())))
                     .forEach(e -> ranges.add(new OffsetRange(e.getKey().partition(), start.get(e.getKey()), e.getValue() + 1)));
-            log.info("consumed {} records of topic '{}' for group '{}' ({})", handed, topic, group, stopReason);
+            log.debug("consumed {} records of topic '{}' for group '{}' ({})", handed, topic, group, stopReason);
             return new ConsumedBatch(List.copyOf(ranges), handed, stopReason);
         }
     }

@@ -41,11 +41,21 @@ public final class FlowProducer implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final Callback onCompletion;
 
+    /** Default delivery timeout: long enough to ride out a broker stalled by load, retrying idempotently. */
+    public static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(2);
+
     public FlowProducer(String bootstrap, String topic) {
+        this(bootstrap, topic, DELIVERY_TIMEOUT);
+    }
+
+    /** @param deliveryTimeout how long a record may wait for the broker's acknowledgement before the send fails */
+    public FlowProducer(String bootstrap, String topic, Duration deliveryTimeout) {
         this.bootstrap = bootstrap;
         this.topic = topic;
         try {
-            this.producer = new KafkaProducer<>(properties(bootstrap));
+            Properties p = properties(bootstrap);
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
+            this.producer = new KafkaProducer<>(p);
         } catch (RuntimeException e) {
             throw KafkaClients.failure(bootstrap, "create a producer", e);
         }

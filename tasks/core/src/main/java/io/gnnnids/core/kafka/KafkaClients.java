@@ -23,7 +23,7 @@ public final class KafkaClients {
 
     /** Upper bound for one blocking client call (metadata, offsets, commit, producer buffer wait). */
     public static final Duration API_TIMEOUT = Duration.ofSeconds(30);
-    static final int REQUEST_TIMEOUT_MS = 15_000;
+    static final int REQUEST_TIMEOUT_MS = 30_000;
 
     private KafkaClients() {
     }
@@ -44,9 +44,9 @@ public final class KafkaClients {
         Properties p = base(bootstrap, role);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        // send() blocks at most this long for metadata or buffer space; records fail after the delivery timeout.
+        // send() blocks at most this long for metadata or buffer space, so an unreachable broker fails fast;
+        // records already sent are retried up to the delivery timeout (FlowProducer sets it).
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) API_TIMEOUT.toMillis());
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) API_TIMEOUT.toMillis());
         return p;
     }
 

@@ -76,7 +76,7 @@ public final class OffsetCommitter {
                 }
             }
             if (allAtEnd) {
-                log.info("offsets of this batch are already committed for group '{}' on topic '{}'", group, topic);
+                log.debug("offsets of this batch are already committed for group '{}' on topic '{}'", group, topic);
                 return CommitOutcome.ALREADY_COMMITTED;
             }
 
@@ -88,7 +88,7 @@ public final class OffsetCommitter {
                 consumer.commitSync(ends, KafkaClients.API_TIMEOUT);
                 return null;
             });
-            log.info("committed {} for group '{}'", ranges, group);
+            log.debug("committed {} for group '{}'", ranges, group);
             return CommitOutcome.COMMITTED;
         }
     }

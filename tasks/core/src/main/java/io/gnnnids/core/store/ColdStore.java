@@ -92,7 +92,7 @@ public final class ColdStore {
                 written.add(new ColdObject(day.toString(), key, store.uri(key), rows, Files.size(file)));
                 Files.deleteIfExists(file);
             }
-            log.info("batch {}: {} cold objects, {} rows", batchId, written.size(),
+            log.debug("batch {}: {} cold objects, {} rows", batchId, written.size(),
                     written.stream().mapToLong(ColdObject::rows).sum());
             return written;
         } catch (SQLException e) {

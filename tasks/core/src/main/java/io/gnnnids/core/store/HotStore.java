@@ -212,7 +212,7 @@ public final class HotStore implements AutoCloseable {
                 st.execute("DROP TABLE hot_staged");
                 connection.commit();
                 HotWriteResult result = new HotWriteResult(staged, inserted, staged - inserted, elsewhere);
-                log.info("batch {}: {} staged, {} stored, {} duplicates ({} uids stored by other batches)",
+                log.debug("batch {}: {} staged, {} stored, {} duplicates ({} uids stored by other batches)",
                         batchId, staged, inserted, result.duplicates(), elsewhere.size());
                 return result;
             } catch (SQLException | RuntimeException e) {

@@ -41,7 +41,7 @@ class KafkaFailureTest {
         FlowProducer producer;
         try {
             topic = TestRecords.createTopic(broker.bootstrapServers(), 1);
-            producer = new FlowProducer(broker.bootstrapServers(), topic);
+            producer = new FlowProducer(broker.bootstrapServers(), topic, Duration.ofSeconds(40));
             producer.send(null, TestRecords.value(0));
             producer.flush();
             assertEquals(1, producer.sent());

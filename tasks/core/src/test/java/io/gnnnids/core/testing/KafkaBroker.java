@@ -105,7 +105,21 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the hook is running or has run already
         }
+        keepLog();
         deleteRecursively(dir);
+    }
+
+    /** Copies the broker log to the folder named by {@code nids.broker.log.dir} (the build's target/), for failures. */
+    private void keepLog() {
+        String keep = System.getProperty("nids.broker.log.dir");
+        if (keep == null) return;
+        try {
+            Path target = Path.of(keep).resolve("kafka-broker-" + port + ".log");
+            Files.createDirectories(target.getParent());
+            Files.copy(dir.resolve("broker.log"), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // the log is a diagnostic aid only
+        }
     }
 
     private void destroyProcess() {
