@@ -2,7 +2,11 @@ package io.gnnnids.core.graph;
 
 import java.util.Arrays;
 
-/** Open-addressing map from non-negative long keys to ints: endpoint ids and distinct-pair counting without boxing. */
+/**
+ * Open-addressing map from non-negative long keys to ints: endpoint ids and distinct-pair counting without boxing.
+ * Start it small and let it grow: a table sized for the distinct keys stays in cache, one sized for every edge
+ * does not.
+ */
 final class LongIntMap {
 
     private static final long EMPTY = -1;

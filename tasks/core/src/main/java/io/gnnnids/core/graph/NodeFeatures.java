@@ -69,7 +69,7 @@ public final class NodeFeatures {
         int[] out = new int[nodes];
         int[] in = new int[nodes];
         // Distinct (node, peer) and (node, port) pairs; the kind sits in the top bits, ids and ports below 2^30.
-        LongIntMap seen = new LongIntMap(Math.max(16, edges * 2));
+        LongIntMap seen = new LongIntMap(Math.min(edges, 1 << 14));
         for (int e = 0; e < edges; e++) {
             int s = src[e], d = dst[e], port = respPort[e] & 0x3FFF_FFFF;
             int r = e * edgeDim;

@@ -29,8 +29,8 @@ final class PairFeatures {
      */
     static void compute(int edges, int[] src, int[] dst, int[] respPort, double[] ts, float[] edgeRaw, int edgeDim,
                         int offset) {
-        LongIntMap pairs = new LongIntMap(Math.max(16, edges));
-        LongIntMap conversations = new LongIntMap(Math.max(16, edges));
+        LongIntMap pairs = new LongIntMap(Math.min(edges, 1 << 14));
+        LongIntMap conversations = new LongIntMap(Math.min(edges, 1 << 14));
         int[] conversation = new int[edges];
         for (int e = 0; e < edges; e++) {
             int pair = pairs.putIfAbsent(((long) src[e] << 31) | dst[e], pairs.size());
