@@ -122,8 +122,8 @@ public final class GraphBuilder {
                 e++;
             }
         }
-        PairFeatures.compute(edges, src, dst, respPort, ts, x, dim, edgeFeatures.dim());
         int nodes = endpoints.count();
+        PairFeatures.compute(nodes, edges, src, dst, respPort, ts, x, dim, edgeFeatures.dim());
         float[] nodeX = NodeFeatures.compute(nodes, edges, src, dst, respPort, outcome, x, dim);
         return new Raw(nodes, edges, nodeX, x, src, dst, labelled ? labels : null);
     }

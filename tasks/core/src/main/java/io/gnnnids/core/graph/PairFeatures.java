@@ -7,13 +7,16 @@ import java.util.List;
  * Edge features from the window around a flow: how the flows of the same conversation (originator node,
  * responder node, responder port) behave together. Brute force repeats near-identical flows to one service; C&C
  * beacons at a steady interval; benign clients vary. Node features alone miss this when a compromised host's
- * attack flows drown in its benign ones. Only differences of timestamps are used, never the timestamps.
+ * attack flows drown in its benign ones, or when a busy server is attacked by one of its many clients: the
+ * conversation's share of its originator's and responder's flows tells a client hammering a server apart from
+ * one of many ordinary clients, whatever the size of the network. Only differences of timestamps are used, never
+ * the timestamps.
  */
 final class PairFeatures {
 
     static final List<String> NAMES = List.of(
             "log_pair_flows", "log_pair_mean_interval_s", "pair_interval_cv", "pair_orig_bytes_std",
-            "pair_resp_bytes_std");
+            "pair_resp_bytes_std", "pair_share_of_orig_out", "pair_share_of_resp_in");
     static final int DIM = NAMES.size();
 
     /** A coefficient of variation beyond this says "irregular" as well as any larger one. */
@@ -27,8 +30,10 @@ final class PairFeatures {
      *
      * @param edgeRaw row-major {@code edges x edgeDim}, the flow features already written
      */
-    static void compute(int edges, int[] src, int[] dst, int[] respPort, double[] ts, float[] edgeRaw, int edgeDim,
-                        int offset) {
+    static void compute(int nodes, int edges, int[] src, int[] dst, int[] respPort, double[] ts, float[] edgeRaw,
+                        int edgeDim, int offset) {
+        int[] out = new int[nodes];
+        int[] in = new int[nodes];
         LongIntMap pairs = new LongIntMap(Math.min(edges, 1 << 14));
         LongIntMap conversations = new LongIntMap(Math.min(edges, 1 << 14));
         int[] conversation = new int[edges];
@@ -37,6 +42,8 @@ final class PairFeatures {
             if (pair < 0) pair = pairs.size() - 1;
             int c = conversations.putIfAbsent(((long) pair << 16) | (respPort[e] & 0xFFFF), conversations.size());
             conversation[e] = c < 0 ? conversations.size() - 1 : c;
+            out[src[e]]++;
+            in[dst[e]]++;
         }
         int n = conversations.size();
         int[] count = new int[n];
@@ -61,7 +68,7 @@ final class PairFeatures {
             rbSum[c] += rb;
             rbSq[c] += rb * rb;
         }
-        float[] perConversation = new float[n * DIM];
+        float[] perConversation = new float[n * DIM]; // the last two columns depend on the edge's endpoints
         for (int c = 0; c < n; c++) {
             int o = c * DIM;
             perConversation[o] = EdgeFeatures.log1p((long) count[c]);
@@ -77,7 +84,10 @@ final class PairFeatures {
             perConversation[o + 4] = std(rbSum[c], rbSq[c], count[c]);
         }
         for (int e = 0; e < edges; e++) {
-            System.arraycopy(perConversation, conversation[e] * DIM, edgeRaw, e * edgeDim + offset, DIM);
+            int c = conversation[e], o = e * edgeDim + offset;
+            System.arraycopy(perConversation, c * DIM, edgeRaw, o, DIM - 2);
+            edgeRaw[o + DIM - 2] = (float) count[c] / out[src[e]];
+            edgeRaw[o + DIM - 1] = (float) count[c] / in[dst[e]];
         }
     }
 

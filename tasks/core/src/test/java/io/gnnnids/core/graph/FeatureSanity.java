@@ -48,7 +48,10 @@ public final class FeatureSanity {
         Rows validation = Rows.of(builder, windows(flows, 3));
         double threshold = Metrics.bestThreshold(model.score(validation), validation.labels);
         report("validation seed 3", model, validation, threshold);
-        report("test seed 2", model, Rows.of(builder, windows(flows, 2)), threshold);
+        Rows test = Rows.of(builder, windows(flows, 2));
+        report("test seed 2", model, test, threshold);
+        String family = System.getProperty("family");
+        if (family != null) explainMissed(model, test, names(spec), family, threshold);
         report("train seed 1", model, trainRows, threshold);
 
         if (Files.isDirectory(iot)) {
@@ -95,6 +98,29 @@ public final class FeatureSanity {
         for (int k = 0; k < 12; k++) LOG.info("  pushes benign to attack: {} {}", names.get(idx[k]), f(c[idx[k]] / nb));
     }
 
+    /** For the missed flows of one family: the scaled values and contributions of the features holding them back. */
+    private static void explainMissed(Logistic model, Rows rows, List<String> names, String family, double threshold) {
+        double[] c = new double[rows.dim], v = new double[rows.dim];
+        int missed = 0;
+        float[] scores = model.score(rows);
+        for (int r = 0; r < rows.n; r++) {
+            if (!family.equals(rows.families[r]) || scores[r] >= threshold) continue;
+            missed++;
+            for (int k = 0; k < rows.dim; k++) {
+                c[k] += model.w[k] * rows.x[r * rows.dim + k];
+                v[k] += rows.x[r * rows.dim + k];
+            }
+        }
+        Integer[] idx = new Integer[rows.dim];
+        for (int k = 0; k < idx.length; k++) idx[k] = k;
+        java.util.Arrays.sort(idx, (a, b) -> Double.compare(c[a], c[b]));
+        final int m = Math.max(1, missed);
+        LOG.info("{} missed {}", family, missed);
+        for (int k = 0; k < 15; k++) {
+            LOG.info("  holds back: {} value {} contribution {}", names.get(idx[k]), f(v[idx[k]] / m), f(c[idx[k]] / m));
+        }
+    }
+
     static List<List<Flow>> windows(int flows, long seed) {
         TrafficGenerator gen = new TrafficGenerator(
                 GeneratorOptions.withDefaults(flows, null, null, START, null, seed, Clock.systemUTC()));
@@ -106,7 +132,9 @@ public final class FeatureSanity {
         Metrics m = Metrics.of(scores, rows.labels, rows.families, threshold);
         if (rows.positives() > 0) {
             double own = Metrics.bestThreshold(scores, rows.labels);
-            LOG.info("{}: F1 at its own best threshold {} = {}", what, f(own), f(Metrics.of(scores, rows.labels, null, own).f1()));
+            Metrics best = Metrics.of(scores, rows.labels, rows.families, own);
+            LOG.info("{}: F1 at its own best threshold {} = {}, detected per family there: {}", what, f(own), f(best.f1()),
+                    best.families().entrySet().stream().map(e -> e.getKey() + " " + f(e.getValue().rate())).toList());
         }
         LOG.info("{}: n={} attacks={} threshold={} F1={} precision={} recall={} FPR={} ROC-AUC={} PR-AUC={}",
                 what, rows.n, rows.positives(), f(threshold), f(m.f1()), f(m.precision()), f(m.recall()),
