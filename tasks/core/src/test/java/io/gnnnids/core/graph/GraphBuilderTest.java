@@ -123,16 +123,24 @@ class GraphBuilderTest {
     @Test
     void repeatedConversationShowsCountIntervalAndRegularity() {
         List<Flow> beacons = new ArrayList<>();
-        for (int i = 0; i < 5; i++) beacons.add(flow().at(1_000 + 10 * i).make());
+        for (int i = 0; i < 5; i++) {
+            FlowMaker beacon = flow().at(1_000 + 10 * i);
+            beacon.origBytes = 100L + 10 * i;
+            beacons.add(beacon.make());
+        }
         List<Flow> other = List.of(flow().between("10.0.0.1", "10.0.0.2", 80).make());
         EdgeGraph g = UNSCALED.build(other, beacons);
         for (int e = 0; e < 5; e++) {
             assertEquals(Math.log1p(5), edge(g, e, "log_pair_flows"), 1e-6);
             assertEquals(Math.log1p(10), edge(g, e, "log_pair_mean_interval_s"), 1e-6);
             assertEquals(0, edge(g, e, "pair_interval_cv"), 1e-6);
-            assertEquals(0, edge(g, e, "pair_orig_bytes_std"), 1e-6);
+            assertEquals(0, edge(g, e, "pair_resp_bytes_std"), 1e-6);
         }
         assertEquals(Math.log1p(1), edge(g, 5, "log_pair_flows"), 1e-6);
+        // Both endpoints have six flows, five of them in the beaconing conversation (port 443), one on port 80.
+        assertEquals(5 / 6f, edge(g, 0, "pair_share_of_orig_out"), 1e-6);
+        assertEquals(5 / 6f, edge(g, 0, "pair_share_of_resp_in"), 1e-6);
+        assertEquals(1 / 6f, edge(g, 5, "pair_share_of_orig_out"), 1e-6);
         // Out of ts order, the conversation is still read in time order.
         List<Flow> reversed = new ArrayList<>(beacons);
         Collections.reverse(reversed);
