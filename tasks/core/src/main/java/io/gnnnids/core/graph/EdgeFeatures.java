@@ -14,7 +14,8 @@ import java.util.Map;
  * described (sizes, timing, protocol, handshake, port class); addresses, uid and timestamps are never features,
  * so a model cannot learn who talked, only how.
  *
- * <p>Layout (columns in this order): volumes (log1p), per-packet sizes and packet rate (log1p), unset flags,
+ * <p>Layout (columns in this order): duration in milliseconds (sub-second flows would all be ~0 in seconds) and
+ * volumes (log1p), per-packet sizes and packet rate (log1p), unset flags,
  * proto one-hot, service one-hot over the fitted vocabulary + other + none, conn_state one-hot, responder-port
  * range one-hot, responder-port group one-hot, Zeek history letter counts (log1p, upper and lower case apart),
  * local_orig / local_resp with unknown flags, then the {@link PairFeatures} a window adds.

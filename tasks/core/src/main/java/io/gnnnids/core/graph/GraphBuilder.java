@@ -9,8 +9,11 @@ import java.util.Map;
 
 /**
  * Turns the flows of one window into a scaled {@link EdgeGraph}: endpoints become nodes (see {@link NodeKey}),
- * every flow an edge originator -> responder with its {@link EdgeFeatures}, every node its {@link NodeFeatures}.
- * Thread-safe: a builder holds only the immutable spec.
+ * every flow an edge originator -> responder with its {@link EdgeFeatures} and {@link PairFeatures}, every node its
+ * {@link NodeFeatures}. Each edge keeps its own features because the model's edge head reads
+ * [h_src ; h_dst ; e_uv], not only [h_src ; h_dst]: with node embeddings alone every flow between the same two
+ * endpoints in a window would get the same score, and a compromised host's benign flows could not be told from
+ * its attacks. Thread-safe: a builder holds only the immutable spec.
  */
 public final class GraphBuilder {
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.gnnnids.core.graph.FlowMaker.flow;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,7 +139,7 @@ class EdgeFeaturesTest {
         FlowMaker other = flow().between("192.168.7.7", "8.8.4.4", 443).at(1_800_000_000.0);
         other.uid = "CzzZ";
         other.origP = 51_234;
-        assertTrue(java.util.Arrays.equals(features.row(a), features.row(other.make())));
+        assertArrayEquals(features.row(a), features.row(other.make()));
     }
 
     @Test

@@ -14,8 +14,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -23,11 +25,15 @@ import java.util.SplittableRandom;
  * Do the features carry across networks? Fits the spec on one generated network, trains a plain logistic
  * regression on [node(src) ; node(dst) ; edge] rows of that network, picks the threshold on a second network
  * and reports detection on a third and on the IoT-23 sample. Run by hand:
- * {@code java -cp ... io.gnnnids.core.graph.FeatureSanity [flows] [iot23 dir]}.
+ * {@code java -cp ... io.gnnnids.core.graph.FeatureSanity [flows] [iot23 dir] [IP|IP_PORT]}; options
+ * {@code -DtrainSeeds=1,4,5} (train on several networks), {@code -Dwindow=PT10M}, {@code -Dexplain=true} (what
+ * pushes IoT-23 benign flows towards attack), {@code -Dfamily=C&C} (what holds that family's missed flows back).
  */
 public final class FeatureSanity {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureSanity.class);
+    private static final Duration WINDOW =
+            Duration.parse(System.getProperty("window", GraphWindows.DEFAULT_WINDOW.toString()));
     private static final Instant START = Instant.parse("2024-05-01T00:00:00Z");
 
     private FeatureSanity() {
@@ -38,7 +44,8 @@ public final class FeatureSanity {
         Path iot = Path.of(args.length > 1 ? args[1] : "/work/shared/data/iot23-sample");
         NodeKey key = args.length > 2 ? NodeKey.valueOf(args[2]) : NodeKey.IP;
 
-        List<List<Flow>> train = windows(flows, 1);
+        List<List<Flow>> train = new ArrayList<>();
+        for (String seed : System.getProperty("trainSeeds", "1").split(",")) train.addAll(windows(flows, Long.parseLong(seed)));
         FeatureSpec spec = GraphBuilder.fit(train, key, 12);
         GraphBuilder builder = new GraphBuilder(spec);
         Rows trainRows = Rows.of(builder, train);
@@ -64,7 +71,7 @@ public final class FeatureSanity {
                         });
                     }
                     all.sort((a, b) -> Double.compare(a.ts(), b.ts()));
-                    List<List<Flow>> w = GraphWindows.byWindow(all.iterator(), GraphWindows.DEFAULT_WINDOW,
+                    List<List<Flow>> w = GraphWindows.byWindow(all.iterator(), WINDOW,
                             GraphWindows.DEFAULT_MAX_EDGES);
                     Rows rows = Rows.of(builder, w);
                     report("IoT-23 " + file.getFileName(), model, rows, threshold);
@@ -94,7 +101,7 @@ public final class FeatureSanity {
         Integer[] idx = new Integer[rows.dim];
         for (int k = 0; k < idx.length; k++) idx[k] = k;
         final int nb = Math.max(1, benign);
-        java.util.Arrays.sort(idx, (a, b) -> Double.compare(c[b], c[a]));
+        Arrays.sort(idx, (a, b) -> Double.compare(c[b], c[a]));
         for (int k = 0; k < 12; k++) LOG.info("  pushes benign to attack: {} {}", names.get(idx[k]), f(c[idx[k]] / nb));
     }
 
@@ -113,7 +120,7 @@ public final class FeatureSanity {
         }
         Integer[] idx = new Integer[rows.dim];
         for (int k = 0; k < idx.length; k++) idx[k] = k;
-        java.util.Arrays.sort(idx, (a, b) -> Double.compare(c[a], c[b]));
+        Arrays.sort(idx, (a, b) -> Double.compare(c[a], c[b]));
         final int m = Math.max(1, missed);
         LOG.info("{} missed {}", family, missed);
         for (int k = 0; k < 15; k++) {
@@ -124,7 +131,7 @@ public final class FeatureSanity {
     static List<List<Flow>> windows(int flows, long seed) {
         TrafficGenerator gen = new TrafficGenerator(
                 GeneratorOptions.withDefaults(flows, null, null, START, null, seed, Clock.systemUTC()));
-        return GraphWindows.byWindow(gen, GraphWindows.DEFAULT_WINDOW, GraphWindows.DEFAULT_MAX_EDGES);
+        return GraphWindows.byWindow(gen, WINDOW, GraphWindows.DEFAULT_MAX_EDGES);
     }
 
     private static void report(String what, Logistic model, Rows rows, double threshold) {
@@ -204,7 +211,7 @@ public final class FeatureSanity {
                     order[j] = t;
                 }
                 for (int s = 0; s < order.length; s += batch) {
-                    java.util.Arrays.fill(g, 0);
+                    Arrays.fill(g, 0);
                     int end = Math.min(order.length, s + batch);
                     for (int k = s; k < end; k++) {
                         int r = order[k];

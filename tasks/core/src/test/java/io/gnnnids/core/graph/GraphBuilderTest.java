@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static io.gnnnids.core.graph.FlowMaker.flow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -48,7 +49,7 @@ class GraphBuilderTest {
         List<Flow> flows = generated(3_000, 5);
         FeatureSpec spec = GraphBuilder.fit(List.of(flows), NodeKey.IP, 12);
         List<String> addresses = new ArrayList<>(new LinkedHashSet<>(flows.stream()
-                .flatMap(f -> java.util.stream.Stream.of(f.origH(), f.respH())).toList()));
+                .flatMap(f -> Stream.of(f.origH(), f.respH())).toList()));
         List<String> shuffled = new ArrayList<>(addresses);
         Collections.shuffle(shuffled, new Random(3));
         Map<String, String> rename = new HashMap<>();

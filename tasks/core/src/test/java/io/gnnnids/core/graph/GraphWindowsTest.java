@@ -4,6 +4,7 @@ import io.gnnnids.core.flow.Flow;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -18,7 +19,7 @@ class GraphWindowsTest {
     }
 
     private static List<Flow> at(double... ts) {
-        return java.util.Arrays.stream(ts).mapToObj(t -> flow().at(t).make()).toList();
+        return Arrays.stream(ts).mapToObj(t -> flow().at(t).make()).toList();
     }
 
     @Test
