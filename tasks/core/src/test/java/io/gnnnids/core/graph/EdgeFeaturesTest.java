@@ -143,6 +143,15 @@ class EdgeFeaturesTest {
     }
 
     @Test
+    void fastLogarithmMatchesLog1pToFloatPrecision() {
+        for (double v : new double[]{0, 1e-9, 1e-4, 0.37, 1, 2.5, 999, 1_023, 1_024, 65_535, 1e6 + 7, 3.3e9, 1e15}) {
+            assertEquals(Math.log1p(v), EdgeFeatures.log1p(v), 1e-6 * Math.max(1, Math.log1p(v)), "log1p(" + v + ")");
+            assertEquals(Math.log1p((long) v), EdgeFeatures.log1p((long) v), 1e-6 * Math.max(1, Math.log1p(v)));
+        }
+        assertEquals(0, EdgeFeatures.log1p(-5.0));
+    }
+
+    @Test
     void vocabularyKeepsTheMostFrequentServicesTiesByName() {
         Map<String, Long> counts = Map.of("dns", 50L, "http", 20L, "ssl", 20L, "ssh", 3L);
         assertEquals(List.of("dns", "http", "ssl"), EdgeFeatures.fitServices(counts, 3));
