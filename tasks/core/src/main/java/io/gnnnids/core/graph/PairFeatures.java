@@ -72,12 +72,15 @@ final class PairFeatures {
         for (int c = 0; c < n; c++) {
             int o = c * DIM;
             perConversation[o] = EdgeFeatures.log1p((long) count[c]);
+            // Too few flows to judge regularity: say "random arrivals" (a Poisson stream has CV 1), not 0, which
+            // would claim the steadiest beacon possible.
+            perConversation[o + 2] = 1;
             if (gaps[c] > 0) {
                 double mean = gapSum[c] / gaps[c];
                 perConversation[o + 1] = EdgeFeatures.log1p(mean);
-                if (gaps[c] > 1 && mean > 0) {
+                if (gaps[c] > 1) {
                     double sd = Math.sqrt(Math.max(0, gapSq[c] / gaps[c] - mean * mean));
-                    perConversation[o + 2] = (float) Math.min(MAX_CV, sd / mean);
+                    perConversation[o + 2] = mean > 0 ? (float) Math.min(MAX_CV, sd / mean) : 0;
                 }
             }
             perConversation[o + 3] = std(obSum[c], obSq[c], count[c]);

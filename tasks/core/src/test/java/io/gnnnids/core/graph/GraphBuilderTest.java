@@ -138,6 +138,8 @@ class GraphBuilderTest {
             assertEquals(0, edge(g, e, "pair_resp_bytes_std"), 1e-6);
         }
         assertEquals(Math.log1p(1), edge(g, 5, "log_pair_flows"), 1e-6);
+        assertEquals(0, edge(g, 5, "log_pair_mean_interval_s"));
+        assertEquals(1, edge(g, 5, "pair_interval_cv"));
         // Both endpoints have six flows, five of them in the beaconing conversation (port 443), one on port 80.
         assertEquals(5 / 6f, edge(g, 0, "pair_share_of_orig_out"), 1e-6);
         assertEquals(5 / 6f, edge(g, 0, "pair_share_of_resp_in"), 1e-6);
