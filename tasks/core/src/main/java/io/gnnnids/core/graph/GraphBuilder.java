@@ -19,6 +19,8 @@ public final class GraphBuilder {
 
     /** Beyond this a window must be split (see {@link GraphWindows}); edge indices must fit in 24 bits. */
     public static final int MAX_EDGES = (1 << 24) - 1;
+    /** Services kept by name in the vocabulary; rarer ones share the "other" column. */
+    public static final int DEFAULT_TOP_SERVICES = 12;
 
     private final FeatureSpec spec;
     private final EdgeFeatures edgeFeatures;
@@ -96,11 +98,11 @@ public final class GraphBuilder {
     /** Unscaled features of the graph over {@code first} then {@code second}. */
     Raw raw(List<Flow> first, List<Flow> second) {
         int edges = first.size() + second.size();
-        if (edges > MAX_EDGES) {
-            throw new IllegalArgumentException("a graph holds at most " + MAX_EDGES + " flows, got " + edges
+        int dim = spec.edgeDim();
+        if (edges > MAX_EDGES || (long) edges * dim > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a graph of " + edges + " flows is too large for one window"
                     + ": use shorter windows or a lower max edges per window");
         }
-        int dim = spec.edgeDim();
         float[] x = new float[edges * dim];
         double[] ts = new double[edges];
         int[] src = new int[edges];

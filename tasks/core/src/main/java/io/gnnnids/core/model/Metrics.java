@@ -1,6 +1,7 @@
 package io.gnnnids.core.model;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -25,7 +26,7 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
     }
 
     public Metrics {
-        families = Map.copyOf(families);
+        families = Collections.unmodifiableMap(new TreeMap<>(families)); // sorted: reports read the same every run
     }
 
     /**
