@@ -52,22 +52,30 @@ class EtlBenchmark {
 
         long t1 = System.nanoTime();
         int batches = 0;
+        Map<String, Double> stepSeconds = new java.util.LinkedHashMap<>();
         String[] consumeArgs = {"--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--group", group,
                 "--work-dir", work.toString(), "--max-records", String.valueOf(BATCH), "--timeout", "60s"};
         while (true) {
             StepRunner.Result c = StepRunner.inProcess("consume-batch", consumeArgs);
             if (c.exitCode() == 99) break;
             Path m = ok(c).manifest();
+            Path consumed = m;
             m = ok(StepRunner.inProcess("hot-write", "--manifest", m.toString(), "--duckdb", duckdb.toString())).manifest();
+            Path hot = m;
             m = ok(StepRunner.inProcess("cold-write", "--manifest", m.toString(), "--cold-uri", cold.toString())).manifest();
-            ok(StepRunner.inProcess("commit-offsets", "--manifest", m.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--group", group));
+            Path committed = ok(StepRunner.inProcess("commit-offsets", "--manifest", m.toString(), "--bootstrap-servers",
+                    kafka.bootstrapServers(), "--group", group)).manifest();
+            for (Path p : new Path[]{consumed, hot, m, committed}) {
+                io.gnnnids.core.batch.Manifest man = io.gnnnids.core.batch.Manifest.read(p);
+                stepSeconds.merge(man.step(), man.seconds(), Double::sum);
+            }
             batches++;
         }
         double etlSeconds = (System.nanoTime() - t1) / 1e9;
         PipelineFixture.assertExactlyOnce(FLOWS, duckdb, cold);
         print("bench.etl.flows_per_s", FLOWS / etlSeconds, "flows/s");
-        System.out.printf("# %d flows in %d batches of up to %d in %.1f s%n", FLOWS, batches, BATCH, etlSeconds);
+        System.out.printf("# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s%n", FLOWS, batches, BATCH,
+                etlSeconds, stepSeconds);
     }
 
     @Test
