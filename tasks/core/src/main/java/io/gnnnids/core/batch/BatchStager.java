@@ -1,5 +1,6 @@
 package io.gnnnids.core.batch;
 
+import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.flow.FlowParser;
 import io.gnnnids.core.flow.InvalidFlow;
 import io.gnnnids.core.flow.QuarantineWriter;
@@ -64,14 +65,14 @@ public final class BatchStager {
                 valid = parquet.count();
             }
             if (consumed.records() == 0) {
-                deleteRecursively(incoming);
+                FileTrees.deleteRecursively(incoming);
                 return Optional.empty();
             }
             String id = Batch.idFor(topic, consumed.offsets());
             Path dir = staged.dirFor(id);
             if (Files.exists(dir)) {
                 // Same offsets staged before (a crash before its manifest was written): the new copy replaces it.
-                deleteRecursively(dir);
+                FileTrees.deleteRecursively(dir);
             }
             Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
             Batch batch = new Batch(id, dir.toString(), topic, group, consumed.offsets(), valid, quarantine.count());
@@ -92,16 +93,7 @@ public final class BatchStager {
                     consumed.offsets(), consumed.stopReason(), String.format("%.2f", run.seconds()));
             return Optional.of(manifest);
         } finally {
-            if (Files.exists(incoming)) deleteRecursively(incoming);
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            if (Files.exists(incoming)) FileTrees.deleteRecursively(incoming);
         }
     }
 }

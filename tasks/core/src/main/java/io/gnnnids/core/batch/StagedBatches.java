@@ -1,5 +1,6 @@
 package io.gnnnids.core.batch;
 
+import io.gnnnids.core.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,10 +90,10 @@ public final class StagedBatches {
                 Path marker = halfStaged ? dir : committedMarker;
                 if (!Files.exists(marker) || !modified(marker).toInstant().isBefore(cutoff)) continue;
                 if (halfStaged) {
-                    BatchStager.deleteRecursively(dir);
+                    FileTrees.deleteRecursively(dir);
                 } else {
                     Files.deleteIfExists(dir.resolve(Batch.PARQUET));
-                    BatchStager.deleteRecursively(dir.resolve(Batch.COLD_SCRATCH));
+                    FileTrees.deleteRecursively(dir.resolve(Batch.COLD_SCRATCH));
                 }
                 pruned++;
             }

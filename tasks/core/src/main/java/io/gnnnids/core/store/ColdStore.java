@@ -1,5 +1,6 @@
 package io.gnnnids.core.store;
 
+import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.FlowColumn;
 import org.duckdb.DuckDBAppender;
@@ -151,8 +152,8 @@ public final class ColdStore {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            FileTrees.deleteRecursively(dir);
         } catch (IOException | RuntimeException ignored) {
             // scratch leftovers are harmless
         }

@@ -1,7 +1,10 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,6 +226,64 @@ public final class HotStore implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StepFailure("cannot store batch " + batchId + " from " + batchParquet + " in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Up to {@code limit} flows waiting for a prediction, oldest first. */
+    public List<Flow> unpredicted(int limit) {
+        return flows("SELECT " + FlowColumn.sqlColumnList() + " FROM " + TABLE
+                + " WHERE prediction IS NULL ORDER BY ts, uid LIMIT " + limit);
+    }
+
+    /** Every flow with {@code from <= ts < to}: the context of a batch being scored. */
+    public List<Flow> between(double from, double to) {
+        return flows("SELECT " + FlowColumn.sqlColumnList() + " FROM " + TABLE + " WHERE ts >= " + from + " AND ts < " + to
+                + " ORDER BY ts, uid");
+    }
+
+    /**
+     * Writes predictions by uid in one transaction, only where no prediction is stored yet (so a re-run or a
+     * concurrent run changes nothing). Returns the rows updated.
+     */
+    public long writePredictions(List<String> uids, float[] scores, double threshold, String modelVersion) {
+        try {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (Statement st = connection.createStatement()) {
+                st.execute("CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE)");
+                try (DuckDBAppender app = ((DuckDBConnection) connection).createAppender("temp", "main", "predictions_staged")) {
+                    for (int i = 0; i < uids.size(); i++) {
+                        app.beginRow().append(uids.get(i)).append((byte) (scores[i] >= threshold ? 1 : 0))
+                                .append((double) scores[i]).endRow();
+                    }
+                    app.flush(); // close() swallows errors; flush() reports them
+                }
+                long updated;
+                try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET prediction = p.prediction, "
+                        + "score = p.score, model_version = ?, predicted_at = now() FROM predictions_staged p "
+                        + "WHERE " + TABLE + ".uid = p.uid AND " + TABLE + ".prediction IS NULL")) {
+                    ps.setString(1, modelVersion);
+                    updated = ps.executeUpdate();
+                }
+                st.execute("DROP TABLE predictions_staged");
+                connection.commit();
+                return updated;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StepFailure("cannot store predictions in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<Flow> flows(String sql) {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return FlowRows.readAll(rs);
+        } catch (SQLException e) {
+            throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,130 @@
+package io.gnnnids.core.model;
+
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.graph.EdgeGraph;
+import io.gnnnids.core.graph.FeatureSpec;
+import io.gnnnids.core.graph.GraphBuilder;
+import io.gnnnids.core.graph.NodeKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One training of a model version from labelled flow windows: fit the features on the training windows only,
+ * train with early stopping on the validation windows, choose the decision threshold that maximises F1 on
+ * validation, and measure the result on the test windows, which training never saw.
+ */
+public final class TrainingRun {
+
+    /** Windows of labelled flows for each role, oldest first within each. */
+    public record Split(List<List<Flow>> train, List<List<Flow>> validation, List<List<Flow>> test) {
+        public long flows(List<List<Flow>> windows) {
+            return windows.stream().mapToLong(List::size).sum();
+        }
+    }
+
+    /** What one epoch did, with the validation F1 at the 0.5 threshold, for logging. */
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationF1, double seconds) {
+    }
+
+    /**
+     * @param spec           features fitted on the training windows (saved with the model)
+     * @param threshold      decision threshold chosen on validation
+     * @param validation     metrics on the validation windows at that threshold
+     * @param test           metrics on the test windows at that threshold
+     */
+    public record Outcome(EGraphSage model, FeatureSpec spec, double threshold, Metrics validation, Metrics test,
+                          TrainResult result) {
+    }
+
+    private TrainingRun() {
+    }
+
+    /** Splits windows by time: the first {@code trainShare} for training, then validation, the rest for testing. */
+    public static Split chronological(List<List<Flow>> windows, double trainShare, double validationShare) {
+        long total = windows.stream().mapToLong(List::size).sum();
+        List<List<Flow>> train = new ArrayList<>();
+        List<List<Flow>> val = new ArrayList<>();
+        List<List<Flow>> test = new ArrayList<>();
+        long seen = 0;
+        for (List<Flow> w : windows) {
+            double position = (double) seen / Math.max(1, total);
+            if (position < trainShare) train.add(w);
+            else if (position < trainShare + validationShare) val.add(w);
+            else test.add(w);
+            seen += w.size();
+        }
+        return new Split(train, val, test);
+    }
+
+    public static Outcome run(Split split, TrainConfig config, NodeKey nodeKey, Duration window, Consumer<Epoch> onEpoch) {
+        FeatureSpec spec = GraphBuilder.fit(split.train(), nodeKey, GraphBuilder.DEFAULT_TOP_SERVICES);
+        GraphBuilder builder = new GraphBuilder(spec);
+        List<EdgeGraph> train = graphs(builder, split.train());
+        List<EdgeGraph> validation = graphs(builder, split.validation());
+        int[] valLabels = labels(validation);
+
+        Trainer trainer = new Trainer(report -> {
+            double f1 = Double.NaN;
+            if (report.validationScores() != null && !report.validationScores().isEmpty()) {
+                f1 = Metrics.of(concat(report.validationScores()), valLabels, null, 0.5).f1();
+            }
+            onEpoch.accept(new Epoch(report.epoch(), report.trainLoss(), report.validationLoss(), f1, report.seconds()));
+        });
+        TrainResult result = trainer.train(train, validation, config);
+        EGraphSage model = result.model();
+
+        float[] valScores = scoreAll(model, validation);
+        double threshold = Metrics.bestThreshold(valScores, valLabels);
+        Metrics validationMetrics = Metrics.of(valScores, valLabels, families(split.validation()), threshold);
+        Metrics testMetrics = evaluate(model, builder, split.test(), threshold);
+        return new Outcome(model, spec, threshold, validationMetrics, testMetrics, result);
+    }
+
+    /** Metrics of a model on labelled windows at a threshold. */
+    public static Metrics evaluate(EGraphSage model, GraphBuilder builder, List<List<Flow>> windows, double threshold) {
+        List<EdgeGraph> graphs = graphs(builder, windows);
+        return Metrics.of(scoreAll(model, graphs), labels(graphs), families(windows), threshold);
+    }
+
+    static List<EdgeGraph> graphs(GraphBuilder builder, List<List<Flow>> windows) {
+        List<EdgeGraph> graphs = new ArrayList<>(windows.size());
+        for (List<Flow> w : windows) graphs.add(builder.build(w));
+        return graphs;
+    }
+
+    static float[] scoreAll(EGraphSage model, List<EdgeGraph> graphs) {
+        List<float[]> parts = new ArrayList<>(graphs.size());
+        for (EdgeGraph g : graphs) parts.add(model.score(g));
+        return concat(parts);
+    }
+
+    static int[] labels(List<EdgeGraph> graphs) {
+        int n = graphs.stream().mapToInt(EdgeGraph::edges).sum();
+        int[] labels = new int[n];
+        int at = 0;
+        for (EdgeGraph g : graphs) {
+            for (int i = 0; i < g.edges(); i++) labels[at++] = g.labels() == null ? -1 : g.labels()[i];
+        }
+        return labels;
+    }
+
+    static String[] families(List<List<Flow>> windows) {
+        List<String> out = new ArrayList<>();
+        for (List<Flow> w : windows) for (Flow f : w) out.add(f.detailedLabel());
+        return out.toArray(String[]::new);
+    }
+
+    static float[] concat(List<float[]> parts) {
+        int n = parts.stream().mapToInt(a -> a.length).sum();
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+}

@@ -1,0 +1,154 @@
+package io.gnnnids.infer;
+
+import io.gnnnids.core.batch.StepRun;
+import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.NothingToDo;
+import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.mlflow.ModelCache;
+import io.gnnnids.core.mlflow.ModelVersionInfo;
+import io.gnnnids.core.model.Detector;
+import io.gnnnids.core.store.HotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+@Command(name = "infer",
+        description = {"Scores the flows of the hot store that have no prediction yet with the champion model (or "
+                + "--model-version): builds their graphs with the flows around them as context and writes prediction, "
+                + "score, model_version and predicted_at by uid in one transaction. Model files are cached locally "
+                + "per version; if MLflow is unreachable the last cached champion is used, with a warning.",
+                "Exit codes: 0 scored, 99 nothing waits, 2 bad usage, 1 failure."})
+public class InferCommand extends StepCommand {
+    private static final Logger log = LoggerFactory.getLogger(InferCommand.class);
+    static final String CHAMPION = "champion";
+
+    @Option(names = "--duckdb", defaultValue = "${env:NIDS_DUCKDB_PATH}",
+            description = "DuckDB file of the hot store (env NIDS_DUCKDB_PATH).")
+    Path duckdb;
+
+    @Option(names = "--tracking-uri", defaultValue = "${env:MLFLOW_TRACKING_URI}",
+            description = "MLflow tracking server (env MLFLOW_TRACKING_URI).")
+    String trackingUri;
+
+    @Option(names = "--model-name", defaultValue = "${env:NIDS_MODEL_NAME:-gnn-nids-binary}",
+            description = "Registered model name (env NIDS_MODEL_NAME, default ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--model-version", description = "Score with this version instead of the champion.")
+    String modelVersion;
+
+    @Option(names = "--batch-size", defaultValue = "10000",
+            description = "Most flows scored in one run, oldest first (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--work-dir", defaultValue = "${env:NIDS_WORK_DIR}",
+            description = "Where the model cache and the manifest go (env NIDS_WORK_DIR; default the system temp folder).")
+    Path workDir;
+
+    @Option(names = "--lock-wait", defaultValue = "120s", converter = DurationConverter.class,
+            description = "How long to retry while another process holds the DuckDB file (default ${DEFAULT-VALUE}).")
+    Duration lockWait;
+
+    public static void main(String[] args) {
+        Cli.main(new InferCommand(), args);
+    }
+
+    @Override
+    protected Path run() throws Exception {
+        UsageError.require(duckdb, "--duckdb", "NIDS_DUCKDB_PATH");
+        UsageError.require(trackingUri, "--tracking-uri", "MLFLOW_TRACKING_URI");
+        if (batchSize <= 0) throw new UsageError("--batch-size must be positive, got " + batchSize);
+        Path work = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "gnn-nids");
+        StepRun run = new StepRun("infer");
+
+        ModelCache cache = new ModelCache(work.resolve("models"));
+        Resolved model = null;
+        List<Flow> toScore;
+        List<Flow> context;
+        // The file is held only while reading and while writing, not while the model loads and scores.
+        try (HotStore hot = HotStore.open(duckdb, lockWait)) {
+            toScore = hot.unpredicted(batchSize);
+            if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
+            model = resolve(cache);
+            long windowSeconds = Math.max(1, model.detector.window().toSeconds());
+            double from = Math.floor(toScore.get(0).ts() / windowSeconds) * windowSeconds;
+            double to = (Math.floor(toScore.get(toScore.size() - 1).ts() / windowSeconds) + 1) * windowSeconds;
+            Set<String> batchUids = new HashSet<>();
+            for (Flow f : toScore) batchUids.add(f.uid());
+            context = new ArrayList<>();
+            for (Flow f : hot.between(from, to)) if (!batchUids.contains(f.uid())) context.add(f);
+        } catch (RuntimeException e) {
+            if (model != null) model.detector.close();
+            throw e;
+        }
+
+        try (Detector detector = model.detector) {
+            long t0 = System.nanoTime();
+            float[] scores = detector.score(context, toScore);
+            double scoreSeconds = (System.nanoTime() - t0) / 1e9;
+            List<String> uids = new ArrayList<>(toScore.size());
+            Map<String, Long> detected = new TreeMap<>();
+            long attacks = 0;
+            for (int i = 0; i < toScore.size(); i++) {
+                Flow f = toScore.get(i);
+                uids.add(f.uid());
+                if (detector.isAttack(scores[i])) {
+                    attacks++;
+                    detected.merge(f.detailedLabel() == null ? "(no label)" : f.detailedLabel(), 1L, Long::sum);
+                }
+            }
+            long updated;
+            try (HotStore hot = HotStore.open(duckdb, lockWait)) {
+                updated = hot.writePredictions(uids, scores, detector.threshold(), model.version);
+            }
+            log.info("scored {} flows with {} version {} ({} context flows, {} s): {} attacks", toScore.size(), modelName,
+                    model.version, context.size(), String.format("%.2f", scoreSeconds), attacks);
+            run.count("scored", toScore.size()).count("updated", updated).count("attacks", attacks)
+                    .count("context", context.size()).reasons(detected)
+                    .output("duckdb", duckdb.toAbsolutePath()).output("model", modelName + "/" + model.version)
+                    .info("threshold", detector.threshold()).info("model_source", model.source)
+                    .info("score_seconds", String.format("%.3f", scoreSeconds));
+            return run.write(work.resolve("infer").resolve("infer-" + System.currentTimeMillis() + ".json"));
+        }
+    }
+
+    private record Resolved(Detector detector, String version, String source) {
+    }
+
+    /** The model to score with: --model-version or the champion, from the cache or MLflow; the cache if MLflow is down. */
+    private Resolved resolve(ModelCache cache) throws Exception {
+        try (Mlflow mlflow = new Mlflow(trackingUri)) {
+            ModelVersionInfo v;
+            if (modelVersion != null) {
+                v = mlflow.version(modelName, modelVersion);
+            } else {
+                v = mlflow.versionByAlias(modelName, CHAMPION).orElseThrow(() -> new StepFailure("model " + modelName
+                        + " has no version with the alias '" + CHAMPION + "' in MLflow at " + trackingUri
+                        + ": run train first (or pass --model-version)"));
+                cache.rememberChampion(modelName, v.version());
+            }
+            return new Resolved(Detector.load(cache.fetch(mlflow, v)), v.version(), "mlflow");
+        } catch (StepFailure e) {
+            if (modelVersion != null || !String.valueOf(e.getMessage()).startsWith("cannot reach MLflow")) throw e;
+            String cached = cache.lastChampion(modelName).orElseThrow(() -> new StepFailure(e.getMessage()
+                    + "; and no champion of " + modelName + " is cached yet, so nothing can be scored"));
+            log.warn("{}; scoring with the last cached champion, version {}", e.getMessage(), cached);
+            return new Resolved(Detector.load(cache.dirFor(modelName, cached)), cached, "cache (MLflow unreachable)");
+        }
+    }
+}

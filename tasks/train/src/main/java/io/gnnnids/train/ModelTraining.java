@@ -1,0 +1,206 @@
+package io.gnnnids.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gnnnids.core.FileTrees;
+import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.mlflow.ModelCache;
+import io.gnnnids.core.mlflow.ModelVersionInfo;
+import io.gnnnids.core.model.Detector;
+import io.gnnnids.core.model.EGraphSage;
+import io.gnnnids.core.model.Metrics;
+import io.gnnnids.core.model.ModelBundle;
+import io.gnnnids.core.model.TrainConfig;
+import io.gnnnids.core.model.TrainingData;
+import io.gnnnids.core.model.TrainingRun;
+import org.mlflow.api.proto.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A training run as MLflow records it: parameters, per-epoch losses, test metrics, the model's artifacts; then the
+ * quality gate, the registered version and the champion alias.
+ */
+final class ModelTraining {
+    private static final Logger log = LoggerFactory.getLogger(ModelTraining.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    record Result(String runId, Metrics test, double threshold, boolean passedGate, String version, boolean promoted) {
+    }
+
+    private final Mlflow mlflow;
+    private final String modelName;
+    private final ModelCache cache;
+
+    ModelTraining(Mlflow mlflow, String modelName, ModelCache cache) {
+        this.mlflow = mlflow;
+        this.modelName = modelName;
+        this.cache = cache;
+    }
+
+    Result train(TrainingRun.Split split, TrainConfig config, NodeKey nodeKey, Duration window, TrainingData data,
+                 LocalDate first, LocalDate last, double minF1, boolean promoteAlways, boolean promoteIfBetter)
+            throws IOException {
+        String experiment = mlflow.experimentId(TrainCommand.EXPERIMENT);
+        Service.RunInfo runInfo = mlflow.startRun(experiment, "train-" + last);
+        String runId = runInfo.getRunId();
+        boolean ok = false;
+        try {
+            mlflow.logParams(runId, params(config, nodeKey, window, data, split, first, last, minF1));
+            TrainingRun.Outcome outcome = TrainingRun.run(split, config, nodeKey, window, e -> {
+                mlflow.logMetric(runId, "train_loss", e.trainLoss(), e.epoch());
+                mlflow.logMetric(runId, "val_loss", e.validationLoss(), e.epoch());
+                mlflow.logMetric(runId, "val_f1", e.validationF1(), e.epoch());
+                log.info("epoch {}: train_loss {} val_loss {} val_f1 {} ({} s)", e.epoch(), fmt(e.trainLoss()),
+                        fmt(e.validationLoss()), fmt(e.validationF1()), fmt(e.seconds()));
+            });
+            try (EGraphSage model = outcome.model()) {
+                Metrics test = outcome.test();
+                mlflow.logMetrics(runId, metrics(test, outcome));
+                mlflow.logParams(runId, Map.of("best_epoch", String.valueOf(outcome.result().bestEpoch()),
+                        "threshold", String.valueOf(outcome.threshold())));
+                log.info("test: F1 {} precision {} detection rate {} false-positive rate {} ROC-AUC {} (threshold {})",
+                        fmt(test.f1()), fmt(test.precision()), fmt(test.recall()), fmt(test.falsePositiveRate()),
+                        fmt(test.rocAuc()), fmt(outcome.threshold()));
+
+                Path bundle = Files.createTempDirectory("gnn-nids-model-");
+                try {
+                    ModelBundle.Card card = new ModelBundle.Card(model.architecture(), outcome.spec(),
+                            outcome.threshold(), window, dataRange(first, last, data, split, test));
+                    ModelBundle.save(bundle, model, card);
+                    upload(runId, bundle, test);
+                    boolean passed = test.f1() >= minF1;
+                    mlflow.setTag(runId, "quality_gate", passed ? "passed" : "failed");
+                    if (!passed) {
+                        ok = true; // the run itself worked; the model is not good enough to register
+                        return new Result(runId, test, outcome.threshold(), false, null, false);
+                    }
+                    mlflow.ensureRegisteredModel(modelName);
+                    String source = mlflow.artifactUri(runId) + "/" + ModelCache.ARTIFACT_DIR;
+                    ModelVersionInfo version = mlflow.createModelVersion(modelName, source, runId);
+                    boolean promote = promoteAlways
+                            || (promoteIfBetter && beatsChampion(test, split));
+                    if (promote) {
+                        mlflow.setAlias(modelName, TrainCommand.CHAMPION, version.version());
+                        log.info("model {} version {} is now the champion", modelName, version.version());
+                    } else {
+                        log.info("model {} version {} registered; the champion stays", modelName, version.version());
+                    }
+                    ok = true;
+                    return new Result(runId, test, outcome.threshold(), true, version.version(), promote);
+                } finally {
+                    FileTrees.deleteRecursively(bundle);
+                }
+            }
+        } finally {
+            mlflow.endRun(runId, ok);
+        }
+    }
+
+    /** True when there is no champion, or the champion scores a lower F1 on the same test windows. */
+    private boolean beatsChampion(Metrics candidate, TrainingRun.Split split) throws IOException {
+        Optional<ModelVersionInfo> champion = mlflow.versionByAlias(modelName, TrainCommand.CHAMPION);
+        if (champion.isEmpty()) return true;
+        Path dir = cache.fetch(mlflow, champion.get());
+        try (Detector detector = Detector.load(dir)) {
+            Metrics current = detector.evaluate(split.test());
+            log.info("champion version {} scores F1 {} on the same test window; the new version {}",
+                    champion.get().version(), fmt(current.f1()), fmt(candidate.f1()));
+            return candidate.f1() > current.f1();
+        }
+    }
+
+    private void upload(String runId, Path bundle, Metrics test) throws IOException {
+        for (String f : new String[]{EGraphSage.PARAMETERS_FILE, ModelBundle.CARD_FILE}) {
+            mlflow.uploadArtifact(runId, ModelCache.ARTIFACT_DIR + "/" + f, bundle.resolve(f));
+        }
+        Path metrics = bundle.resolve("metrics.json");
+        JSON.writeValue(metrics.toFile(), test);
+        mlflow.uploadArtifact(runId, "metrics.json", metrics);
+        Path confusion = bundle.resolve("confusion_matrix.json");
+        ObjectNode cm = JSON.createObjectNode();
+        cm.put("threshold", test.threshold());
+        cm.putObject("actual_attack").put("predicted_attack", test.tp()).put("predicted_benign", test.fn());
+        cm.putObject("actual_benign").put("predicted_attack", test.fp()).put("predicted_benign", test.tn());
+        JSON.writeValue(confusion.toFile(), cm);
+        mlflow.uploadArtifact(runId, "confusion_matrix.json", confusion);
+    }
+
+    private static Map<String, String> params(TrainConfig c, NodeKey nodeKey, Duration window, TrainingData data,
+                                              TrainingRun.Split split, LocalDate first, LocalDate last, double minF1) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("model", "E-GraphSAGE");
+        p.put("layers", String.valueOf(c.layers()));
+        p.put("hidden", String.valueOf(c.hidden()));
+        p.put("dropout", String.valueOf(c.dropout()));
+        p.put("learning_rate", String.valueOf(c.learningRate()));
+        p.put("max_epochs", String.valueOf(c.maxEpochs()));
+        p.put("patience", String.valueOf(c.patience()));
+        p.put("seed", String.valueOf(c.seed()));
+        p.put("optimizer", "Adam");
+        p.put("loss", "class-weighted cross-entropy");
+        p.put("node_key", nodeKey.name().toLowerCase());
+        p.put("window", window.toString());
+        p.put("min_f1", String.valueOf(minF1));
+        p.put("data_from", first.toString());
+        p.put("data_to", last.toString());
+        p.put("rows_total", String.valueOf(data.totalFlows()));
+        p.put("rows_labelled", String.valueOf(data.labelledFlows()));
+        p.put("rows_train", String.valueOf(split.flows(split.train())));
+        p.put("rows_validation", String.valueOf(split.flows(split.validation())));
+        p.put("rows_test", String.valueOf(split.flows(split.test())));
+        p.put("windows", String.valueOf(data.windows().size()));
+        return p;
+    }
+
+    private static Map<String, Double> metrics(Metrics t, TrainingRun.Outcome outcome) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("test_accuracy", t.accuracy());
+        m.put("test_precision", t.precision());
+        m.put("test_recall", t.recall());
+        m.put("test_detection_rate", t.recall());
+        m.put("test_f1", t.f1());
+        m.put("test_fpr", t.falsePositiveRate());
+        m.put("test_roc_auc", t.rocAuc());
+        m.put("test_pr_auc", t.prAuc());
+        m.put("val_f1_at_threshold", outcome.validation().f1());
+        m.put("threshold", outcome.threshold());
+        m.put("best_epoch", (double) outcome.result().bestEpoch());
+        t.families().forEach((family, rate) -> m.put("test_detection_rate." + metricName(family), rate.rate()));
+        return m;
+    }
+
+    /** MLflow metric names allow letters, digits, _ - . / and spaces: "C&C" becomes "C_C". */
+    static String metricName(String family) {
+        return family.replaceAll("[^A-Za-z0-9_\\-./ ]", "_");
+    }
+
+    private static ObjectNode dataRange(LocalDate first, LocalDate last, TrainingData data, TrainingRun.Split split,
+                                        Metrics test) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("from", first.toString());
+        d.put("to", last.toString());
+        d.put("rows_total", data.totalFlows());
+        d.put("rows_labelled", data.labelledFlows());
+        d.put("rows_train", split.flows(split.train()));
+        d.put("rows_validation", split.flows(split.validation()));
+        d.put("rows_test", split.flows(split.test()));
+        d.set("test_metrics", JSON.valueToTree(test));
+        return d;
+    }
+
+    static String fmt(double v) {
+        return String.format("%.4f", v);
+    }
+}

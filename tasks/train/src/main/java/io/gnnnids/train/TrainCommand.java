@@ -1,0 +1,162 @@
+package io.gnnnids.train;
+
+import io.gnnnids.core.batch.StepRun;
+import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.NothingToDo;
+import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.mlflow.ModelCache;
+import io.gnnnids.core.model.TrainConfig;
+import io.gnnnids.core.model.TrainingData;
+import io.gnnnids.core.model.TrainingRun;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+@Command(name = "train",
+        description = {"Trains a new version of the GNN on the labelled flows of the cold store's last --days up to "
+                + "--end-date: chronological train / validation / test split, early stopping on validation loss, "
+                + "decision threshold chosen on validation. Logs the run to MLflow (experiment "
+                + "gnn-nids-binary-training), registers a model version and moves the alias 'champion' per --promote.",
+                "Exit codes: 0 trained, 99 too little labelled data, 2 bad usage, 1 failure or quality gate failed."})
+public class TrainCommand extends StepCommand {
+    private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+    public static final String EXPERIMENT = "gnn-nids-binary-training";
+    public static final String CHAMPION = "champion";
+
+    enum Promote { IF_BETTER, ALWAYS, NEVER }
+
+    @Option(names = "--cold-uri", defaultValue = "${env:NIDS_COLD_URI}",
+            description = "Cold store to read: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
+    String coldUri;
+
+    @Option(names = "--days", defaultValue = "21", description = "Days of flows to read (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--end-date", description = "Last day to read, YYYY-MM-DD (default today, UTC).")
+    LocalDate endDate;
+
+    @Option(names = "--tracking-uri", defaultValue = "${env:MLFLOW_TRACKING_URI}",
+            description = "MLflow tracking server (env MLFLOW_TRACKING_URI).")
+    String trackingUri;
+
+    @Option(names = "--model-name", defaultValue = "${env:NIDS_MODEL_NAME:-gnn-nids-binary}",
+            description = "Registered model name (env NIDS_MODEL_NAME, default ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @Option(names = "--min-f1", defaultValue = "0.95",
+            description = "Quality gate: the test F1 the model must reach to be registered (default ${DEFAULT-VALUE}).")
+    double minF1;
+
+    @Option(names = "--promote", defaultValue = "if-better", converter = PromoteConverter.class,
+            description = "Move the alias 'champion' to the new version: if-better (beats the champion on the same "
+                    + "test window), always, never (default ${DEFAULT-VALUE}).")
+    Promote promote;
+
+    @Option(names = "--work-dir", defaultValue = "${env:NIDS_WORK_DIR}",
+            description = "Where downloads, the model cache and the manifest go (env NIDS_WORK_DIR; default the system temp folder).")
+    Path workDir;
+
+    @Option(names = "--window", defaultValue = "10m", converter = DurationConverter.class,
+            description = "Time window of one graph (default ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--node-key", defaultValue = "ip", converter = NodeKeyConverter.class,
+            description = "Graph nodes: ip, or ip-port for responders (default ${DEFAULT-VALUE}).")
+    NodeKey nodeKey;
+
+    @Option(names = "--max-epochs", defaultValue = "100", description = "Most training epochs (default ${DEFAULT-VALUE}).")
+    int maxEpochs;
+
+    @Option(names = "--patience", defaultValue = "10",
+            description = "Epochs without a better validation loss before stopping (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--min-flows", defaultValue = "1000",
+            description = "Fewest labelled flows worth training on (default ${DEFAULT-VALUE}).")
+    long minFlows;
+
+    public static void main(String[] args) {
+        Cli.main(new TrainCommand(), args);
+    }
+
+    @Override
+    protected Path run() throws Exception {
+        UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        UsageError.require(trackingUri, "--tracking-uri", "MLFLOW_TRACKING_URI");
+        if (days < 1) throw new UsageError("--days must be at least 1, got " + days);
+        if (minF1 < 0 || minF1 > 1) throw new UsageError("--min-f1 must be between 0 and 1, got " + minF1);
+        LocalDate last = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC);
+        LocalDate first = last.minusDays(days - 1L);
+        Path work = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "gnn-nids");
+        StepRun run = new StepRun("train");
+
+        TrainingData data = TrainingData.read(coldUri, first, last, work.resolve("cold-cache"), window);
+        TrainingRun.Split split = TrainingRun.chronological(data.windows(), 0.70, 0.15);
+        String shortage = TrainingData.shortage(split, minFlows);
+        if (shortage != null) {
+            throw new NothingToDo("too little labelled data in " + coldUri + " from " + first + " to " + last + ": "
+                    + shortage + " (" + data.labelledFlows() + " labelled of " + data.totalFlows() + " flows)");
+        }
+        TrainConfig config = TrainConfig.defaults(seed).withMaxEpochs(maxEpochs).withPatience(patience)
+                .withLearningRate(learningRate);
+
+        try (Mlflow mlflow = new Mlflow(trackingUri)) {
+            ModelTraining training = new ModelTraining(mlflow, modelName, new ModelCache(work.resolve("models")));
+            ModelTraining.Result r = training.train(split, config, nodeKey, window, data, first, last, minF1,
+                    promote == Promote.ALWAYS, promote == Promote.IF_BETTER);
+            run.count("flows", data.totalFlows()).count("labelled_flows", data.labelledFlows())
+                    .count("train_flows", split.flows(split.train()))
+                    .count("validation_flows", split.flows(split.validation()))
+                    .count("test_flows", split.flows(split.test()))
+                    .output("mlflow_run", r.runId())
+                    .info("test_f1", r.test().f1()).info("threshold", r.threshold())
+                    .info("data_from", first).info("data_to", last);
+            if (r.version() != null) {
+                run.output("model_version", modelName + "/" + r.version()).info("champion", r.promoted());
+            }
+            if (!r.passedGate()) {
+                run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
+                throw new StepFailure(String.format("quality gate failed: test F1 %.4f is below --min-f1 %.2f "
+                                + "(precision %.4f, detection rate %.4f, false-positive rate %.4f on %d test flows); "
+                                + "no version registered, see MLflow run %s", r.test().f1(), minF1, r.test().precision(),
+                        r.test().recall(), r.test().falsePositiveRate(), r.test().tp() + r.test().fp() + r.test().tn()
+                                + r.test().fn(), r.runId()));
+            }
+            return run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
+        }
+    }
+
+    /** Accepts if-better / always / never. */
+    static final class PromoteConverter implements picocli.CommandLine.ITypeConverter<Promote> {
+        @Override
+        public Promote convert(String value) {
+            return Promote.valueOf(value.trim().toUpperCase().replace('-', '_'));
+        }
+    }
+
+    /** Accepts ip / ip-port. */
+    static final class NodeKeyConverter implements picocli.CommandLine.ITypeConverter<NodeKey> {
+        @Override
+        public NodeKey convert(String value) {
+            return NodeKey.valueOf(value.trim().toUpperCase().replace('-', '_'));
+        }
+    }
+
+}
