@@ -36,6 +36,19 @@ class GraphArraysTest {
     }
 
     @Test
+    void mergesMultiEdgesIntoSortedUniqueEntries() {
+        int[] degree = {2, 3, 3, 0};
+        GraphArrays.Coo neighbours = GraphArrays.neighbourMean(TINY, degree);
+        // rows then columns: (0,1) (1,0) (1,2) (2,1) (2,2)
+        assertArrayEquals(new long[] {0, 1, 1, 2, 2, 1, 0, 2, 1, 2}, neighbours.indices());
+        assertArrayEquals(new float[] {1f, 2f / 3, 1f / 3, 1f / 3, 2f / 3}, neighbours.values(), 1e-7f);
+        GraphArrays.Coo incident = GraphArrays.edgeMean(TINY, degree);
+        // (0,0) (0,1) (1,0) (1,1) (1,2) (2,2) (2,3)
+        assertArrayEquals(new long[] {0, 0, 1, 1, 1, 2, 2, 0, 1, 0, 1, 2, 2, 3}, incident.indices());
+        assertArrayEquals(new float[] {.5f, .5f, 1f / 3, 1f / 3, 1f / 3, 1f / 3, 2f / 3}, incident.values(), 1e-7f);
+    }
+
+    @Test
     void scoresGraphWithIsolatedNodeWithoutNaN() {
         try (EGraphSage model = EGraphSage.create(new EGraphSage.Architecture(1, 1, 8, 2, 0.2), 7)) {
             float[] scores = model.score(TINY);
