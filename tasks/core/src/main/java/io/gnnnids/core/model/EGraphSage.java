@@ -34,7 +34,7 @@ import java.util.Random;
  * {@code logits = W_o dropout(ReLU(W_h [h_src ; h_dst ; e_uv] + b_h)) + b_o}. The head sees the edge's own features
  * on purpose (the original paper has {@code [h_src ; h_dst]} only): with node embeddings alone every flow between the
  * same two endpoints in a window gets the same score, so a compromised host's benign flows and its attacks could not
- * be told apart. {@code W_h} is kept as three blocks so {@code h W_src} is computed once per node, not per edge.
+ * be told apart. {@code W_h} is kept as three blocks so {@code h W_src} and {@code h W_dst} are computed once per node, not per edge.
  *
  * <p>Parameters are plain engine arrays owned by this object; one instance is used by one thread at a time.
  * Close it to free the native memory.
@@ -78,9 +78,15 @@ public final class EGraphSage implements AutoCloseable {
     private final Architecture architecture;
     private final NDManager manager;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
-    // Cached views of the parameters in forward order.
+    // The parameters by role, for the forward pass.
     private final NDArray[] layerWeight;
     private final NDArray[] layerBias;
+    private final NDArray headSrc;
+    private final NDArray headDst;
+    private final NDArray headEdge;
+    private final NDArray headBias;
+    private final NDArray outWeight;
+    private final NDArray outBias;
 
     private EGraphSage(Architecture architecture, Map<String, float[]> values) {
         this.architecture = architecture;
@@ -94,6 +100,12 @@ public final class EGraphSage implements AutoCloseable {
             layerWeight[k] = parameters.get("layer" + k + ".weight");
             layerBias[k] = parameters.get("layer" + k + ".bias");
         }
+        headSrc = parameters.get("head.src.weight");
+        headDst = parameters.get("head.dst.weight");
+        headEdge = parameters.get("head.edge.weight");
+        headBias = parameters.get("head.bias");
+        outWeight = parameters.get("out.weight");
+        outBias = parameters.get("out.bias");
     }
 
     /**
@@ -139,32 +151,51 @@ public final class EGraphSage implements AutoCloseable {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager call = manager.newSubManager()) {
-            NDArray logits = logits(GraphArrays.of(call, g), false);
-            return logits.softmax(1).get(new NDIndex(":, 1")).toFloatArray();
+            return attackProbability(edgeHidden(GraphArrays.of(call, g), false)).toFloatArray();
         } finally {
             JniUtils.setGradMode(gradMode);
         }
     }
 
     /**
-     * The edge logits (E x 2). Every operation has an array of {@code g} (or a result of one) as its first operand,
-     * so all results belong to {@code g}'s manager and are freed with it, never with the model's.
+     * The edge head's hidden activations (E x hidden). Every operation has an array of {@code g} (or a result of
+     * one) as its first operand, so all results belong to {@code g}'s manager and are freed with it, never with the
+     * model's. In-place additions save a pass over E x hidden memory each; autograd allows them here because
+     * matrix products do not keep their outputs for the backward pass.
      */
-    NDArray logits(GraphArrays g, boolean training) {
+    NDArray edgeHidden(GraphArrays g, boolean training) {
         float dropout = (float) architecture.dropout();
         NDArray edgeMessages = g.edgeMean.matMul(g.edges); // the same in every layer
         NDArray h = g.nodes;
         for (int k = 0; k < architecture.layers(); k++) {
             NDArray neighbours = g.neighbourMean.matMul(h);
             NDArray in = NDArrays.concat(new NDList(h, neighbours, edgeMessages), 1);
-            h = dropout(Activation.relu(in.matMul(layerWeight[k]).add(layerBias[k])), dropout, training);
+            h = dropout(Activation.relu(in.matMul(layerWeight[k]).addi(layerBias[k])), dropout, training);
         }
-        NDArray fromSrc = h.matMul(parameters.get("head.src.weight")).get(new NDIndex("{}", g.src));
-        NDArray fromDst = h.matMul(parameters.get("head.dst.weight")).get(new NDIndex("{}", g.dst));
-        NDArray hidden = g.edges.matMul(parameters.get("head.edge.weight"))
-                .add(fromSrc).add(fromDst).add(parameters.get("head.bias"));
-        hidden = dropout(Activation.relu(hidden), dropout, training);
-        return hidden.matMul(parameters.get("out.weight")).add(parameters.get("out.bias"));
+        NDArray hidden = g.edges.matMul(headEdge)
+                .addi(h.matMul(headSrc).get(new NDIndex("{}", g.src)))
+                .addi(h.matMul(headDst).get(new NDIndex("{}", g.dst)))
+                .addi(headBias);
+        return dropout(Activation.relu(hidden), dropout, training);
+    }
+
+    /** Class logits (E x 2) from {@link #edgeHidden}: what the loss needs. */
+    NDArray logits(NDArray edgeHidden) {
+        return edgeHidden.matMul(outWeight).addi(outBias);
+    }
+
+    /**
+     * Probability of attack (E x 1) from {@link #edgeHidden}, computed as sigmoid(logit_1 - logit_0), which is
+     * softmax(logits)[:, 1] with half the product and no E x 2 intermediate.
+     */
+    NDArray attackProbability(NDArray edgeHidden) {
+        float[] w = outWeight.toFloatArray();
+        float[] b = outBias.toFloatArray();
+        float[] difference = new float[architecture.hidden()];
+        for (int j = 0; j < difference.length; j++) difference[j] = w[2 * j + 1] - w[2 * j];
+        NDManager manager = edgeHidden.getManager();
+        return Activation.sigmoid(edgeHidden.matMul(manager.create(difference, new Shape(difference.length, 1)))
+                .addi(b[1] - b[0]));
     }
 
     private static NDArray dropout(NDArray x, float rate, boolean training) {

@@ -11,36 +11,38 @@ import java.util.Arrays;
 /**
  * One {@link EdgeGraph} as engine arrays, all owned by one short-lived manager.
  *
- * <p>Mean aggregation is a sparse matrix product because DJL has no scatter-add. Every flow is aggregated in both
- * directions, i.e. the graph has 2E directed messages {@code u -> v} carrying {@code [h_u ; e_uv]}; their mean at
- * node v is {@code [neighbourMean * h ; edgeMean * e]} with
+ * <p>DJL has no scatter-add, so every sum over a variable number of rows is a sparse matrix product (which also
+ * back-propagates much faster than indexing would). Every flow is aggregated in both directions, i.e. the graph has
+ * 2E directed messages {@code u -> v} carrying {@code [h_u ; e_uv]}; their mean at node v is
+ * {@code [neighbourMean * h ; edgeMean * e]} with
  * <ul>
- *   <li>{@code neighbourMean} (N x N): one entry (messages u -> v)/deg(v) at (v, u), so multi-edges weigh
- *       as often as they occur,</li>
+ *   <li>{@code neighbourMean} (N x N): entry (messages u -> v)/deg(v) at (v, u), so multi-edges weigh as often as
+ *       they occur,</li>
  *   <li>{@code edgeMean} (N x E): entries 1/deg(v) at (src, i) and (dst, i) for edge i,</li>
  * </ul>
  * where deg(v) counts the messages arriving at v (a self-loop brings two). Nodes without edges have empty rows:
- * their aggregate is zero, never 0/0. Duplicate entries are merged here, not left to PyTorch (see {@link Coo}).
+ * their aggregate is zero, never 0/0. The edge head picks its rows by index ({@code src}, {@code dst}): as fast as
+ * a product with an E x 2N selection matrix, forward and backward, and simpler.
  */
 final class GraphArrays {
 
     final NDArray nodes;
     final NDArray edges;
-    final NDArray src;
-    final NDArray dst;
     final NDArray neighbourMean;
     final NDArray edgeMean;
+    final NDArray src;
+    final NDArray dst;
     // The sparse matrices point into these arrays: keep them referenced (and open) as long as the matrices are used.
     private final NDArray[] sparseParts;
 
-    private GraphArrays(NDArray nodes, NDArray edges, NDArray src, NDArray dst, NDArray neighbourMean,
-                        NDArray edgeMean, NDArray... sparseParts) {
+    private GraphArrays(NDArray nodes, NDArray edges, NDArray neighbourMean, NDArray edgeMean, NDArray src,
+                        NDArray dst, NDArray... sparseParts) {
         this.nodes = nodes;
         this.edges = edges;
-        this.src = src;
-        this.dst = dst;
         this.neighbourMean = neighbourMean;
         this.edgeMean = edgeMean;
+        this.src = src;
+        this.dst = dst;
         this.sparseParts = sparseParts;
     }
 
@@ -52,26 +54,28 @@ final class GraphArrays {
             degree[g.src()[i]]++;
             degree[g.dst()[i]]++;
         }
-        Coo neighbours = neighbourMean(g, degree);
-        Coo incident = edgeMean(g, degree);
-        long[] srcIdx = new long[e];
-        long[] dstIdx = new long[e];
+        NDArray[] neighbours = sparse(manager, neighbourMean(g, degree), n, n);
+        NDArray[] incident = sparse(manager, edgeMean(g, degree), n, e);
+        long[] src = new long[e];
+        long[] dst = new long[e];
         for (int i = 0; i < e; i++) {
-            srcIdx[i] = g.src()[i];
-            dstIdx[i] = g.dst()[i];
+            src[i] = g.src()[i];
+            dst[i] = g.dst()[i];
         }
-        NDArray nbIdx = manager.create(neighbours.indices, new Shape(2, neighbours.values.length));
-        NDArray nbVal = manager.create(neighbours.values);
-        NDArray edIdx = manager.create(incident.indices, new Shape(2, incident.values.length));
-        NDArray edVal = manager.create(incident.values);
-        // Not NDManager.createCoo: it frees the buffers the sparse tensor still points to.
-        NDArray neighbourMean = JniUtils.createSparseCoo((PtNDArray) nbIdx, (PtNDArray) nbVal, new Shape(n, n));
-        NDArray edgeMean = JniUtils.createSparseCoo((PtNDArray) edIdx, (PtNDArray) edVal, new Shape(n, e));
         return new GraphArrays(
                 manager.create(g.nodeFeatures(), new Shape(n, g.nodeDim())),
                 manager.create(g.edgeFeatures(), new Shape(e, g.edgeDim())),
-                manager.create(srcIdx), manager.create(dstIdx),
-                neighbourMean, edgeMean, nbIdx, nbVal, edIdx, edVal);
+                neighbours[0], incident[0], manager.create(src), manager.create(dst),
+                neighbours[1], neighbours[2], incident[1], incident[2]);
+    }
+
+    /** The sparse matrix followed by its index and value arrays, which must outlive it. */
+    private static NDArray[] sparse(NDManager manager, Coo coo, long rows, long cols) {
+        NDArray indices = manager.create(coo.indices, new Shape(2, coo.values.length));
+        NDArray values = manager.create(coo.values);
+        // Not NDManager.createCoo: it frees the buffers the sparse tensor still points to.
+        NDArray matrix = JniUtils.createSparseCoo((PtNDArray) indices, (PtNDArray) values, new Shape(rows, cols));
+        return new NDArray[] {matrix, indices, values};
     }
 
     /**

@@ -119,7 +119,7 @@ public final class Trainer {
             NDArray targets = step.create(t.weights, new Shape(t.graph.edges(), 2));
             double loss;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray lossArray = weightedLoss(model.logits(g, true), targets).div((float) t.totalWeight);
+                NDArray lossArray = weightedLoss(model.logits(model.edgeHidden(g, true)), targets).div((float) t.totalWeight);
                 collector.backward(lossArray);
                 loss = lossArray.getFloat();
             }
@@ -145,8 +145,9 @@ public final class Trainer {
                 continue;
             }
             try (NDManager call = parent.newSubManager()) {
-                NDArray logits = model.logits(GraphArrays.of(call, t.graph), false);
-                scores.add(logits.softmax(1).get(":, 1").toFloatArray());
+                NDArray hidden = model.edgeHidden(GraphArrays.of(call, t.graph), false);
+                NDArray logits = model.logits(hidden);
+                scores.add(model.attackProbability(hidden).toFloatArray()); // exactly what score() returns
                 if (t.totalWeight > 0) {
                     lossSum += weightedLoss(logits, call.create(t.weights, new Shape(t.graph.edges(), 2))).getFloat();
                     weightSum += t.totalWeight;
