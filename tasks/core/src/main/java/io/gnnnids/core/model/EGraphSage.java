@@ -202,7 +202,7 @@ public final class EGraphSage implements AutoCloseable {
         return training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
     }
 
-    private void checkFits(EdgeGraph g) {
+    void checkFits(EdgeGraph g) {
         if (g.nodeDim() != architecture.nodeDim() || g.edgeDim() != architecture.edgeDim()) {
             throw new IllegalArgumentException("graph has " + g.nodeDim() + " node and " + g.edgeDim()
                     + " edge features but the model expects " + architecture.nodeDim() + " and "

@@ -60,6 +60,8 @@ public final class Trainer {
         Random order = new Random(cfg.seed());
         EGraphSage model = EGraphSage.create(cfg.architecture(first.nodeDim(), first.edgeDim()), cfg.seed());
         try {
+            train.forEach(model::checkFits);
+            validation.forEach(model::checkFits);
             return run(model, trainTargets, validationTargets, validating, classWeights, cfg, engine, order);
         } finally {
             model.close();
