@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.Dropout;
@@ -172,10 +171,8 @@ public final class EGraphSage implements AutoCloseable {
             NDArray in = NDArrays.concat(new NDList(h, neighbours, edgeMessages), 1);
             h = dropout(Activation.relu(in.matMul(layerWeight[k]).addi(layerBias[k])), dropout, training);
         }
-        NDArray hidden = g.edges.matMul(headEdge)
-                .addi(h.matMul(headSrc).get(new NDIndex("{}", g.src)))
-                .addi(h.matMul(headDst).get(new NDIndex("{}", g.dst)))
-                .addi(headBias);
+        NDArray nodeTerms = NDArrays.concat(new NDList(h.matMul(headSrc), h.matMul(headDst)), 0); // [S ; D]
+        NDArray hidden = g.edges.matMul(headEdge).addi(g.endpoints.matMul(nodeTerms)).addi(headBias);
         return dropout(Activation.relu(hidden), dropout, training);
     }
 

@@ -21,8 +21,12 @@ import java.util.Arrays;
  *   <li>{@code edgeMean} (N x E): entries 1/deg(v) at (src, i) and (dst, i) for edge i,</li>
  * </ul>
  * where deg(v) counts the messages arriving at v (a self-loop brings two). Nodes without edges have empty rows:
- * their aggregate is zero, never 0/0. The edge head picks its rows by index ({@code src}, {@code dst}): as fast as
- * a product with an E x 2N selection matrix, forward and backward, and simpler.
+ * their aggregate is zero, never 0/0.
+ *
+ * <p>The edge head's node terms are picked by {@code endpoints} (E x 2N), ones at (i, src_i) and (i, N + dst_i):
+ * {@code endpoints * [S ; D]} is {@code S[src] + D[dst]} for every edge. Indexing rows would do the same, but its
+ * backward pass adds into the gradient with atomic float additions from several threads, in varying order, so
+ * training would not be reproducible; the sparse product's backward pass is, and it is no slower.
  */
 final class GraphArrays {
 
@@ -30,19 +34,17 @@ final class GraphArrays {
     final NDArray edges;
     final NDArray neighbourMean;
     final NDArray edgeMean;
-    final NDArray src;
-    final NDArray dst;
+    final NDArray endpoints;
     // The sparse matrices point into these arrays: keep them referenced (and open) as long as the matrices are used.
     private final NDArray[] sparseParts;
 
-    private GraphArrays(NDArray nodes, NDArray edges, NDArray neighbourMean, NDArray edgeMean, NDArray src,
-                        NDArray dst, NDArray... sparseParts) {
+    private GraphArrays(NDArray nodes, NDArray edges, NDArray neighbourMean, NDArray edgeMean, NDArray endpoints,
+                        NDArray... sparseParts) {
         this.nodes = nodes;
         this.edges = edges;
         this.neighbourMean = neighbourMean;
         this.edgeMean = edgeMean;
-        this.src = src;
-        this.dst = dst;
+        this.endpoints = endpoints;
         this.sparseParts = sparseParts;
     }
 
@@ -56,17 +58,12 @@ final class GraphArrays {
         }
         NDArray[] neighbours = sparse(manager, neighbourMean(g, degree), n, n);
         NDArray[] incident = sparse(manager, edgeMean(g, degree), n, e);
-        long[] src = new long[e];
-        long[] dst = new long[e];
-        for (int i = 0; i < e; i++) {
-            src[i] = g.src()[i];
-            dst[i] = g.dst()[i];
-        }
+        NDArray[] endpoints = sparse(manager, endpoints(g), e, 2L * n);
         return new GraphArrays(
                 manager.create(g.nodeFeatures(), new Shape(n, g.nodeDim())),
                 manager.create(g.edgeFeatures(), new Shape(e, g.edgeDim())),
-                neighbours[0], incident[0], manager.create(src), manager.create(dst),
-                neighbours[1], neighbours[2], incident[1], incident[2]);
+                neighbours[0], incident[0], endpoints[0],
+                neighbours[1], neighbours[2], incident[1], incident[2], endpoints[1], endpoints[2]);
     }
 
     /** The sparse matrix followed by its index and value arrays, which must outlive it. */
@@ -127,6 +124,22 @@ final class GraphArrays {
             }
         }
         return Coo.of(rows, cols, values, nnz);
+    }
+
+    /** E x 2N: ones at (i, src_i) and (i, N + dst_i), already in coalesced order. */
+    static Coo endpoints(EdgeGraph g) {
+        int e = g.edges();
+        int[] rows = new int[2 * e];
+        int[] cols = new int[2 * e];
+        float[] values = new float[2 * e];
+        Arrays.fill(values, 1f);
+        for (int i = 0; i < e; i++) {
+            rows[2 * i] = i;
+            rows[2 * i + 1] = i;
+            cols[2 * i] = g.src()[i];
+            cols[2 * i + 1] = g.nodes() + g.dst()[i];
+        }
+        return Coo.of(rows, cols, values, 2 * e);
     }
 
     /** N x E: entry (v, i) = 1/deg(v) when edge i touches v (2/deg(v) for a self-loop). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.gnnnids.core.graph.EdgeGraph;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,17 @@ class GraphArraysTest {
         // (0,0) (0,1) (1,0) (1,1) (1,2) (2,2) (2,3)
         assertArrayEquals(new long[] {0, 0, 1, 1, 1, 2, 2, 0, 1, 0, 1, 2, 2, 3}, incident.indices());
         assertArrayEquals(new float[] {.5f, .5f, 1f / 3, 1f / 3, 1f / 3, 1f / 3, 2f / 3}, incident.values(), 1e-7f);
+    }
+
+    @Test
+    void picksSourceAndDestinationTermsOfEveryEdge() {
+        try (NDManager manager = Djl.init().newBaseManager()) {
+            GraphArrays g = GraphArrays.of(manager, TINY);
+            // rows 0-3: the nodes' terms as sources, rows 4-7: as destinations
+            float[] terms = {1, 2, 3, 4, 10, 20, 30, 40};
+            float[] picked = g.endpoints.matMul(manager.create(terms, new Shape(8, 1))).toFloatArray();
+            assertArrayEquals(new float[] {1 + 20, 1 + 20, 2 + 30, 3 + 30}, picked);
+        }
     }
 
     @Test
