@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gnnnids.core.graph.EdgeGraph;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -46,16 +47,20 @@ class TrainerTest {
 
     @Test
     void sameSeedAndDataGiveIdenticalWeights() {
-        TrainConfig cfg = small(5).withMaxEpochs(4);
-        EdgeGraph probe = learnable(9, 1).get(0);
-        try (EGraphSage a = new Trainer().train(learnable(1, 3), learnable(2, 1), cfg).model();
-             EGraphSage b = new Trainer().train(learnable(1, 3), learnable(2, 1), cfg).model();
-             EGraphSage c = new Trainer().train(learnable(1, 3), learnable(2, 1), small(6).withMaxEpochs(4)).model()) {
+        // Large enough (E x hidden above PyTorch's grain size) for its kernels to run on several threads.
+        Random random = new Random(1);
+        List<EdgeGraph> train = List.of(TestGraphs.learnable(random, 300, 3000), TestGraphs.learnable(random, 300, 3000));
+        List<EdgeGraph> validation = List.of(TestGraphs.learnable(random, 300, 3000));
+        EdgeGraph probe = TestGraphs.learnable(random, 300, 3000);
+        TrainConfig cfg = TrainConfig.defaults(5).withMaxEpochs(3);
+        try (EGraphSage a = new Trainer().train(train, validation, cfg).model();
+             EGraphSage b = new Trainer().train(train, validation, cfg).model();
+             EGraphSage c = new Trainer().train(train, validation, TrainConfig.defaults(6).withMaxEpochs(3)).model()) {
             float[][] weightsA = a.snapshot();
             float[][] weightsB = b.snapshot();
             for (int i = 0; i < weightsA.length; i++) assertArrayEquals(weightsA[i], weightsB[i]);
             assertArrayEquals(a.score(probe), b.score(probe));
-            assertFalse(java.util.Arrays.equals(a.score(probe), c.score(probe)), "another seed, another model");
+            assertFalse(Arrays.equals(a.score(probe), c.score(probe)), "another seed, another model");
         }
     }
 
