@@ -2,10 +2,12 @@
 # `make help` lists the targets.
 
 MVN ?= mvn
+PYTHON ?= python3
+VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets
 
-.PHONY: help demo build test bench local-up local-down local-status clean
+.PHONY: help demo build venv test bench local-up local-down local-status clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,10 +19,18 @@ build: ## build one runnable jar per step: tasks/<step>/target/<step>.jar
 	$(MVN) $(MVN_FLAGS) -q -DskipTests package
 	@for s in $(STEPS); do ls -1 tasks/$$s/target/$$s.jar; done
 
-test: ## run every test (real Kafka, S3 and DuckDB; about 10 minutes)
+venv: $(VENV)/.installed ## create the Python environment (MLflow) in .venv
+
+$(VENV)/.installed: airflow/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r airflow/requirements.txt
+	touch $@
+
+test: venv ## run every test (real Kafka, S3, MLflow and DuckDB; about 15 minutes)
 	$(MVN) $(MVN_FLAGS) verify
 
-bench: ## print the performance figures as "bench.<name> <value> <unit>" lines
+bench: venv ## print the performance figures as "bench.<name> <value> <unit>" lines
 	@mkdir -p .local
 	$(MVN) $(MVN_FLAGS) -q -DskipTests package
 	$(MVN) $(MVN_FLAGS) verify -Dgroups=bench -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false \

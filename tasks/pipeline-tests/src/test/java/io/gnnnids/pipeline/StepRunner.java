@@ -5,6 +5,8 @@ import io.gnnnids.commitoffsets.CommitOffsetsCommand;
 import io.gnnnids.consumebatch.ConsumeBatchCommand;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.hotwrite.HotWriteCommand;
+import io.gnnnids.infer.InferCommand;
+import io.gnnnids.train.TrainCommand;
 import io.gnnnids.replay.ReplayCommand;
 
 import java.io.IOException;
@@ -40,7 +42,9 @@ final class StepRunner {
             "consume-batch", ConsumeBatchCommand::new,
             "hot-write", HotWriteCommand::new,
             "cold-write", ColdWriteCommand::new,
-            "commit-offsets", CommitOffsetsCommand::new);
+            "commit-offsets", CommitOffsetsCommand::new,
+            "train", TrainCommand::new,
+            "infer", InferCommand::new);
 
     private StepRunner() {
     }

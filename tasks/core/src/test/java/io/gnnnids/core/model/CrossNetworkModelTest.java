@@ -1,0 +1,109 @@
+package io.gnnnids.core.model;
+
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.flow.FlowFileReader;
+import io.gnnnids.core.flow.FlowFormat;
+import io.gnnnids.core.graph.GraphWindows;
+import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.replay.GeneratorOptions;
+import io.gnnnids.core.replay.TrafficGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The model is judged on a network it never saw: trained and validated on generated traffic of one seed (one
+ * network), tested on traffic of another seed (another network, other addresses, devices, volumes and timing).
+ */
+class CrossNetworkModelTest {
+    static final Duration WINDOW = GraphWindows.DEFAULT_WINDOW;
+    static TrainingRun.Outcome outcome;
+    static TrainingRun.Split split;
+
+    static List<Flow> generate(long seed, long flows, int days, String start) {
+        GeneratorOptions o = GeneratorOptions.withDefaults(flows, 150, days, Instant.parse(start), 0.1, seed,
+                Clock.systemUTC());
+        List<Flow> out = new ArrayList<>();
+        new TrafficGenerator(o).forEachRemaining(out::add);
+        return out;
+    }
+
+    static List<List<Flow>> windows(List<Flow> flows) {
+        return GraphWindows.byWindow(flows.iterator(), WINDOW, GraphWindows.DEFAULT_MAX_EDGES);
+    }
+
+    @BeforeAll
+    static void trainOnNetworkOneTestOnNetworkTwo() {
+        List<List<Flow>> seen = windows(generate(1, 90_000, 2, "2026-03-02T00:00:00Z"));
+        TrainingRun.Split byTime = TrainingRun.chronological(seen, 0.8, 0.2);
+        List<List<Flow>> unseen = windows(generate(2, 40_000, 1, "2026-03-05T00:00:00Z"));
+        split = new TrainingRun.Split(byTime.train(), byTime.validation(), unseen);
+        outcome = TrainingRun.run(split, TrainConfig.defaults(7).withMaxEpochs(60), NodeKey.IP, WINDOW, e -> { });
+        Metrics t = outcome.test();
+        System.out.printf("cross-network test (seed 1 -> seed 2): F1 %.4f precision %.4f detection rate %.4f FPR %.4f "
+                        + "ROC-AUC %.4f threshold %.3f best epoch %d%n", t.f1(), t.precision(), t.recall(),
+                t.falsePositiveRate(), t.rocAuc(), outcome.threshold(), outcome.result().bestEpoch());
+        t.families().forEach((f, r) -> System.out.printf("  %-26s %5d flows, %5.1f%% detected%n", f, r.count(), 100 * r.rate()));
+    }
+
+    @AfterAll
+    static void close() {
+        if (outcome != null) outcome.model().close();
+    }
+
+    @Test
+    void detectsAttacksOnANetworkItNeverTrainedOn() {
+        assertTrue(outcome.test().f1() >= 0.95, "F1 on the unseen network: " + outcome.test());
+    }
+
+    @Test
+    void savedAndLoadedModelGivesIdenticalScores(@TempDir Path dir) throws Exception {
+        ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),
+                outcome.threshold(), WINDOW, null));
+        List<Flow> window = split.test().get(split.test().size() / 2);
+        // The original detector wraps the shared model, which the class closes at the end.
+        Detector original = new Detector(outcome.model(), ModelBundle.readCard(dir));
+        try (Detector loaded = Detector.load(dir)) {
+            assertArrayEquals(original.score(window), loaded.score(window));
+            assertEquals(outcome.threshold(), loaded.threshold());
+        }
+    }
+
+    @Test
+    void reportsWhatItDetectsOnRealIot23Captures(@TempDir Path dir) throws Exception {
+        Path shared = Path.of(System.getProperty("nids.shared.dir", "../../../shared")).resolve("data/iot23-sample");
+        ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),
+                outcome.threshold(), WINDOW, null));
+        Detector detector = new Detector(outcome.model(), ModelBundle.readCard(dir));
+        try (var files = Files.list(shared)) {
+            for (Path csv : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                List<Flow> flows = new ArrayList<>();
+                try (FlowFileReader r = FlowFileReader.open(csv, FlowFormat.AUTO)) {
+                    r.forEachRemaining(i -> { if (i.flow() != null) flows.add(i.flow()); });
+                }
+                flows.sort(java.util.Comparator.comparingDouble(Flow::ts));
+                float[] scores = detector.score(flows);
+                int[] labels = flows.stream().mapToInt(f -> Flow.MALICIOUS.equals(f.label()) ? 1 : 0).toArray();
+                Metrics m = Metrics.of(scores, labels, flows.stream().map(Flow::detailedLabel).toArray(String[]::new),
+                        detector.threshold());
+                System.out.printf("IoT-23 %s: %d flows, %d attacks; flagged %d; detection rate %.3f, false-positive rate %.3f%n",
+                        csv.getFileName(), flows.size(), m.tp() + m.fn(), m.tp() + m.fp(), m.recall(), m.falsePositiveRate());
+                assertEquals(flows.size(), scores.length);
+                for (float s : scores) assertTrue(s >= 0 && s <= 1);
+            }
+        }
+    }
+}

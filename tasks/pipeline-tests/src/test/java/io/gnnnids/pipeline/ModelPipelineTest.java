@@ -1,0 +1,235 @@
+package io.gnnnids.pipeline;
+
+import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.replay.GeneratorOptions;
+import io.gnnnids.core.replay.TrafficGenerator;
+import io.gnnnids.core.store.ColdStore;
+import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.store.ObjectStore;
+import io.gnnnids.core.store.ObjectStores;
+import io.gnnnids.core.store.ParquetFlowWriter;
+import io.gnnnids.core.testing.MlflowServerExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * train and infer against a real MLflow server, a cold store and a DuckDB hot store filled with generated traffic:
+ * registry and alias, the quality gate, scoring exactly the unpredicted rows, the cached champion.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModelPipelineTest {
+
+    @RegisterExtension
+    static final MlflowServerExtension mlflow = new MlflowServerExtension();
+
+    @TempDir
+    static Path tmp;
+
+    static Path cold;
+    static Path duckdb;
+    static Path work;
+    static final String MODEL = "nids-test";
+    static final String END = "2026-04-03";
+    static final int FLOWS = 30_000;
+
+    static List<Flow> traffic(long seed, int flows) {
+        GeneratorOptions o = GeneratorOptions.withDefaults(flows, 120, 3, Instant.parse("2026-04-01T00:00:00Z"), 0.1,
+                seed, Clock.systemUTC());
+        List<Flow> out = new ArrayList<>();
+        new TrafficGenerator(o).forEachRemaining(out::add);
+        return out;
+    }
+
+    /** Stores flows as one batch in the cold store at {@code coldDir} and, if given, in the hot store. */
+    static void store(List<Flow> flows, Path coldDir, Path hot, String batchId) throws Exception {
+        Path parquet = tmp.resolve(batchId + ".parquet");
+        try (ParquetFlowWriter w = new ParquetFlowWriter(parquet)) {
+            for (Flow f : flows) w.write(f);
+        }
+        try (ObjectStore store = ObjectStores.open(coldDir.toString())) {
+            new ColdStore(store).writeBatch(batchId, parquet, Set.of(), tmp.resolve("scratch-" + batchId));
+        }
+        if (hot != null) {
+            try (HotStore h = HotStore.open(hot, Duration.ofSeconds(30))) {
+                h.insertBatch(batchId, parquet);
+            }
+        }
+    }
+
+    @BeforeAll
+    static void data() throws Exception {
+        cold = tmp.resolve("cold");
+        duckdb = tmp.resolve("hot.duckdb");
+        work = tmp.resolve("work");
+        store(traffic(41, FLOWS), cold, duckdb, "b1");
+    }
+
+    StepRunner.Result train(String coldUri, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--cold-uri", coldUri, "--end-date", END, "--days", "3",
+                "--tracking-uri", mlflow.trackingUri(), "--model-name", MODEL, "--work-dir", work.toString(),
+                "--max-epochs", "20", "--min-f1", "0.8"));
+        args.addAll(List.of(extra));
+        return StepRunner.inProcess("train", args.toArray(String[]::new));
+    }
+
+    StepRunner.Result infer(String trackingUri, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--duckdb", duckdb.toString(), "--tracking-uri", trackingUri,
+                "--model-name", MODEL, "--work-dir", work.toString(), "--batch-size", "12000"));
+        args.addAll(List.of(extra));
+        return StepRunner.inProcess("infer", args.toArray(String[]::new));
+    }
+
+    static long count(String where) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb);
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM flows WHERE " + where)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void tooLittleLabelledDataIsNothingToDo() throws Exception {
+        Path small = tmp.resolve("cold-small");
+        store(traffic(42, 300), small, null, "small");
+        StepRunner.Result r = train(small.toString());
+        assertEquals(99, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("too little labelled data"), r.toString());
+    }
+
+    @Test
+    @Order(2)
+    void qualityGateFailsAModelThatCannotReachTheThreshold() throws Exception {
+        // Labels that have nothing to do with the traffic: no model can reach the gate.
+        Random random = new Random(5);
+        List<Flow> noise = new ArrayList<>();
+        for (Flow f : traffic(43, 6_000)) {
+            String label = random.nextDouble() < 0.3 ? Flow.MALICIOUS : Flow.BENIGN;
+            noise.add(new Flow(f.ts(), f.uid(), f.origH(), f.origP(), f.respH(), f.respP(), f.proto(), f.service(),
+                    f.duration(), f.origBytes(), f.respBytes(), f.connState(), f.localOrig(), f.localResp(),
+                    f.missedBytes(), f.history(), f.origPkts(), f.origIpBytes(), f.respPkts(), f.respIpBytes(), label,
+                    null));
+        }
+        Path noisy = tmp.resolve("cold-noise");
+        store(noise, noisy, null, "noise");
+        StepRunner.Result r = train(noisy.toString(), "--min-f1", "0.95", "--max-epochs", "5");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("quality gate failed: test F1"), r.toString());
+        try (Mlflow m = new Mlflow(mlflow.trackingUri())) {
+            assertTrue(m.versionByAlias(MODEL, "champion").isEmpty(), "no champion from a failed gate");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void trainRegistersTheChampionWithItsArtifacts() throws Exception {
+        StepRunner.Result r = train(cold.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        Manifest m = Manifest.read(r.manifest());
+        assertEquals(MODEL + "/1", m.outputs().get("model_version"));
+        try (Mlflow client = new Mlflow(mlflow.trackingUri())) {
+            assertEquals("1", client.versionByAlias(MODEL, "champion").orElseThrow().version());
+            String run = m.outputs().get("mlflow_run");
+            var metrics = client.runMetrics(run);
+            for (String k : List.of("test_f1", "test_precision", "test_recall", "test_fpr", "test_roc_auc", "test_pr_auc",
+                    "test_accuracy", "train_loss", "val_loss", "val_f1", "test_detection_rate.DDoS")) {
+                assertTrue(metrics.containsKey(k), k + " logged: " + metrics.keySet());
+            }
+            assertTrue(metrics.get("test_f1") >= 0.8, "test F1 " + metrics.get("test_f1"));
+            Path card = tmp.resolve("card/model.json");
+            client.downloadArtifact(client.artifactUri(run), "model/model.json", card);
+            String json = Files.readString(card);
+            assertTrue(json.contains("\"threshold\"") && json.contains("\"features\"") && json.contains("\"architecture\""));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aNewVersionBecomesChampionOnlyIfBetterUnlessAlways() throws Exception {
+        StepRunner.Result same = train(cold.toString());
+        assertEquals(0, same.exitCode(), same.toString());
+        try (Mlflow client = new Mlflow(mlflow.trackingUri())) {
+            assertEquals("1", client.versionByAlias(MODEL, "champion").orElseThrow().version(),
+                    "the same data and seed give the same model, which is not better than the champion");
+            StepRunner.Result always = train(cold.toString(), "--promote", "always");
+            assertEquals(0, always.exitCode(), always.toString());
+            assertEquals("3", client.versionByAlias(MODEL, "champion").orElseThrow().version());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void inferScoresExactlyTheUnpredictedFlowsAndARerunChangesNothing() throws Exception {
+        StepRunner.Result first = infer(mlflow.trackingUri());
+        assertEquals(0, first.exitCode(), first.toString());
+        assertEquals(12_000, count("prediction IS NOT NULL"));
+        assertEquals(12_000, count("model_version = '3' AND score BETWEEN 0 AND 1 AND predicted_at IS NOT NULL"));
+
+        StepRunner.Result second = infer(mlflow.trackingUri());
+        StepRunner.Result third = infer(mlflow.trackingUri());
+        assertEquals(0, second.exitCode(), second.toString());
+        assertEquals(0, third.exitCode(), third.toString());
+        assertEquals(FLOWS, count("prediction IS NOT NULL"));
+        assertEquals(6_000, Manifest.read(third.manifest()).count("updated"));
+
+        String before = snapshot();
+        StepRunner.Result again = infer(mlflow.trackingUri());
+        assertEquals(99, again.exitCode(), again.toString());
+        assertEquals(before, snapshot(), "a re-run changes nothing");
+
+        long right = count("(prediction = 1) = (label = 'malicious')");
+        assertTrue(right > 0.9 * FLOWS, right + " of " + FLOWS + " predictions agree with the ground truth");
+    }
+
+    @Test
+    @Order(6)
+    void inferFallsBackToTheCachedChampionWhenMlflowIsDown() throws Exception {
+        store(traffic(44, 2_000), tmp.resolve("cold-more"), duckdb, "b2");
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        StepRunner.Result r = infer("http://127.0.0.1:" + closed);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(FLOWS + 2_000, count("prediction IS NOT NULL"));
+
+        store(traffic(45, 500), tmp.resolve("cold-more2"), duckdb, "b3");
+        StepRunner.Result noCache = StepRunner.inProcess("infer", "--duckdb", duckdb.toString(), "--tracking-uri",
+                "http://127.0.0.1:" + closed, "--model-name", MODEL, "--work-dir", tmp.resolve("empty-work").toString());
+        assertEquals(1, noCache.exitCode(), noCache.toString());
+        assertTrue(noCache.err().contains("cannot reach MLflow") && noCache.err().contains("no champion"), noCache.toString());
+    }
+
+    private static String snapshot() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb);
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT count(*), sum(prediction), sum(score), max(predicted_at)::VARCHAR FROM flows")) {
+            rs.next();
+            return rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getDouble(3) + "/" + rs.getString(4);
+        }
+    }
+}
