@@ -90,9 +90,10 @@ class ModelPipelineTest {
 
     StepRunner.Result train(String coldUri, String... extra) {
         List<String> args = new ArrayList<>(List.of("--cold-uri", coldUri, "--end-date", END, "--days", "3",
-                "--tracking-uri", mlflow.trackingUri(), "--model-name", MODEL, "--work-dir", work.toString(),
-                "--max-epochs", "20", "--min-f1", "0.8"));
+                "--tracking-uri", mlflow.trackingUri(), "--model-name", MODEL, "--work-dir", work.toString()));
         args.addAll(List.of(extra));
+        if (!args.contains("--max-epochs")) args.addAll(List.of("--max-epochs", "20"));
+        if (!args.contains("--min-f1")) args.addAll(List.of("--min-f1", "0.8"));
         return StepRunner.inProcess("train", args.toArray(String[]::new));
     }
 
