@@ -53,39 +53,15 @@ class ModelPipelineTest {
     static Path duckdb;
     static Path work;
     static final String MODEL = "nids-test";
-    static final String END = "2026-04-03";
+    static final String END = ModelFixture.END;
     static final int FLOWS = 30_000;
-
-    static List<Flow> traffic(long seed, int flows) {
-        GeneratorOptions o = GeneratorOptions.withDefaults(flows, 120, 3, Instant.parse("2026-04-01T00:00:00Z"), 0.1,
-                seed, Clock.systemUTC());
-        List<Flow> out = new ArrayList<>();
-        new TrafficGenerator(o).forEachRemaining(out::add);
-        return out;
-    }
-
-    /** Stores flows as one batch in the cold store at {@code coldDir} and, if given, in the hot store. */
-    static void store(List<Flow> flows, Path coldDir, Path hot, String batchId) throws Exception {
-        Path parquet = tmp.resolve(batchId + ".parquet");
-        try (ParquetFlowWriter w = new ParquetFlowWriter(parquet)) {
-            for (Flow f : flows) w.write(f);
-        }
-        try (ObjectStore store = ObjectStores.open(coldDir.toString())) {
-            new ColdStore(store).writeBatch(batchId, parquet, Set.of(), tmp.resolve("scratch-" + batchId));
-        }
-        if (hot != null) {
-            try (HotStore h = HotStore.open(hot, Duration.ofSeconds(30))) {
-                h.insertBatch(batchId, parquet);
-            }
-        }
-    }
 
     @BeforeAll
     static void data() throws Exception {
         cold = tmp.resolve("cold");
         duckdb = tmp.resolve("hot.duckdb");
         work = tmp.resolve("work");
-        store(traffic(41, FLOWS), cold, duckdb, "b1");
+        ModelFixture.store(tmp, ModelFixture.traffic(41, FLOWS), cold, duckdb, "b1");
     }
 
     StepRunner.Result train(String coldUri, String... extra) {
@@ -116,7 +92,7 @@ class ModelPipelineTest {
     @Order(1)
     void tooLittleLabelledDataIsNothingToDo() throws Exception {
         Path small = tmp.resolve("cold-small");
-        store(traffic(42, 300), small, null, "small");
+        ModelFixture.store(tmp, ModelFixture.traffic(42, 300), small, null, "small");
         StepRunner.Result r = train(small.toString());
         assertEquals(99, r.exitCode(), r.toString());
         assertTrue(r.err().contains("too little labelled data"), r.toString());
@@ -128,7 +104,7 @@ class ModelPipelineTest {
         // Labels that have nothing to do with the traffic: no model can reach the gate.
         Random random = new Random(5);
         List<Flow> noise = new ArrayList<>();
-        for (Flow f : traffic(43, 6_000)) {
+        for (Flow f : ModelFixture.traffic(43, 6_000)) {
             String label = random.nextDouble() < 0.3 ? Flow.MALICIOUS : Flow.BENIGN;
             noise.add(new Flow(f.ts(), f.uid(), f.origH(), f.origP(), f.respH(), f.respP(), f.proto(), f.service(),
                     f.duration(), f.origBytes(), f.respBytes(), f.connState(), f.localOrig(), f.localResp(),
@@ -136,7 +112,7 @@ class ModelPipelineTest {
                     null));
         }
         Path noisy = tmp.resolve("cold-noise");
-        store(noise, noisy, null, "noise");
+        ModelFixture.store(tmp, noise, noisy, null, "noise");
         StepRunner.Result r = train(noisy.toString(), "--min-f1", "0.95", "--max-epochs", "5");
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("quality gate failed: test F1"), r.toString());
@@ -209,7 +185,7 @@ class ModelPipelineTest {
     @Test
     @Order(6)
     void inferFallsBackToTheCachedChampionWhenMlflowIsDown() throws Exception {
-        store(traffic(44, 2_000), tmp.resolve("cold-more"), duckdb, "b2");
+        ModelFixture.store(tmp, ModelFixture.traffic(44, 2_000), tmp.resolve("cold-more"), duckdb, "b2");
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
@@ -218,7 +194,7 @@ class ModelPipelineTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(FLOWS + 2_000, count("prediction IS NOT NULL"));
 
-        store(traffic(45, 500), tmp.resolve("cold-more2"), duckdb, "b3");
+        ModelFixture.store(tmp, ModelFixture.traffic(45, 500), tmp.resolve("cold-more2"), duckdb, "b3");
         StepRunner.Result noCache = StepRunner.inProcess("infer", "--duckdb", duckdb.toString(), "--tracking-uri",
                 "http://127.0.0.1:" + closed, "--model-name", MODEL, "--work-dir", tmp.resolve("empty-work").toString());
         assertEquals(1, noCache.exitCode(), noCache.toString());
