@@ -2,7 +2,9 @@ package io.gnnnids.core.kafka;
 
 import io.gnnnids.core.cli.StepFailure;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -125,17 +130,48 @@ public final class FlowProducer implements AutoCloseable {
     /** Creates the topic with the broker's default replication unless it exists already. */
     public static void ensureTopic(String bootstrap, String topic, int partitions) {
         try (Admin admin = Admin.create(KafkaClients.admin(bootstrap, "admin"))) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-                    .all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw KafkaClients.failure(bootstrap, "create topic '" + topic + "'", e);
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                        .all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw KafkaClients.failure(bootstrap, "create topic '" + topic + "'", e);
+                }
             }
+            awaitLeaders(admin, bootstrap, topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StepFailure("interrupted while creating topic '" + topic + "'", e);
         } catch (RuntimeException e) {
             throw KafkaClients.failure(bootstrap, "create topic '" + topic + "'", e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the topic is served by its leader. Sending to a partition the broker is still
+     * creating fails the first batch with a retriable error while later in-flight batches may be stored (a broker
+     * accepts any first sequence from a producer it does not know); the retried first batch then stays out of
+     * order until the delivery timeout. Listing offsets succeeds only once the leader holds the partition.
+     */
+    private static void awaitLeaders(Admin admin, String bootstrap, String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + KafkaClients.API_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                if (d != null && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    admin.listOffsets(latest).all().get();
+                    return;
+                }
+            } catch (ExecutionException notYet) {
+                // the new topic or its partitions are not served yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StepFailure("topic '" + topic + "' on " + bootstrap + " has partitions without a leader after "
+                        + KafkaClients.API_TIMEOUT.toSeconds() + " s: check the broker's health");
+            }
+            Thread.sleep(100);
         }
     }
 }
