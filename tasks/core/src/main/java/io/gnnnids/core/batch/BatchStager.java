@@ -1,12 +1,13 @@
 package io.gnnnids.core.batch;
 
 import io.gnnnids.core.FileTrees;
+import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowParser;
 import io.gnnnids.core.flow.InvalidFlow;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.kafka.BatchConsumer;
-
 import io.gnnnids.core.store.ParquetFlowWriter;
+import io.gnnnids.core.util.OrderedHandoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,10 @@ public final class BatchStager {
         BatchConsumer.ConsumedBatch read(BatchConsumer.RecordHandler handler) throws Exception;
     }
 
+    /** A record the parser refused, on its way to the quarantine file. */
+    private record Rejected(byte[] value, InvalidFlow reason, int partition, long offset) {
+    }
+
     private final StagedBatches staged;
     private final String topic;
     private final String group;
@@ -54,14 +59,23 @@ public final class BatchStager {
             BatchConsumer.ConsumedBatch consumed;
             long valid;
             QuarantineWriter quarantine = new QuarantineWriter(incoming.resolve(Batch.QUARANTINE));
-            try (ParquetFlowWriter parquet = new ParquetFlowWriter(incoming.resolve(Batch.PARQUET)); quarantine) {
+            try (ParquetFlowWriter parquet = new ParquetFlowWriter(incoming.resolve(Batch.PARQUET)); quarantine;
+                 OrderedHandoff<Object> writer = new OrderedHandoff<>("batch-writer", item -> {
+                     if (item instanceof Rejected r) {
+                         quarantine.write(r.value(), r.reason(), topic, r.partition(), r.offset());
+                     } else {
+                         parquet.write((Flow) item);
+                     }
+                 })) {
+                // Polling and parsing here, Parquet encoding and writing on the writer's thread.
                 consumed = source.read((partition, offset, value) -> {
                     try {
-                        parquet.write(parser.parseJson(value));
+                        writer.add(parser.parseJson(value));
                     } catch (InvalidFlow bad) {
-                        quarantine.write(value, bad, topic, partition, offset);
+                        writer.add(new Rejected(value, bad, partition, offset));
                     }
                 });
+                writer.finish();
                 valid = parquet.count();
             }
             if (consumed.records() == 0) {

@@ -72,13 +72,15 @@ public final class ColdStore {
                 }
                 app.flush(); // close() would swallow an error
             }
-            st.execute("CREATE TEMP TABLE cold_staged AS SELECT *, " + DAY_OF_TS + " AS day FROM read_parquet("
-                    + DuckDb.literal(batchParquet) + ", file_row_number = true)");
-            st.execute("CREATE TEMP TABLE cold_kept AS SELECT * FROM cold_staged WHERE uid NOT IN (SELECT uid FROM excluded)"
+            // One materialised table of the kept rows; the days come from the ts column alone, so a day whose rows
+            // are all excluded is still seen (and its stale object removed).
+            String source = DuckDb.literal(batchParquet);
+            String notExcluded = excludeUids.isEmpty() ? "" : " WHERE uid NOT IN (SELECT uid FROM excluded)";
+            st.execute("CREATE TEMP TABLE cold_kept AS SELECT *, " + DAY_OF_TS + " AS day FROM read_parquet(" + source
+                    + ", file_row_number = true)" + notExcluded
                     + " QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1");
-
             List<ColdObject> written = new ArrayList<>();
-            for (LocalDate day : days(st, "cold_staged")) {
+            for (LocalDate day : days(st, "(SELECT " + DAY_OF_TS + " AS day FROM read_parquet(" + source + "))")) {
                 String key = key(day, batchId);
                 Path file = scratch.resolve(day + ".parquet");
                 long rows = count(st, "SELECT count(*) FROM cold_kept WHERE day = DATE '" + day + "'");

@@ -1,6 +1,7 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.flow.FlowColumn;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -23,6 +24,9 @@ import java.nio.file.StandardCopyOption;
  */
 public final class ParquetFlowWriter implements Closeable {
 
+    private static final FlowColumn[] NO_DICTIONARY = {FlowColumn.TS, FlowColumn.UID, FlowColumn.DURATION,
+            FlowColumn.ORIG_BYTES, FlowColumn.RESP_BYTES, FlowColumn.ORIG_IP_BYTES, FlowColumn.RESP_IP_BYTES};
+
     private final Path file;
     private final Path temp;
     private final ParquetWriter<Flow> writer;
@@ -33,12 +37,17 @@ public final class ParquetFlowWriter implements Closeable {
         this.file = file.toAbsolutePath();
         this.temp = this.file.resolveSibling(this.file.getFileName() + ".tmp");
         Files.createDirectories(this.file.getParent());
-        this.writer = new Builder(new LocalOutputFile(temp))
+        Builder builder = new Builder(new LocalOutputFile(temp))
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new StandaloneCodecFactory())
                 .withCompressionCodec(CompressionCodecName.ZSTD)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build();
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
+        // Columns that are (nearly) unique per flow: building a dictionary for them only costs time before
+        // parquet-java falls back to plain encoding.
+        for (FlowColumn c : NO_DICTIONARY) {
+            builder.withDictionaryEncoding(c.column, false);
+        }
+        this.writer = builder.build();
     }
 
     /** Appends a flow; a flow without a required field is rejected and the file stays usable. */
