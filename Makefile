@@ -34,7 +34,7 @@ bench: venv ## print the performance figures as "bench.<name> <value> <unit>" li
 	@mkdir -p .local
 	$(MVN) $(MVN_FLAGS) -q -DskipTests package
 	$(MVN) $(MVN_FLAGS) verify -Dgroups=bench -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false \
-		-DtrimStackTrace=true 2>&1 | tee .local/bench.log | grep -E '^(bench\.|\[ERROR\]|Tests run:.*Fail)' || true
+		-DtrimStackTrace=true "-Dsurefire.argLine=-Xmx8g -Dai.djl.offline=true" 2>&1 | tee .local/bench.log | grep -E '^(bench\.|\[ERROR\]|Tests run:.*Fail)' || true
 	@echo "--- figures (full log: .local/bench.log)"
 	@grep -E '^bench\.' .local/bench.log
 	@! grep -q 'BUILD FAILURE' .local/bench.log
