@@ -1,0 +1,154 @@
+"""What every gnn-nids DAG shares: default arguments, the step-task factory and where the jars are.
+
+Each step is `java -jar <step>.jar`: the last line of its output is its manifest path (Airflow pushes it to
+XCom), exit 99 means nothing to do (the task is skipped), exit 1 a failure (retried), exit 2 bad usage.
+
+Values that change per run (the previous task's manifest path, trigger-form params) reach the command only
+through environment variables: the shell command of every task is a fixed string, so no value is ever parsed
+by a shell.
+
+The steps read their configuration (KAFKA_BOOTSTRAP_SERVERS, NIDS_DUCKDB_PATH, MLFLOW_TRACKING_URI, ...) from
+the environment of the process that runs them: the Airflow worker's environment for the bash runner
+(`append_env=True` keeps it), the same names copied into the container for the docker runner.
+
+Environment read when the DAG files are parsed:
+- NIDS_RUNNER: `bash` (default; java on the worker) or `docker` (DockerOperator on NIDS_TASKS_IMAGE).
+- NIDS_JARS_DIR: folder holding <step>.jar (default: <repo>/tasks/<step>/target, the build output).
+- NIDS_JAVA_OPTS: JVM options of every step (default JAVA_OPTS below).
+- NIDS_TASKS_IMAGE, NIDS_DOCKER_URL, NIDS_DOCKER_NETWORK, NIDS_DOCKER_DATA_VOLUME, NIDS_DOCKER_DATA_PATH:
+  the docker runner's image, daemon, network and the volume that holds the work dir, stores and manifests.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+SKIPPED_EXIT_CODE = 99
+DUCKDB_POOL = "duckdb"
+OWNER = "gnn-nids"
+
+# The steps read these names (see the README's Configuration table); the docker runner copies them into the
+# container, the bash runner inherits them.
+SETTINGS = (
+    "KAFKA_BOOTSTRAP_SERVERS",
+    "NIDS_TOPIC",
+    "NIDS_GROUP_ID",
+    "NIDS_WORK_DIR",
+    "NIDS_DUCKDB_PATH",
+    "NIDS_COLD_URI",
+    "NIDS_ARCHIVE_URI",
+    "NIDS_MODEL_NAME",
+    "MLFLOW_TRACKING_URI",
+    "DJL_CACHE_DIR",
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION",
+)
+
+# Training holds a graph of every labelled flow of the window in memory; the serial collector suits the short,
+# single-threaded-heavy runs of the other steps on a small worker.
+JAVA_OPTS = os.environ.get("NIDS_JAVA_OPTS", "-Xmx2g -XX:+UseSerialGC")
+
+RUNNER = os.environ.get("NIDS_RUNNER", "bash")
+if RUNNER not in ("bash", "docker"):
+    raise ValueError(f"NIDS_RUNNER={RUNNER!r} is not a runner: set it to 'bash' or 'docker'")
+
+TASKS_IMAGE = os.environ.get("NIDS_TASKS_IMAGE", "gnn-nids-tasks:latest")
+# Where the jars live inside the tasks image.
+IMAGE_JARS_DIR = "/opt/gnn-nids/jars"
+
+default_args = {
+    "owner": OWNER,
+    "retries": 3,
+    "retry_delay": timedelta(minutes=2),
+}
+
+
+def jar_path(step: str) -> str:
+    """The jar of a step on the machine that runs it."""
+    if RUNNER == "docker":
+        return f"{IMAGE_JARS_DIR}/{step}.jar"
+    jars_dir = os.environ.get("NIDS_JARS_DIR")
+    if jars_dir:
+        return str(Path(jars_dir) / f"{step}.jar")
+    return str(REPO_ROOT / "tasks" / step / "target" / f"{step}.jar")
+
+
+def xcom_manifest(task_id: str) -> str:
+    """A template that renders to the manifest path the task `task_id` pushed."""
+    return "{{ ti.xcom_pull(task_ids='" + task_id + "') }}"
+
+
+def step_command(args: str = "") -> str:
+    """The fixed shell command of a step: the jar and JVM options come from $NIDS_JAR and $NIDS_JAVA_OPTS.
+
+    `args` is literal shell text referring to environment variables only (e.g. `--manifest "$NIDS_MANIFEST"`);
+    it must never hold a template.
+    """
+    if "{{" in args or "{%" in args:
+        raise ValueError("step arguments must reach the command through env, not templates: " + args)
+    return ('exec java $NIDS_JAVA_OPTS -jar "$NIDS_JAR" ' + args).strip()
+
+
+def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None = None,
+              env: dict[str, str] | None = None, pool: str | None = None):
+    """An operator that runs one step jar.
+
+    task_id:       the task's id.
+    step:          the jar's name (tasks/<step>/target/<step>.jar).
+    args:          the command-line arguments, shell text that refers to environment variables only.
+    manifest_from: the task whose manifest path becomes $NIDS_MANIFEST (through XCom).
+    env:           more environment variables; values may be templates (params, XCom).
+    pool:          the Airflow pool, `duckdb` for every task that opens the DuckDB file.
+    """
+    task_env = {"NIDS_JAR": jar_path(step), "NIDS_JAVA_OPTS": JAVA_OPTS}
+    if manifest_from:
+        task_env["NIDS_MANIFEST"] = xcom_manifest(manifest_from)
+    task_env.update(env or {})
+    command = step_command(args)
+    extra = {"pool": pool} if pool else {}
+    if RUNNER == "docker":
+        return _docker_task(task_id, command, task_env, extra)
+    from airflow.providers.standard.operators.bash import BashOperator
+
+    return BashOperator(
+        task_id=task_id,
+        bash_command=command,
+        env=task_env,
+        append_env=True,
+        skip_on_exit_code=SKIPPED_EXIT_CODE,
+        **extra,
+    )
+
+
+def _docker_task(task_id: str, command: str, task_env: dict[str, str], extra: dict):
+    from airflow.providers.docker.operators.docker import DockerOperator
+    from docker.types import Mount
+
+    environment = {name: os.environ[name] for name in SETTINGS if os.environ.get(name)}
+    environment.update(task_env)
+    mounts = []
+    volume = os.environ.get("NIDS_DOCKER_DATA_VOLUME")
+    if volume:
+        # The work dir, stores and manifests live on a volume the containers share, at the same path in each.
+        mounts.append(Mount(target=os.environ.get("NIDS_DOCKER_DATA_PATH", "/data"), source=volume, type="volume"))
+    return DockerOperator(
+        task_id=task_id,
+        image=TASKS_IMAGE,
+        # A shell expands the environment variables in the fixed command, as the bash runner does.
+        command=["/bin/sh", "-c", command],
+        environment=environment,
+        docker_url=os.environ.get("NIDS_DOCKER_URL", "unix://var/run/docker.sock"),
+        network_mode=os.environ.get("NIDS_DOCKER_NETWORK"),
+        mounts=mounts,
+        # The tasks' files are on the shared volume; a host temp folder would not exist for a daemon elsewhere.
+        mount_tmp_dir=False,
+        auto_remove="success",
+        skip_on_exit_code=SKIPPED_EXIT_CODE,
+        **extra,
+    )

@@ -1,0 +1,45 @@
+"""
+### nids_etl: Kafka to the hot and cold stores, one batch per run
+
+`consume_batch` reads the next batch of Zeek flows from the group's committed offsets and stages it (it never
+commits); `hot_write` inserts it into DuckDB, `cold_write` writes it as daily Parquet partitions, and only then
+`commit_offsets` commits the batch's end offsets. A crash anywhere re-reads the same records and the idempotent
+writes absorb them (at least once from Kafka, exactly once in storage).
+
+When Kafka holds nothing new, `consume_batch` exits 99 and the whole run shows as skipped.
+One run at a time: a second run would read the same uncommitted offsets.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import DAG, Param
+
+from nids_common import DUCKDB_POOL, default_args, step_task
+
+with DAG(
+    dag_id="nids_etl",
+    doc_md=__doc__,
+    schedule=timedelta(minutes=5),
+    start_date=datetime(2025, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["gnn-nids", "etl"],
+    params={
+        "max_records": Param(5000, type="integer", minimum=1, title="Most Kafka records in one batch"),
+    },
+) as dag:
+    consume_batch = step_task(
+        "consume_batch", "consume-batch",
+        args='--max-records "$NIDS_MAX_RECORDS"',
+        env={"NIDS_MAX_RECORDS": "{{ params.max_records }}"},
+    )
+    hot_write = step_task("hot_write", "hot-write", args='--manifest "$NIDS_MANIFEST"',
+                          manifest_from="consume_batch", pool=DUCKDB_POOL)
+    cold_write = step_task("cold_write", "cold-write", args='--manifest "$NIDS_MANIFEST"', manifest_from="hot_write")
+    commit_offsets = step_task("commit_offsets", "commit-offsets", args='--manifest "$NIDS_MANIFEST"',
+                               manifest_from="cold_write")
+
+    consume_batch >> hot_write >> cold_write >> commit_offsets

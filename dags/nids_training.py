@@ -1,0 +1,50 @@
+"""
+### nids_training: train, register and maybe promote a model version
+
+`train` reads the labelled flows of the last `days` days (ending at `end_date`, default today, UTC) from the
+cold store, trains the GNN, logs the run to MLflow (experiment `gnn-nids-binary-training`) and registers the
+model. The quality gate refuses a model whose test F1 is below `min_f1`: the task, and so the run, fails.
+`promote` decides whether the alias `champion` moves to the new version.
+
+Skipped (exit 99) while the cold store holds too little labelled data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import DAG, Param
+
+from nids_common import default_args, step_task
+
+with DAG(
+    dag_id="nids_training",
+    doc_md=__doc__,
+    schedule="@daily",
+    start_date=datetime(2025, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["gnn-nids", "model"],
+    params={
+        "days": Param(21, type="integer", minimum=1, title="Days of flows to train on"),
+        "end_date": Param(None, type=["null", "string"], format="date",
+                          title="Last day to read (YYYY-MM-DD, default today UTC)"),
+        "min_f1": Param(0.95, type="number", minimum=0, maximum=1, title="Quality gate: least test F1"),
+        "promote": Param("if-better", type="string", enum=["if-better", "always", "never"],
+                         title="Move the alias champion to the new version"),
+        "max_epochs": Param(100, type="integer", minimum=1, title="Most training epochs"),
+    },
+) as dag:
+    train = step_task(
+        "train", "train",
+        args='--days "$NIDS_DAYS" ${NIDS_END_DATE:+--end-date "$NIDS_END_DATE"} --min-f1 "$NIDS_MIN_F1" '
+             '--promote "$NIDS_PROMOTE" --max-epochs "$NIDS_MAX_EPOCHS"',
+        env={
+            "NIDS_DAYS": "{{ params.days }}",
+            "NIDS_END_DATE": "{{ params.end_date or '' }}",
+            "NIDS_MIN_F1": "{{ params.min_f1 }}",
+            "NIDS_PROMOTE": "{{ params.promote }}",
+            "NIDS_MAX_EPOCHS": "{{ params.max_epochs }}",
+        },
+    )

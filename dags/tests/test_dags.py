@@ -1,0 +1,141 @@
+"""The DAG files: they import, and each DAG has the tasks, order, schedule, pools, retries and skip codes the
+steps' contract needs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+EXPECTED = {
+    "nids_etl": {
+        "tasks": ["consume_batch", "hot_write", "cold_write", "commit_offsets"],
+        "schedule": timedelta(minutes=5),
+        "max_active_runs": 1,
+        "duckdb": {"hot_write"},
+        "manifest_from": {"hot_write": "consume_batch", "cold_write": "hot_write", "commit_offsets": "cold_write"},
+        "jars": {"consume_batch": "consume-batch", "hot_write": "hot-write", "cold_write": "cold-write",
+                 "commit_offsets": "commit-offsets"},
+        "params": {"max_records": 5000},
+    },
+    "nids_inference": {
+        "tasks": ["infer"],
+        "schedule": timedelta(minutes=5),
+        "max_active_runs": 1,
+        "duckdb": {"infer"},
+        "manifest_from": {},
+        "jars": {"infer": "infer"},
+        "params": {"batch_size": 10000, "model_version": None},
+    },
+    "nids_training": {
+        "tasks": ["train"],
+        "schedule": "@daily",
+        "max_active_runs": 1,
+        "duckdb": set(),
+        "manifest_from": {},
+        "jars": {"train": "train"},
+        "params": {"days": 21, "end_date": None, "min_f1": 0.95, "promote": "if-better", "max_epochs": 100},
+    },
+}
+
+
+def test_dag_folder_imports_without_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert sorted(dagbag.dag_ids) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED))
+def test_dag_schedule_and_defaults(dagbag, dag_id):
+    dag = dagbag.dags[dag_id]
+    expected = EXPECTED[dag_id]
+    assert dag.schedule == expected["schedule"]
+    assert dag.catchup is False
+    assert dag.max_active_runs == expected["max_active_runs"]
+    assert "gnn-nids" in dag.tags
+    assert dag.doc_md and dag_id in dag.doc_md
+    assert {name: dag.params[name] for name in expected["params"]} == expected["params"]
+    for task in dag.tasks:
+        assert task.owner == "gnn-nids"
+        assert task.retries == 3
+        assert task.retry_delay == timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED))
+def test_tasks_run_in_order(dagbag, dag_id):
+    dag = dagbag.dags[dag_id]
+    ids = EXPECTED[dag_id]["tasks"]
+    assert sorted(dag.task_ids) == sorted(ids)
+    for upstream, downstream in zip(ids, ids[1:]):
+        assert dag.get_task(upstream).downstream_task_ids == {downstream}
+        assert dag.get_task(downstream).upstream_task_ids == {upstream}
+    assert dag.get_task(ids[0]).upstream_task_ids == set()
+    assert dag.get_task(ids[-1]).downstream_task_ids == set()
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED))
+def test_tasks_that_open_duckdb_share_its_pool(dagbag, dag_id):
+    dag = dagbag.dags[dag_id]
+    in_pool = {task.task_id for task in dag.tasks if task.pool == "duckdb"}
+    assert in_pool == EXPECTED[dag_id]["duckdb"]
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED))
+def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
+    from airflow.providers.standard.operators.bash import BashOperator
+
+    for task in dagbag.dags[dag_id].tasks:
+        assert isinstance(task, BashOperator)
+        assert task.skip_on_exit_code == [99] or task.skip_on_exit_code == 99
+        assert task.append_env is True
+        step = EXPECTED[dag_id]["jars"][task.task_id]
+        assert task.env["NIDS_JAR"].endswith(f"tasks/{step}/target/{step}.jar")
+        assert task.bash_command.startswith('exec java $NIDS_JAVA_OPTS -jar "$NIDS_JAR"')
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED))
+def test_no_template_is_ever_pasted_into_a_shell_command(dagbag, dag_id):
+    for task in dagbag.dags[dag_id].tasks:
+        command = task.bash_command
+        assert "{{" not in command and "{%" not in command and "xcom" not in command.lower()
+        manifest_from = EXPECTED[dag_id]["manifest_from"].get(task.task_id)
+        if manifest_from:
+            assert task.env["NIDS_MANIFEST"] == "{{ ti.xcom_pull(task_ids='" + manifest_from + "') }}"
+            assert '--manifest "$NIDS_MANIFEST"' in command
+        else:
+            assert "NIDS_MANIFEST" not in task.env
+
+
+def test_params_reach_the_command_through_env(dagbag):
+    train = dagbag.dags["nids_training"].get_task("train")
+    assert train.env["NIDS_MIN_F1"] == "{{ params.min_f1 }}"
+    assert '--min-f1 "$NIDS_MIN_F1"' in train.bash_command
+    consume = dagbag.dags["nids_etl"].get_task("consume_batch")
+    assert consume.env["NIDS_MAX_RECORDS"] == "{{ params.max_records }}"
+
+
+def test_a_step_refuses_a_template_in_its_arguments():
+    from nids_common import step_command
+
+    with pytest.raises(ValueError):
+        step_command("--manifest {{ ti.xcom_pull(task_ids='consume_batch') }}")
+
+
+def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_dagbag):
+    from airflow.providers.docker.operators.docker import DockerOperator
+
+    assert docker_dagbag.import_errors == {}
+    for dag_id, expected in EXPECTED.items():
+        for task in docker_dagbag.dags[dag_id].tasks:
+            bash_task = dagbag.dags[dag_id].get_task(task.task_id)
+            assert isinstance(task, DockerOperator)
+            assert task.image == "gnn-nids-tasks:test"
+            assert task.command == ["/bin/sh", "-c", bash_task.bash_command]
+            assert task.skip_on_exit_code == [99] or task.skip_on_exit_code == 99
+            assert task.pool == bash_task.pool
+            step = expected["jars"][task.task_id]
+            assert task.environment["NIDS_JAR"] == f"/opt/gnn-nids/jars/{step}.jar"
+            # Configuration is copied into the container; the manifest still comes from XCom through env.
+            assert task.environment["NIDS_DUCKDB_PATH"] == "/data/hot.duckdb"
+            manifest_from = expected["manifest_from"].get(task.task_id)
+            if manifest_from:
+                assert task.environment["NIDS_MANIFEST"] == "{{ ti.xcom_pull(task_ids='" + manifest_from + "') }}"
