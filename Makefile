@@ -9,9 +9,6 @@ STEPS := replay consume-batch hot-write cold-write commit-offsets
 
 .PHONY: help demo build venv test test-dags airflow bench local-up local-down local-status clean
 
-# Airflow brings uvicorn's httptools parser into .venv, and with it the MLflow server answers 400 to an HTTP/2
-# upgrade request that carries a body (the Java HTTP client's default on plain http): h11 accepts them.
-export UVICORN_HTTP := h11
 AIRFLOW_LOCAL_HOME := $(CURDIR)/.local/airflow
 AIRFLOW_LOCAL_ENV := AIRFLOW_HOME=$(AIRFLOW_LOCAL_HOME) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
 	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__API__HOST=127.0.0.1

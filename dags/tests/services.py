@@ -110,8 +110,7 @@ def start_mlflow(state: Path) -> tuple[Service, str]:
                                 "--backend-store-uri", f"sqlite:///{state / 'mlflow.db'}",
                                 "--artifacts-destination", (state / "artifacts").as_uri(),
                                 "--serve-artifacts", "--workers", "1"], state / "mlflow.log",
-                     # h11: the httptools parser answers 400 to the Java client's HTTP/2 upgrade with a body.
-                     env=dict(os.environ, UVICORN_HTTP="h11", MLFLOW_ENABLE_TELEMETRY="false", DO_NOT_TRACK="true"))
+                     env=dict(os.environ, MLFLOW_ENABLE_TELEMETRY="false", DO_NOT_TRACK="true"))
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:

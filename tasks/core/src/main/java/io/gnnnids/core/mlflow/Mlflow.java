@@ -45,7 +45,8 @@ public final class Mlflow implements AutoCloseable {
     public Mlflow(String trackingUri) {
         this.trackingUri = trackingUri.replaceAll("/+$", "");
         this.client = new MlflowClient(this.trackingUri);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1: an upgrade-to-HTTP/2 request with a body is refused by uvicorn's httptools parser (400).
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public String trackingUri() {
