@@ -6,19 +6,18 @@ import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
-import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.HotWriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 @Command(name = "hot-write",
         description = {"Inserts a staged batch into the hot DuckDB table 'flows' (created or migrated as needed). "
@@ -30,13 +29,8 @@ public class HotWriteCommand extends StepCommand {
     @Option(names = "--manifest", description = "Manifest printed by consume-batch.")
     Path manifest;
 
-    @Option(names = "--duckdb", defaultValue = "${env:NIDS_DUCKDB_PATH}",
-            description = "DuckDB file of the hot store (env NIDS_DUCKDB_PATH).")
-    Path duckdb;
-
-    @Option(names = "--lock-wait", defaultValue = "120s", converter = DurationConverter.class,
-            description = "How long to retry while another process holds the DuckDB file (default ${DEFAULT-VALUE}).")
-    Duration lockWait;
+    @Mixin
+    HotStoreOptions hot;
 
     public static void main(String[] args) {
         Cli.main(new HotWriteCommand(), args);
@@ -44,13 +38,13 @@ public class HotWriteCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        UsageError.require(duckdb, "--duckdb", "NIDS_DUCKDB_PATH");
+        Path duckdb = hot.path();
         Manifest in = BatchManifests.require(manifest, StagedBatches.CONSUME_STEP);
         Batch batch = in.batch();
         StepRun run = new StepRun(StagedBatches.HOT_STEP).input(manifest).batch(batch);
 
         HotWriteResult result;
-        try (HotStore store = HotStore.open(duckdb, lockWait)) {
+        try (HotStore store = hot.open()) {
             result = store.insertBatch(batch.id(), batch.parquet());
         }
         Path duplicates = batch.duplicates();

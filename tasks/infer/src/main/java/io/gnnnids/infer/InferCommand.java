@@ -2,11 +2,13 @@ package io.gnnnids.infer;
 
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
-import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.HotStoreOptions;
+import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.NothingToDo;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
@@ -16,10 +18,10 @@ import io.gnnnids.core.store.HotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,19 +37,12 @@ import java.util.TreeMap;
                 "Exit codes: 0 scored, 99 nothing waits, 2 bad usage, 1 failure."})
 public class InferCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(InferCommand.class);
-    static final String CHAMPION = "champion";
 
-    @Option(names = "--duckdb", defaultValue = "${env:NIDS_DUCKDB_PATH}",
-            description = "DuckDB file of the hot store (env NIDS_DUCKDB_PATH).")
-    Path duckdb;
+    @Mixin
+    HotStoreOptions hot;
 
-    @Option(names = "--tracking-uri", defaultValue = "${env:MLFLOW_TRACKING_URI}",
-            description = "MLflow tracking server (env MLFLOW_TRACKING_URI).")
-    String trackingUri;
-
-    @Option(names = "--model-name", defaultValue = "${env:NIDS_MODEL_NAME:-gnn-nids-binary}",
-            description = "Registered model name (env NIDS_MODEL_NAME, default ${DEFAULT-VALUE}).")
-    String modelName;
+    @Mixin
+    ModelRegistryOptions registry;
 
     @Option(names = "--model-version", description = "Score with this version instead of the champion.")
     String modelVersion;
@@ -56,13 +51,8 @@ public class InferCommand extends StepCommand {
             description = "Most flows scored in one run, oldest first (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--work-dir", defaultValue = "${env:NIDS_WORK_DIR}",
-            description = "Where the model cache and the manifest go (env NIDS_WORK_DIR; default the system temp folder).")
-    Path workDir;
-
-    @Option(names = "--lock-wait", defaultValue = "120s", converter = DurationConverter.class,
-            description = "How long to retry while another process holds the DuckDB file (default ${DEFAULT-VALUE}).")
-    Duration lockWait;
+    @Mixin
+    WorkDirOption workDir;
 
     public static void main(String[] args) {
         Cli.main(new InferCommand(), args);
@@ -70,10 +60,11 @@ public class InferCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        UsageError.require(duckdb, "--duckdb", "NIDS_DUCKDB_PATH");
-        UsageError.require(trackingUri, "--tracking-uri", "MLFLOW_TRACKING_URI");
+        Path duckdb = hot.path();
+        String trackingUri = registry.trackingUri();
+        String modelName = registry.modelName();
         if (batchSize <= 0) throw new UsageError("--batch-size must be positive, got " + batchSize);
-        Path work = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "gnn-nids");
+        Path work = workDir.path();
         StepRun run = new StepRun("infer");
 
         ModelCache cache = new ModelCache(work.resolve("models"));
@@ -81,17 +72,17 @@ public class InferCommand extends StepCommand {
         List<Flow> toScore;
         List<Flow> context;
         // The file is held only while reading and while writing, not while the model loads and scores.
-        try (HotStore hot = HotStore.open(duckdb, lockWait)) {
-            toScore = hot.unpredicted(batchSize);
+        try (HotStore store = hot.open()) {
+            toScore = store.unpredicted(batchSize);
             if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
-            model = resolve(cache);
+            model = resolve(cache, trackingUri, modelName);
             long windowSeconds = Math.max(1, model.detector.window().toSeconds());
             double from = Math.floor(toScore.get(0).ts() / windowSeconds) * windowSeconds;
             double to = (Math.floor(toScore.get(toScore.size() - 1).ts() / windowSeconds) + 1) * windowSeconds;
             Set<String> batchUids = new HashSet<>();
             for (Flow f : toScore) batchUids.add(f.uid());
             context = new ArrayList<>();
-            for (Flow f : hot.between(from, to)) if (!batchUids.contains(f.uid())) context.add(f);
+            for (Flow f : store.between(from, to)) if (!batchUids.contains(f.uid())) context.add(f);
         } catch (RuntimeException e) {
             if (model != null) model.detector.close();
             throw e;
@@ -113,8 +104,8 @@ public class InferCommand extends StepCommand {
                 }
             }
             long updated;
-            try (HotStore hot = HotStore.open(duckdb, lockWait)) {
-                updated = hot.writePredictions(uids, scores, detector.threshold(), model.version);
+            try (HotStore store = hot.open()) {
+                updated = store.writePredictions(uids, scores, detector.threshold(), model.version);
             }
             log.info("scored {} flows with {} version {} ({} context flows, {} s): {} attacks", toScore.size(), modelName,
                     model.version, context.size(), String.format("%.2f", scoreSeconds), attacks);
@@ -131,14 +122,14 @@ public class InferCommand extends StepCommand {
     }
 
     /** The model to score with: --model-version or the champion, from the cache or MLflow; the cache if MLflow is down. */
-    private Resolved resolve(ModelCache cache) throws Exception {
+    private Resolved resolve(ModelCache cache, String trackingUri, String modelName) throws Exception {
         try (Mlflow mlflow = new Mlflow(trackingUri)) {
             ModelVersionInfo v;
             if (modelVersion != null) {
                 v = mlflow.version(modelName, modelVersion);
             } else {
-                v = mlflow.versionByAlias(modelName, CHAMPION).orElseThrow(() -> new StepFailure("model " + modelName
-                        + " has no version with the alias '" + CHAMPION + "' in MLflow at " + trackingUri
+                v = mlflow.versionByAlias(modelName, Mlflow.CHAMPION).orElseThrow(() -> new StepFailure("model " + modelName
+                        + " has no version with the alias '" + Mlflow.CHAMPION + "' in MLflow at " + trackingUri
                         + ": run train first (or pass --model-version)"));
                 cache.rememberChampion(modelName, v.version());
             }

@@ -92,7 +92,7 @@ final class ModelTraining {
                     boolean promote = promoteAlways
                             || (promoteIfBetter && beatsChampion(test, split));
                     if (promote) {
-                        mlflow.setAlias(modelName, TrainCommand.CHAMPION, version.version());
+                        mlflow.setAlias(modelName, Mlflow.CHAMPION, version.version());
                         log.info("model {} version {} is now the champion", modelName, version.version());
                     } else {
                         log.info("model {} version {} registered; the champion stays", modelName, version.version());
@@ -110,7 +110,7 @@ final class ModelTraining {
 
     /** True when there is no champion, or the champion scores a lower F1 on the same test windows. */
     private boolean beatsChampion(Metrics candidate, TrainingRun.Split split) throws IOException {
-        Optional<ModelVersionInfo> champion = mlflow.versionByAlias(modelName, TrainCommand.CHAMPION);
+        Optional<ModelVersionInfo> champion = mlflow.versionByAlias(modelName, Mlflow.CHAMPION);
         if (champion.isEmpty()) return true;
         Path dir = cache.fetch(mlflow, champion.get());
         try (Detector detector = Detector.load(dir)) {

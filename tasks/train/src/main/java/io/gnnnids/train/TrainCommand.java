@@ -3,10 +3,12 @@ package io.gnnnids.train;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.NothingToDo;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
@@ -16,6 +18,7 @@ import io.gnnnids.core.model.TrainingRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -32,7 +35,6 @@ import java.time.ZoneOffset;
 public class TrainCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
     public static final String EXPERIMENT = "gnn-nids-binary-training";
-    public static final String CHAMPION = "champion";
 
     enum Promote { IF_BETTER, ALWAYS, NEVER }
 
@@ -46,13 +48,8 @@ public class TrainCommand extends StepCommand {
     @Option(names = "--end-date", description = "Last day to read, YYYY-MM-DD (default today, UTC).")
     LocalDate endDate;
 
-    @Option(names = "--tracking-uri", defaultValue = "${env:MLFLOW_TRACKING_URI}",
-            description = "MLflow tracking server (env MLFLOW_TRACKING_URI).")
-    String trackingUri;
-
-    @Option(names = "--model-name", defaultValue = "${env:NIDS_MODEL_NAME:-gnn-nids-binary}",
-            description = "Registered model name (env NIDS_MODEL_NAME, default ${DEFAULT-VALUE}).")
-    String modelName;
+    @Mixin
+    ModelRegistryOptions registry;
 
     @Option(names = "--min-f1", defaultValue = "0.95",
             description = "Quality gate: the test F1 the model must reach to be registered (default ${DEFAULT-VALUE}).")
@@ -63,9 +60,8 @@ public class TrainCommand extends StepCommand {
                     + "test window), always, never (default ${DEFAULT-VALUE}).")
     Promote promote;
 
-    @Option(names = "--work-dir", defaultValue = "${env:NIDS_WORK_DIR}",
-            description = "Where downloads, the model cache and the manifest go (env NIDS_WORK_DIR; default the system temp folder).")
-    Path workDir;
+    @Mixin
+    WorkDirOption workDir;
 
     @Option(names = "--window", defaultValue = "10m", converter = DurationConverter.class,
             description = "Time window of one graph (default ${DEFAULT-VALUE}).")
@@ -99,12 +95,13 @@ public class TrainCommand extends StepCommand {
     @Override
     protected Path run() throws Exception {
         UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
-        UsageError.require(trackingUri, "--tracking-uri", "MLFLOW_TRACKING_URI");
+        String trackingUri = registry.trackingUri();
+        String modelName = registry.modelName();
         if (days < 1) throw new UsageError("--days must be at least 1, got " + days);
         if (minF1 < 0 || minF1 > 1) throw new UsageError("--min-f1 must be between 0 and 1, got " + minF1);
         LocalDate last = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC);
         LocalDate first = last.minusDays(days - 1L);
-        Path work = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "gnn-nids");
+        Path work = workDir.path();
         StepRun run = new StepRun("train");
 
         TrainingData data = TrainingData.read(coldUri, first, last, work.resolve("cold-cache"), window);

@@ -37,6 +37,8 @@ public final class Mlflow implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts/";
     private static final String PROXY_SCHEME = "mlflow-artifacts:";
+    /** The alias of the registered version that serves (MLflow stages are deprecated). */
+    public static final String CHAMPION = "champion";
 
     private final String trackingUri;
     private final MlflowClient client;
