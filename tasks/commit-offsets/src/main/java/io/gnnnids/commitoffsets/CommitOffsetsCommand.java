@@ -8,11 +8,13 @@ import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -29,9 +31,8 @@ public class CommitOffsetsCommand extends StepCommand {
     @Option(names = "--manifest", description = "Manifest printed by cold-write.")
     Path manifest;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--group", defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
             description = "Consumer group to commit for; must be the batch's (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
@@ -43,7 +44,7 @@ public class CommitOffsetsCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        UsageError.require(bootstrapServers, "--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS");
+        String bootstrapServers = kafka.bootstrapServers();
         Manifest in = BatchManifests.require(manifest, StagedBatches.COLD_STEP);
         Batch batch = in.batch();
         if (!group.equals(batch.group())) {

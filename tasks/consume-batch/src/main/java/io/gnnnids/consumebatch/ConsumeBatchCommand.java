@@ -8,9 +8,11 @@ import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.NothingToDo;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -27,9 +29,8 @@ import java.util.Optional;
                 "Exit codes: 0 staged, 99 nothing new, 2 bad usage, 1 failure."})
 public class ConsumeBatchCommand extends StepCommand {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
             description = "Topic of Zeek conn records (env NIDS_TOPIC, default ${DEFAULT-VALUE}).")
@@ -65,7 +66,7 @@ public class ConsumeBatchCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        UsageError.require(bootstrapServers, "--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS");
+        String bootstrapServers = kafka.bootstrapServers();
         UsageError.require(workDir, "--work-dir", "NIDS_WORK_DIR");
         if (maxRecords <= 0) throw new UsageError("--max-records must be positive, got " + maxRecords);
         if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);

@@ -76,9 +76,9 @@ public class InferCommand extends StepCommand {
             toScore = store.unpredicted(batchSize);
             if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
             model = resolve(cache, trackingUri, modelName);
-            long windowSeconds = Math.max(1, model.detector.window().toSeconds());
-            double from = Math.floor(toScore.get(0).ts() / windowSeconds) * windowSeconds;
-            double to = (Math.floor(toScore.get(toScore.size() - 1).ts() / windowSeconds) + 1) * windowSeconds;
+            // Context: every flow in the windows of the batch (the batch is in ts order).
+            double from = model.detector.windowStart(toScore.get(0));
+            double to = model.detector.windowEnd(toScore.get(toScore.size() - 1));
             Set<String> batchUids = new HashSet<>();
             for (Flow f : toScore) batchUids.add(f.uid());
             context = new ArrayList<>();

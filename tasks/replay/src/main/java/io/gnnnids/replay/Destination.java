@@ -1,8 +1,10 @@
 package io.gnnnids.replay;
 
+import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.kafka.FlowProducer;
 import io.gnnnids.core.replay.FlowSink;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -14,9 +16,8 @@ import java.time.format.DateTimeFormatter;
 /** The options both replay commands share: where the flows go, how fast, and where the manifest is written. */
 public class Destination {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS); ignored with --out.")
-    String bootstrapServers;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
             description = "Topic to send to (env NIDS_TOPIC, default ${DEFAULT-VALUE}); created if missing.")
@@ -40,7 +41,8 @@ public class Destination {
     FlowSink open() throws IOException {
         if (rate < 0) throw new UsageError("--rate must be 0 or positive, got " + rate);
         if (out != null) return FlowSink.jsonLines(out);
-        UsageError.require(bootstrapServers, "--bootstrap-servers or --out", "KAFKA_BOOTSTRAP_SERVERS");
+        if (!kafka.isSet()) throw new UsageError("missing --bootstrap-servers or --out (or set KAFKA_BOOTSTRAP_SERVERS)");
+        String bootstrapServers = kafka.bootstrapServers();
         if (partitions < 1) throw new UsageError("--partitions must be at least 1, got " + partitions);
         FlowProducer.ensureTopic(bootstrapServers, topic, partitions);
         return FlowSink.kafka(bootstrapServers, topic);

@@ -84,8 +84,21 @@ public final class Detector implements AutoCloseable {
 
     /** The window a flow falls in: windows are aligned to the epoch, as in training. */
     long windowOf(Flow f) {
-        long seconds = Math.max(1, card.window().toSeconds());
-        return (long) Math.floor(f.ts() / seconds);
+        return (long) Math.floor(f.ts() / windowSeconds());
+    }
+
+    /** Where the window of {@code f} starts (epoch seconds). */
+    public double windowStart(Flow f) {
+        return windowOf(f) * (double) windowSeconds();
+    }
+
+    /** Where the window of {@code f} ends (epoch seconds, exclusive). */
+    public double windowEnd(Flow f) {
+        return (windowOf(f) + 1) * (double) windowSeconds();
+    }
+
+    private long windowSeconds() {
+        return Math.max(1, card.window().toSeconds());
     }
 
     public Duration window() {
