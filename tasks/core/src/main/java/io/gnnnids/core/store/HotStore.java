@@ -34,8 +34,11 @@ public final class HotStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HotStore.class);
 
-    /** Bump when the table changes; {@link #migrate} brings older files up to date. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * Bump when the table changes; {@link #migrate} brings older files up to date. Version 2 dropped the primary key
+     * on uid (uniqueness is enforced by {@link #insertBatch}).
+     */
+    public static final int SCHEMA_VERSION = 2;
     public static final String TABLE = "flows";
 
     /** Columns after the flow fields, with their types; NULL until the step that owns them fills them. */
@@ -143,10 +146,11 @@ public final class HotStore implements AutoCloseable {
         }
     }
 
-    /** Idempotent: creates what is missing and adds columns that older files lack; never drops anything. */
+    /** Idempotent: creates what is missing and adds columns that older files lack; never drops a row. */
     private void migrate() throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (" + tableDefinition() + ")");
+            dropPrimaryKey(st);
             for (FlowColumn c : FlowColumn.ALL) {
                 st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + c.column + " " + c.type.sql);
             }
@@ -158,13 +162,39 @@ public final class HotStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Version 1 files keyed flows by a primary key on uid. DuckDB cannot drop a constraint, so the table is rebuilt
+     * (in one transaction) without it.
+     */
+    private void dropPrimaryKey(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_constraints() WHERE table_name = '" + TABLE
+                + "' AND constraint_type = 'PRIMARY KEY'")) {
+            rs.next();
+            if (rs.getLong(1) == 0) return;
+        }
+        log.info("migrating {}: rebuilding table {} without its primary key", file, TABLE);
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            st.execute("CREATE TABLE flows_rebuilt (" + tableDefinition() + ")");
+            st.execute("INSERT INTO flows_rebuilt BY NAME SELECT * FROM " + TABLE);
+            st.execute("DROP TABLE " + TABLE);
+            st.execute("ALTER TABLE flows_rebuilt RENAME TO " + TABLE);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
     private static String tableDefinition() {
         StringBuilder sb = new StringBuilder();
         for (FlowColumn c : FlowColumn.ALL) {
             if (sb.length() > 0) sb.append(", ");
             sb.append(c.column).append(' ').append(c.type.sql);
-            if (c == FlowColumn.UID) sb.append(" PRIMARY KEY");
-            else if (c.required) sb.append(" NOT NULL");
+            if (c.required) sb.append(" NOT NULL");
         }
         EXTRA_COLUMNS.forEach((name, type) -> sb.append(", ").append(name).append(' ').append(type));
         return sb.toString();
@@ -179,6 +209,10 @@ public final class HotStore implements AutoCloseable {
      * Stores a staged batch file in one transaction: new uids are inserted, uids already stored are left alone,
      * and within the file the first row of a uid wins. Running the same batch again adds nothing and reports the
      * same counts.
+     *
+     * <p>Uniqueness is checked with an anti-join on uid rather than a primary key: DuckDB's key index made up three
+     * quarters of the file and doubled the cost of every insert and checkpoint (docs/decisions.md). Only one
+     * process can write the file at a time, and this runs in one transaction, so the check cannot race.
      */
     public HotWriteResult insertBatch(String batchId, Path batchParquet) {
         String cols = FlowColumn.sqlColumnList();
@@ -186,33 +220,31 @@ public final class HotStore implements AutoCloseable {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
-                st.execute("CREATE OR REPLACE TEMP TABLE hot_staged AS SELECT " + cols + ", file_row_number FROM read_parquet("
-                        + DuckDb.literal(batchParquet) + ", file_row_number = true)");
-                long staged = queryLong("SELECT count(*) FROM hot_staged");
-                // Keep the first row of each uid (the one Kafka delivered first). DuckDB accepts a key repeated
-                // within one INSERT ... DO NOTHING, but which row it keeps is not defined.
+                long staged = count(st, "read_parquet(" + DuckDb.literal(batchParquet) + ")");
+                // The first row of each uid (the one Kafka delivered first).
+                st.execute("CREATE OR REPLACE TEMP TABLE hot_staged AS SELECT " + cols + " FROM read_parquet("
+                        + DuckDb.literal(batchParquet) + ", file_row_number = true)"
+                        + " QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1");
+                // The batch's uids that are stored already, by this batch (a re-run) or by another one.
+                st.execute("CREATE OR REPLACE TEMP TABLE hot_stored AS SELECT f.uid, f.batch_id FROM " + TABLE
+                        + " f SEMI JOIN hot_staged s ON f.uid = s.uid");
                 try (PreparedStatement ps = connection.prepareStatement(
-                        "INSERT INTO " + TABLE + " (" + cols + ", batch_id, ingested_at) SELECT " + cols + ", ?, now() FROM ("
-                                + "SELECT * FROM hot_staged QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1"
-                                + ") ON CONFLICT (uid) DO NOTHING")) {
+                        "INSERT INTO " + TABLE + " (" + cols + ", batch_id, ingested_at) SELECT " + cols + ", ?, now()"
+                                + " FROM hot_staged s ANTI JOIN hot_stored d ON s.uid = d.uid")) {
                     ps.setString(1, batchId);
                     ps.executeUpdate();
                 }
-                long inserted;
-                try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM " + TABLE
-                        + " f WHERE f.batch_id = ? AND f.uid IN (SELECT uid FROM hot_staged)")) {
-                    ps.setString(1, batchId);
-                    inserted = single(ps);
-                }
                 List<String> elsewhere = new ArrayList<>();
-                try (PreparedStatement ps = connection.prepareStatement("SELECT f.uid FROM " + TABLE
-                        + " f WHERE f.batch_id IS DISTINCT FROM ? AND f.uid IN (SELECT uid FROM hot_staged) ORDER BY f.uid")) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "SELECT uid FROM hot_stored WHERE batch_id IS DISTINCT FROM ? ORDER BY uid")) {
                     ps.setString(1, batchId);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) elsewhere.add(rs.getString(1));
                     }
                 }
+                long inserted = count(st, "hot_staged") - elsewhere.size();
                 st.execute("DROP TABLE hot_staged");
+                st.execute("DROP TABLE hot_stored");
                 connection.commit();
                 HotWriteResult result = new HotWriteResult(staged, inserted, staged - inserted, elsewhere);
                 log.debug("batch {}: {} staged, {} stored, {} duplicates ({} uids stored by other batches)",
@@ -306,6 +338,13 @@ public final class HotStore implements AutoCloseable {
             return single(ps);
         } catch (SQLException e) {
             throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static long count(Statement st, String relation) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + relation)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -65,6 +65,41 @@ class HotStoreTest {
     }
 
     @Test
+    void reopeningAVersionOneFileDropsItsPrimaryKeyAndKeepsRowsAndUniqueness() throws Exception {
+        Path file = db();
+        java.nio.file.Files.createDirectories(file.getParent());
+        // A version 1 file: uid was the primary key, and some columns came later.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
+             Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE flows (ts DOUBLE NOT NULL, uid VARCHAR PRIMARY KEY, orig_h VARCHAR NOT NULL, "
+                    + "orig_p INTEGER NOT NULL, resp_h VARCHAR NOT NULL, resp_p INTEGER NOT NULL, proto VARCHAR NOT NULL, "
+                    + "label VARCHAR, batch_id VARCHAR, prediction TINYINT)");
+            st.execute("INSERT INTO flows VALUES (1e9, 'C1', '10.0.0.1', 1, '10.0.0.2', 80, 'tcp', 'benign', 'old', 1)");
+            st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
+            st.execute("INSERT INTO schema_version VALUES (1, now())");
+        }
+        try (HotStore hot = HotStore.open(file, WAIT); Statement st = hot.connection().createStatement()) {
+            assertEquals(HotStore.SCHEMA_VERSION, hot.schemaVersion());
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_constraints() "
+                    + "WHERE table_name = 'flows' AND constraint_type = 'PRIMARY KEY'")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT batch_id, prediction, label FROM flows WHERE uid = 'C1'")) {
+                rs.next();
+                assertEquals("old", rs.getString(1));
+                assertEquals(1, rs.getInt(2));
+                assertEquals("benign", rs.getString(3));
+            }
+            assertTrue(columns(hot).containsAll(List.of("service", "history", "predicted_at")));
+            // C1 is stored already: a batch carrying it again stores only its other flows.
+            HotWriteResult r = hot.insertBatch("b2", TestFlows.write(dir.resolve("b2.parquet"), TestFlows.flows("C", 3, 1e9)));
+            assertEquals(List.of("C1"), r.duplicateUids());
+            assertEquals(3, hot.count());
+        }
+    }
+
+    @Test
     void insertsBatchWithPredictionsUnsetAndFlowValuesIntact() throws Exception {
         List<Flow> flows = TestFlows.flows("C", 20, 1_700_000_000.5);
         try (HotStore hot = HotStore.open(db(), WAIT)) {
