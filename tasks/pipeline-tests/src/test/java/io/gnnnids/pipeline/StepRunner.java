@@ -67,10 +67,14 @@ final class StepRunner {
         return jar;
     }
 
-    /** Runs {@code java -jar <step>.jar args} with extra environment variables, as a BashOperator would. */
+    /** The JVM options the DAGs give every step but train by default (JAVA_OPTS in dags/nids_common.py). */
+    static final List<String> DAG_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    /** Runs {@code java <DAG_JAVA_OPTS> -jar <step>.jar args} as the DAGs do, with env added to this environment. */
     static Result javaJar(String step, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar(step).toString()));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(DAG_JAVA_OPTS);
+        cmd.addAll(List.of("-jar", jar(step).toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
