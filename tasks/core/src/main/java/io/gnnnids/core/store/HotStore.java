@@ -220,17 +220,29 @@ public final class HotStore implements AutoCloseable {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
-                long staged = count(st, "read_parquet(" + DuckDb.literal(batchParquet) + ")");
-                // The first row of each uid (the one Kafka delivered first).
-                st.execute("CREATE OR REPLACE TEMP TABLE hot_staged AS SELECT " + cols + " FROM read_parquet("
-                        + DuckDb.literal(batchParquet) + ", file_row_number = true)"
-                        + " QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1");
+                String parquet = "read_parquet(" + DuckDb.literal(batchParquet) + ")";
+                long staged;
+                long distinct;
+                try (ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT uid) FROM " + parquet)) {
+                    rs.next();
+                    staged = rs.getLong(1);
+                    distinct = rs.getLong(2);
+                }
+                // The rows to store: the file itself, or, when it repeats a uid, the first row of each uid (the
+                // one Kafka delivered first). Reading the file directly saves materialising it.
+                String source = parquet;
+                if (distinct < staged) {
+                    st.execute("CREATE OR REPLACE TEMP TABLE hot_staged AS SELECT " + cols + " FROM read_parquet("
+                            + DuckDb.literal(batchParquet) + ", file_row_number = true)"
+                            + " QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1");
+                    source = "hot_staged";
+                }
                 // The batch's uids that are stored already, by this batch (a re-run) or by another one.
                 st.execute("CREATE OR REPLACE TEMP TABLE hot_stored AS SELECT f.uid, f.batch_id FROM " + TABLE
-                        + " f SEMI JOIN hot_staged s ON f.uid = s.uid");
+                        + " f SEMI JOIN " + source + " s ON f.uid = s.uid");
                 try (PreparedStatement ps = connection.prepareStatement(
                         "INSERT INTO " + TABLE + " (" + cols + ", batch_id, ingested_at) SELECT " + cols + ", ?, now()"
-                                + " FROM hot_staged s ANTI JOIN hot_stored d ON s.uid = d.uid")) {
+                                + " FROM " + source + " s ANTI JOIN hot_stored d ON s.uid = d.uid")) {
                     ps.setString(1, batchId);
                     ps.executeUpdate();
                 }
@@ -242,8 +254,8 @@ public final class HotStore implements AutoCloseable {
                         while (rs.next()) elsewhere.add(rs.getString(1));
                     }
                 }
-                long inserted = count(st, "hot_staged") - elsewhere.size();
-                st.execute("DROP TABLE hot_staged");
+                long inserted = distinct - elsewhere.size();
+                st.execute("DROP TABLE IF EXISTS hot_staged");
                 st.execute("DROP TABLE hot_stored");
                 connection.commit();
                 HotWriteResult result = new HotWriteResult(staged, inserted, staged - inserted, elsewhere);
@@ -338,13 +350,6 @@ public final class HotStore implements AutoCloseable {
             return single(ps);
         } catch (SQLException e) {
             throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static long count(Statement st, String relation) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + relation)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 
