@@ -7,7 +7,11 @@ VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets train infer
 
-.PHONY: help demo build venv test test-dags airflow bench local-up local-down local-status clean
+.PHONY: help demo build jars venv test test-dags airflow bench local-up local-down local-status clean
+
+JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
+# What the jars are built from: `make jars` rebuilds them only when one of these changed.
+JAR_SOURCES := $(shell find pom.xml tasks -name target -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -print)
 
 AIRFLOW_LOCAL_HOME := $(CURDIR)/.local/airflow
 AIRFLOW_LOCAL_ENV := AIRFLOW_HOME=$(AIRFLOW_LOCAL_HOME) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
@@ -16,12 +20,19 @@ AIRFLOW_LOCAL_ENV := AIRFLOW_HOME=$(AIRFLOW_LOCAL_HOME) AIRFLOW__CORE__DAGS_FOLD
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-demo: build ## the ETL end to end: local Kafka, generated traffic, every step until drained, a summary
-	infrastructure/local/etl-demo.sh
+demo: venv jars ## the whole pipeline on Airflow: local Kafka + MLflow, 2 days of traffic, ETL, training, inference, a summary
+	infrastructure/local/demo.sh
 
 build: ## build one runnable jar per step: tasks/<step>/target/<step>.jar
 	$(MVN) $(MVN_FLAGS) -q -DskipTests package
 	@for s in $(STEPS); do ls -1 tasks/$$s/target/$$s.jar; done
+
+jars: $(JARS) ## build the jars if a source changed since they were built
+
+# One Maven run builds every jar (grouped target).
+$(JARS) &: $(JAR_SOURCES)
+	$(MVN) $(MVN_FLAGS) -q -DskipTests package
+	@touch $(JARS)
 
 venv: $(VENV)/.installed ## create the Python environment (Airflow, MLflow, pytest) in .venv
 
@@ -54,14 +65,16 @@ bench: venv ## print the performance figures as "bench.<name> <value> <unit>" li
 	@grep -E '^bench\.' .local/bench.log
 	@! grep -q 'BUILD FAILURE' .local/bench.log
 
-local-up: ## start a single-node Kafka (KRaft) on 127.0.0.1:$${LOCAL_KAFKA_PORT:-9092}
+local-up: ## start Kafka (KRaft, 127.0.0.1:9092) and MLflow (http://127.0.0.1:5000); ports: LOCAL_KAFKA_PORT, LOCAL_MLFLOW_PORT
 	infrastructure/local/kafka.sh start
+	infrastructure/local/mlflow.sh start
 
 local-down: ## stop the local services
+	infrastructure/local/mlflow.sh stop
 	infrastructure/local/kafka.sh stop
 
-local-status: ## show whether the local services run
-	infrastructure/local/kafka.sh status
+local-status: ## show whether the local services run (exit 3 when one does not)
+	@rc=0; infrastructure/local/kafka.sh status || rc=$$?; infrastructure/local/mlflow.sh status || rc=$$?; exit $$rc
 
 clean: ## remove build outputs (keeps .local/ state; local-down first to stop services)
 	$(MVN) $(MVN_FLAGS) -q clean

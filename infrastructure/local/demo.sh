@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# `make demo`: the whole pipeline on this machine, no Docker. Starts the local Kafka and MLflow (`make local-up`),
+# generates two days of labelled traffic of a simulated network into Kafka, then runs the real DAGs with
+# `airflow dags test`: nids_etl until Kafka is drained, nids_training once, nids_inference until every flow is
+# scored. Prints progress, then a summary (flows ingested and quarantined, the model's test metrics, detections
+# per attack family against the ground truth, where everything is), and stops the services (`make local-down`),
+# also when something fails.
+#
+# Every run starts from empty stores under .local/demo/ and a new Kafka topic; MLflow's runs and model versions
+# accumulate in .local/mlflow/. Airflow's verbose output goes to .local/demo/demo.log.
+#
+# Sizes (environment): DEMO_FLOWS (150000), DEMO_HOSTS (300), DEMO_DAYS (2), DEMO_SEED (42),
+# DEMO_BATCH_RECORDS (Kafka records per ETL run, 75000), DEMO_MAX_EPOCHS (training epochs at most, 6),
+# DEMO_MIN_F1 (the training quality gate, 0.9), DEMO_INFER_BATCH (flows scored per inference run, 200000).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+HERE="$ROOT/infrastructure/local"
+PY="$ROOT/.venv/bin/python"
+AIRFLOW="$ROOT/.venv/bin/airflow"
+MAKE="${MAKE:-make}"
+DEMO="$ROOT/.local/demo"
+LOG="$DEMO/demo.log"
+
+FLOWS="${DEMO_FLOWS:-150000}"
+HOSTS="${DEMO_HOSTS:-300}"
+DAYS="${DEMO_DAYS:-2}"
+SEED="${DEMO_SEED:-42}"
+BATCH_RECORDS="${DEMO_BATCH_RECORDS:-75000}"
+MAX_EPOCHS="${DEMO_MAX_EPOCHS:-6}"
+MIN_F1="${DEMO_MIN_F1:-0.9}"
+INFER_BATCH="${DEMO_INFER_BATCH:-200000}"
+MAX_RUNS=50
+
+STARTED=$SECONDS
+CHILD=""
+
+elapsed() { local s=$((SECONDS - STARTED)); printf '%02d:%02d' $((s / 60)) $((s % 60)); }
+# Progress goes to fd 3, the terminal, also from inside command substitutions.
+exec 3>&1
+progress() { printf '[%s] %s\n' "$(elapsed)" "$*" >&3; }
+fail() { printf '[%s] FAILED: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
+report() { "$PY" "$HERE/demo_report.py" "$@"; }
+utc_now() { date -u +%Y-%m-%dT%H:%M:%S+00:00; }
+
+# Runs a command with its output in the log, printing a line every 30 s while it runs: the newest line of the log
+# matching $TICK (if set) shows how far it got. Returns the command's exit code.
+TICK=""
+run_logged() {
+  local label="$1"; shift
+  printf '\n---- %s %s\n' "$(utc_now)" "$*" >>"$LOG"
+  # Its own process group, so an interrupt stops the steps it started too.
+  setsid "$@" >>"$LOG" 2>&1 </dev/null &
+  CHILD=$!
+  local last=$SECONDS
+  while kill -0 "$CHILD" 2>/dev/null; do
+    sleep 1
+    if (( SECONDS - last >= 30 )); then
+      last=$SECONDS
+      local hint=""
+      [[ -n "$TICK" ]] && hint="$(grep -oE "$TICK" "$LOG" 2>/dev/null | tail -n 1 || true)"
+      progress "  $label still running${hint:+: $hint}"
+    fi
+  done
+  local rc=0
+  wait "$CHILD" || rc=$?
+  CHILD=""
+  return "$rc"
+}
+
+stop_services() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n "$CHILD" ]]; then
+    kill -TERM -- "-$CHILD" 2>/dev/null || true
+    wait "$CHILD" 2>/dev/null || true
+  fi
+  progress "stopping the local services"
+  "$MAKE" --no-print-directory -C "$ROOT" local-down >>"$LOG" 2>&1 || echo "make local-down failed: see $LOG" >&2
+  if (( rc == 0 )); then
+    progress "done in $(elapsed) (mm:ss)"
+  else
+    echo "The demo failed after $(elapsed) (mm:ss); Airflow's and the steps' output is in $LOG" >&2
+  fi
+  exit "$rc"
+}
+
+# --- preconditions
+for step in replay consume-batch hot-write cold-write commit-offsets train infer; do
+  [[ -f "tasks/$step/target/$step.jar" ]] || fail "tasks/$step/target/$step.jar is missing: run 'make build'"
+done
+[[ -x "$AIRFLOW" ]] || fail "$AIRFLOW is missing: run 'make venv'"
+
+rm -rf "$DEMO"
+mkdir -p "$DEMO"
+: >"$LOG"
+progress "gnn-nids demo; Airflow's and the steps' output goes to $LOG"
+
+# --- local services, on their usual ports unless those are taken
+export LOCAL_KAFKA_PORT="${LOCAL_KAFKA_PORT:-$(report free-port 9092)}"
+export LOCAL_KAFKA_CONTROLLER_PORT="${LOCAL_KAFKA_CONTROLLER_PORT:-$(report free-port 9093)}"
+export LOCAL_MLFLOW_PORT="${LOCAL_MLFLOW_PORT:-$(report free-port 5000)}"
+trap stop_services EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+progress "starting Kafka and MLflow (make local-up)"
+run_logged "make local-up" "$MAKE" --no-print-directory -C "$ROOT" local-up || fail "make local-up failed: see $LOG"
+# Services that were already running keep their ports: ask them.
+KAFKA_PORT="$(cat .local/kafka/kafka.port)"
+MLFLOW_PORT="$(cat .local/mlflow/mlflow.port)"
+
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+export NIDS_TOPIC="zeek-conn-demo-$(date +%s)"
+export NIDS_GROUP_ID="gnn-nids-etl-demo"
+export NIDS_WORK_DIR="$DEMO/work"
+export NIDS_DUCKDB_PATH="$DEMO/hot.duckdb"
+export NIDS_COLD_URI="$DEMO/cold"
+export MLFLOW_TRACKING_URI="http://127.0.0.1:$MLFLOW_PORT"
+export NIDS_MODEL_NAME="${NIDS_MODEL_NAME:-gnn-nids-binary}"
+export DEMO_MLFLOW_STATE="$ROOT/.local/mlflow"
+unset NIDS_RUNNER NIDS_JARS_DIR
+# A throwaway Airflow (SQLite) that knows only these DAGs.
+export AIRFLOW_HOME="$DEMO/airflow"
+export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
+export AIRFLOW__CORE__LOAD_EXAMPLES=False
+progress "Kafka on $KAFKA_BOOTSTRAP_SERVERS, MLflow on $MLFLOW_TRACKING_URI"
+
+# --- Airflow's database, prepared while the traffic is generated
+( "$AIRFLOW" db migrate && "$AIRFLOW" pools set duckdb 1 "Tasks that open the DuckDB file" ) >"$DEMO/airflow-init.log" 2>&1 &
+airflow_init=$!
+
+progress "generating $FLOWS flows: $DAYS days of a $HOSTS-host network (seed $SEED) into topic $NIDS_TOPIC"
+run_logged "replay generate" java -jar tasks/replay/target/replay.jar generate --flows "$FLOWS" --hosts "$HOSTS" \
+  --days "$DAYS" --seed "$SEED" || fail "replay generate failed: see $LOG"
+wait "$airflow_init" || fail "preparing Airflow's database failed: see $DEMO/airflow-init.log"
+cat "$DEMO/airflow-init.log" >>"$LOG"
+
+# Runs one DAG run with `airflow dags test` at a fresh logical date, then sets STATES to its tasks' states
+# (task=state lines), as Airflow's database records them.
+STATES=""
+dag_run() {
+  local dag="$1" conf="$2" label="$3" logical_date
+  # Two runs of a DAG need two logical dates.
+  sleep 1
+  logical_date="$(utc_now)"
+  run_logged "$label" "$AIRFLOW" dags test "$dag" "$logical_date" -c "$conf" \
+    || fail "$label: the DAG run failed (a task failed after its retries): see $LOG"
+  STATES="$(report task-states "$dag" "$logical_date")" || fail "could not read the task states of $label"
+}
+
+state_of() { grep -E "^$1=" <<<"$2" | cut -d= -f2; }
+
+# Runs a DAG until its first task is skipped (nothing to do); every run must otherwise succeed whole.
+run_until_skipped() {
+  local dag="$1" first_task="$2" conf="$3" what="$4" after="${5:-}" n
+  for ((n = 1; n <= MAX_RUNS; n++)); do
+    dag_run "$dag" "$conf" "$dag run $n"
+    if [[ "$(state_of "$first_task" "$STATES")" == skipped ]]; then
+      progress "$dag run $n: $what, nothing left to do"
+      return 0
+    fi
+    if grep -vqE '=success$' <<<"$STATES"; then
+      fail "$dag run $n ended with task states $(tr '\n' ' ' <<<"$STATES"): see $LOG"
+    fi
+    progress "$dag run $n: done${after:+; $($after)}"
+  done
+  fail "$dag still had work after $MAX_RUNS runs"
+}
+
+etl_progress() { report etl-progress "$NIDS_WORK_DIR"; }
+
+progress "ETL: nids_etl until Kafka is drained ($BATCH_RECORDS records per batch)"
+run_until_skipped nids_etl consume_batch "{\"max_records\": $BATCH_RECORDS}" "Kafka is drained" etl_progress
+
+today="$(date -u +%F)"
+progress "training: nids_training on the last 3 days to $today (at most $MAX_EPOCHS epochs, quality gate F1 >= $MIN_F1)"
+TICK='epoch [0-9]+: train_loss [^ ]+ val_loss [^ ]+ val_f1 [^ ]+'
+dag_run nids_training \
+  "{\"days\": 3, \"end_date\": \"$today\", \"max_epochs\": $MAX_EPOCHS, \"min_f1\": $MIN_F1, \"promote\": \"always\"}" \
+  nids_training
+TICK=""
+[[ "$(state_of train "$STATES")" == success ]] || fail "training ended as $(state_of train "$STATES"): see $LOG"
+progress "training: done, the new version is the champion"
+
+progress "inference: nids_inference until every flow is scored ($INFER_BATCH flows per run)"
+run_until_skipped nids_inference infer "{\"batch_size\": $INFER_BATCH}" "every flow is scored"
+
+report summary
