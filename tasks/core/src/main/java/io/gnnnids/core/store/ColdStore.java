@@ -72,25 +72,31 @@ public final class ColdStore {
                 }
                 app.flush(); // close() would swallow an error
             }
-            // One materialised table of the kept rows; the days come from the ts column alone, so a day whose rows
-            // are all excluded is still seen (and its stale object removed).
-            String source = DuckDb.literal(batchParquet);
-            String notExcluded = excludeUids.isEmpty() ? "" : " WHERE uid NOT IN (SELECT uid FROM excluded)";
-            st.execute("CREATE TEMP TABLE cold_kept AS SELECT *, " + DAY_OF_TS + " AS day FROM read_parquet(" + source
-                    + ", file_row_number = true)" + notExcluded
-                    + " QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1");
+            // The kept rows: the file itself when nothing is left out (the usual case), else one materialised
+            // table without the excluded uids and with the first row of a repeated uid. The days come from the ts
+            // column of the whole file, so a day whose rows are all excluded is still seen (and its stale object
+            // removed).
+            String staged = "read_parquet(" + DuckDb.literal(batchParquet) + ", file_row_number = true)";
+            String kept = staged;
+            if (!excludeUids.isEmpty() || count(st, "SELECT count(*) - count(DISTINCT uid) FROM " + staged) > 0) {
+                String notExcluded = excludeUids.isEmpty() ? "" : " WHERE uid NOT IN (SELECT uid FROM excluded)";
+                st.execute("CREATE TEMP TABLE cold_kept AS SELECT * FROM " + staged + notExcluded
+                        + " QUALIFY row_number() OVER (PARTITION BY uid ORDER BY file_row_number) = 1");
+                kept = "cold_kept";
+            }
             List<ColdObject> written = new ArrayList<>();
-            for (LocalDate day : days(st, "(SELECT " + DAY_OF_TS + " AS day FROM read_parquet(" + source + "))")) {
+            for (LocalDate day : days(st, staged)) {
+                String ofDay = " FROM " + kept + " WHERE " + DAY_OF_TS + " = DATE '" + day + "'";
                 String key = key(day, batchId);
                 Path file = scratch.resolve(day + ".parquet");
-                long rows = count(st, "SELECT count(*) FROM cold_kept WHERE day = DATE '" + day + "'");
+                long rows = count(st, "SELECT count(*)" + ofDay);
                 if (rows == 0) {
                     store.delete(key);
                     continue;
                 }
                 // Sorted by ts with file order breaking ties, so a re-run writes the same file.
-                st.execute("COPY (SELECT " + FlowColumn.sqlColumnList() + " FROM cold_kept WHERE day = DATE '" + day
-                        + "' ORDER BY ts, file_row_number) TO " + DuckDb.literal(file) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
+                st.execute("COPY (SELECT " + FlowColumn.sqlColumnList() + ofDay + " ORDER BY ts, file_row_number) TO "
+                        + DuckDb.literal(file) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
                 store.put(key, file);
                 written.add(new ColdObject(day.toString(), key, store.uri(key), rows, Files.size(file)));
                 Files.deleteIfExists(file);
@@ -107,9 +113,9 @@ public final class ColdStore {
         }
     }
 
-    private static List<LocalDate> days(Statement st, String table) throws SQLException {
+    private static List<LocalDate> days(Statement st, String relation) throws SQLException {
         List<LocalDate> days = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("SELECT DISTINCT day FROM " + table + " ORDER BY day")) {
+        try (ResultSet rs = st.executeQuery("SELECT DISTINCT " + DAY_OF_TS + " AS day FROM " + relation + " ORDER BY day")) {
             while (rs.next()) days.add(rs.getObject(1, LocalDate.class));
         }
         return days;
