@@ -55,8 +55,9 @@ SETTINGS = (
 # tiered compilation, whose optimising compiler would take a core for most of the run (measured on 2 cores:
 # consume-batch of 100k flows 6.5 s -> 3.3 s, one 5000-flow ETL batch as four runs about twice as fast), and the
 # serial collector needs no GC threads. Training runs for minutes and keeps both compilers.
-JAVA_OPTS = os.environ.get("NIDS_JAVA_OPTS", "-Xmx2g -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
-TRAIN_JAVA_OPTS = os.environ.get("NIDS_TRAIN_JAVA_OPTS", "-Xmx2g -XX:+UseSerialGC")
+# Unset or empty means the default.
+JAVA_OPTS = os.environ.get("NIDS_JAVA_OPTS") or "-Xmx2g -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+TRAIN_JAVA_OPTS = os.environ.get("NIDS_TRAIN_JAVA_OPTS") or "-Xmx2g -XX:+UseSerialGC"
 
 RUNNER = os.environ.get("NIDS_RUNNER", "bash")
 if RUNNER not in ("bash", "docker"):
