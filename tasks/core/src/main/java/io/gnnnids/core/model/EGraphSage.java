@@ -157,6 +157,21 @@ public final class EGraphSage implements AutoCloseable {
     }
 
     /**
+     * Scores of every graph, as {@link #score(EdgeGraph)} gives them, with several graphs per forward pass: graphs
+     * are taken in order into disjoint unions of up to {@code batchEdges} edges ({@link GraphBatch}), which saves the
+     * engine's fixed cost per operation on small windows.
+     */
+    public List<float[]> score(List<EdgeGraph> graphs, int batchEdges) {
+        graphs.forEach(this::checkFits);
+        List<float[]> out = new ArrayList<>(graphs.size());
+        for (List<EdgeGraph> run : GraphBatch.group(graphs, batchEdges)) {
+            GraphBatch batch = GraphBatch.of(run);
+            out.addAll(batch.split(score(batch.graph())));
+        }
+        return out;
+    }
+
+    /**
      * The edge head's hidden activations (E x hidden). Every operation has an array of {@code g} (or a result of
      * one) as its first operand, so all results belong to {@code g}'s manager and are freed with it, never with the
      * model's. In-place additions save a pass over E x hidden memory each; autograd allows them here because
