@@ -157,7 +157,7 @@ public final class Trainer {
                 continue;
             }
             try (NDManager call = parent.newSubManager()) {
-                NDArray hidden = model.edgeHidden(GraphArrays.of(call, t.graph), false);
+                NDArray hidden = model.edgeHidden(GraphArrays.forScoring(call, t.graph), false);
                 NDArray logits = model.logits(hidden);
                 scores.addAll(v.batch.split(model.attackProbability(hidden).toFloatArray())); // as score() gives
                 if (t.totalWeight > 0) {
