@@ -183,25 +183,12 @@ public final class EGraphSage implements AutoCloseable {
         NDArray edgeMessages = g.edgeMessages; // the same in every layer
         NDArray h = g.nodes;
         for (int k = 0; k < architecture.layers(); k++) {
-            // [h ; neighbours ; edgeMessages] W as three products over the row blocks of W: no N x (2 in + edgeDim)
-            // concatenation to write and read again.
-            long in = h.getShape().get(1);
             NDArray neighbours = g.neighbourMean.matMul(h);
-            NDArray z = h.matMul(rows(layerWeight[k], 0, in, g))
-                    .addi(neighbours.matMul(rows(layerWeight[k], in, 2 * in, g)))
-                    .addi(edgeMessages.matMul(rows(layerWeight[k], 2 * in, -1, g)))
-                    .addi(layerBias[k]);
-            h = dropout(Activation.relu(z), dropout, training);
+            NDArray in = NDArrays.concat(new NDList(h, neighbours, edgeMessages), 1);
+            h = dropout(Activation.relu(in.matMul(layerWeight[k]).addi(layerBias[k])), dropout, training);
         }
         NDArray hidden = g.edges.matMul(headEdge).addi(nodeTerms(g, h)).addi(headBias);
         return dropout(Activation.relu(hidden), dropout, training);
-    }
-
-    /** Rows {@code from} to {@code to} (-1: the end) of a parameter, a view freed with the graph's arrays. */
-    private static NDArray rows(NDArray parameter, long from, long to, GraphArrays g) {
-        NDArray view = parameter.get(to < 0 ? new NDIndex("{}:", from) : new NDIndex("{}:{}", from, to));
-        view.attach(g.nodes.getManager());
-        return view;
     }
 
     /** {@code S[src] + D[dst]} for every edge, S = h W_src and D = h W_dst (see {@link GraphArrays}). */
