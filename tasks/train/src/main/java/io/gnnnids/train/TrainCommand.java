@@ -78,7 +78,7 @@ public class TrainCommand extends StepCommand {
             description = "Epochs without a better validation loss before stopping (default ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--learning-rate", defaultValue = "0.0001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")

@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A loaded model version that scores flows: it cuts them into the time windows the model was trained on, builds
@@ -53,28 +57,103 @@ public final class Detector implements AutoCloseable {
     /**
      * Attack probability of each flow of {@code toScore}, in its order. {@code context} flows only shape the graphs
      * (flows already scored, or waiting beyond this batch); those outside the windows of {@code toScore} are ignored.
+     *
+     * <p>Windows are scored several at a time, as one disjoint union of their graphs ({@link GraphBatch}), because
+     * the engine's cost per operation outweighs the work of one small window. The graphs of the next union are built
+     * on a second thread while the engine scores the current one.
      */
     public float[] score(List<Flow> context, List<Flow> toScore) {
-        Map<Long, List<Integer>> scoreByWindow = new TreeMap<>();
+        Map<Long, Window> byWindow = new TreeMap<>();
         for (int i = 0; i < toScore.size(); i++) {
-            scoreByWindow.computeIfAbsent(windowOf(toScore.get(i)), w -> new ArrayList<>()).add(i);
+            Flow f = toScore.get(i);
+            byWindow.computeIfAbsent(windowOf(f), w -> new Window()).add(i, f);
         }
-        Map<Long, List<Flow>> contextByWindow = new TreeMap<>();
         for (Flow f : context) {
-            long w = windowOf(f);
-            if (scoreByWindow.containsKey(w)) contextByWindow.computeIfAbsent(w, k -> new ArrayList<>()).add(f);
+            Window w = byWindow.get(windowOf(f));
+            if (w != null) w.context.add(f);
         }
         float[] scores = new float[toScore.size()];
-        for (Map.Entry<Long, List<Integer>> e : scoreByWindow.entrySet()) {
-            List<Integer> idx = e.getValue();
-            List<Flow> batch = new ArrayList<>(idx.size());
-            for (int i : idx) batch.add(toScore.get(i));
-            EdgeGraph g = builder.build(contextByWindow.getOrDefault(e.getKey(), List.of()), batch);
-            float[] s = model.score(g);
-            // The graph lists the flows to score first, in the order given.
-            for (int j = 0; j < idx.size(); j++) scores[idx.get(j)] = s[j];
+        List<List<Window>> chunks = chunks(new ArrayList<>(byWindow.values()));
+        if (chunks.isEmpty()) return scores;
+        ExecutorService building = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "graph-build");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<GraphBatch> next = building.submit(() -> build(chunks.get(0)));
+            for (int c = 0; c < chunks.size(); c++) {
+                GraphBatch batch = await(next);
+                if (c + 1 < chunks.size()) {
+                    List<Window> following = chunks.get(c + 1);
+                    next = building.submit(() -> build(following));
+                }
+                float[] s = model.score(batch.graph());
+                List<Window> windows = chunks.get(c);
+                for (int p = 0; p < windows.size(); p++) {
+                    // Each window's graph lists its flows to score first, in the order given.
+                    int offset = batch.edgeOffsets()[p];
+                    List<Integer> idx = windows.get(p).indices;
+                    for (int j = 0; j < idx.size(); j++) scores[idx.get(j)] = s[offset + j];
+                }
+            }
+        } finally {
+            building.shutdownNow();
         }
         return scores;
+    }
+
+    /** The flows of one window: those to score (with their positions in the caller's list) and the context. */
+    private static final class Window {
+        final List<Integer> indices = new ArrayList<>();
+        final List<Flow> toScore = new ArrayList<>();
+        final List<Flow> context = new ArrayList<>();
+
+        void add(int index, Flow f) {
+            indices.add(index);
+            toScore.add(f);
+        }
+
+        int edges() {
+            return toScore.size() + context.size();
+        }
+    }
+
+    /** Consecutive windows grouped up to {@link TrainingRun#SCORING_BATCH_EDGES} edges per forward pass. */
+    private static List<List<Window>> chunks(List<Window> windows) {
+        List<List<Window>> chunks = new ArrayList<>();
+        List<Window> chunk = new ArrayList<>();
+        long edges = 0;
+        for (Window w : windows) {
+            if (!chunk.isEmpty() && edges + w.edges() > TrainingRun.SCORING_BATCH_EDGES) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                edges = 0;
+            }
+            chunk.add(w);
+            edges += w.edges();
+        }
+        if (!chunk.isEmpty()) chunks.add(chunk);
+        return chunks;
+    }
+
+    private GraphBatch build(List<Window> windows) {
+        List<EdgeGraph> graphs = new ArrayList<>(windows.size());
+        for (Window w : windows) graphs.add(builder.build(w.context, w.toScore));
+        return GraphBatch.of(graphs);
+    }
+
+    private static GraphBatch await(Future<GraphBatch> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building graphs", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** This version's metrics on labelled windows, at its own threshold (to compare versions on the same data). */

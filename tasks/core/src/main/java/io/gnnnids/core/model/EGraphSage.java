@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.Dropout;
@@ -150,10 +151,25 @@ public final class EGraphSage implements AutoCloseable {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager call = manager.newSubManager()) {
-            return attackProbability(edgeHidden(GraphArrays.of(call, g), false)).toFloatArray();
+            return attackProbability(edgeHidden(GraphArrays.forScoring(call, g), false)).toFloatArray();
         } finally {
             JniUtils.setGradMode(gradMode);
         }
+    }
+
+    /**
+     * Scores of every graph, as {@link #score(EdgeGraph)} gives them, with several graphs per forward pass: graphs
+     * are taken in order into disjoint unions of up to {@code batchEdges} edges ({@link GraphBatch}), which saves the
+     * engine's fixed cost per operation on small windows.
+     */
+    public List<float[]> score(List<EdgeGraph> graphs, int batchEdges) {
+        graphs.forEach(this::checkFits);
+        List<float[]> out = new ArrayList<>(graphs.size());
+        for (List<EdgeGraph> run : GraphBatch.group(graphs, batchEdges)) {
+            GraphBatch batch = GraphBatch.of(run);
+            out.addAll(batch.split(score(batch.graph())));
+        }
+        return out;
     }
 
     /**
@@ -164,16 +180,23 @@ public final class EGraphSage implements AutoCloseable {
      */
     NDArray edgeHidden(GraphArrays g, boolean training) {
         float dropout = (float) architecture.dropout();
-        NDArray edgeMessages = g.edgeMean.matMul(g.edges); // the same in every layer
+        NDArray edgeMessages = g.edgeMessages; // the same in every layer
         NDArray h = g.nodes;
         for (int k = 0; k < architecture.layers(); k++) {
             NDArray neighbours = g.neighbourMean.matMul(h);
             NDArray in = NDArrays.concat(new NDList(h, neighbours, edgeMessages), 1);
             h = dropout(Activation.relu(in.matMul(layerWeight[k]).addi(layerBias[k])), dropout, training);
         }
-        NDArray nodeTerms = NDArrays.concat(new NDList(h.matMul(headSrc), h.matMul(headDst)), 0); // [S ; D]
-        NDArray hidden = g.edges.matMul(headEdge).addi(g.endpoints.matMul(nodeTerms)).addi(headBias);
+        NDArray hidden = g.edges.matMul(headEdge).addi(nodeTerms(g, h)).addi(headBias);
         return dropout(Activation.relu(hidden), dropout, training);
+    }
+
+    /** {@code S[src] + D[dst]} for every edge, S = h W_src and D = h W_dst (see {@link GraphArrays}). */
+    private NDArray nodeTerms(GraphArrays g, NDArray h) {
+        if (g.endpoints != null) {
+            return g.endpoints.matMul(NDArrays.concat(new NDList(h.matMul(headSrc), h.matMul(headDst)), 0));
+        }
+        return h.matMul(headSrc).get(new NDIndex("{}", g.src)).addi(h.matMul(headDst).get(new NDIndex("{}", g.dst)));
     }
 
     /** Class logits (E x 2) from {@link #edgeHidden}: what the loss needs. */

@@ -18,52 +18,112 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code neighbourMean} (N x N): entry (messages u -> v)/deg(v) at (v, u), so multi-edges weigh as often as
  *       they occur,</li>
- *   <li>{@code edgeMean} (N x E): entries 1/deg(v) at (src, i) and (dst, i) for edge i,</li>
+ *   <li>{@code edgeMessages} (N x edgeDim): the mean of the features of v's incident edges. Edge features are
+ *       inputs, never trained, so this mean is computed here once instead of as a sparse product in every pass,</li>
  * </ul>
  * where deg(v) counts the messages arriving at v (a self-loop brings two). Nodes without edges have empty rows:
  * their aggregate is zero, never 0/0.
  *
- * <p>The edge head's node terms are picked by {@code endpoints} (E x 2N), ones at (i, src_i) and (i, N + dst_i):
- * {@code endpoints * [S ; D]} is {@code S[src] + D[dst]} for every edge. Indexing rows would do the same, but its
- * backward pass adds into the gradient with atomic float additions from several threads, in varying order, so
- * training would not be reproducible; the sparse product's backward pass is, and it is no slower.
+ * <p>The edge head's node terms {@code S[src] + D[dst]} are picked in one of two ways. For training, by
+ * {@code endpoints} (E x 2N), ones at (i, src_i) and (i, N + dst_i): {@code endpoints * [S ; D]}. Indexing rows
+ * would do the same, but its backward pass adds into the gradient with atomic float additions from several
+ * threads, in varying order, so training would not be reproducible; the sparse product's backward pass is. For
+ * scoring ({@link #forScoring}), no backward pass: rows are gathered by the {@code src} and {@code dst} indices, on
+ * every core, where the sparse product runs on one. Both give bitwise the same sums (1·S + 1·D added to zero).
  */
 final class GraphArrays {
 
     final NDArray nodes;
     final NDArray edges;
     final NDArray neighbourMean;
-    final NDArray edgeMean;
+    final NDArray edgeMessages;
+    /** For training: E x 2N sparse, else null. */
     final NDArray endpoints;
+    /** For scoring: edge sources and destinations (int64), else null. */
+    final NDArray src;
+    final NDArray dst;
     // The sparse matrices point into these arrays: keep them referenced (and open) as long as the matrices are used.
     private final NDArray[] sparseParts;
 
-    private GraphArrays(NDArray nodes, NDArray edges, NDArray neighbourMean, NDArray edgeMean, NDArray endpoints,
-                        NDArray... sparseParts) {
+    private GraphArrays(NDArray nodes, NDArray edges, NDArray neighbourMean, NDArray edgeMessages, NDArray endpoints,
+                        NDArray src, NDArray dst, NDArray... sparseParts) {
         this.nodes = nodes;
         this.edges = edges;
         this.neighbourMean = neighbourMean;
-        this.edgeMean = edgeMean;
+        this.edgeMessages = edgeMessages;
         this.endpoints = endpoints;
+        this.src = src;
+        this.dst = dst;
         this.sparseParts = sparseParts;
     }
 
+    /** The arrays for a training step: node terms picked by a sparse product, which back-propagates reproducibly. */
     static GraphArrays of(NDManager manager, EdgeGraph g) {
-        int n = g.nodes();
-        int e = g.edges();
-        int[] degree = new int[n];
-        for (int i = 0; i < e; i++) {
+        int[] degree = degree(g);
+        NDArray[] neighbours = sparse(manager, neighbourMean(g, degree), g.nodes(), g.nodes());
+        NDArray[] endpoints = sparse(manager, endpoints(g), g.edges(), 2L * g.nodes());
+        return new GraphArrays(nodes(manager, g), edges(manager, g), neighbours[0], edgeMessages(manager, g, degree),
+                endpoints[0], null, null, neighbours[1], neighbours[2], endpoints[1], endpoints[2]);
+    }
+
+    /** The arrays for scoring (no gradient): node terms gathered by index. */
+    static GraphArrays forScoring(NDManager manager, EdgeGraph g) {
+        int[] degree = degree(g);
+        NDArray[] neighbours = sparse(manager, neighbourMean(g, degree), g.nodes(), g.nodes());
+        long[] src = new long[g.edges()];
+        long[] dst = new long[g.edges()];
+        for (int i = 0; i < g.edges(); i++) {
+            src[i] = g.src()[i];
+            dst[i] = g.dst()[i];
+        }
+        return new GraphArrays(nodes(manager, g), edges(manager, g), neighbours[0], edgeMessages(manager, g, degree),
+                null, manager.create(src), manager.create(dst), neighbours[1], neighbours[2]);
+    }
+
+    private static int[] degree(EdgeGraph g) {
+        int[] degree = new int[g.nodes()];
+        for (int i = 0; i < g.edges(); i++) {
             degree[g.src()[i]]++;
             degree[g.dst()[i]]++;
         }
-        NDArray[] neighbours = sparse(manager, neighbourMean(g, degree), n, n);
-        NDArray[] incident = sparse(manager, edgeMean(g, degree), n, e);
-        NDArray[] endpoints = sparse(manager, endpoints(g), e, 2L * n);
-        return new GraphArrays(
-                manager.create(g.nodeFeatures(), new Shape(n, g.nodeDim())),
-                manager.create(g.edgeFeatures(), new Shape(e, g.edgeDim())),
-                neighbours[0], incident[0], endpoints[0],
-                neighbours[1], neighbours[2], incident[1], incident[2], endpoints[1], endpoints[2]);
+        return degree;
+    }
+
+    private static NDArray nodes(NDManager manager, EdgeGraph g) {
+        return manager.create(g.nodeFeatures(), new Shape(g.nodes(), g.nodeDim()));
+    }
+
+    private static NDArray edges(NDManager manager, EdgeGraph g) {
+        return manager.create(g.edgeFeatures(), new Shape(g.edges(), g.edgeDim()));
+    }
+
+    private static NDArray edgeMessages(NDManager manager, EdgeGraph g, int[] degree) {
+        return manager.create(edgeMean(g, degree), new Shape(g.nodes(), g.edgeDim()));
+    }
+
+    /**
+     * N x edgeDim, row-major: the mean of the features of every flow touching v, a self-loop counted twice (as the
+     * two messages it brings). Sums in edge order, in float, as the sparse product did.
+     */
+    static float[] edgeMean(EdgeGraph g, int[] degree) {
+        int d = g.edgeDim();
+        float[] sum = new float[g.nodes() * d];
+        float[] x = g.edgeFeatures();
+        for (int i = 0; i < g.edges(); i++) {
+            int s = g.src()[i] * d;
+            int t = g.dst()[i] * d;
+            int r = i * d;
+            for (int c = 0; c < d; c++) {
+                sum[s + c] += x[r + c];
+                sum[t + c] += x[r + c];
+            }
+        }
+        for (int v = 0; v < g.nodes(); v++) {
+            if (degree[v] == 0) continue;
+            float inverse = 1f / degree[v];
+            for (int c = v * d, end = c + d; c < end; c++) sum[c] *= inverse;
+        }
+        return sum;
     }
 
     /** The sparse matrix followed by its index and value arrays, which must outlive it. */
@@ -140,34 +200,5 @@ final class GraphArrays {
             cols[2 * i + 1] = g.nodes() + g.dst()[i];
         }
         return Coo.of(rows, cols, values, 2 * e);
-    }
-
-    /** N x E: entry (v, i) = 1/deg(v) when edge i touches v (2/deg(v) for a self-loop). */
-    static Coo edgeMean(EdgeGraph g, int[] degree) {
-        int n = g.nodes();
-        int[] start = new int[n + 1];
-        for (int v = 0; v < n; v++) start[v + 1] = start[v] + degree[v];
-        int[] fill = Arrays.copyOf(start, n);
-        int[] incident = new int[start[n]];
-        for (int i = 0; i < g.edges(); i++) { // ascending i keeps every row's columns sorted
-            incident[fill[g.src()[i]]++] = i;
-            incident[fill[g.dst()[i]]++] = i;
-        }
-        int[] rows = new int[incident.length];
-        int[] cols = new int[incident.length];
-        float[] values = new float[incident.length];
-        int nnz = 0;
-        for (int v = 0; v < n; v++) {
-            for (int k = start[v]; k < start[v + 1]; k++) {
-                if (nnz > 0 && rows[nnz - 1] == v && cols[nnz - 1] == incident[k]) {
-                    values[nnz - 1] = 2f / degree[v]; // a self-loop appears twice in its row
-                    continue;
-                }
-                rows[nnz] = v;
-                cols[nnz] = incident[k];
-                values[nnz++] = 1f / degree[v];
-            }
-        }
-        return Coo.of(rows, cols, values, nnz);
     }
 }

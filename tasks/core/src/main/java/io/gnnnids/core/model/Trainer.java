@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains an {@link EGraphSage} on labelled graphs (one graph per time window).
  *
- * <p>Each epoch takes one Adam step per training graph, in an order shuffled by the seed, then measures the
- * class-weighted cross-entropy on the validation graphs. Training stops when that loss has not improved for
+ * <p>Each epoch shuffles the training graphs by the seed and takes one Adam step per batch of consecutive graphs
+ * (their disjoint union, up to {@link TrainConfig#batchEdges()} edges), then measures the class-weighted
+ * cross-entropy on the validation graphs. Training stops when that loss has not improved for
  * {@code patience} epochs, and the model of the best epoch is returned. Only edges labelled 0 or 1 and marked
  * scored count in any loss. The same seed and data give the same weights: initialisation and graph order come from
  * the seed, dropout from PyTorch's generator seeded with it, and PyTorch's CPU kernels used here are deterministic
@@ -44,13 +45,13 @@ public final class Trainer {
         if (train.isEmpty()) throw new IllegalArgumentException("no training graphs");
         EdgeGraph first = train.get(0);
         double[] classWeights = classWeights(train);
-        List<Targets> trainTargets = new ArrayList<>();
-        for (EdgeGraph g : train) {
-            Targets t = Targets.of(g, classWeights);
-            if (t.totalWeight > 0) trainTargets.add(t);
+        List<EdgeGraph> learnable = train.stream().filter(Trainer::hasTargets).toList();
+        List<Validation> validationBatches = new ArrayList<>();
+        for (List<EdgeGraph> run : GraphBatch.group(validation, cfg.batchEdges())) {
+            GraphBatch batch = GraphBatch.of(run);
+            validationBatches.add(new Validation(batch, Targets.of(batch.graph(), classWeights)));
         }
-        List<Targets> validationTargets = validation.stream().map(g -> Targets.of(g, classWeights)).toList();
-        boolean validating = validationTargets.stream().anyMatch(t -> t.totalWeight > 0);
+        boolean validating = validationBatches.stream().anyMatch(v -> v.targets.totalWeight > 0);
         if (!validating) LOG.warn("No labelled validation edges: training runs all {} epochs without early stopping",
                 cfg.maxEpochs());
 
@@ -62,13 +63,13 @@ public final class Trainer {
         try {
             train.forEach(model::checkFits);
             validation.forEach(model::checkFits);
-            return run(model, trainTargets, validationTargets, validating, classWeights, cfg, engine, order);
+            return run(model, learnable, validationBatches, validating, classWeights, cfg, engine, order);
         } finally {
             model.close();
         }
     }
 
-    private TrainResult run(EGraphSage model, List<Targets> train, List<Targets> validation, boolean validating,
+    private TrainResult run(EGraphSage model, List<EdgeGraph> train, List<Validation> validation, boolean validating,
                             double[] classWeights, TrainConfig cfg, Engine engine, Random order) {
         List<EpochReport> history = new ArrayList<>();
         float[][] best = null;
@@ -78,19 +79,26 @@ public final class Trainer {
         model.requireGradients(true);
         try (NDManager trainingState = engine.newBaseManager();
              Adam adam = new Adam(trainingState, model.parameters(), cfg.learningRate())) {
-            List<Targets> epochOrder = new ArrayList<>(train);
+            List<EdgeGraph> epochOrder = new ArrayList<>(train);
             for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
                 long start = System.nanoTime();
+                // Windows are shuffled, then batched: each epoch's steps mix other windows.
                 Collections.shuffle(epochOrder, order);
                 double lossSum = 0;
-                for (Targets t : epochOrder) lossSum += step(model, adam, t, engine, trainingState);
-                double trainLoss = lossSum / Math.max(1, epochOrder.size());
+                int steps = 0;
+                for (List<EdgeGraph> run : GraphBatch.group(epochOrder, cfg.batchEdges())) {
+                    lossSum += step(model, adam, Targets.of(GraphBatch.of(run).graph(), classWeights), engine,
+                            trainingState);
+                    steps++;
+                }
+                double trainLoss = lossSum / Math.max(1, steps);
                 List<float[]> scores = new ArrayList<>();
                 double validationLoss = validate(model, validation, scores, trainingState);
                 EpochReport report = new EpochReport(epoch, trainLoss, validationLoss, scores,
                         (System.nanoTime() - start) / 1e9);
-                LOG.info("Epoch {}: train loss {}, validation loss {} ({} s)", epoch, String.format("%.5f", trainLoss),
-                        String.format("%.5f", validationLoss), String.format("%.1f", report.seconds()));
+                LOG.info("Epoch {}: train loss {}, validation loss {} ({} steps, {} s)", epoch,
+                        String.format("%.5f", trainLoss), String.format("%.5f", validationLoss), steps,
+                        String.format("%.1f", report.seconds()));
                 history.add(new EpochReport(epoch, trainLoss, validationLoss, List.of(), report.seconds()));
                 onEpoch.accept(report);
                 if (!validating) {
@@ -114,7 +122,7 @@ public final class Trainer {
                 List.copyOf(history));
     }
 
-    /** One forward, backward and Adam step on one graph; returns the loss. */
+    /** One forward, backward and Adam step on one batch of graphs; returns the loss. */
     private static double step(EGraphSage model, Adam adam, Targets t, Engine engine, NDManager parent) {
         try (NDManager step = parent.newSubManager()) {
             GraphArrays g = GraphArrays.of(step, t.graph);
@@ -136,20 +144,22 @@ public final class Trainer {
         return logits.logSoftmax(1).mul(targets).sum().neg();
     }
 
-    private static double validate(EGraphSage model, List<Targets> validation, List<float[]> scores,
+    /** Class-weighted loss over every validation edge; adds each graph's scores to {@code scores}, in order. */
+    private static double validate(EGraphSage model, List<Validation> validation, List<float[]> scores,
                                    NDManager parent) {
         JniUtils.setGradMode(false);
         double lossSum = 0;
         double weightSum = 0;
-        for (Targets t : validation) {
+        for (Validation v : validation) {
+            Targets t = v.targets;
             if (t.graph.edges() == 0) {
-                scores.add(new float[0]);
+                scores.addAll(v.batch.split(new float[0]));
                 continue;
             }
             try (NDManager call = parent.newSubManager()) {
-                NDArray hidden = model.edgeHidden(GraphArrays.of(call, t.graph), false);
+                NDArray hidden = model.edgeHidden(GraphArrays.forScoring(call, t.graph), false);
                 NDArray logits = model.logits(hidden);
-                scores.add(model.attackProbability(hidden).toFloatArray()); // exactly what score() returns
+                scores.addAll(v.batch.split(model.attackProbability(hidden).toFloatArray())); // as score() gives
                 if (t.totalWeight > 0) {
                     lossSum += weightedLoss(logits, call.create(t.weights, new Shape(t.graph.edges(), 2))).getFloat();
                     weightSum += t.totalWeight;
@@ -157,6 +167,20 @@ public final class Trainer {
             }
         }
         return weightSum > 0 ? lossSum / weightSum : Double.NaN;
+    }
+
+    /** True when the graph has an edge labelled benign or attack that is to be scored: one the loss can use. */
+    private static boolean hasTargets(EdgeGraph g) {
+        if (g.labels() == null) return false;
+        for (int i = 0; i < g.edges(); i++) {
+            int label = g.labels()[i];
+            if ((label == 0 || label == 1) && (g.scored() == null || g.scored()[i])) return true;
+        }
+        return false;
+    }
+
+    /** A batch of validation graphs with its loss weights, built once for all epochs. */
+    private record Validation(GraphBatch batch, Targets targets) {
     }
 
     /**

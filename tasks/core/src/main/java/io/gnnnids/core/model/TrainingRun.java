@@ -39,6 +39,9 @@ public final class TrainingRun {
                           TrainResult result) {
     }
 
+    /** Edges per forward pass when scoring many windows. */
+    static final int SCORING_BATCH_EDGES = 65_536;
+
     private TrainingRun() {
     }
 
@@ -96,9 +99,7 @@ public final class TrainingRun {
     }
 
     static float[] scoreAll(EGraphSage model, List<EdgeGraph> graphs) {
-        List<float[]> parts = new ArrayList<>(graphs.size());
-        for (EdgeGraph g : graphs) parts.add(model.score(g));
-        return concat(parts);
+        return concat(model.score(graphs, SCORING_BATCH_EDGES));
     }
 
     static int[] labels(List<EdgeGraph> graphs) {

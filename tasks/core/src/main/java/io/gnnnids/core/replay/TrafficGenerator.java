@@ -21,6 +21,7 @@ import java.util.TreeMap;
 public final class TrafficGenerator implements Iterator<Flow> {
 
     private static final double SLICE_SECONDS = 60;
+    private static final long COAP_BLOCK = 1_024;
 
     private final GeneratorOptions options;
     private final NetworkModel net;
@@ -205,7 +206,12 @@ public final class TrafficGenerator implements Iterator<Flow> {
             long ob = Sampling.logUniform(r, t.origMin(), t.origMax());
             long rb = Sampling.logUniform(r, t.respMin(), t.respMax());
             if (t.port() == 5683) {
-                return f.udp(ts, h, sport, endpoint, t.port(), null, Sampling.logUniform(r, 0.01, 0.5), ob, rb, 1, 1, null);
+                // CoAP sends a payload larger than one block (at most 1,024 bytes) block by block, each block
+                // acknowledged: a camera's upload is hundreds of datagrams each way, never one.
+                long blocks = Math.max(1, (ob + COAP_BLOCK - 1) / COAP_BLOCK);
+                double rtt = Sampling.logUniform(r, 0.01, 0.5);
+                double d = blocks == 1 ? rtt : blocks * rtt / 10;
+                return f.udp(ts, h, sport, endpoint, t.port(), null, d, ob, rb * blocks, blocks, blocks, null);
             }
             if ("ssl".equals(t.service())) {
                 ob += 500 + r.nextInt(200);

@@ -31,7 +31,7 @@ class GraphArraysTest {
     void averagesEdgeFeaturesOfEveryIncidentFlow() {
         try (NDManager manager = Djl.init().newBaseManager()) {
             GraphArrays g = GraphArrays.of(manager, TINY);
-            float[] mean = g.edgeMean.matMul(g.edges).toFloatArray();
+            float[] mean = g.edgeMessages.toFloatArray();
             assertArrayEquals(new float[] {1.5f, 2f, 11f / 3, 0}, mean, 1e-5f);
         }
     }
@@ -43,10 +43,6 @@ class GraphArraysTest {
         // rows then columns: (0,1) (1,0) (1,2) (2,1) (2,2)
         assertArrayEquals(new long[] {0, 1, 1, 2, 2, 1, 0, 2, 1, 2}, neighbours.indices());
         assertArrayEquals(new float[] {1f, 2f / 3, 1f / 3, 1f / 3, 2f / 3}, neighbours.values(), 1e-7f);
-        GraphArrays.Coo incident = GraphArrays.edgeMean(TINY, degree);
-        // (0,0) (0,1) (1,0) (1,1) (1,2) (2,2) (2,3)
-        assertArrayEquals(new long[] {0, 0, 1, 1, 1, 2, 2, 0, 1, 0, 1, 2, 2, 3}, incident.indices());
-        assertArrayEquals(new float[] {.5f, .5f, 1f / 3, 1f / 3, 1f / 3, 1f / 3, 2f / 3}, incident.values(), 1e-7f);
     }
 
     @Test
@@ -57,6 +53,19 @@ class GraphArraysTest {
             float[] terms = {1, 2, 3, 4, 10, 20, 30, 40};
             float[] picked = g.endpoints.matMul(manager.create(terms, new Shape(8, 1))).toFloatArray();
             assertArrayEquals(new float[] {1 + 20, 1 + 20, 2 + 30, 3 + 30}, picked);
+        }
+    }
+
+    @Test
+    void scoringArraysGiveTheSameScoresAsTrainingArrays() {
+        EdgeGraph g = TestGraphs.learnable(new java.util.Random(9), 40, 300);
+        try (EGraphSage model = EGraphSage.create(new EGraphSage.Architecture(TestGraphs.NODE_DIM, TestGraphs.EDGE_DIM,
+                16, 2, 0.2), 7); NDManager manager = Djl.init().newBaseManager()) {
+            float[] gathered = model.attackProbability(model.edgeHidden(GraphArrays.forScoring(manager, g), false))
+                    .toFloatArray();
+            float[] multiplied = model.attackProbability(model.edgeHidden(GraphArrays.of(manager, g), false))
+                    .toFloatArray();
+            assertArrayEquals(multiplied, gathered);
         }
     }
 
