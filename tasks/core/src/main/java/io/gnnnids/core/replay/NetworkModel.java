@@ -19,7 +19,13 @@ import java.util.SplittableRandom;
  */
 public final class NetworkModel {
 
-    /** How an IoT device kind reports to its vendor's cloud. */
+    /** Server roles every network of 20 hosts or more has, DNS and web first (the smallest networks have four). */
+    static final Role[] SERVER_ROLES = {Role.DNS_SERVER, Role.WEB_SERVER, Role.FILE_SERVER, Role.MAIL_SERVER,
+            Role.DB_SERVER, Role.MONITORING_SERVER};
+    static final Role[] IOT_KINDS = {Role.CAMERA, Role.THERMOSTAT, Role.SMART_SPEAKER, Role.SMART_TV, Role.PRINTER,
+            Role.LIGHT_HUB};
+
+    /** How one vendor's devices of a kind report to the vendor's cloud. */
     record Telemetry(int port, String service, long origMin, long origMax, long respMin, long respMax,
                      double rate, Host[] endpoints) {
     }
@@ -35,7 +41,8 @@ public final class NetworkModel {
     private final List<Host> admins = new ArrayList<>();
     private final List<Host> bots = new ArrayList<>();
     private final List<Host> infectedClients = new ArrayList<>();
-    private final Map<Role, Telemetry> telemetry = new EnumMap<>(Role.class);
+    private final Map<Role, List<Telemetry>> vendors = new EnumMap<>(Role.class);
+    private final Map<Host, Telemetry> telemetry = new HashMap<>();
     private final Set<Host> telnetOpen = new HashSet<>();
 
     final Host[] webPeers;
@@ -96,9 +103,12 @@ public final class NetworkModel {
             subnets[i++] = Addresses.of(first, second, third, 0);
         }
 
-        // Device mix.
-        int nServers = Math.max(4, (int) Math.round(hosts * (0.02 + 0.06 * rng.nextDouble())));
-        int nIot = Math.max(4, (int) Math.round(hosts * (0.08 + 0.40 * rng.nextDouble())));
+        // Device mix. Every network has every kind of server and device, so every kind of benign behaviour (and
+        // its look-alikes of attacks) is present whatever the seed; the seed decides how many of each.
+        int nServers = Math.max(hosts >= 20 ? SERVER_ROLES.length : 4,
+                (int) Math.round(hosts * (0.02 + 0.06 * rng.nextDouble())));
+        int nIot = Math.max(hosts >= 20 ? IOT_KINDS.length : 3,
+                (int) Math.round(hosts * (0.12 + 0.36 * rng.nextDouble())));
         int nClients = Math.max(3, hosts - nServers - nIot);
         nIot = hosts - nServers - nClients;
         double laptopShare = rng.nextDouble();
@@ -106,7 +116,7 @@ public final class NetworkModel {
         int linuxShare = rng.nextInt(40);
 
         AddressPool pool = new AddressPool(subnets, hosts, rng);
-        List<Role> serverRoles = new ArrayList<>(List.of(Role.DNS_SERVER, Role.WEB_SERVER, Role.FILE_SERVER, Role.MAIL_SERVER));
+        List<Role> serverRoles = new ArrayList<>(List.of(SERVER_ROLES).subList(0, Math.min(nServers, SERVER_ROLES.length)));
         Role[] extraServers = {Role.WEB_SERVER, Role.DB_SERVER, Role.MONITORING_SERVER, Role.FILE_SERVER, Role.WEB_SERVER};
         while (serverRoles.size() < nServers) {
             serverRoles.add(extraServers[rng.nextInt(extraServers.length)]);
@@ -114,14 +124,7 @@ public final class NetworkModel {
         for (Role r : serverRoles) {
             add(pool.server(), r, 1.0, 32768, 60999);
         }
-        Role[] iotKinds = {Role.CAMERA, Role.THERMOSTAT, Role.SMART_SPEAKER, Role.SMART_TV, Role.PRINTER, Role.LIGHT_HUB};
-        double[] kindWeights = new double[iotKinds.length];
-        for (int k = 0; k < kindWeights.length; k++) {
-            kindWeights[k] = rng.nextDouble() < 0.25 ? 0 : rng.nextDouble();
-        }
-        kindWeights[rng.nextInt(kindWeights.length)] += 1;
-        for (int k = 0; k < nIot; k++) {
-            Role kind = iotKinds[Sampling.pick(kindWeights, rng.nextDouble())];
+        for (Role kind : iotMix(nIot, rng)) {
             add(pool.dynamic(), kind, 0.5 + rng.nextDouble(), 32768, 60999);
         }
         for (int k = 0; k < nClients; k++) {
@@ -162,17 +165,7 @@ public final class NetworkModel {
         dropServers = externals(rng, 1 + rng.nextInt(2));
         externalAttackers = externals(rng, 2 + rng.nextInt(4));
 
-        int[] telemetryPorts = {443, 443, 8883, 1883, 5683, 8443};
-        for (Role kind : iotKinds) {
-            int port = telemetryPorts[rng.nextInt(telemetryPorts.length)];
-            String service = port == 443 || port == 8883 || port == 8443 ? "ssl" : null;
-            boolean udp = port == 5683;
-            long origMin = kind == Role.CAMERA ? 20_000 + rng.nextInt(200_000) : 80 + rng.nextInt(800);
-            long respMin = udp ? 10 + rng.nextInt(40) : 60 + rng.nextInt(600);
-            double rate = kind == Role.CAMERA ? 3 + 3 * rng.nextDouble() : 0.5 + 2 * rng.nextDouble();
-            telemetry.put(kind, new Telemetry(port, service, origMin, origMin * (2 + rng.nextInt(4)), respMin,
-                    respMin * (2 + rng.nextInt(3)), rate, externals(rng, 1 + rng.nextInt(3))));
-        }
+        drawTelemetry(rng);
 
         utcOffsetHours = rng.nextInt(23) - 10;
         workStart = 6.5 + 3 * rng.nextDouble();
@@ -190,6 +183,94 @@ public final class NetworkModel {
                 : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
         payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
         exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+    }
+
+    /**
+     * The kinds of {@code n} IoT devices: a few of every kind (one each when there are too few devices for more, in
+     * a seeded order), the rest in proportions drawn per network with one kind dominant.
+     */
+    private static List<Role> iotMix(int n, SplittableRandom rng) {
+        List<Role> kinds = shuffled(List.of(IOT_KINDS), rng);
+        int floor = Math.max(1, Math.min(3, n / 8));
+        List<Role> out = new ArrayList<>();
+        for (int k = 0; k < floor * kinds.size() && out.size() < n; k++) {
+            out.add(kinds.get(k % kinds.size()));
+        }
+        double[] weights = new double[IOT_KINDS.length];
+        for (int k = 0; k < weights.length; k++) {
+            weights[k] = 0.05 + rng.nextDouble();
+        }
+        weights[rng.nextInt(weights.length)] += 1;
+        while (out.size() < n) {
+            out.add(IOT_KINDS[Sampling.pick(weights, rng.nextDouble())]);
+        }
+        return out;
+    }
+
+    /**
+     * One to three vendors per device kind, each with its own cloud, port, sizes and rate; every device reports
+     * to its vendor's cloud. Real networks mix transports, so every network has telemetry over TLS, over plain
+     * MQTT (tcp/1883) and over CoAP (udp/5683), and its cameras upload to their cloud over TLS; which kinds use
+     * which, on which of the TLS ports, and how much, is drawn per network.
+     */
+    private void drawTelemetry(SplittableRandom rng) {
+        List<Role> present = new ArrayList<>();
+        for (Role kind : IOT_KINDS) {
+            if (!byRole(kind).isEmpty()) present.add(kind);
+        }
+        Map<Role, List<Integer>> ports = new EnumMap<>(Role.class);
+        for (Role kind : present) {
+            int devices = byRole(kind).size();
+            int n = Math.min(devices, 1 + rng.nextInt(3));
+            List<Integer> p = new ArrayList<>();
+            for (int v = 0; v < n; v++) p.add(TELEMETRY_PORTS[rng.nextInt(TELEMETRY_PORTS.length)]);
+            ports.put(kind, p);
+        }
+        if (ports.containsKey(Role.CAMERA) && ports.get(Role.CAMERA).stream().noneMatch(NetworkModel::tls)) {
+            ports.get(Role.CAMERA).set(0, TLS_PORTS[rng.nextInt(TLS_PORTS.length)]);
+        }
+        // Transports no vendor drew go to vendors of kinds other than cameras (whose TLS vendor stays).
+        List<Role> others = shuffled(present.stream().filter(k -> k != Role.CAMERA).toList(), rng);
+        int next = 0;
+        for (int required : new int[]{1883, 5683, 0}) {
+            boolean covered = ports.values().stream().flatMap(List::stream)
+                    .anyMatch(p -> required == 0 ? tls(p) : p == required);
+            if (covered || others.isEmpty()) continue;
+            Role kind = others.get(next++ % others.size());
+            List<Integer> p = ports.get(kind);
+            int slot = rng.nextInt(p.size());
+            p.set(slot, required == 0 ? TLS_PORTS[rng.nextInt(TLS_PORTS.length)] : required);
+        }
+        for (Role kind : present) {
+            List<Telemetry> ts = new ArrayList<>();
+            for (int port : ports.get(kind)) ts.add(drawVendor(kind, port, rng));
+            vendors.put(kind, ts);
+            List<Host> devices = shuffled(byRole(kind), rng);
+            double[] share = new double[ts.size()];
+            for (int v = 0; v < share.length; v++) share[v] = 0.2 + rng.nextDouble();
+            for (int d = 0; d < devices.size(); d++) {
+                // The first devices go one to each vendor, so every vendor drawn is present.
+                int v = d < ts.size() ? d : Sampling.pick(share, rng.nextDouble());
+                telemetry.put(devices.get(d), ts.get(v));
+            }
+        }
+    }
+
+    private static final int[] TELEMETRY_PORTS = {443, 443, 8883, 1883, 5683, 8443};
+    private static final int[] TLS_PORTS = {443, 443, 8883, 8443};
+
+    private static boolean tls(int port) {
+        return port == 443 || port == 8883 || port == 8443;
+    }
+
+    private static Telemetry drawVendor(Role kind, int port, SplittableRandom rng) {
+        String service = tls(port) ? "ssl" : null;
+        boolean udp = port == 5683;
+        long origMin = kind == Role.CAMERA ? 20_000 + rng.nextInt(200_000) : 80 + rng.nextInt(800);
+        long respMin = udp ? 10 + rng.nextInt(40) : 60 + rng.nextInt(600);
+        double rate = kind == Role.CAMERA ? 3 + 3 * rng.nextDouble() : 0.5 + 2 * rng.nextDouble();
+        return new Telemetry(port, service, origMin, origMin * (2 + rng.nextInt(4)), respMin,
+                respMin * (2 + rng.nextInt(3)), rate, externals(rng, 1 + rng.nextInt(3)));
     }
 
     /** The network for this many internal hosts and this seed; the same arguments give the same network. */
@@ -219,8 +300,8 @@ public final class NetworkModel {
         return out;
     }
 
-    private static List<Host> shuffled(List<Host> hosts, SplittableRandom rng) {
-        List<Host> copy = new ArrayList<>(hosts);
+    private static <T> List<T> shuffled(List<T> items, SplittableRandom rng) {
+        List<T> copy = new ArrayList<>(items);
         for (int i = copy.size() - 1; i > 0; i--) {
             Collections.swap(copy, i, rng.nextInt(i + 1));
         }
@@ -311,14 +392,20 @@ public final class NetworkModel {
         for (Host[] group : new Host[][]{webPeers, ntpPool, updateServers, upstreamDns, mailRelays, backupTargets, visitors}) {
             Collections.addAll(out, group);
         }
-        for (Telemetry t : telemetry.values()) {
-            Collections.addAll(out, t.endpoints());
+        for (List<Telemetry> kind : vendors.values()) {
+            for (Telemetry t : kind) Collections.addAll(out, t.endpoints());
         }
         return out;
     }
 
-    Telemetry telemetry(Role kind) {
-        return telemetry.get(kind);
+    /** How this IoT device reports to its vendor's cloud. */
+    Telemetry telemetry(Host device) {
+        return telemetry.get(device);
+    }
+
+    /** The vendors of a device kind present in this network, each with its own telemetry. */
+    List<Telemetry> vendors(Role kind) {
+        return vendors.getOrDefault(kind, List.of());
     }
 
     boolean telnetOpen(Host h) {

@@ -155,7 +155,7 @@ public final class TrafficGenerator implements Iterator<Flow> {
         for (Host h : net.iotDevices()) {
             hosts.add(h);
             isNtp.add(false);
-            weights.add(net.telemetry(h.role()).rate() * h.activity());
+            weights.add(net.telemetry(h).rate() * h.activity());
             if (rng.nextInt(3) > 0) {
                 hosts.add(h);
                 isNtp.add(true);
@@ -198,7 +198,7 @@ public final class TrafficGenerator implements Iterator<Flow> {
     }
 
     private FlowStream.Maker telemetry(Host h) {
-        NetworkModel.Telemetry t = net.telemetry(h.role());
+        NetworkModel.Telemetry t = net.telemetry(h);
         Host endpoint = Sampling.any(t.endpoints(), rng);
         return (ts, f) -> {
             SplittableRandom r = f.rng();
