@@ -84,6 +84,72 @@ class TrafficGeneratorTest {
     }
 
     @Test
+    void everySeedHasEveryServerRoleAndAFewOfEveryDeviceKind() {
+        Set<Map<Role, Integer>> mixes = new HashSet<>();
+        for (long seed = 1; seed <= 30; seed++) {
+            for (int hosts : new int[]{40, 150, 200, 2_000}) {
+                NetworkModel net = NetworkModel.build(hosts, seed);
+                Map<Role, Integer> counts = roleCounts(net);
+                for (Role role : Role.values()) {
+                    if (role == Role.EXTERNAL) continue;
+                    int least = !role.isIot() ? 1 : hosts >= 200 ? 3 : hosts >= 100 ? 2 : 1;
+                    assertTrue(counts.getOrDefault(role, 0) >= least, "seed " + seed + ", " + hosts + " hosts: " + counts);
+                }
+                if (hosts == 200) mixes.add(counts);
+            }
+        }
+        assertEquals(30, mixes.size(), "the seed still decides how many of each");
+    }
+
+    @Test
+    void everySeedHasTelemetryOverTlsPlainMqttAndCoapAndCameraUploadsOverTls() {
+        Set<Integer> cameraPorts = new HashSet<>();
+        for (long seed = 1; seed <= 30; seed++) {
+            NetworkModel net = NetworkModel.build(150, seed);
+            Set<Integer> ports = new HashSet<>();
+            boolean cameraTls = false;
+            for (Host h : net.iotDevices()) {
+                NetworkModel.Telemetry t = net.telemetry(h);
+                ports.add(t.port());
+                if (h.role() == Role.CAMERA && "ssl".equals(t.service())) {
+                    cameraTls = true;
+                    cameraPorts.add(t.port());
+                }
+            }
+            assertTrue(ports.contains(1883) && ports.contains(5683), "seed " + seed + ": " + ports);
+            assertTrue(ports.contains(443) || ports.contains(8443) || ports.contains(8883), "seed " + seed + ": " + ports);
+            assertTrue(cameraTls, "seed " + seed + ": no camera uploads over TLS");
+        }
+        assertTrue(cameraPorts.size() > 1, "the TLS port of camera clouds differs per network: " + cameraPorts);
+    }
+
+    @Test
+    void everySeedCarriesEveryBenignActivity() {
+        for (long seed : new long[]{11, 21, 22}) {
+            NetworkModel net = NetworkModel.build(200, seed);
+            Set<Host> cameras = new HashSet<>(net.byRole(Role.CAMERA));
+            Map<String, Long> kinds = new HashMap<>();
+            for (Flow f : generate(40_000, 1, 0.0, seed)) {
+                boolean plainTcp = "tcp".equals(f.proto()) && f.service() == null;
+                if (f.respP() == 53) kinds.merge("dns", 1L, Long::sum);
+                if (f.respP() == 123) kinds.merge("ntp", 1L, Long::sum);
+                if (f.respP() == 1883 && plainTcp) kinds.merge("mqtt", 1L, Long::sum);
+                if (f.respP() == 5683 && "udp".equals(f.proto())) kinds.merge("coap", 1L, Long::sum);
+                if (cameras.contains(net.hostAt(addr(f.origH()))) && "ssl".equals(f.service())) kinds.merge("camera upload", 1L, Long::sum);
+                if (f.respP() == 5432) kinds.merge("database", 1L, Long::sum);
+                if ("snmp".equals(f.service()) || "icmp".equals(f.proto())) kinds.merge("monitoring", 1L, Long::sum);
+                if (f.respP() == 631 || f.respP() == 9100) kinds.merge("print", 1L, Long::sum);
+                if (f.respP() == 5353 || f.respP() == 1900) kinds.merge("discovery", 1L, Long::sum);
+                if (f.respP() == 22) kinds.merge("ssh", 1L, Long::sum);
+                if (f.respP() == 25 || f.respP() == 587 || f.respP() == 993) kinds.merge("mail", 1L, Long::sum);
+                if (f.respP() == 445 || f.respP() == 2049) kinds.merge("file share", 1L, Long::sum);
+            }
+            assertEquals(Set.of("dns", "ntp", "mqtt", "coap", "camera upload", "database", "monitoring", "print",
+                    "discovery", "ssh", "mail", "file share"), kinds.keySet(), "seed " + seed + ": " + kinds);
+        }
+    }
+
+    @Test
     void producesExactlyTheRequestedFlowsInTimeOrderWithinTheRange() {
         for (long n : new long[]{0, 1, 7, 999, 30_000}) {
             List<Flow> flows = generate(n, 2, 0.1, 3);

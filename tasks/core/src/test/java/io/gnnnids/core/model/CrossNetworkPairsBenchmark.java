@@ -1,0 +1,44 @@
+package io.gnnnids.core.model;
+
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.graph.NodeKey;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+/**
+ * Quality across networks for several seed pairs, printed as {@code bench.cross.<train>_<test>.<metric>} lines:
+ * trained on 100,000 flows (2 days) of one generated network, tested on 200,000 flows of another, with the detection
+ * rate per family. The pairs come from {@code -Dnids.cross.pairs=11:12,21:22} (default 1:2, 11:12 and 21:22).
+ */
+@Tag("bench")
+class CrossNetworkPairsBenchmark {
+
+    @Test
+    void trainedOnOneNetworkTestedOnAnother() {
+        for (String pair : System.getProperty("nids.cross.pairs", "1:2,11:12,21:22").split(",")) {
+            String[] seeds = pair.trim().split(":");
+            measure(Long.parseLong(seeds[0]), Long.parseLong(seeds[1]));
+        }
+    }
+
+    private static void measure(long trainSeed, long testSeed) {
+        List<List<Flow>> seen = CrossNetworkModelTest.windows(
+                CrossNetworkModelTest.generate(trainSeed, 100_000, 2, "2026-06-01T00:00:00Z"));
+        TrainingRun.Split byTime = TrainingRun.chronological(seen, 0.8, 0.2);
+        List<List<Flow>> unseen = CrossNetworkModelTest.windows(
+                CrossNetworkModelTest.generate(testSeed, 200_000, 1, "2026-06-04T00:00:00Z"));
+        TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Split(byTime.train(), byTime.validation(), unseen),
+                TrainConfig.defaults(7), NodeKey.IP, CrossNetworkModelTest.WINDOW, e -> { });
+        o.model().close();
+        Metrics t = o.test();
+        String name = "bench.cross." + trainSeed + "_" + testSeed;
+        ModelBenchmark.print(name + ".f1", t.f1(), "");
+        ModelBenchmark.print(name + ".fpr", t.falsePositiveRate(), "");
+        System.out.printf("# seed %d -> %d: precision %.4f detection rate %.4f ROC-AUC %.4f threshold %.3f best epoch %d%n",
+                trainSeed, testSeed, t.precision(), t.recall(), t.rocAuc(), o.threshold(), o.result().bestEpoch());
+        t.families().forEach((f, r) -> System.out.printf("# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(),
+                r.detected(), r.count()));
+    }
+}
