@@ -128,7 +128,9 @@ public final class NetworkModel {
             add(pool.dynamic(), kind, 0.5 + rng.nextDouble(), 32768, 60999);
         }
         for (int k = 0; k < nClients; k++) {
-            Role kind = rng.nextDouble() < laptopShare ? Role.LAPTOP : Role.WORKSTATION;
+            // One of each at least, so every network has both kinds of client.
+            Role kind = k < 2 ? (k == 0 ? Role.LAPTOP : Role.WORKSTATION)
+                    : rng.nextDouble() < laptopShare ? Role.LAPTOP : Role.WORKSTATION;
             double activity = Math.exp(activitySigma * Sampling.gaussian(rng));
             boolean linux = rng.nextInt(100) < linuxShare;
             add(pool.dynamic(), kind, activity, linux ? 32768 : 49152, linux ? 60999 : 65535);
