@@ -19,25 +19,12 @@ CONTROLLER_PORT="${LOCAL_KAFKA_CONTROLLER_PORT:-9093}"
 READY_TIMEOUT_S="${LOCAL_KAFKA_READY_TIMEOUT:-90}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# The port the running broker listens on, which may differ from this shell's LOCAL_KAFKA_PORT.
-running_port() { cat "$STATE/kafka.port" 2>/dev/null || echo "$PORT"; }
-
-say() { echo "kafka: $*"; }
-fail() { echo "kafka: $*" >&2; exit 1; }
-
-running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
-  local pid
-  pid="$(cat "$PID_FILE")"
-  # The pid must still be our broker, not a process that reused the number.
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && ps -p "$pid" -o args= 2>/dev/null | grep -qF "kafka.Kafka "; then
-    echo "$pid"
-  else
-    return 1
-  fi
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+NAME=kafka
+PORT_FILE="$STATE/kafka.port"
+MATCH="kafka.Kafka "
+URL_SCHEME=""
+# shellcheck source=infrastructure/local/service.sh
+source "$ROOT/infrastructure/local/service.sh"
 
 classpath() {
   if [[ ! -s "$CLASSPATH_FILE" || "$CONF_DIR/pom.xml" -nt "$CLASSPATH_FILE" ]]; then
@@ -51,7 +38,7 @@ classpath() {
 start() {
   local pid
   if pid="$(running_pid)"; then
-    say "already running (pid $pid) on 127.0.0.1:$(running_port)"
+    say "already running (pid $pid) on $(address)"
     return 0
   fi
   rm -f "$PID_FILE"
@@ -76,64 +63,16 @@ start() {
       --ignore-formatted >>"$LOG" 2>&1 || fail "formatting Kafka storage failed: see $LOG"
   fi
 
-  local log_offset
-  log_offset="$(stat -c %s "$LOG" 2>/dev/null || echo 0)"
+  mark_log
   nohup "$JAVA" "${jvm[@]}" kafka.Kafka "$STATE/server.properties" >>"$LOG" 2>&1 < /dev/null &
   pid=$!
   echo "$pid" > "$PID_FILE"
-  echo "$PORT" > "$STATE/kafka.port"
-
-  local waited=0
-  until port_open "$PORT" && tail -c +"$((log_offset + 1))" "$LOG" | grep -q "Kafka Server started"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$PID_FILE"
-      tail -n 20 "$LOG" >&2
-      fail "the broker exited while starting: see $LOG"
-    fi
-    if (( waited >= READY_TIMEOUT_S * 2 )); then
-      tail -n 20 "$LOG" >&2
-      fail "the broker was not ready after ${READY_TIMEOUT_S} s: see $LOG (still running as pid $pid; run '$0 stop')"
-    fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
+  echo "$PORT" > "$PORT_FILE"
+  wait_ready "$pid" started
   say "Kafka ready on 127.0.0.1:$PORT"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    say "not running"
-    return 0
-  fi
-  kill "$pid"
-  # A controlled shutdown takes a few seconds; force it after 30.
-  for _ in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "broker did not stop within 30 s, killing pid $pid"
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE" "$STATE/kafka.port"
-  say "stopped"
-}
+# Ready once the port answers and the log says so.
+started() { port_open "$PORT" && tail -c +"$((LOG_OFFSET + 1))" "$LOG" | grep -q "Kafka Server started"; }
 
-status() {
-  local pid
-  if pid="$(running_pid)"; then
-    say "running (pid $pid) on 127.0.0.1:$(running_port)"
-  else
-    say "not running"
-    return 3
-  fi
-}
-
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
-esac
+service_main "$@"
