@@ -23,7 +23,7 @@ Environment read when the DAG files are parsed:
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,24 @@ default_args = {
     "retries": 3,
     "retry_delay": timedelta(minutes=2),
 }
+
+
+def nids_dag(dag_id: str, doc_md: str | None, schedule, tag: str, params: dict):
+    """A gnn-nids DAG: what every one shares (start date, no catch-up, one active run at a time, default_args,
+    the `gnn-nids` tag) around its own id, documentation, schedule, second tag and trigger-form params."""
+    from airflow.sdk import DAG
+
+    return DAG(
+        dag_id=dag_id,
+        doc_md=doc_md,
+        schedule=schedule,
+        start_date=datetime(2025, 1, 1),
+        catchup=False,
+        max_active_runs=1,
+        default_args=default_args,
+        tags=[OWNER, tag],
+        params=params,
+    )
 
 
 def jar_path(step: str) -> str:

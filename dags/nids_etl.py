@@ -12,21 +12,14 @@ One run at a time: a second run would read the same uncommitted offsets.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow.sdk import DAG, Param
+from airflow.sdk import Param
 
-from nids_common import DUCKDB_POOL, default_args, step_task
+from nids_common import DUCKDB_POOL, nids_dag, step_task
 
-with DAG(
-    dag_id="nids_etl",
-    doc_md=__doc__,
-    schedule=timedelta(minutes=5),
-    start_date=datetime(2025, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args,
-    tags=["gnn-nids", "etl"],
+with nids_dag(
+    "nids_etl", __doc__, timedelta(minutes=5), "etl",
     params={
         "max_records": Param(5000, type="integer", minimum=1, title="Most Kafka records in one batch"),
     },

@@ -11,21 +11,14 @@ process at a time open the file while it writes.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow.sdk import DAG, Param
+from airflow.sdk import Param
 
-from nids_common import DUCKDB_POOL, default_args, step_task
+from nids_common import DUCKDB_POOL, nids_dag, step_task
 
-with DAG(
-    dag_id="nids_inference",
-    doc_md=__doc__,
-    schedule=timedelta(minutes=5),
-    start_date=datetime(2025, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args,
-    tags=["gnn-nids", "model"],
+with nids_dag(
+    "nids_inference", __doc__, timedelta(minutes=5), "model",
     params={
         "batch_size": Param(10000, type="integer", minimum=1, title="Most flows scored in one run"),
         "model_version": Param(None, type=["null", "string"], pattern=r"^[0-9]+$",

@@ -11,21 +11,12 @@ Skipped (exit 99) while the cold store holds too little labelled data.
 
 from __future__ import annotations
 
-from datetime import datetime
+from airflow.sdk import Param
 
-from airflow.sdk import DAG, Param
+from nids_common import nids_dag, step_task
 
-from nids_common import default_args, step_task
-
-with DAG(
-    dag_id="nids_training",
-    doc_md=__doc__,
-    schedule="@daily",
-    start_date=datetime(2025, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=default_args,
-    tags=["gnn-nids", "model"],
+with nids_dag(
+    "nids_training", __doc__, "@daily", "model",
     params={
         "days": Param(21, type="integer", minimum=1, title="Days of flows to train on"),
         "end_date": Param(None, type=["null", "string"], format="date",
