@@ -149,6 +149,9 @@ public final class HotStore implements AutoCloseable {
     /** Idempotent: creates what is missing and adds columns that older files lack; never drops a row. */
     private void migrate() throws SQLException {
         try (Statement st = connection.createStatement()) {
+            if (recordedVersion(st) >= SCHEMA_VERSION) {
+                return; // up to date: skip the DDL, a write transaction each, that every hot-write would run
+            }
             st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (" + tableDefinition() + ")");
             dropPrimaryKey(st);
             for (FlowColumn c : FlowColumn.ALL) {
@@ -159,6 +162,19 @@ public final class HotStore implements AutoCloseable {
             }
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
             st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ", now()) ON CONFLICT (version) DO NOTHING");
+        }
+    }
+
+    /** The newest schema version the file records, 0 for a new file. */
+    private static int recordedVersion(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main'"
+                + " AND table_name = 'schema_version'")) {
+            rs.next();
+            if (rs.getLong(1) == 0) return 0;
+        }
+        try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

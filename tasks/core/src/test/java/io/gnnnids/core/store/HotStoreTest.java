@@ -54,10 +54,13 @@ class HotStoreTest {
             // An older file: before predictions existed.
             st.execute("ALTER TABLE flows DROP COLUMN predicted_at");
             st.execute("ALTER TABLE flows DROP COLUMN model_version");
+            st.execute("DELETE FROM schema_version");
+            st.execute("INSERT INTO schema_version VALUES (1, now())");
         }
         try (HotStore hot = HotStore.open(db(), WAIT)) {
             assertTrue(columns(hot).containsAll(List.of("model_version", "predicted_at")));
             assertEquals(5, hot.count());
+            assertEquals(HotStore.SCHEMA_VERSION, hot.schemaVersion());
         }
         try (HotStore hot = HotStore.openReadOnly(db(), WAIT)) {
             assertEquals(5, hot.count());
