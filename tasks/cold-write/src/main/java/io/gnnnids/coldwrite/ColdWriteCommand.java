@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,9 +55,15 @@ public class ColdWriteCommand extends StepCommand {
         Path duplicatesFile = batch.duplicates();
         Set<String> exclude = Files.exists(duplicatesFile) ? new HashSet<>(Files.readAllLines(duplicatesFile)) : Set.of();
 
+        // The usual batch, one day with every uid once and new, is the cold object already; the rest is split and
+        // filtered. Hot-write counted the uids it left out: repeated in the batch or stored by another one.
+        boolean asItIs = exclude.isEmpty() && in.count("duplicates") == 0 && batch.days() != null && batch.days().size() == 1;
         List<ColdObject> objects;
         try (ObjectStore store = ObjectStores.open(coldUri)) {
-            objects = new ColdStore(store).writeBatch(batch.id(), batch.parquet(), exclude, batch.coldScratch());
+            ColdStore cold = new ColdStore(store);
+            objects = asItIs
+                    ? List.of(cold.storeAsItIs(batch.id(), batch.parquet(), LocalDate.parse(batch.days().get(0)), batch.records()))
+                    : cold.writeBatch(batch.id(), batch.parquet(), exclude, batch.coldScratch());
         }
         long rows = 0;
         long bytes = 0;

@@ -74,8 +74,8 @@ class EtlBenchmark {
         double etlSeconds = (System.nanoTime() - t1) / 1e9;
         PipelineFixture.assertExactlyOnce(FLOWS, duckdb, cold);
         print("bench.etl.flows_per_s", FLOWS / etlSeconds, "flows/s");
-        System.out.printf("# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s%n", FLOWS, batches, BATCH,
-                etlSeconds, stepSeconds);
+        System.out.printf("# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s; cold store %.1f bytes per flow%n",
+                FLOWS, batches, BATCH, etlSeconds, stepSeconds, (double) PipelineFixture.sizeOf(cold) / FLOWS);
     }
 
     @Test

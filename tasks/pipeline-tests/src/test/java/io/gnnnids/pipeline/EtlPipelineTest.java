@@ -86,13 +86,18 @@ class EtlPipelineTest {
     }
 
     void generate(int flows, long seed) {
+        generate(flows, seed, 1);
+    }
+
+    void generate(int flows, long seed, int days) {
         step("replay", "generate", "--flows", String.valueOf(flows), "--seed", String.valueOf(seed), "--hosts", "60",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--manifest-dir", tmp.toString());
+                "--days", String.valueOf(days), "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                "--manifest-dir", tmp.toString());
     }
 
     @Test
     void storesEveryGeneratedFlowExactlyOnceAndQuarantinesMalformedRecords() throws Exception {
-        generate(12_000, 3);
+        generate(12_000, 3, 2); // two days: one batch crosses midnight and is split
         List<byte[]> bad = List.of(
                 "not json at all".getBytes(StandardCharsets.UTF_8),
                 new byte[]{'{', '"', 'u', (byte) 0xC3, (byte) 0x28, '"', '}'},
@@ -110,15 +115,26 @@ class EtlPipelineTest {
 
         Map<String, Long> reasons = new TreeMap<>();
         long quarantinedLines = 0;
+        int split = 0;
         try (var dirs = Files.list(work.resolve("batches"))) {
             for (Path dir : dirs.toList()) {
                 Manifest m = Manifest.read(dir.resolve("manifest.json"));
+                // One cold object per UTC day; a batch of one day is stored as the staged file itself.
+                List<Path> objects = m.batch().days().stream()
+                        .map(day -> cold.resolve("date=" + day).resolve(m.batch().id() + ".parquet")).toList();
+                assertTrue(objects.stream().allMatch(Files::exists), "objects " + objects);
+                if (objects.size() == 1) {
+                    assertEquals(-1L, Files.mismatch(dir.resolve("batch.parquet"), objects.get(0)), "stored as it is");
+                } else {
+                    split++;
+                }
                 m.reasons().forEach((k, v) -> reasons.merge(k, v, Long::sum));
                 Path q = dir.resolve("quarantine.jsonl");
                 if (Files.exists(q)) quarantinedLines += Files.readAllLines(q).size();
             }
         }
         assertEquals(6, quarantinedLines, "every malformed record is in a quarantine file");
+        assertTrue(split >= 1, "a batch across midnight is split by day");
         assertEquals(6, reasons.values().stream().mapToLong(Long::longValue).sum(), "reasons " + reasons);
         assertEquals(Map.of("bad_type", 1L, "invalid_utf8", 1L, "missing_field", 1L, "negative_count", 1L,
                 "not_json", 2L, "port_out_of_range", 1L).keySet().containsAll(reasons.keySet()), true, "reasons " + reasons);

@@ -84,6 +84,13 @@ final class PipelineFixture {
         }
     }
 
+    /** Bytes of every file below a folder. */
+    static long sizeOf(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
     static void assertExactlyOnce(long expectedFlows, Path duckdb, Path coldDir) throws Exception {
         long[] hot = hotCounts(duckdb);
         long[] cold = coldCounts(coldDir);

@@ -16,9 +16,11 @@ import java.util.List;
  * @param dir     the staging folder, {@code $NIDS_WORK_DIR/batches/<id>}
  * @param records valid flows staged in {@code batch.parquet}
  * @param quarantined records written to {@code quarantine.jsonl}
+ * @param days    the UTC days (YYYY-MM-DD, ascending) of the staged flows; null in manifests written before it was
+ *                recorded
  */
 public record Batch(String id, String dir, String topic, String group, List<OffsetRange> offsets,
-                    long records, long quarantined) {
+                    long records, long quarantined, List<String> days) {
 
     public static final String PARQUET = "batch.parquet";
     public static final String QUARANTINE = "quarantine.jsonl";

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,6 +81,7 @@ public final class BatchStager {
         try {
             BatchConsumer.ConsumedBatch consumed;
             long valid;
+            List<LocalDate> days;
             QuarantineWriter quarantine = new QuarantineWriter(incoming.resolve(Batch.QUARANTINE));
             try (ParquetFlowWriter parquet = new ParquetFlowWriter(incoming.resolve(Batch.PARQUET)); quarantine;
                  OrderedHandoff<Received, Object> writer = new OrderedHandoff<>("batch", PARSERS, this::parse, item -> {
@@ -93,6 +95,7 @@ public final class BatchStager {
                 consumed = source.read((partition, offset, value) -> writer.add(new Received(partition, offset, value)));
                 writer.finish();
                 valid = parquet.count();
+                days = parquet.days();
             }
             if (consumed.records() == 0) {
                 FileTrees.deleteRecursively(incoming);
@@ -105,7 +108,8 @@ public final class BatchStager {
                 FileTrees.deleteRecursively(dir);
             }
             Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
-            Batch batch = new Batch(id, dir.toString(), topic, group, consumed.offsets(), valid, quarantine.count());
+            Batch batch = new Batch(id, dir.toString(), topic, group, consumed.offsets(), valid, quarantine.count(),
+                    days.stream().map(LocalDate::toString).toList());
             run.batch(batch)
                     .count("consumed", consumed.records())
                     .count("records", valid)

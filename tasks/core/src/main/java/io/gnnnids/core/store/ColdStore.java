@@ -30,7 +30,7 @@ public final class ColdStore {
 
     private static final Logger log = LoggerFactory.getLogger(ColdStore.class);
     private static final Pattern SAFE_BATCH_ID = Pattern.compile("[A-Za-z0-9._-]+");
-    /** The UTC day of a flow; epoch arithmetic, so no session time zone is involved. */
+    /** The UTC day of a flow; epoch arithmetic, so no session time zone is involved. Twin: {@link #epochDayOf}. */
     private static final String DAY_OF_TS = "CAST(epoch_ms(CAST(floor(ts * 1000) AS BIGINT)) AS DATE)";
 
     private final ObjectStore store;
@@ -62,6 +62,7 @@ public final class ColdStore {
     public List<ColdObject> writeBatch(String batchId, Path batchParquet, Collection<String> excludeUids, Path scratchDir) {
         Path scratch = scratchDir.toAbsolutePath().resolve("cold-" + batchId);
         try (Connection db = DuckDb.inMemory(); Statement st = db.createStatement()) {
+            String staged = "read_parquet(" + DuckDb.literal(batchParquet) + ", file_row_number = true)";
             Files.createDirectories(scratch);
             st.execute("CREATE TABLE excluded (uid VARCHAR)");
             try (DuckDBAppender app = ((DuckDBConnection) db).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "excluded")) {
@@ -72,11 +73,9 @@ public final class ColdStore {
                 }
                 app.flush(); // close() would swallow an error
             }
-            // The kept rows: the file itself when nothing is left out (the usual case), else one materialised
-            // table without the excluded uids and with the first row of a repeated uid. The days come from the ts
-            // column of the whole file, so a day whose rows are all excluded is still seen (and its stale object
-            // removed).
-            String staged = "read_parquet(" + DuckDb.literal(batchParquet) + ", file_row_number = true)";
+            // The kept rows: the file itself when nothing is left out, else one materialised table without the
+            // excluded uids and with the first row of a repeated uid. The days come from the ts column of the whole
+            // file, so a day whose rows are all excluded is still seen (and its stale object removed).
             String kept = staged;
             if (!excludeUids.isEmpty() || count(st, "SELECT count(*) - count(DISTINCT uid) FROM " + staged) > 0) {
                 String notExcluded = excludeUids.isEmpty() ? "" : " WHERE uid NOT IN (SELECT uid FROM excluded)";
@@ -111,6 +110,26 @@ public final class ColdStore {
         } finally {
             deleteQuietly(scratch);
         }
+    }
+
+    /**
+     * Stores a staged batch file as the batch's one object, without reading it: for the usual batch, whose flows all
+     * fall on one UTC day with no uid to leave out or repeated. consume-batch writes it in the cold format (typed,
+     * ZSTD, statistics), so this saves decoding and encoding every row again, and loading DuckDB at all.
+     */
+    public ColdObject storeAsItIs(String batchId, Path batchParquet, LocalDate day, long rows) {
+        String key = key(day, batchId);
+        store.put(key, batchParquet);
+        try {
+            return new ColdObject(day.toString(), key, store.uri(key), rows, Files.size(batchParquet));
+        } catch (IOException e) {
+            throw new StepFailure("cannot read the size of " + batchParquet + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The UTC day of a flow's ts as days since 1970-01-01: the Java twin of {@link #DAY_OF_TS}. */
+    public static long epochDayOf(double ts) {
+        return Math.floorDiv((long) Math.floor(ts * 1000), 86_400_000L);
     }
 
     private static List<LocalDate> days(Statement st, String relation) throws SQLException {

@@ -16,10 +16,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
- * Writes flows to a Snappy-compressed Parquet file with one column per {@link io.gnnnids.core.flow.FlowColumn}: the
- * staged batch that hot-write and cold-write read.
+ * Writes flows to a ZSTD-compressed Parquet file with one column per {@link io.gnnnids.core.flow.FlowColumn}: the
+ * staged batch that hot-write and cold-write read, and usually, as it is, the batch's cold object (see
+ * {@link ColdStore}), so it carries column statistics for readers that filter by ts.
  * Rows go to {@code <file>.tmp} and the file appears under its final name only when {@link #close()} succeeds,
  * so a crash never leaves a truncated file where the next step looks. Needs no Hadoop class at run time.
  */
@@ -32,6 +36,9 @@ public final class ParquetFlowWriter implements Closeable {
     private final Path temp;
     private final ParquetWriter<Flow> writer;
     private long count;
+    /** Epoch days of the flows written; the last one is checked first, as flows mostly come in time order. */
+    private final TreeSet<Long> epochDays = new TreeSet<>();
+    private long lastEpochDay = Long.MIN_VALUE;
     private boolean closed;
 
     public ParquetFlowWriter(Path file) throws IOException {
@@ -41,11 +48,9 @@ public final class ParquetFlowWriter implements Closeable {
         Builder builder = new Builder(new LocalOutputFile(temp))
                 .withConf(new PlainParquetConfiguration())
                 .withCodecFactory(new StandaloneCodecFactory())
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                // A staged file is read whole, once or twice, and then deleted: statistics and page checksums
-                // would only cost time (about a quarter of the encoding CPU together with ZSTD over Snappy).
-                .withStatisticsEnabled(false)
+                // Page checksums and size statistics would only cost time: uploads are verified whole.
                 .withSizeStatisticsEnabled(false)
                 .withPageWriteChecksumEnabled(false);
         // Columns that are (nearly) unique per flow: building a dictionary for them only costs time before
@@ -65,6 +70,16 @@ public final class ParquetFlowWriter implements Closeable {
             throw new UncheckedIOException("cannot write to " + temp, e);
         }
         count++;
+        long day = ColdStore.epochDayOf(flow.ts());
+        if (day != lastEpochDay) {
+            epochDays.add(day);
+            lastEpochDay = day;
+        }
+    }
+
+    /** The UTC days of the flows written so far, ascending: the cold store's partitions they belong to. */
+    public List<LocalDate> days() {
+        return epochDays.stream().map(LocalDate::ofEpochDay).toList();
     }
 
     /** Flows written so far. */

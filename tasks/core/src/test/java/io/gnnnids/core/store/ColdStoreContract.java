@@ -54,6 +54,21 @@ abstract class ColdStoreContract {
     }
 
     @Test
+    void storesABatchOfOneDayAsItIs() throws Exception {
+        try (ObjectStore s = store()) {
+            ColdStore cold = new ColdStore(s);
+            Path file = batch(TestFlows.flows("C", 5, BEFORE_MIDNIGHT - 3600));
+            List<ColdObject> objects = List.of(cold.storeAsItIs("b1", file, LocalDate.of(2024, 5, 1), 5));
+
+            assertEquals(List.of(new ColdObject("2024-05-01", "date=2024-05-01/b1.parquet",
+                    s.uri("date=2024-05-01/b1.parquet"), 5, Files.size(file))), objects);
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(file), bytes(cold, objects.get(0).key())),
+                    "the staged file itself: nothing decoded and encoded again");
+            assertEquals(List.of("C0", "C1", "C2", "C3", "C4"), uids(cold, objects.get(0).key()));
+        }
+    }
+
+    @Test
     void keepsEveryFlowColumnWithItsType() throws Exception {
         List<Flow> flows = TestFlows.flows("C", 4, 1_714_600_000.25);
         try (ObjectStore s = store()) {

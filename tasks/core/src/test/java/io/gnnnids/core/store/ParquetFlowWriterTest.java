@@ -72,6 +72,19 @@ class ParquetFlowWriterTest {
     }
 
     @Test
+    void listsTheUtcDaysOfItsFlowsInOrder() throws Exception {
+        double midnight = java.time.LocalDate.of(2024, 5, 2).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+        try (ParquetFlowWriter w = new ParquetFlowWriter(dir.resolve("days.parquet"))) {
+            w.write(TestFlows.flow("C1", midnight - 0.0004, 0)); // still 2024-05-01 at millisecond precision
+            w.write(TestFlows.flow("C2", midnight, 0));
+            w.write(TestFlows.flow("C3", midnight - 3 * 86_400, 0)); // late, out of order
+            w.write(TestFlows.flow("C4", midnight + 10, 0));
+            assertEquals(List.of(java.time.LocalDate.of(2024, 4, 29), java.time.LocalDate.of(2024, 5, 1),
+                    java.time.LocalDate.of(2024, 5, 2)), w.days());
+        }
+    }
+
+    @Test
     void abortLeavesNoFile() throws Exception {
         Path file = dir.resolve("batch.parquet");
         ParquetFlowWriter w = new ParquetFlowWriter(file);
