@@ -67,9 +67,19 @@ TASKS_IMAGE = os.environ.get("NIDS_TASKS_IMAGE", "gnn-nids-tasks:latest")
 # Where the jars live inside the tasks image.
 IMAGE_JARS_DIR = "/opt/gnn-nids/jars"
 
+
+def _task_retries() -> int:
+    """Retries of a failed task (Kafka, S3 or MLflow briefly away, the DuckDB lock held too long): NIDS_TASK_RETRIES,
+    default 3. The local demo sets 0, so that a failure shows at once instead of after three 2-minute waits."""
+    value = os.environ.get("NIDS_TASK_RETRIES") or "3"
+    if not value.isdigit():
+        raise ValueError(f"NIDS_TASK_RETRIES={value!r} is not a number of retries: set it to 0 or more, or unset it")
+    return int(value)
+
+
 default_args = {
     "owner": OWNER,
-    "retries": 3,
+    "retries": _task_retries(),
     "retry_delay": timedelta(minutes=2),
 }
 

@@ -19,6 +19,7 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS_DIR)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 os.environ.pop("NIDS_RUNNER", None)
+os.environ.pop("NIDS_TASK_RETRIES", None)
 # The DAG processor puts the bundle (the DAG folder) on sys.path; so do the tests.
 if str(DAGS_DIR) not in sys.path:
     sys.path.append(str(DAGS_DIR))

@@ -3,9 +3,13 @@ steps' contract needs."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from datetime import timedelta
 
 import pytest
+
+from conftest import load_dagbag
 
 EXPECTED = {
     "nids_etl": {
@@ -139,3 +143,24 @@ def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_
             manifest_from = expected["manifest_from"].get(task.task_id)
             if manifest_from:
                 assert task.environment["NIDS_MANIFEST"] == "{{ ti.xcom_pull(task_ids='" + manifest_from + "') }}"
+
+
+def test_task_retries_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NIDS_TASK_RETRIES", "0")
+    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
+    try:
+        bag = load_dagbag()
+        assert not bag.import_errors, bag.import_errors
+        assert {task.retries for dag in bag.dags.values() for task in dag.tasks} == {0}
+    finally:
+        sys.modules.pop("nids_common", None)
+
+
+def test_a_bad_retry_count_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("NIDS_TASK_RETRIES", "three")
+    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
+    try:
+        with pytest.raises(ValueError, match="NIDS_TASK_RETRIES='three' is not a number of retries"):
+            importlib.import_module("nids_common")
+    finally:
+        sys.modules.pop("nids_common", None)

@@ -50,7 +50,8 @@ def pipeline(tmp_path_factory, airflow_home):
                NIDS_DUCKDB_PATH=str(state / "hot.duckdb"),
                NIDS_COLD_URI=str(state / "cold"),
                MLFLOW_TRACKING_URI=tracking_uri,
-               NIDS_MODEL_NAME=MODEL_NAME)
+               NIDS_MODEL_NAME=MODEL_NAME,
+               NIDS_TASK_RETRIES="0")  # a failing task fails the test at once
     try:
         run([AIRFLOW, "db", "migrate"], env)
         run([AIRFLOW, "pools", "set", "duckdb", "1", "Tasks that open the DuckDB file"], env)
