@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,16 +35,9 @@ public final class BatchStager {
         BatchConsumer.ConsumedBatch read(BatchConsumer.RecordHandler handler) throws Exception;
     }
 
-    /** A record as Kafka delivered it, on its way to a parser. */
-    private record Received(int partition, long offset, byte[] value) {
-    }
-
     /** A record the parser refused, on its way to the quarantine file. */
     private record Rejected(byte[] value, InvalidFlow reason, int partition, long offset) {
     }
-
-    /** Parsing is the costliest part of staging and chunks parse independently: one parser thread per core. */
-    private static final int PARSERS = Runtime.getRuntime().availableProcessors();
 
     private final StagedBatches staged;
     private final String topic;
@@ -57,19 +49,6 @@ public final class BatchStager {
         this.topic = topic;
         this.group = group;
         this.parser = new FlowParser(maxMessageBytes);
-    }
-
-    /** Each record as a {@link Flow}, or as {@link Rejected} with the reason it is not one. */
-    private List<Object> parse(List<Received> chunk) {
-        List<Object> parsed = new ArrayList<>(chunk.size());
-        for (Received r : chunk) {
-            try {
-                parsed.add(parser.parseJson(r.value()));
-            } catch (InvalidFlow bad) {
-                parsed.add(new Rejected(r.value(), bad, r.partition(), r.offset()));
-            }
-        }
-        return parsed;
     }
 
     /** Stages what the source yields; returns the batch manifest, or empty when the source had no records. */
@@ -84,15 +63,21 @@ public final class BatchStager {
             List<LocalDate> days;
             QuarantineWriter quarantine = new QuarantineWriter(incoming.resolve(Batch.QUARANTINE));
             try (ParquetFlowWriter parquet = new ParquetFlowWriter(incoming.resolve(Batch.PARQUET)); quarantine;
-                 OrderedHandoff<Received, Object> writer = new OrderedHandoff<>("batch", PARSERS, this::parse, item -> {
+                 OrderedHandoff<Object> writer = new OrderedHandoff<>("batch-writer", item -> {
                      if (item instanceof Rejected r) {
                          quarantine.write(r.value(), r.reason(), topic, r.partition(), r.offset());
                      } else {
                          parquet.write((Flow) item);
                      }
                  })) {
-                // Polling here, parsing on the workers, Parquet encoding and writing on the sink thread.
-                consumed = source.read((partition, offset, value) -> writer.add(new Received(partition, offset, value)));
+                // Polling and parsing here, Parquet encoding and writing on the writer's thread.
+                consumed = source.read((partition, offset, value) -> {
+                    try {
+                        writer.add(parser.parseJson(value));
+                    } catch (InvalidFlow bad) {
+                        writer.add(new Rejected(value, bad, partition, offset));
+                    }
+                });
                 writer.finish();
                 valid = parquet.count();
                 days = parquet.days();

@@ -62,7 +62,6 @@ public final class ColdStore {
     public List<ColdObject> writeBatch(String batchId, Path batchParquet, Collection<String> excludeUids, Path scratchDir) {
         Path scratch = scratchDir.toAbsolutePath().resolve("cold-" + batchId);
         try (Connection db = DuckDb.inMemory(); Statement st = db.createStatement()) {
-            String staged = "read_parquet(" + DuckDb.literal(batchParquet) + ", file_row_number = true)";
             Files.createDirectories(scratch);
             st.execute("CREATE TABLE excluded (uid VARCHAR)");
             try (DuckDBAppender app = ((DuckDBConnection) db).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "excluded")) {
@@ -73,9 +72,11 @@ public final class ColdStore {
                 }
                 app.flush(); // close() would swallow an error
             }
-            // The kept rows: the file itself when nothing is left out, else one materialised table without the
-            // excluded uids and with the first row of a repeated uid. The days come from the ts column of the whole
-            // file, so a day whose rows are all excluded is still seen (and its stale object removed).
+            // The kept rows: the file itself when nothing is left out (the usual case), else one materialised
+            // table without the excluded uids and with the first row of a repeated uid. The days come from the ts
+            // column of the whole file, so a day whose rows are all excluded is still seen (and its stale object
+            // removed).
+            String staged = "read_parquet(" + DuckDb.literal(batchParquet) + ", file_row_number = true)";
             String kept = staged;
             if (!excludeUids.isEmpty() || count(st, "SELECT count(*) - count(DISTINCT uid) FROM " + staged) > 0) {
                 String notExcluded = excludeUids.isEmpty() ? "" : " WHERE uid NOT IN (SELECT uid FROM excluded)";

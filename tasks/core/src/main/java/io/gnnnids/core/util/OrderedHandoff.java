@@ -4,93 +4,61 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A two-stage pipeline behind one producer: the items the caller adds are transformed in chunks on a pool of
- * workers, several chunks at once, and the results reach a sink on its own thread in the order the items were
- * added. So the caller (polling) only collects, the transform (parsing) runs on every core, and the sink
- * (encoding and writing) overlaps both. At most a few chunks are in flight: the caller waits when the sink falls
- * behind. A failure of the transform or of the sink surfaces in the caller's next {@link #add} or in
+ * Hands items, in order, to a sink that runs on its own thread, so the caller (polling and parsing) and the sink
+ * (encoding and writing) use two cores. Items travel in chunks through a small bounded queue: the caller waits
+ * when the sink falls behind, and a failure of the sink surfaces in the caller's next {@link #add} or in
  * {@link #finish}.
  */
-public final class OrderedHandoff<I, O> implements AutoCloseable {
+public final class OrderedHandoff<T> implements AutoCloseable {
 
-    /** Turns one chunk of items into the sink's items; runs on a worker, possibly beside other chunks. */
+    /** Receives the items on the sink thread. */
     @FunctionalInterface
-    public interface Transform<I, O> {
-        List<O> apply(List<I> chunk) throws Exception;
-    }
-
-    /** Receives the transformed items, in order, on the sink thread. */
-    @FunctionalInterface
-    public interface Sink<O> {
-        void accept(O item) throws Exception;
+    public interface Sink<T> {
+        void accept(T item) throws Exception;
     }
 
     private static final int CHUNK = 1024;
+    private static final int CHUNKS_IN_FLIGHT = 8;
 
-    private final Transform<I, O> transform;
-    private final ExecutorService workers;
-    private final BlockingQueue<Future<List<O>>> queue;
-    private final Future<List<O>> end = CompletableFuture.completedFuture(null);
-    private final Thread sinkThread;
+    private final BlockingQueue<List<T>> queue = new ArrayBlockingQueue<>(CHUNKS_IN_FLIGHT);
+    private final List<T> end = new ArrayList<>(0);
+    private final Thread thread;
     private volatile Exception failure;
     private volatile boolean aborted;
-    private List<I> chunk = new ArrayList<>(CHUNK);
+    private List<T> chunk = new ArrayList<>(CHUNK);
     private boolean finished;
 
-    /**
-     * @param name    names the threads
-     * @param workers how many chunks are transformed at once
-     */
-    public OrderedHandoff(String name, int workers, Transform<I, O> transform, Sink<O> sink) {
-        if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, got " + workers);
-        this.transform = transform;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(workers, r -> daemon(r, name + "-worker-" + n.incrementAndGet()));
-        this.queue = new ArrayBlockingQueue<>(2 * workers + 2);
-        this.sinkThread = daemon(() -> drain(sink), name + "-sink");
-        sinkThread.start();
+    public OrderedHandoff(String threadName, Sink<T> sink) {
+        thread = new Thread(() -> drain(sink), threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    private void drain(Sink<O> sink) {
+    private void drain(Sink<T> sink) {
         try {
             while (true) {
-                Future<List<O>> next = queue.take();
-                if (next == end || aborted) return;
-                for (O item : next.get()) sink.accept(item);
+                List<T> items = queue.take();
+                if (items == end || aborted) return;
+                for (T item : items) sink.accept(item);
             }
-        } catch (ExecutionException e) {
-            failure = e.getCause() instanceof Exception cause ? cause : e;
         } catch (Exception e) {
             failure = e;
         }
     }
 
-    public void add(I item) throws Exception {
+    public void add(T item) throws Exception {
         chunk.add(item);
         if (chunk.size() == CHUNK) {
-            List<I> full = chunk;
+            hand(chunk);
             chunk = new ArrayList<>(CHUNK);
-            hand(workers.submit(() -> transform.apply(full)));
         }
     }
 
-    private void hand(Future<List<O>> transformed) throws Exception {
-        while (!queue.offer(transformed, 50, TimeUnit.MILLISECONDS)) {
+    private void hand(List<T> items) throws Exception {
+        while (!queue.offer(items, 50, TimeUnit.MILLISECONDS)) {
             throwIfFailed();
         }
         throwIfFailed();
@@ -101,28 +69,22 @@ public final class OrderedHandoff<I, O> implements AutoCloseable {
         if (e != null) throw e;
     }
 
-    /** Hands the last items, waits until the sink took all of them, and throws the first failure, if any. */
+    /** Hands the last items, waits until the sink took all of them, and throws the sink's failure, if any. */
     public void finish() throws Exception {
-        if (!chunk.isEmpty()) {
-            List<I> last = chunk;
-            chunk = new ArrayList<>(0);
-            hand(workers.submit(() -> transform.apply(last)));
-        }
+        if (!chunk.isEmpty()) hand(chunk);
         hand(end);
-        sinkThread.join();
-        workers.shutdown();
+        thread.join();
         finished = true;
         throwIfFailed();
     }
 
-    /** Without {@link #finish}: drops what is queued and stops the threads after their current chunk. */
+    /** Without {@link #finish}: drops what is queued and stops the sink thread after its current chunk. */
     @Override
     public void close() throws InterruptedException {
         if (finished) return;
         aborted = true;
         queue.clear();
         queue.offer(end);
-        sinkThread.join();
-        workers.shutdownNow();
+        thread.join();
     }
 }
