@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,8 +31,9 @@ public final class ColdStore {
 
     private static final Logger log = LoggerFactory.getLogger(ColdStore.class);
     private static final Pattern SAFE_BATCH_ID = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern PARTITION_KEY = Pattern.compile("date=(\\d{4}-\\d{2}-\\d{2})/[^/]+");
     /** The UTC day of a flow; epoch arithmetic, so no session time zone is involved. Twin: {@link #epochDayOf}. */
-    private static final String DAY_OF_TS = "CAST(epoch_ms(CAST(floor(ts * 1000) AS BIGINT)) AS DATE)";
+    static final String DAY_OF_TS = "CAST(epoch_ms(CAST(floor(ts * 1000) AS BIGINT)) AS DATE)";
 
     private final ObjectStore store;
 
@@ -116,7 +118,8 @@ public final class ColdStore {
     /**
      * Stores a staged batch file as the batch's one object, without reading it: for the usual batch, whose flows all
      * fall on one UTC day with no uid to leave out or repeated. consume-batch writes it in the cold format (typed,
-     * ZSTD, statistics), so this saves decoding and encoding every row again, and loading DuckDB at all.
+     * ZSTD, statistics), so this saves decoding and encoding every row again, and loading DuckDB at all. The archive
+     * stores its day files (named after the archive run) the same way.
      */
     public ColdObject storeAsItIs(String batchId, Path batchParquet, LocalDate day, long rows) {
         String key = key(day, batchId);
@@ -177,6 +180,32 @@ public final class ColdStore {
             store.get(key, dest);
             return dest;
         });
+    }
+
+    /**
+     * Deletes every object of the days before {@code firstKept} and returns their keys, oldest first: the store's
+     * expiry. Objects outside the {@code date=YYYY-MM-DD/} partitions are not touched.
+     */
+    public List<String> deleteDaysBefore(LocalDate firstKept) {
+        List<String> deleted = new ArrayList<>();
+        for (String key : store.list("date=")) {
+            LocalDate day = dayOf(key);
+            if (day != null && day.isBefore(firstKept)) {
+                store.delete(key);
+                deleted.add(key);
+            }
+        }
+        return deleted;
+    }
+
+    /** The day of a {@code date=YYYY-MM-DD/<name>} key, or null for any other key. */
+    static LocalDate dayOf(String key) {
+        Matcher m = PARTITION_KEY.matcher(key);
+        try {
+            return m.matches() ? LocalDate.parse(m.group(1)) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static void deleteQuietly(Path dir) {

@@ -16,10 +16,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,10 +38,11 @@ public final class HotStore implements AutoCloseable {
 
     /**
      * Bump when the table changes; {@link #migrate} brings older files up to date. Version 2 dropped the primary key
-     * on uid (uniqueness is enforced by {@link #insertBatch}).
+     * on uid (uniqueness is enforced by {@link #insertBatch}); version 3 added {@code archive_id}.
      */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     public static final String TABLE = "flows";
+    private static final String ARCHIVE_ID = "archive_id";
 
     /** Columns after the flow fields, with their types; NULL until the step that owns them fills them. */
     static final Map<String, String> EXTRA_COLUMNS = extraColumns();
@@ -64,6 +67,8 @@ public final class HotStore implements AutoCloseable {
         m.put("score", "DOUBLE");
         m.put("model_version", "VARCHAR");
         m.put("predicted_at", "TIMESTAMP");
+        // The archive run that is moving the row out of the hot store (see markForArchive).
+        m.put(ARCHIVE_ID, "VARCHAR");
         return m;
     }
 
@@ -339,6 +344,116 @@ public final class HotStore implements AutoCloseable {
         }
     }
 
+    // Archiving moves flows past retention out of the table in three steps: mark them with the archive run's id (one
+    // transaction), export the marked rows, and once the archive holds them, delete them (one transaction). A run
+    // that died in between leaves its rows marked; the next run finishes it under the same id, so it writes the same
+    // archive objects again instead of a second copy.
+
+    /** Only flows ingested before this are past the retention; now() is the database's clock, as for ingested_at. */
+    private static final String INGESTED_BEFORE = "ingested_at < CAST(now() AS TIMESTAMP) - to_milliseconds(?)";
+
+    /** The id of an archive run that marked flows and did not delete them, if any. */
+    public Optional<String> pendingArchive() {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT min(" + ARCHIVE_ID + ") FROM " + TABLE)) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Marks the flows ingested more than {@code retention} ago that have a prediction as taken by archive run
+     * {@code archiveId}; returns how many. Flows still waiting for a prediction stay: the archive keeps predictions.
+     */
+    public long markForArchive(String archiveId, Duration retention) {
+        return update("UPDATE " + TABLE + " SET " + ARCHIVE_ID + " = ? WHERE " + ARCHIVE_ID + " IS NULL"
+                + " AND prediction IS NOT NULL AND " + INGESTED_BEFORE, archiveId, retention.toMillis());
+    }
+
+    /** Flows ingested more than {@code retention} ago that have no prediction yet. */
+    public long unpredictedOlderThan(Duration retention) {
+        return queryLong("SELECT count(*) FROM " + TABLE + " WHERE prediction IS NULL AND " + INGESTED_BEFORE,
+                retention.toMillis());
+    }
+
+    /**
+     * Writes the flows marked by archive run {@code archiveId} to {@code dir}, one Parquet file per UTC day of their
+     * ts: every flow field, the batch that stored it, ingested_at and the prediction columns, sorted by ts and uid so
+     * that writing them again gives the same file.
+     */
+    public List<DayFile> exportArchive(String archiveId, Path dir) {
+        List<String> extra = new ArrayList<>(EXTRA_COLUMNS.keySet());
+        extra.remove(ARCHIVE_ID);
+        String columns = FlowColumn.sqlColumnList() + ", " + String.join(", ", extra);
+        String marked = " FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = " + DuckDb.literal(archiveId);
+        try (Statement st = connection.createStatement()) {
+            Files.createDirectories(dir);
+            List<LocalDate> days = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT DISTINCT " + ColdStore.DAY_OF_TS + " AS day" + marked + " ORDER BY day")) {
+                while (rs.next()) days.add(rs.getObject(1, LocalDate.class));
+            }
+            List<DayFile> files = new ArrayList<>();
+            for (LocalDate day : days) {
+                String ofDay = marked + " AND " + ColdStore.DAY_OF_TS + " = DATE '" + day + "'";
+                Path out = dir.toAbsolutePath().resolve(day + ".parquet");
+                long rows;
+                try (ResultSet rs = st.executeQuery("SELECT count(*)" + ofDay)) {
+                    rs.next();
+                    rows = rs.getLong(1);
+                }
+                st.execute("COPY (SELECT " + columns + ofDay + " ORDER BY ts, uid) TO " + DuckDb.literal(out)
+                        + " (FORMAT PARQUET, COMPRESSION ZSTD)");
+                files.add(new DayFile(day, out, rows));
+            }
+            return files;
+        } catch (SQLException e) {
+            throw new StepFailure("cannot export the flows of archive run " + archiveId + " from " + file + ": " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new StepFailure("cannot create the archive scratch folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the flows marked by archive run {@code archiveId}, in one transaction that fails, deleting nothing,
+     * unless they are exactly the {@code expected} flows it exported.
+     */
+    public long deleteArchived(String archiveId, long expected) {
+        try {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                long deleted = update("DELETE FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = ?", archiveId);
+                if (deleted != expected) {
+                    connection.rollback();
+                    throw new StepFailure("archive run " + archiveId + " exported " + expected + " flows but " + deleted
+                            + " are marked in " + file + "; nothing was deleted — run archive again to export them anew");
+                }
+                connection.commit();
+                return deleted;
+            } catch (RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new StepFailure("cannot delete the archived flows from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs an UPDATE or DELETE with string and long parameters; returns the rows changed. */
+    private long update(String sql, Object... params) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StepFailure("update of " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private List<Flow> flows(String sql) {
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return FlowRows.readAll(rs);
@@ -361,8 +476,9 @@ public final class HotStore implements AutoCloseable {
         return file;
     }
 
-    private Long queryLong(String sql) {
+    private Long queryLong(String sql, Object... params) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
             return single(ps);
         } catch (SQLException e) {
             throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);

@@ -147,6 +147,23 @@ abstract class ColdStoreContract {
         }
     }
 
+    @Test
+    void deletesTheObjectsOfTheDaysBeforeAGivenDay() throws Exception {
+        try (ObjectStore s = store()) {
+            ColdStore cold = new ColdStore(s);
+            cold.writeBatch("b1", batch(TestFlows.flows("C", 5, BEFORE_MIDNIGHT)), Set.of(), dir.resolve("scratch"));
+            cold.writeBatch("b2", TestFlows.write(dir.resolve("b2.parquet"), TestFlows.flows("D", 3, BEFORE_MIDNIGHT + 86_400)),
+                    Set.of(), dir.resolve("scratch"));
+            s.put("date=2024-04-01/notes/readme.txt", TestFlows.write(dir.resolve("other.parquet"), List.of()));
+
+            assertEquals(List.of(), cold.deleteDaysBefore(LocalDate.of(2024, 5, 1)));
+            assertEquals(List.of("date=2024-05-01/b1.parquet", "date=2024-05-02/b1.parquet", "date=2024-05-02/b2.parquet"),
+                    cold.deleteDaysBefore(LocalDate.of(2024, 5, 3)));
+            assertEquals(List.of("date=2024-04-01/notes/readme.txt", "date=2024-05-03/b2.parquet"), s.list("date="),
+                    "objects outside the daily layout are left alone");
+        }
+    }
+
     private List<String> uids(ColdStore cold, String key) throws Exception {
         Path file = cold.fetch(key, Files.createTempDirectory(dir, "cold-read"));
         List<String> uids = new ArrayList<>();

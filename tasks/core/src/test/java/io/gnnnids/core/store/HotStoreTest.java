@@ -174,6 +174,59 @@ class HotStoreTest {
     }
 
     @Test
+    void archiveMarksOnlyFlowsPastRetentionThatHaveAPrediction() throws Exception {
+        try (HotStore hot = HotStore.open(db(), WAIT); Statement st = hot.connection().createStatement()) {
+            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 6, 1e9)));
+            predict(hot, "C0", "C1", "C2", "C3");
+            st.execute("UPDATE flows SET ingested_at = ingested_at - INTERVAL 2 DAY WHERE uid IN ('C0', 'C1', 'C4')");
+
+            assertTrue(hot.pendingArchive().isEmpty());
+            assertEquals(2, hot.markForArchive("a1", Duration.ofHours(24)), "C0 and C1; C4 still waits for infer");
+            assertEquals(1, hot.unpredictedOlderThan(Duration.ofHours(24)));
+            assertEquals(java.util.Optional.of("a1"), hot.pendingArchive());
+            assertEquals(0, hot.markForArchive("a2", Duration.ofHours(24)), "marked flows belong to their run");
+            assertEquals(2, hot.markForArchive("a2", Duration.ZERO), "C2 and C3, just stored");
+        }
+    }
+
+    @Test
+    void archiveExportsMarkedFlowsByDayWithPredictionsThenDeletesExactlyThem() throws Exception {
+        List<Flow> flows = TestFlows.flows("C", 5, ColdStoreContract.BEFORE_MIDNIGHT);
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
+            predict(hot, "C0", "C1", "C2", "C3", "C4");
+            assertEquals(5, hot.markForArchive("a1", Duration.ZERO));
+
+            List<DayFile> files = hot.exportArchive("a1", dir.resolve("export"));
+            assertEquals(List.of(java.time.LocalDate.of(2024, 5, 1), java.time.LocalDate.of(2024, 5, 2)),
+                    files.stream().map(DayFile::day).toList());
+            assertEquals(List.of(2L, 3L), files.stream().map(DayFile::rows).toList());
+            try (java.sql.Connection db = DuckDb.inMemory(); Statement st = db.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT * FROM read_parquet(" + DuckDb.literal(files.get(1).file()) + ") ORDER BY ts")) {
+                List<String> cols = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) cols.add(rs.getMetaData().getColumnName(i));
+                assertTrue(cols.containsAll(List.of("batch_id", "ingested_at", "prediction", "score", "model_version", "predicted_at")), cols.toString());
+                assertTrue(!cols.contains("archive_id"), cols.toString());
+                for (Flow f : flows.subList(2, 5)) {
+                    rs.next();
+                    for (FlowColumn c : FlowColumn.ALL) assertEquals(c.get(f), rs.getObject(c.column), c.column);
+                    assertEquals("b1", rs.getString("batch_id"));
+                    assertEquals("7", rs.getString("model_version"));
+                    assertEquals(0.75, rs.getDouble("score"), 1e-6);
+                    assertEquals(1, rs.getInt("prediction"));
+                }
+            }
+
+            StepFailure e = assertThrows(StepFailure.class, () -> hot.deleteArchived("a1", 4));
+            assertTrue(e.getMessage().contains("nothing was deleted"), e.getMessage());
+            assertEquals(5, hot.count());
+            assertEquals(5, hot.deleteArchived("a1", 5));
+            assertEquals(0, hot.count());
+            assertTrue(hot.pendingArchive().isEmpty());
+        }
+    }
+
+    @Test
     void readOnlyOpenOfMissingFileSaysSo() {
         StepFailure e = assertThrows(StepFailure.class, () -> HotStore.openReadOnly(db(), WAIT));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
@@ -225,6 +278,13 @@ class HotStoreTest {
     private static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
+    }
+
+    /** Scores the flows 0.75 (an attack) with model version 7. */
+    private static void predict(HotStore hot, String... uids) {
+        float[] scores = new float[uids.length];
+        java.util.Arrays.fill(scores, 0.75f);
+        assertEquals(uids.length, hot.writePredictions(List.of(uids), scores, 0.5, "7"));
     }
 
     private static List<String> columns(HotStore hot) throws SQLException {
