@@ -79,11 +79,12 @@ public class ArchiveCommand extends StepCommand {
     protected Path run() throws Exception {
         Path duckdb = hot.path();
         UsageError.require(archiveUri, "--archive-uri", "NIDS_ARCHIVE_URI");
-        if (retention.isNegative()) throw new UsageError("--retention must not be negative, got " + retention);
+        if (retention.isNegative()) throw new UsageError("--retention must not be negative");
         if (coldRetention != null) {
             UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
             if (coldRetention.toDays() < 1) {
-                throw new UsageError("--cold-retention is counted in whole days, got " + coldRetention + " (e.g. 90d)");
+                throw new UsageError("--cold-retention is counted in whole days, got " + DurationConverter.text(coldRetention)
+                        + " (e.g. 90d)");
             }
         }
         StepRun run = new StepRun("archive");
@@ -112,16 +113,17 @@ public class ArchiveCommand extends StepCommand {
             }
             if (waiting > 0) {
                 log.warn("{} flows stored more than {} ago have no prediction yet and stay in the hot store until infer "
-                        + "scores them: check that the nids_inference DAG runs and that the model has a champion", waiting, retention);
+                        + "scores them: check that the nids_inference DAG runs and that the model has a champion", waiting,
+                        DurationConverter.text(retention));
             }
         }
         List<String> expired = coldRetention == null ? List.of() : expireCold();
 
         long archived = rounds.stream().mapToLong(r -> r.flows).sum();
         if (archived == 0 && expired.isEmpty()) {
-            throw new NothingToDo("no flow in " + duckdb + " is older than " + retention + " with a prediction"
+            throw new NothingToDo("no flow in " + duckdb + " was stored more than " + DurationConverter.text(retention) + " ago with a prediction"
                     + (waiting > 0 ? " (" + waiting + " older ones still wait for infer)" : "")
-                    + (coldRetention == null ? "" : ", and no cold partition is older than " + coldRetention));
+                    + (coldRetention == null ? "" : ", and no cold day is older than " + DurationConverter.text(coldRetention)));
         }
         long objects = 0;
         long bytes = 0;
@@ -136,7 +138,8 @@ public class ArchiveCommand extends StepCommand {
                 .count("waiting_for_prediction", waiting).count("hot_rows_left", left)
                 .count("cold_objects_expired", expired.size())
                 .info("archive_ids", String.join(",", rounds.stream().filter(r -> r.flows > 0).map(r -> r.id).toList()))
-                .info("retention", retention).info("cold_retention", coldRetention == null ? "keep" : coldRetention);
+                .info("retention", DurationConverter.text(retention))
+                .info("cold_retention", coldRetention == null ? "keep" : DurationConverter.text(coldRetention));
         log.info("archived {} flows to {} in {} object(s); {} flows left in the hot store; {} cold object(s) expired",
                 archived, archiveUri, objects, left, expired.size());
         return run.write(work.resolve("archive-" + System.currentTimeMillis() + ".json"));

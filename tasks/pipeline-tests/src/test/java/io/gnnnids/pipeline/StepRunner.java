@@ -1,5 +1,6 @@
 package io.gnnnids.pipeline;
 
+import io.gnnnids.archive.ArchiveCommand;
 import io.gnnnids.coldwrite.ColdWriteCommand;
 import io.gnnnids.commitoffsets.CommitOffsetsCommand;
 import io.gnnnids.consumebatch.ConsumeBatchCommand;
@@ -44,7 +45,8 @@ final class StepRunner {
             "cold-write", ColdWriteCommand::new,
             "commit-offsets", CommitOffsetsCommand::new,
             "train", TrainCommand::new,
-            "infer", InferCommand::new);
+            "infer", InferCommand::new,
+            "archive", ArchiveCommand::new);
 
     private StepRunner() {
     }

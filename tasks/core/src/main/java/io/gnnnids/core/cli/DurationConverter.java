@@ -15,6 +15,17 @@ public class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         return parse(value);
     }
 
+    /** A duration as this converter reads it, in its largest whole unit: {@code 90d}, {@code 24h}, {@code 60s}, {@code 300ms}. */
+    public static String text(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0 || ms % 1000 != 0) return ms + "ms";
+        long s = ms / 1000;
+        if (s % 86_400 == 0) return s / 86_400 + "d";
+        if (s % 3600 == 0) return s / 3600 + "h";
+        if (s % 60 == 0) return s / 60 + "m";
+        return s + "s";
+    }
+
     public static Duration parse(String value) {
         String v = value.trim().toLowerCase();
         Matcher m = SIMPLE.matcher(v);

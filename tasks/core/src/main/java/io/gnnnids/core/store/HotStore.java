@@ -1,5 +1,6 @@
 package io.gnnnids.core.store;
 
+import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
@@ -115,7 +116,7 @@ public final class HotStore implements AutoCloseable {
                     throw new StepFailure(lockedMessage(file, e.getMessage(), lockWait), e);
                 }
                 if (!logged) {
-                    log.info("DuckDB file {} is locked by another process; waiting up to {}", file, text(lockWait));
+                    log.info("DuckDB file {} is locked by another process; waiting up to {}", file, DurationConverter.text(lockWait));
                     logged = true;
                 }
                 sleep(Math.min(backoff.toNanos(), left));
@@ -132,14 +133,9 @@ public final class HotStore implements AutoCloseable {
     private static String lockedMessage(Path file, String duckDbMessage, Duration lockWait) {
         Matcher m = LOCK_HOLDER.matcher(String.valueOf(duckDbMessage));
         String holder = m.find() ? " (pid " + m.group(1) + ")" : "";
-        return "DuckDB file " + file + " is locked by another process" + holder + " for more than " + text(lockWait)
+        return "DuckDB file " + file + " is locked by another process" + holder + " for more than " + DurationConverter.text(lockWait)
                 + "; tasks that open it must share the Airflow pool 'duckdb' and keep it open only while they need it"
                 + " — stop the process holding it or retry later";
-    }
-
-    /** "60s", or "300ms" below a second. */
-    private static String text(Duration d) {
-        return d.toMillis() < 1000 || d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : d.toSeconds() + "s";
     }
 
     private static void sleep(long nanos) {
