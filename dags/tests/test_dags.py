@@ -31,6 +31,15 @@ EXPECTED = {
         "jars": {"infer": "infer"},
         "params": {"batch_size": 10000, "model_version": None},
     },
+    "nids_lifecycle": {
+        "tasks": ["archive"],
+        "schedule": "@daily",
+        "max_active_runs": 1,
+        "duckdb": {"archive"},
+        "manifest_from": {},
+        "jars": {"archive": "archive"},
+        "params": {"retention": None, "cold_retention": None},
+    },
     "nids_training": {
         "tasks": ["train"],
         "schedule": "@daily",
@@ -115,6 +124,15 @@ def test_params_reach_the_command_through_env(dagbag):
     assert '--min-f1 "$NIDS_MIN_F1"' in train.bash_command
     consume = dagbag.dags["nids_etl"].get_task("consume_batch")
     assert consume.env["NIDS_MAX_RECORDS"] == "{{ params.max_records }}"
+
+
+def test_lifecycle_passes_a_retention_only_when_the_trigger_form_sets_one(dagbag):
+    archive = dagbag.dags["nids_lifecycle"].get_task("archive")
+    assert archive.env["NIDS_RUN_RETENTION"] == "{{ params.retention or '' }}"
+    assert '${NIDS_RUN_RETENTION:+--retention "$NIDS_RUN_RETENTION"}' in archive.bash_command
+    assert '${NIDS_RUN_COLD_RETENTION:+--cold-retention "$NIDS_RUN_COLD_RETENTION"}' in archive.bash_command
+    # The step's own settings must not be overridden with an empty value.
+    assert "NIDS_HOT_RETENTION" not in archive.env and "NIDS_COLD_RETENTION" not in archive.env
 
 
 def test_a_step_refuses_a_template_in_its_arguments():

@@ -1,5 +1,5 @@
-"""The ETL, training and inference DAGs run with `airflow dags test` against a real Kafka, a real MLflow server
-and the step jars, then the hot store and the model registry are checked."""
+"""The ETL, training, inference and lifecycle DAGs run with `airflow dags test` against a real Kafka, a real MLflow
+server and the step jars, then the hot store, the model registry and the archive are checked."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ AIRFLOW = str(Path(sys.executable).parent / "airflow")
 MODEL_NAME = "gnn-nids-e2e"
 FLOWS = 20000
 MAX_RUNS = 10
-STEPS = ("replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer")
+STEPS = ("replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive")
 
 
 def jar(step: str) -> str:
@@ -49,6 +49,7 @@ def pipeline(tmp_path_factory, airflow_home):
                NIDS_WORK_DIR=str(state / "work"),
                NIDS_DUCKDB_PATH=str(state / "hot.duckdb"),
                NIDS_COLD_URI=str(state / "cold"),
+               NIDS_ARCHIVE_URI=str(state / "archive"),
                MLFLOW_TRACKING_URI=tracking_uri,
                NIDS_MODEL_NAME=MODEL_NAME,
                NIDS_TASK_RETRIES="0")  # a failing task fails the test at once
@@ -126,3 +127,15 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     assert unscored == 0
     assert [str(v) for v in versions] == ["1"]
     assert attacks_found > 0
+
+    # Every flow is scored, so a zero retention moves them all to the archive, each once.
+    states = dag_test("nids_lifecycle", {"retention": "0s"}, env)
+    assert states == {"archive": "success"}
+    with duckdb.connect(env["NIDS_DUCKDB_PATH"], read_only=True) as db:
+        assert db.execute("SELECT count(*) FROM flows").fetchone()[0] == 0
+    archive = str(Path(env["NIDS_ARCHIVE_URI"]) / "date=*" / "*.parquet")
+    with duckdb.connect() as db:
+        archived, distinct, scored = db.execute(
+            f"SELECT count(*), count(DISTINCT uid), count(prediction) FROM read_parquet('{archive}')").fetchone()
+    assert archived == distinct == scored == total
+    assert dag_test("nids_lifecycle", {"retention": "0s"}, env) == {"archive": "skipped"}

@@ -44,7 +44,8 @@ import java.util.Optional;
                 "Exit codes: 0 done, 99 nothing past retention, 2 bad usage, 1 failure (for example S3 unreachable)."})
 public class ArchiveCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(ArchiveCommand.class);
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     @Mixin
     HotStoreOptions hot;
@@ -54,7 +55,8 @@ public class ArchiveCommand extends StepCommand {
                     + "S3 uses AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.")
     String archiveUri;
 
-    @Option(names = "--retention", defaultValue = "${env:NIDS_HOT_RETENTION:-24h}", converter = DurationConverter.class,
+    @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "${env:NIDS_HOT_RETENTION:-24h}",
+            converter = DurationConverter.class,
             description = "How long a flow stays in the hot store after hot-write stored it (env NIDS_HOT_RETENTION, "
                     + "default 24h).")
     Duration retention;
@@ -63,9 +65,12 @@ public class ArchiveCommand extends StepCommand {
             description = "Cold store whose old partitions --cold-retention deletes (env NIDS_COLD_URI).")
     String coldUri;
 
-    @Option(names = "--cold-retention", defaultValue = "${env:NIDS_COLD_RETENTION}", converter = DurationConverter.class,
+    // Text, not a Duration: an empty NIDS_COLD_RETENTION (as compose passes it when .env leaves it out) means unset.
+    @Option(names = "--cold-retention", paramLabel = "DAYS", defaultValue = "${env:NIDS_COLD_RETENTION}",
             description = "Delete the cold store's days that ended more than this long ago, in whole days, e.g. 90d "
                     + "(env NIDS_COLD_RETENTION; default: keep every day). Keep it above train's --days.")
+    String coldRetentionText;
+
     Duration coldRetention;
 
     @Mixin
@@ -80,11 +85,16 @@ public class ArchiveCommand extends StepCommand {
         Path duckdb = hot.path();
         UsageError.require(archiveUri, "--archive-uri", "NIDS_ARCHIVE_URI");
         if (retention.isNegative()) throw new UsageError("--retention must not be negative");
-        if (coldRetention != null) {
+        if (coldRetentionText != null && !coldRetentionText.isBlank()) {
+            try {
+                coldRetention = DurationConverter.parse(coldRetentionText);
+            } catch (RuntimeException e) {
+                throw new UsageError("--cold-retention: " + e.getMessage());
+            }
             UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
             if (coldRetention.toDays() < 1) {
-                throw new UsageError("--cold-retention is counted in whole days, got " + DurationConverter.text(coldRetention)
-                        + " (e.g. 90d)");
+                throw new UsageError("--cold-retention is counted in whole days, got "
+                        + DurationConverter.text(coldRetention) + " (e.g. 90d)");
             }
         }
         StepRun run = new StepRun("archive");
@@ -121,8 +131,8 @@ public class ArchiveCommand extends StepCommand {
 
         long archived = rounds.stream().mapToLong(r -> r.flows).sum();
         if (archived == 0 && expired.isEmpty()) {
-            throw new NothingToDo("no flow in " + duckdb + " was stored more than " + DurationConverter.text(retention) + " ago with a prediction"
-                    + (waiting > 0 ? " (" + waiting + " older ones still wait for infer)" : "")
+            throw new NothingToDo("no flow in " + duckdb + " was stored more than " + DurationConverter.text(retention)
+                    + " ago with a prediction" + (waiting > 0 ? " (" + waiting + " older ones still wait for infer)" : "")
                     + (coldRetention == null ? "" : ", and no cold day is older than " + DurationConverter.text(coldRetention)));
         }
         long objects = 0;
