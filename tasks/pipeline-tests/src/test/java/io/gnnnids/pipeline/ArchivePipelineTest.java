@@ -198,6 +198,10 @@ class ArchivePipelineTest {
         assertEquals(2, noCold.exitCode(), noCold.toString());
         assertTrue(noCold.err().contains("NIDS_COLD_URI"), noCold.toString());
 
+        StepRunner.Result emptyIsUnset = StepRunner.inProcess("archive", "--duckdb", db, "--archive-uri",
+                tmp.resolve("a").toString(), "--cold-retention", "");
+        assertEquals(99, emptyIsUnset.exitCode(), "an empty cold retention keeps the cold store: " + emptyIsUnset);
+
         StepRunner.Result notADuration = StepRunner.inProcess("archive", "--duckdb", db, "--archive-uri",
                 tmp.resolve("a").toString(), "--retention", "a day");
         assertEquals(2, notADuration.exitCode(), notADuration.toString());

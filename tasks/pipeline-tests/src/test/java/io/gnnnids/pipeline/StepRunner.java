@@ -7,6 +7,7 @@ import io.gnnnids.consumebatch.ConsumeBatchCommand;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.hotwrite.HotWriteCommand;
 import io.gnnnids.infer.InferCommand;
+import io.gnnnids.monitor.MonitorCommand;
 import io.gnnnids.train.TrainCommand;
 import io.gnnnids.replay.ReplayCommand;
 
@@ -46,7 +47,8 @@ final class StepRunner {
             "commit-offsets", CommitOffsetsCommand::new,
             "train", TrainCommand::new,
             "infer", InferCommand::new,
-            "archive", ArchiveCommand::new);
+            "archive", ArchiveCommand::new,
+            "monitor", MonitorCommand::new);
 
     private StepRunner() {
     }

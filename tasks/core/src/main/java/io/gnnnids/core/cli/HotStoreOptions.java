@@ -26,4 +26,9 @@ public class HotStoreOptions {
     public HotStore open() {
         return HotStore.open(path(), lockWait);
     }
+
+    /** Opens the existing hot store read-only, waiting as {@link #open()} does. */
+    public HotStore openReadOnly() {
+        return HotStore.openReadOnly(path(), lockWait);
+    }
 }

@@ -130,6 +130,19 @@ public final class BatchConsumer {
         }
     }
 
+    /** The group's lag on every partition of the topic, by partition: what the ETL has still to store. */
+    public static List<PartitionLag> lag(String bootstrap, String topic, String group) {
+        try (Consumer<byte[], byte[]> consumer = open(bootstrap, group, new Properties())) {
+            Map<TopicPartition, Long> start = startPositions(consumer, bootstrap, topic);
+            Map<TopicPartition, Long> end = KafkaClients.call(bootstrap, "read the end offsets of topic '" + topic + "'",
+                    () -> consumer.endOffsets(start.keySet()));
+            List<PartitionLag> lag = new ArrayList<>();
+            start.forEach((tp, position) -> lag.add(new PartitionLag(tp.partition(), position, end.get(tp))));
+            lag.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+            return lag;
+        }
+    }
+
     static Map<TopicPartition, Long> startPositions(Consumer<?, ?> consumer, String bootstrap, String topic) {
         return committedOrBeginning(consumer, bootstrap, partitions(consumer, bootstrap, topic));
     }

@@ -1,0 +1,194 @@
+package io.gnnnids.monitor;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gnnnids.core.batch.StepRun;
+import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.HotStoreOptions;
+import io.gnnnids.core.cli.KafkaOptions;
+import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.cli.WorkDirOption;
+import io.gnnnids.core.kafka.BatchConsumer;
+import io.gnnnids.core.kafka.PartitionLag;
+import io.gnnnids.core.store.HotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+@Command(name = "monitor",
+        description = {"Reports on the pipeline and what it detects: the ETL's consumer lag per partition, the flows "
+                + "waiting for a prediction and for how long, when flows last arrived, and the attacks the model flagged "
+                + "in the last --window (by family, top sources and targets, model versions). Writes the report to "
+                + "<report-dir>/monitor-<time>.json and latest.json, and appends its alerts to <report-dir>/alerts.jsonl.",
+                "Alerts: critical when the lag passes --max-lag, when records wait in Kafka but nothing was stored for "
+                        + "--max-delay, when a flow has waited longer than --max-delay for a prediction, or when Kafka "
+                        + "cannot be read; a warning when attacks were detected.",
+                "Exit codes: 0 reported, 1 failure or (with --fail-on-alert) a critical alert, 2 bad usage."})
+public class MonitorCommand extends StepCommand {
+    private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
+    private static final DateTimeFormatter REPORT_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.ALWAYS);
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--topic", defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
+            description = "Topic the ETL reads (env NIDS_TOPIC, default ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--group", defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
+            description = "The ETL's consumer group (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
+    String group;
+
+    @Mixin
+    HotStoreOptions hot;
+
+    @Option(names = "--report-dir", defaultValue = "${env:NIDS_REPORT_DIR}",
+            description = "Where reports and alerts.jsonl go (env NIDS_REPORT_DIR; default <work-dir>/reports).")
+    Path reportDir;
+
+    @Option(names = "--window", paramLabel = "DURATION", defaultValue = "15m", converter = DurationConverter.class,
+            description = "How far back the detections reach: the monitoring schedule (default ${DEFAULT-VALUE}).")
+    Duration window;
+
+    @Option(names = "--max-lag", defaultValue = "100000",
+            description = "Records the ETL may be behind before a critical alert (default ${DEFAULT-VALUE}).")
+    long maxLag;
+
+    @Option(names = "--max-delay", paramLabel = "DURATION", defaultValue = "30m", converter = DurationConverter.class,
+            description = "How long records may wait to be stored, and flows to be scored, before a critical alert "
+                    + "(default ${DEFAULT-VALUE}).")
+    Duration maxDelay;
+
+    @Option(names = "--fail-on-alert", description = "Exit 1 after writing the report when an alert is critical, so "
+            + "that Airflow marks the run failed.")
+    boolean failOnAlert;
+
+    @Option(names = "--report-retention", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
+            description = "Reports older than this are deleted (default ${DEFAULT-VALUE}; alerts.jsonl is kept).")
+    Duration reportRetention;
+
+    @Mixin
+    WorkDirOption workDir;
+
+    public static void main(String[] args) {
+        Cli.main(new MonitorCommand(), args);
+    }
+
+    /** The report: where the ETL stands in Kafka, what the hot store shows, and the alerts raised. */
+    record Report(String generatedAt, String topic, String group, Long lag, List<PartitionLag> partitions,
+                  String kafkaError, String window, HotStoreActivity hotStore, List<Alert> alerts) {
+    }
+
+    @Override
+    protected Path run() throws Exception {
+        String bootstrap = kafka.bootstrapServers();
+        Path duckdb = hot.path();
+        if (maxLag < 0) throw new UsageError("--max-lag must not be negative, got " + maxLag);
+        if (window.isZero() || window.isNegative()) throw new UsageError("--window must be positive");
+        Path reports = reportDir != null ? reportDir : workDir.path().resolve("reports");
+        StepRun run = new StepRun("monitor");
+        Instant now = Instant.now();
+
+        List<PartitionLag> lag = null;
+        String kafkaError = null;
+        try {
+            lag = BatchConsumer.lag(bootstrap, topic, group);
+        } catch (StepFailure e) {
+            kafkaError = e.getMessage(); // reported as an alert: the rest of the report still helps
+        }
+        HotStoreActivity activity = null;
+        if (Files.exists(duckdb)) {
+            try (HotStore store = hot.openReadOnly()) {
+                activity = HotStoreActivity.read(store, window);
+            }
+        }
+        List<Alert> alerts = Alert.raise(topic, group, lag, kafkaError, activity, new Alert.Limits(maxLag, maxDelay, window));
+        Long totalLag = lag == null ? null : lag.stream().mapToLong(PartitionLag::lag).sum();
+        Report report = new Report(now.toString(), topic, group, totalLag, lag, kafkaError, DurationConverter.text(window),
+                activity, alerts);
+
+        Path file = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".json");
+        write(report, file);
+        write(report, reports.resolve("latest.json"));
+        appendAlerts(report, reports.resolve("alerts.jsonl"));
+        pruneReports(reports, now.minus(reportRetention));
+
+        for (Alert a : alerts) log.warn("{} alert {}: {}", a.severity(), a.name(), a.message());
+        log.info("lag {}, {} flows in the hot store ({} waiting for a prediction), {} attacks in the last {}; report {}",
+                totalLag == null ? "unknown" : totalLag, activity == null ? 0 : activity.flows(),
+                activity == null ? 0 : activity.unscored(), activity == null ? 0 : activity.attacksInWindow(),
+                DurationConverter.text(window), file);
+
+        List<Alert> critical = alerts.stream().filter(Alert::critical).toList();
+        if (failOnAlert && !critical.isEmpty()) {
+            throw new StepFailure(critical.size() + " critical alert(s): " + critical.stream()
+                    .map(a -> a.name() + ": " + a.message()).collect(Collectors.joining("; ")) + " (report " + file + ")");
+        }
+        if (totalLag != null) run.count("lag", totalLag);
+        if (activity != null) {
+            run.count("flows", activity.flows()).count("unscored", activity.unscored())
+                    .count("scored_in_window", activity.scoredInWindow()).count("attacks_in_window", activity.attacksInWindow());
+        }
+        run.count("alerts", alerts.size()).count("critical_alerts", critical.size())
+                .reasons(alerts.stream().collect(Collectors.toMap(Alert::name, a -> 1L, Long::sum, LinkedHashMap::new)))
+                .output("report", file).output("latest", reports.resolve("latest.json"));
+        return run.write(workDir.path().resolve("monitor").resolve("monitor-" + now.toEpochMilli() + ".json"));
+    }
+
+    /** Writes atomically, so a reader of latest.json never sees half a report. */
+    private static void write(Report report, Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), report);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** One JSON line per alert, for a log shipper or a tail -f. */
+    private static void appendAlerts(Report report, Path file) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (Alert a : report.alerts()) {
+            Map<String, String> line = new LinkedHashMap<>();
+            line.put("generatedAt", report.generatedAt());
+            line.put("name", a.name());
+            line.put("severity", a.severity());
+            line.put("message", a.message());
+            lines.append(JSON.writeValueAsString(line)).append('\n');
+        }
+        if (lines.length() > 0) {
+            Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Deletes the monitor-*.json reports written before {@code before}. */
+    private static void pruneReports(Path dir, Instant before) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "monitor-*.json")) {
+            for (Path f : files) {
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.gnnnids.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.testing.KafkaBrokerExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The monitor step against a real Kafka broker and a hot store that the ETL filled and infer partly scored. */
+class MonitorPipelineTest {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    String topic;
+    String group;
+
+    @BeforeEach
+    void names(TestInfo info) {
+        String name = info.getTestMethod().orElseThrow().getName();
+        topic = "mon-" + name;
+        group = "etl-" + name;
+    }
+
+    StepRunner.Result ok(String step, String... args) {
+        StepRunner.Result r = StepRunner.inProcess(step, args);
+        assertEquals(0, r.exitCode(), step + ": " + r);
+        return r;
+    }
+
+    /** Sends generated flows to the topic and stores the first {@code batch} of them with one ETL run. */
+    void etl(int flows, int batch) {
+        ok("replay", "generate", "--flows", String.valueOf(flows), "--seed", "41", "--bootstrap-servers",
+                kafka.bootstrapServers(), "--topic", topic, "--manifest-dir", tmp.toString());
+        Path m = ok("consume-batch", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--group", group,
+                "--work-dir", tmp.resolve("work").toString(), "--max-records", String.valueOf(batch)).manifest();
+        m = ok("hot-write", "--manifest", m.toString(), "--duckdb", duckdb().toString()).manifest();
+        m = ok("cold-write", "--manifest", m.toString(), "--cold-uri", tmp.resolve("cold").toString()).manifest();
+        ok("commit-offsets", "--manifest", m.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--group", group);
+    }
+
+    /** Scores the oldest {@code count} waiting flows as infer would, the first {@code attacks} of them as attacks. */
+    List<Flow> score(int count, int attacks) {
+        try (HotStore store = HotStore.open(duckdb(), Duration.ofSeconds(10))) {
+            List<Flow> flows = store.unpredicted(count);
+            List<String> uids = new ArrayList<>();
+            float[] scores = new float[flows.size()];
+            for (int i = 0; i < flows.size(); i++) {
+                uids.add(flows.get(i).uid());
+                scores[i] = i < attacks ? 0.97f : 0.02f;
+            }
+            store.writePredictions(uids, scores, 0.5, "3");
+            return flows;
+        }
+    }
+
+    Path duckdb() {
+        return tmp.resolve("hot.duckdb");
+    }
+
+    Path reports() {
+        return tmp.resolve("reports");
+    }
+
+    StepRunner.Result monitor(String... more) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                "--group", group, "--duckdb", duckdb().toString(), "--report-dir", reports().toString(),
+                "--work-dir", tmp.resolve("work").toString()));
+        args.addAll(List.of(more));
+        return StepRunner.inProcess("monitor", args.toArray(String[]::new));
+    }
+
+    @Test
+    void reportsLagWaitingFlowsAndDetectionsAndRaisesAlerts() throws Exception {
+        etl(3000, 1000);
+        List<Flow> scored = score(200, 50);
+
+        StepRunner.Result r = monitor("--max-lag", "500", "--max-delay", "0s");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode report = JSON.readTree(reports().resolve("latest.json").toFile());
+        assertEquals(2000, report.get("lag").asLong());
+        assertEquals(2000, sum(report.get("partitions"), "end") - sum(report.get("partitions"), "position"));
+        JsonNode hot = report.get("hotStore");
+        assertEquals(1000, hot.get("flows").asLong());
+        assertEquals(800, hot.get("unscored").asLong());
+        assertEquals(1000, hot.get("ingestedInWindow").asLong());
+        assertEquals(200, hot.get("scoredInWindow").asLong());
+        assertEquals(50, hot.get("attacksInWindow").asLong());
+        assertEquals(50, sumValues(hot.get("attacksByLabel")));
+        assertEquals(200, hot.get("modelVersions").get("3").asLong());
+        JsonNode top = hot.get("topSources").get(0);
+        long fromTop = scored.subList(0, 50).stream().filter(f -> f.origH().equals(top.get("host").asText())).count();
+        assertEquals(fromTop, top.get("attacks").asLong(), "the top source's attack count");
+        assertTrue(hot.get("topSources").size() <= 10 && hot.get("topTargets").size() >= 1, hot.toString());
+
+        List<String> names = new ArrayList<>();
+        report.get("alerts").forEach(a -> names.add(a.get("name").asText() + "/" + a.get("severity").asText()));
+        assertEquals(List.of("consumer_lag/critical", "etl_stalled/critical", "inference_behind/critical",
+                "attacks_detected/warning"), names);
+        assertTrue(report.get("alerts").get(3).get("message").asText().contains("50 of 200 flows scored in the last 15m"),
+                report.toString());
+        assertEquals(4, Files.readAllLines(reports().resolve("alerts.jsonl")).size());
+
+        Manifest m = Manifest.read(r.manifest());
+        assertEquals(2000, m.count("lag"));
+        assertEquals(3, m.count("critical_alerts"));
+        assertTrue(Files.isRegularFile(Path.of(m.outputs().get("report"))));
+
+        StepRunner.Result failing = monitor("--max-lag", "500", "--max-delay", "0s", "--fail-on-alert");
+        assertEquals(1, failing.exitCode(), failing.toString());
+        assertTrue(failing.err().strip().lines().reduce((a, b) -> b).orElse("").contains("3 critical alert(s): consumer_lag"),
+                failing.toString());
+        assertEquals(8, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "the failing run still reported");
+    }
+
+    @Test
+    void aPipelineThatKeepsUpRaisesNoAlert() throws Exception {
+        etl(1000, 5000);
+        score(5000, 0);
+        StepRunner.Result r = monitor("--fail-on-alert");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode report = JSON.readTree(reports().resolve("latest.json").toFile());
+        assertEquals(0, report.get("lag").asLong());
+        assertEquals(0, report.get("hotStore").get("unscored").asLong());
+        assertEquals(0, report.get("alerts").size(), report.toString());
+        assertTrue(!Files.exists(reports().resolve("alerts.jsonl")));
+        assertEquals(0, Manifest.read(r.manifest()).count("alerts"));
+    }
+
+    @Test
+    void aTopicThatCannotBeReadIsACriticalAlertNotACrash() throws Exception {
+        StepRunner.Result r = monitor();
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode report = JSON.readTree(reports().resolve("latest.json").toFile());
+        assertTrue(report.get("lag").isNull() && report.get("hotStore").isNull(), report.toString());
+        JsonNode alert = report.get("alerts").get(0);
+        assertEquals("kafka_unreadable", alert.get("name").asText());
+        assertTrue(alert.get("message").asText().contains("does not exist"), alert.toString());
+    }
+
+    @Test
+    void badLimitsAreUsageErrors() {
+        StepRunner.Result lag = monitor("--max-lag", "-1");
+        assertEquals(2, lag.exitCode(), lag.toString());
+        assertTrue(lag.err().contains("--max-lag"), lag.toString());
+        StepRunner.Result window = monitor("--window", "0s");
+        assertEquals(2, window.exitCode(), window.toString());
+    }
+
+    private static long sum(JsonNode array, String field) {
+        long sum = 0;
+        for (JsonNode n : array) sum += n.get(field).asLong();
+        return sum;
+    }
+
+    private static long sumValues(JsonNode object) {
+        long sum = 0;
+        for (JsonNode n : object) sum += n.asLong();
+        return sum;
+    }
+}
