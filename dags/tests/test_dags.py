@@ -40,6 +40,15 @@ EXPECTED = {
         "jars": {"archive": "archive"},
         "params": {"retention": None, "cold_retention": None},
     },
+    "nids_monitoring": {
+        "tasks": ["monitor"],
+        "schedule": timedelta(minutes=15),
+        "max_active_runs": 1,
+        "duckdb": {"monitor"},
+        "manifest_from": {},
+        "jars": {"monitor": "monitor"},
+        "params": {"max_lag": 100000, "max_delay": "30m", "fail_on_alert": True},
+    },
     "nids_training": {
         "tasks": ["train"],
         "schedule": "@daily",
@@ -133,6 +142,13 @@ def test_lifecycle_passes_a_retention_only_when_the_trigger_form_sets_one(dagbag
     assert '${NIDS_RUN_COLD_RETENTION:+--cold-retention "$NIDS_RUN_COLD_RETENTION"}' in archive.bash_command
     # The step's own settings must not be overridden with an empty value.
     assert "NIDS_HOT_RETENTION" not in archive.env and "NIDS_COLD_RETENTION" not in archive.env
+
+
+def test_monitoring_fails_on_critical_alerts_only_when_the_param_says_so(dagbag):
+    monitor = dagbag.dags["nids_monitoring"].get_task("monitor")
+    assert monitor.env["NIDS_RUN_FAIL_ON_ALERT"] == "{{ 'yes' if params.fail_on_alert else '' }}"
+    assert "${NIDS_RUN_FAIL_ON_ALERT:+--fail-on-alert}" in monitor.bash_command
+    assert '--max-lag "$NIDS_RUN_MAX_LAG"' in monitor.bash_command
 
 
 def test_a_step_refuses_a_template_in_its_arguments():

@@ -1,5 +1,5 @@
-"""The ETL, training, inference and lifecycle DAGs run with `airflow dags test` against a real Kafka, a real MLflow
-server and the step jars, then the hot store, the model registry and the archive are checked."""
+"""The ETL, training, inference, monitoring and lifecycle DAGs run with `airflow dags test` against a real Kafka, a real MLflow
+server and the step jars, then the hot store, the model registry, the report and the archive are checked."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ AIRFLOW = str(Path(sys.executable).parent / "airflow")
 MODEL_NAME = "gnn-nids-e2e"
 FLOWS = 20000
 MAX_RUNS = 10
-STEPS = ("replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive")
+STEPS = ("replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive",
+         "monitor")
 
 
 def jar(step: str) -> str:
@@ -127,6 +128,13 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     assert unscored == 0
     assert [str(v) for v in versions] == ["1"]
     assert attacks_found > 0
+
+    # Kafka is drained and every flow scored: the monitor raises no critical alert, and reports the attacks.
+    assert dag_test("nids_monitoring", {}, env) == {"monitor": "success"}
+    report = json.loads((Path(env["NIDS_WORK_DIR"]) / "reports" / "latest.json").read_text())
+    assert report["lag"] == 0 and report["hotStore"]["unscored"] == 0
+    assert [alert["name"] for alert in report["alerts"]] == ["attacks_detected"]
+    assert report["hotStore"]["attacksInWindow"] > 0
 
     # Every flow is scored, so a zero retention moves them all to the archive, each once.
     states = dag_test("nids_lifecycle", {"retention": "0s"}, env)

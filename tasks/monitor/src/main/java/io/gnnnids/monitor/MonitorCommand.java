@@ -14,6 +14,8 @@ import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionLag;
+import io.gnnnids.core.monitor.Alert;
+import io.gnnnids.core.monitor.HotStoreActivity;
 import io.gnnnids.core.store.HotStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

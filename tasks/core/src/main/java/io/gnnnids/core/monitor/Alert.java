@@ -1,4 +1,4 @@
-package io.gnnnids.monitor;
+package io.gnnnids.core.monitor;
 
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.kafka.PartitionLag;
@@ -22,14 +22,14 @@ public record Alert(String name, String severity, String message) {
     }
 
     /** The limits alerts are raised against. */
-    record Limits(long maxLag, Duration maxDelay, Duration window) {
+    public record Limits(long maxLag, Duration maxDelay, Duration window) {
     }
 
     /**
      * The alerts a report raises. {@code lag} is null when Kafka could not be read ({@code kafkaError} says why);
      * {@code hot} is null while the hot store does not exist yet.
      */
-    static List<Alert> raise(String topic, String group, List<PartitionLag> lag, String kafkaError,
+    public static List<Alert> raise(String topic, String group, List<PartitionLag> lag, String kafkaError,
                              HotStoreActivity hot, Limits limits) {
         List<Alert> alerts = new ArrayList<>();
         String delay = DurationConverter.text(limits.maxDelay());

@@ -1,4 +1,4 @@
-package io.gnnnids.monitor;
+package io.gnnnids.core.monitor;
 
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.store.HotStore;
@@ -54,7 +54,7 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
     }
 
     /** Reads the activity; {@code window} is how far back "recent" goes (the monitoring schedule). */
-    static HotStoreActivity read(HotStore store, Duration window) {
+    public static HotStoreActivity read(HotStore store, Duration window) {
         String since = NOW + " - to_milliseconds(" + window.toMillis() + ")";
         String attacks = " FROM " + HotStore.TABLE + " WHERE prediction = 1 AND predicted_at >= " + since;
         try (Statement st = store.connection().createStatement()) {
