@@ -2,7 +2,7 @@
 # `make demo`: the whole pipeline on this machine, no Docker. Starts the local Kafka and MLflow (`make local-up`),
 # generates two days of labelled traffic of a simulated network into Kafka, then runs the real DAGs with
 # `airflow dags test`: nids_etl until Kafka is drained, nids_training once, nids_inference until every flow is
-# scored. Prints progress, then a summary (flows ingested and quarantined, the model's test metrics, detections
+# scored, nids_monitoring once. Prints progress, then a summary (flows ingested and quarantined, the model's test metrics, detections
 # per attack family against the ground truth, where everything is), and stops the services (`make local-down`),
 # also when something fails.
 #
@@ -190,5 +190,10 @@ progress "training: done, the new version is the champion"
 
 progress "inference: nids_inference until every flow is scored ($INFER_BATCH flows per run)"
 run_until_skipped nids_inference infer "{\"batch_size\": $INFER_BATCH}" "every flow is scored"
+
+progress "monitoring: nids_monitoring once (fails on a critical alert: lag, waiting flows, Kafka unreadable)"
+dag_run nids_monitoring '{}' nids_monitoring
+[[ "$(state_of monitor "$STATES")" == success ]] || fail "monitoring ended as $(state_of monitor "$STATES"): see $LOG"
+while IFS= read -r line; do progress "monitoring: $line"; done < <(report monitor-alerts "$NIDS_WORK_DIR/reports/latest.json")
 
 report summary

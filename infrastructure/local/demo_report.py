@@ -4,6 +4,7 @@ and the closing summary. Runs in the project's .venv (duckdb, and airflow for th
     demo_report.py free-port PREFERRED          a free 127.0.0.1 port: PREFERRED when it is free
     demo_report.py task-states DAG LOGICAL_DATE the states of the run of DAG at LOGICAL_DATE, as task=state lines
     demo_report.py etl-progress WORK_DIR        one line: batches staged, records, quarantined so far
+    demo_report.py monitor-alerts REPORT        one line per alert of a monitor report (or that it raised none)
     demo_report.py summary                      the closing summary (reads the NIDS_* and MLFLOW_* variables)
 """
 
@@ -161,6 +162,13 @@ def summary() -> None:
     print(f"  MLflow store             {os.environ.get('DEMO_MLFLOW_STATE', '')}")
 
 
+def monitor_alerts(report_file: Path) -> str:
+    alerts = json.loads(report_file.read_text())["alerts"]
+    if not alerts:
+        return "no alert"
+    return "\n".join(f"{alert['severity']} {alert['name']}: {alert['message']}" for alert in alerts)
+
+
 def main(argv: list[str]) -> None:
     if len(argv) == 2 and argv[0] == "free-port":
         print(free_port(int(argv[1])))
@@ -169,6 +177,8 @@ def main(argv: list[str]) -> None:
             print(f"{task}={state}")
     elif len(argv) == 2 and argv[0] == "etl-progress":
         print(etl_progress(Path(argv[1])))
+    elif len(argv) == 2 and argv[0] == "monitor-alerts":
+        print(monitor_alerts(Path(argv[1])))
     elif argv == ["summary"]:
         summary()
     else:
