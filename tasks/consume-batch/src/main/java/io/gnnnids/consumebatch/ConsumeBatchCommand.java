@@ -8,6 +8,7 @@ import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.NothingToDo;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.EtlGroupOptions;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
@@ -32,13 +33,8 @@ public class ConsumeBatchCommand extends StepCommand {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--topic", defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
-            description = "Topic of Zeek conn records (env NIDS_TOPIC, default ${DEFAULT-VALUE}).")
-    String topic;
-
-    @Option(names = "--group", defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
-            description = "Consumer group whose committed offsets mark what is stored (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
-    String group;
+    @Mixin
+    EtlGroupOptions etl;
 
     @Option(names = "--work-dir", defaultValue = "${env:NIDS_WORK_DIR}",
             description = "Staging folder; batches go to <work-dir>/batches/<batch-id>/ (env NIDS_WORK_DIR).")
@@ -67,6 +63,8 @@ public class ConsumeBatchCommand extends StepCommand {
     @Override
     protected Path run() throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
+        String topic = etl.topic();
+        String group = etl.group();
         UsageError.require(workDir, "--work-dir", "NIDS_WORK_DIR");
         if (maxRecords <= 0) throw new UsageError("--max-records must be positive, got " + maxRecords);
         if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.EtlGroupOptions;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
@@ -57,13 +58,8 @@ public class MonitorCommand extends StepCommand {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--topic", defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
-            description = "Topic the ETL reads (env NIDS_TOPIC, default ${DEFAULT-VALUE}).")
-    String topic;
-
-    @Option(names = "--group", defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
-            description = "The ETL's consumer group (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
-    String group;
+    @Mixin
+    EtlGroupOptions etl;
 
     @Mixin
     HotStoreOptions hot;
@@ -108,6 +104,8 @@ public class MonitorCommand extends StepCommand {
     @Override
     protected Path run() throws Exception {
         String bootstrap = kafka.bootstrapServers();
+        String topic = etl.topic();
+        String group = etl.group();
         Path duckdb = hot.path();
         if (maxLag < 0) throw new UsageError("--max-lag must not be negative, got " + maxLag);
         if (window.isZero() || window.isNegative()) throw new UsageError("--window must be positive");
