@@ -131,8 +131,10 @@ public class ArchiveCommand extends StepCommand {
 
         long archived = rounds.stream().mapToLong(r -> r.flows).sum();
         if (archived == 0 && expired.isEmpty()) {
-            throw new NothingToDo("no flow in " + duckdb + " was stored more than " + DurationConverter.text(retention)
-                    + " ago with a prediction" + (waiting > 0 ? " (" + waiting + " older ones still wait for infer)" : "")
+            String hotPart = !Files.exists(duckdb) ? "the hot store " + duckdb + " does not exist yet"
+                    : "no flow in " + duckdb + " was stored more than " + DurationConverter.text(retention)
+                    + " ago with a prediction" + (waiting > 0 ? " (" + waiting + " older ones still wait for infer)" : "");
+            throw new NothingToDo(hotPart
                     + (coldRetention == null ? "" : ", and no cold day is older than " + DurationConverter.text(coldRetention)));
         }
         long objects = 0;

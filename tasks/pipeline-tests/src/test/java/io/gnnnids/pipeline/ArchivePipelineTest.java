@@ -120,6 +120,12 @@ class ArchivePipelineTest {
         try (ObjectStore store = ObjectStores.open(tmp.resolve("archive").toString())) {
             assertEquals(List.of(), store.list(""));
         }
+
+        StepRunner.Result noHotStore = StepRunner.inProcess("archive", "--duckdb", tmp.resolve("none.duckdb").toString(),
+                "--archive-uri", tmp.resolve("archive").toString(), "--work-dir", tmp.resolve("work").toString());
+        assertEquals(99, noHotStore.exitCode(), noHotStore.toString());
+        assertTrue(noHotStore.err().contains("does not exist yet"), noHotStore.toString());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("none.duckdb")), "archive creates no hot store");
     }
 
     @Test
