@@ -29,6 +29,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SKIPPED_EXIT_CODE = 99
+# A duration as the steps read it (500ms, 60s, 5m, 24h, 90d), for trigger-form params.
+DURATION_PATTERN = r"^[0-9]+(ms|s|m|h|d)?$"
 DUCKDB_POOL = "duckdb"
 OWNER = "gnn-nids"
 

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 from airflow.sdk import Param
 
-from nids_common import DUCKDB_POOL, nids_dag, step_task
-
-DURATION = r"^[0-9]+(ms|s|m|h|d)?$"
+from nids_common import DUCKDB_POOL, DURATION_PATTERN, nids_dag, step_task
 
 with nids_dag(
     "nids_lifecycle", __doc__, "@daily", "storage",
     params={
-        "retention": Param(None, type=["null", "string"], pattern=DURATION,
+        "retention": Param(None, type=["null", "string"], pattern=DURATION_PATTERN,
                            title="Hot store retention for this run (e.g. 24h; default NIDS_HOT_RETENTION or 24h)"),
-        "cold_retention": Param(None, type=["null", "string"], pattern=DURATION,
+        "cold_retention": Param(None, type=["null", "string"], pattern=DURATION_PATTERN,
                                 title="Cold store retention in days for this run (e.g. 90d; default NIDS_COLD_RETENTION)"),
     },
 ) as dag:

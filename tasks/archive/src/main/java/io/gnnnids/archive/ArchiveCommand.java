@@ -71,8 +71,6 @@ public class ArchiveCommand extends StepCommand {
                     + "(env NIDS_COLD_RETENTION; default: keep every day). Keep it above train's --days.")
     String coldRetentionText;
 
-    Duration coldRetention;
-
     @Mixin
     WorkDirOption workDir;
 
@@ -85,6 +83,7 @@ public class ArchiveCommand extends StepCommand {
         Path duckdb = hot.path();
         UsageError.require(archiveUri, "--archive-uri", "NIDS_ARCHIVE_URI");
         if (retention.isNegative()) throw new UsageError("--retention must not be negative");
+        Duration coldRetention = null;
         if (coldRetentionText != null && !coldRetentionText.isBlank()) {
             try {
                 coldRetention = DurationConverter.parse(coldRetentionText);
@@ -127,7 +126,7 @@ public class ArchiveCommand extends StepCommand {
                         DurationConverter.text(retention));
             }
         }
-        List<String> expired = coldRetention == null ? List.of() : expireCold();
+        List<String> expired = coldRetention == null ? List.of() : expireCold(coldRetention);
 
         long archived = rounds.stream().mapToLong(r -> r.flows).sum();
         if (archived == 0 && expired.isEmpty()) {
@@ -187,7 +186,7 @@ public class ArchiveCommand extends StepCommand {
     }
 
     /** The cold objects of the days that ended more than --cold-retention ago, deleted. */
-    private List<String> expireCold() {
+    private List<String> expireCold(Duration coldRetention) {
         LocalDate firstKept = LocalDate.now(ZoneOffset.UTC).minusDays(coldRetention.toDays());
         try (ObjectStore cold = ObjectStores.open(coldUri)) {
             List<String> deleted = new ColdStore(cold).deleteDaysBefore(firstKept);

@@ -1,8 +1,7 @@
 package io.gnnnids.monitor;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
@@ -29,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +51,8 @@ public class MonitorCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
     private static final DateTimeFormatter REPORT_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.ALWAYS);
+    /** One alert per line of alerts.jsonl. */
+    private static final ObjectMapper JSON_LINE = new ObjectMapper();
 
     @Mixin
     KafkaOptions kafka;
@@ -127,13 +126,14 @@ public class MonitorCommand extends StepCommand {
             }
         }
         List<Alert> alerts = Alert.raise(topic, group, lag, kafkaError, activity, new Alert.Limits(maxLag, maxDelay, window));
-        Long totalLag = lag == null ? null : lag.stream().mapToLong(PartitionLag::lag).sum();
+        Long totalLag = lag == null ? null : PartitionLag.total(lag);
         Report report = new Report(now.toString(), topic, group, totalLag, lag, kafkaError, DurationConverter.text(window),
                 activity, alerts);
 
         Path file = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".json");
-        write(report, file);
-        write(report, reports.resolve("latest.json"));
+        // Atomic, so a reader of latest.json never sees half a report.
+        JsonFiles.writeAtomically(report, file);
+        JsonFiles.writeAtomically(report, reports.resolve("latest.json"));
         appendAlerts(report, reports.resolve("alerts.jsonl"));
         pruneReports(reports, now.minus(reportRetention));
 
@@ -159,14 +159,6 @@ public class MonitorCommand extends StepCommand {
         return run.write(workDir.path().resolve("monitor").resolve("monitor-" + now.toEpochMilli() + ".json"));
     }
 
-    /** Writes atomically, so a reader of latest.json never sees half a report. */
-    private static void write(Report report, Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), report);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /** One JSON line per alert, for a log shipper or a tail -f. */
     private static void appendAlerts(Report report, Path file) throws IOException {
         StringBuilder lines = new StringBuilder();
@@ -176,7 +168,7 @@ public class MonitorCommand extends StepCommand {
             line.put("name", a.name());
             line.put("severity", a.severity());
             line.put("message", a.message());
-            lines.append(JSON.writeValueAsString(line)).append('\n');
+            lines.append(JSON_LINE.writeValueAsString(line)).append('\n');
         }
         if (lines.length() > 0) {
             Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -30,27 +30,28 @@ public record Alert(String name, String severity, String message) {
      * {@code hot} is null while the hot store does not exist yet.
      */
     public static List<Alert> raise(String topic, String group, List<PartitionLag> lag, String kafkaError,
-                             HotStoreActivity hot, Limits limits) {
+                                    HotStoreActivity hot, Limits limits) {
         List<Alert> alerts = new ArrayList<>();
         String delay = DurationConverter.text(limits.maxDelay());
+        double maxDelaySeconds = limits.maxDelay().toMillis() / 1000.0;
         if (lag == null) {
             alerts.add(new Alert("kafka_unreadable", CRITICAL, "cannot read where group '" + group + "' stands on topic '"
                     + topic + "': " + kafkaError));
         } else {
-            long total = lag.stream().mapToLong(PartitionLag::lag).sum();
+            long total = PartitionLag.total(lag);
             if (total > limits.maxLag()) {
                 alerts.add(new Alert("consumer_lag", CRITICAL, "the ETL is " + total + " records behind on topic '" + topic
                         + "' (more than " + limits.maxLag() + "): check that the nids_etl DAG runs and succeeds"));
             }
             Double lastIngested = hot == null ? null : hot.lastIngestedAgeSeconds();
-            if (total > 0 && (lastIngested == null || lastIngested > limits.maxDelay().toMillis() / 1000.0)) {
+            if (total > 0 && (lastIngested == null || lastIngested > maxDelaySeconds)) {
                 alerts.add(new Alert("etl_stalled", CRITICAL, total + " records wait on topic '" + topic + "' but "
                         + (lastIngested == null ? "no flow was ever stored" : "no flow was stored for " + seconds(lastIngested))
                         + " (more than " + delay + "): check the nids_etl DAG's last runs"));
             }
         }
         if (hot != null && hot.oldestUnscoredAgeSeconds() != null
-                && hot.oldestUnscoredAgeSeconds() > limits.maxDelay().toMillis() / 1000.0) {
+                && hot.oldestUnscoredAgeSeconds() > maxDelaySeconds) {
             alerts.add(new Alert("inference_behind", CRITICAL, hot.unscored() + " flows wait for a prediction, the oldest for "
                     + seconds(hot.oldestUnscoredAgeSeconds()) + " (more than " + delay + "): check that the "
                     + "nids_inference DAG runs and that the model has a version with the alias 'champion'"));

@@ -57,6 +57,7 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
     public static HotStoreActivity read(HotStore store, Duration window) {
         String since = NOW + " - to_milliseconds(" + window.toMillis() + ")";
         String attacks = " FROM " + HotStore.TABLE + " WHERE prediction = 1 AND predicted_at >= " + since;
+        // One query at a time on the statement: each result is read whole before the next query.
         try (Statement st = store.connection().createStatement()) {
             long flows;
             long unscored;
@@ -64,7 +65,7 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
             Double lastIngested;
             long ingested;
             Double lastPredicted;
-            try (ResultSet rs = query(st, "SELECT count(*), count(*) FILTER (prediction IS NULL), "
+            try (ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (prediction IS NULL), "
                     + age("min(ingested_at) FILTER (prediction IS NULL)") + ", " + age("max(ingested_at)") + ", "
                     + "count(*) FILTER (ingested_at >= " + since + "), " + age("max(predicted_at)")
                     + " FROM " + HotStore.TABLE)) {
@@ -78,7 +79,7 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
             }
             long scored;
             long attacked;
-            try (ResultSet rs = query(st, "SELECT count(*), count(*) FILTER (prediction = 1) FROM " + HotStore.TABLE
+            try (ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (prediction = 1) FROM " + HotStore.TABLE
                     + " WHERE predicted_at >= " + since)) {
                 rs.next();
                 scored = rs.getLong(1);
@@ -87,12 +88,12 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
             Map<String, Long> byLabel = counts(st, "SELECT coalesce(detailed_label, label, '(no label)') AS family, "
                     + "count(*) AS n" + attacks + " GROUP BY family ORDER BY n DESC, family");
             List<Source> sources = new ArrayList<>();
-            try (ResultSet rs = query(st, "SELECT orig_h, count(*) AS n, count(DISTINCT resp_h), count(DISTINCT resp_p)"
+            try (ResultSet rs = st.executeQuery("SELECT orig_h, count(*) AS n, count(DISTINCT resp_h), count(DISTINCT resp_p)"
                     + attacks + " GROUP BY orig_h ORDER BY n DESC, orig_h LIMIT " + TOP)) {
                 while (rs.next()) sources.add(new Source(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
             }
             List<Target> targets = new ArrayList<>();
-            try (ResultSet rs = query(st, "SELECT resp_h, resp_p, count(*) AS n, count(DISTINCT orig_h)" + attacks
+            try (ResultSet rs = st.executeQuery("SELECT resp_h, resp_p, count(*) AS n, count(DISTINCT orig_h)" + attacks
                     + " GROUP BY resp_h, resp_p ORDER BY n DESC, resp_h, resp_p LIMIT " + TOP)) {
                 while (rs.next()) targets.add(new Target(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
             }
@@ -105,14 +106,9 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
         }
     }
 
-    /** One query at a time on the statement: each result is read whole before the next query. */
-    private static ResultSet query(Statement st, String sql) throws SQLException {
-        return st.executeQuery(sql);
-    }
-
     private static Map<String, Long> counts(Statement st, String sql) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (ResultSet rs = query(st, sql)) {
+        try (ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) counts.put(rs.getString(1), rs.getLong(2));
         }
         return counts;

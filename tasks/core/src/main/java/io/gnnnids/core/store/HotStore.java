@@ -116,7 +116,8 @@ public final class HotStore implements AutoCloseable {
                     throw new StepFailure(lockedMessage(file, e.getMessage(), lockWait), e);
                 }
                 if (!logged) {
-                    log.info("DuckDB file {} is locked by another process; waiting up to {}", file, DurationConverter.text(lockWait));
+                    log.info("DuckDB file {} is locked by another process; waiting up to {}", file,
+                            DurationConverter.text(lockWait));
                     logged = true;
                 }
                 sleep(Math.min(backoff.toNanos(), left));
@@ -133,8 +134,8 @@ public final class HotStore implements AutoCloseable {
     private static String lockedMessage(Path file, String duckDbMessage, Duration lockWait) {
         Matcher m = LOCK_HOLDER.matcher(String.valueOf(duckDbMessage));
         String holder = m.find() ? " (pid " + m.group(1) + ")" : "";
-        return "DuckDB file " + file + " is locked by another process" + holder + " for more than " + DurationConverter.text(lockWait)
-                + "; tasks that open it must share the Airflow pool 'duckdb' and keep it open only while they need it"
+        return "DuckDB file " + file + " is locked by another process" + holder + " for more than "
+                + DurationConverter.text(lockWait) + "; tasks that open it must share the Airflow pool 'duckdb' and keep it open only while they need it"
                 + " — stop the process holding it or retry later";
     }
 
@@ -219,7 +220,7 @@ public final class HotStore implements AutoCloseable {
 
     /** The newest schema version recorded in the file. */
     public int schemaVersion() {
-        return queryLong("SELECT max(version) FROM schema_version").intValue();
+        return (int) queryLong("SELECT max(version) FROM schema_version");
     }
 
     /**
@@ -350,14 +351,7 @@ public final class HotStore implements AutoCloseable {
 
     /** The id of an archive run that marked flows and did not delete them, if any. */
     public Optional<String> pendingArchive() {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT min(" + ARCHIVE_ID + ") FROM " + TABLE)) {
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
-        }
+        return Optional.ofNullable((String) queryValue("SELECT min(" + ARCHIVE_ID + ") FROM " + TABLE));
     }
 
     /**
@@ -387,26 +381,23 @@ public final class HotStore implements AutoCloseable {
         String marked = " FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = " + DuckDb.literal(archiveId);
         try (Statement st = connection.createStatement()) {
             Files.createDirectories(dir);
-            List<LocalDate> days = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT DISTINCT " + ColdStore.DAY_OF_TS + " AS day" + marked + " ORDER BY day")) {
-                while (rs.next()) days.add(rs.getObject(1, LocalDate.class));
+            // The flows per day in one pass, then one COPY per day.
+            Map<LocalDate, Long> rowsPerDay = new LinkedHashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT " + ColdStore.DAY_OF_TS + " AS day, count(*)" + marked
+                    + " GROUP BY day ORDER BY day")) {
+                while (rs.next()) rowsPerDay.put(rs.getObject(1, LocalDate.class), rs.getLong(2));
             }
             List<DayFile> files = new ArrayList<>();
-            for (LocalDate day : days) {
-                String ofDay = marked + " AND " + ColdStore.DAY_OF_TS + " = DATE '" + day + "'";
-                Path out = dir.toAbsolutePath().resolve(day + ".parquet");
-                long rows;
-                try (ResultSet rs = st.executeQuery("SELECT count(*)" + ofDay)) {
-                    rs.next();
-                    rows = rs.getLong(1);
-                }
-                st.execute("COPY (SELECT " + columns + ofDay + " ORDER BY ts, uid) TO " + DuckDb.literal(out)
-                        + " (FORMAT PARQUET, COMPRESSION ZSTD)");
-                files.add(new DayFile(day, out, rows));
+            for (Map.Entry<LocalDate, Long> day : rowsPerDay.entrySet()) {
+                Path out = dir.toAbsolutePath().resolve(day.getKey() + ".parquet");
+                st.execute("COPY (SELECT " + columns + marked + " AND " + ColdStore.DAY_OF_TS + " = DATE '" + day.getKey()
+                        + "' ORDER BY ts, uid) TO " + DuckDb.literal(out) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
+                files.add(new DayFile(day.getKey(), out, day.getValue()));
             }
             return files;
         } catch (SQLException e) {
-            throw new StepFailure("cannot export the flows of archive run " + archiveId + " from " + file + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot export the flows of archive run " + archiveId + " from " + file + ": "
+                    + e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new StepFailure("cannot create the archive scratch folder " + dir + ": " + e.getMessage(), e);
         }
@@ -442,8 +433,7 @@ public final class HotStore implements AutoCloseable {
 
     /** Runs an UPDATE or DELETE with string and long parameters; returns the rows changed. */
     private long update(String sql, Object... params) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+        try (PreparedStatement ps = prepare(sql, params)) {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StepFailure("update of " + file + " failed: " + e.getMessage(), e);
@@ -472,20 +462,26 @@ public final class HotStore implements AutoCloseable {
         return file;
     }
 
-    private Long queryLong(String sql, Object... params) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-            return single(ps);
+    /** A count or other whole number the query returns in its single row; 0 for SQL NULL. */
+    private long queryLong(String sql, Object... params) {
+        Object value = queryValue(sql, params);
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    /** The first column of the query's single row, null for SQL NULL. */
+    private Object queryValue(String sql, Object... params) {
+        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1);
         } catch (SQLException e) {
             throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
         }
     }
 
-    private static long single(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement ps = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+        return ps;
     }
 
     @Override
