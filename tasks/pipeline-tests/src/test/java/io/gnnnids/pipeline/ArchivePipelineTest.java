@@ -60,8 +60,7 @@ class ArchivePipelineTest {
 
     @BeforeEach
     void fillHotStore() throws Exception {
-        Path sample = Path.of(System.getProperty("nids.shared.dir", "../../../shared"))
-                .resolve("data/iot23-sample/CTU-Honeypot-Capture-5-1-labeled.csv");
+        Path sample = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23")).resolve("CTU-Honeypot-Capture-5-1-labeled.csv");
         Path parquet = tmp.resolve("batch.parquet");
         uids = new ArrayList<>();
         try (FlowFileReader reader = FlowFileReader.open(sample, FlowFormat.AUTO);

@@ -205,7 +205,7 @@ class EtlPipelineTest {
 
     @Test
     void realIot23RecordsFlowThroughEveryStep() throws Exception {
-        Path shared = Path.of(System.getProperty("nids.shared.dir", "../../../shared")).resolve("data/iot23-sample");
+        Path shared = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"));
         List<String> files = new ArrayList<>();
         try (var list = Files.list(shared)) {
             list.filter(p -> p.toString().endsWith(".csv")).sorted().forEach(p -> files.add(p.toString()));

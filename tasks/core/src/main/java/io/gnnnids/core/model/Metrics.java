@@ -88,6 +88,40 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
         return threshold;
     }
 
+    /**
+     * The lowest threshold that flags at most {@code targetFpr} of the benign flows (labels 0): an operating point
+     * chosen from benign traffic alone. With the benign scores sorted high to low and k = floor(targetFpr x
+     * benign), it lies just above the (k+1)-th highest, so ties there are left unflagged together. 0.5 when there
+     * is no benign flow; 0 when every benign flow may be flagged.
+     */
+    public static double thresholdForFpr(float[] scores, int[] labels, double targetFpr) {
+        if (!(targetFpr >= 0 && targetFpr <= 1)) {
+            throw new IllegalArgumentException("target false-positive rate must be between 0 and 1, got " + targetFpr);
+        }
+        int n = 0;
+        for (int l : labels) if (l == 0) n++;
+        if (n == 0) return 0.5;
+        float[] benign = new float[n];
+        int k = 0;
+        for (int i = 0; i < labels.length; i++) if (labels[i] == 0) benign[k++] = Float.isNaN(scores[i]) ? 0 : scores[i];
+        Arrays.sort(benign); // ascending: the (k+1)-th highest is benign[n - 1 - allowed]
+        long allowed = (long) Math.floor(targetFpr * n + 1e-9);
+        if (allowed >= n) return 0;
+        return Math.nextUp(benign[(int) (n - 1 - allowed)]);
+    }
+
+    /** The detection rate at the threshold that flags at most {@code fpr} of these benign flows (a ROC read-off). */
+    public static double detectionRateAtFpr(float[] scores, int[] labels, double fpr) {
+        double threshold = thresholdForFpr(scores, labels, fpr);
+        long attacks = 0, detected = 0;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != 1) continue;
+            attacks++;
+            if (scores[i] >= threshold) detected++;
+        }
+        return attacks == 0 ? Double.NaN : (double) detected / attacks;
+    }
+
     private static double ratio(long a, long b) {
         return b == 0 ? 0 : (double) a / b;
     }

@@ -1,9 +1,6 @@
 package io.gnnnids.core.flow;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Fixtures shared by the flow tests: a typical Zeek record and the location of the real sample data. */
 final class Records {
@@ -49,24 +46,12 @@ final class Records {
         return before + after;
     }
 
-    /** The shared folder: -Dnids.shared.dir, else a "shared" folder next to an enclosing directory. */
-    static Path sharedDir() {
-        List<Path> candidates = new ArrayList<>();
-        String property = System.getProperty("nids.shared.dir");
-        if (property != null) {
-            candidates.add(Path.of(property));
-        }
-        candidates.add(Path.of("../../shared"));
-        candidates.add(Path.of("../../../shared"));
-        for (Path p : candidates) {
-            if (Files.isDirectory(p.resolve("data/iot23-sample"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("shared data folder not found; set -Dnids.shared.dir (tried " + candidates + ")");
+    /** The repository's real IoT-23 captures (data/iot23): -Dnids.iot23.dir, as Maven sets it. */
+    static Path iot23Dir() {
+        return Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"));
     }
 
     static Path sample(String name) {
-        return sharedDir().resolve("data/iot23-sample").resolve(name);
+        return iot23Dir().resolve(name);
     }
 }

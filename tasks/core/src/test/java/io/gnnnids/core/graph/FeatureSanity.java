@@ -41,7 +41,7 @@ public final class FeatureSanity {
 
     public static void main(String[] args) throws IOException {
         int flows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        Path iot = Path.of(args.length > 1 ? args[1] : "/work/shared/data/iot23-sample");
+        Path iot = Path.of(args.length > 1 ? args[1] : "data/iot23");
         NodeKey key = args.length > 2 ? NodeKey.valueOf(args[2]) : NodeKey.IP;
 
         List<List<Flow>> train = new ArrayList<>();

@@ -84,7 +84,7 @@ class CrossNetworkModelTest {
 
     @Test
     void reportsWhatItDetectsOnRealIot23Captures(@TempDir Path dir) throws Exception {
-        Path shared = Path.of(System.getProperty("nids.shared.dir", "../../../shared")).resolve("data/iot23-sample");
+        Path shared = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"));
         ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),
                 outcome.threshold(), WINDOW, null));
         Detector detector = new Detector(outcome.model(), ModelBundle.readCard(dir));

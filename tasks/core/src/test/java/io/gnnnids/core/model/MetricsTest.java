@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetricsTest {
@@ -61,6 +62,38 @@ class MetricsTest {
         assertEquals(0.8f, Metrics.bestThreshold(SCORES, LABELS), 1e-7);
         assertEquals(0.6f, Metrics.bestThreshold(new float[]{0.9f, 0.6f, 0.4f, 0.2f}, new int[]{1, 1, 0, 0}), 1e-7);
         assertEquals(0.5, Metrics.bestThreshold(new float[]{0.9f}, new int[]{0}), 1e-12);
+    }
+
+    @Test
+    void thresholdForFprFlagsAtMostThatShareOfBenignFlows() {
+        // Ten benign flows scored 0.1 .. 1.0 and two attacks.
+        float[] scores = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f, 0.95f, 0.85f};
+        int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+        // 10 %: one benign flow may be flagged, so the threshold sits just above the second highest (0.9).
+        double t10 = Metrics.thresholdForFpr(scores, labels, 0.10);
+        assertEquals(Math.nextUp(0.9f), t10, 0);
+        assertEquals(0.10, Metrics.of(scores, labels, null, t10).falsePositiveRate(), 1e-12);
+        assertEquals(0.5, Metrics.detectionRateAtFpr(scores, labels, 0.10), 1e-12); // 0.95 yes, 0.85 no
+        // 25 %: floor(2.5) = 2 benign flows; just above 0.8, so 0.85 is detected too.
+        assertEquals(Math.nextUp(0.8f), Metrics.thresholdForFpr(scores, labels, 0.25), 0);
+        assertEquals(1.0, Metrics.detectionRateAtFpr(scores, labels, 0.25), 1e-12);
+        // 0 %: above every benign score; 100 %: everything is flagged.
+        assertEquals(Math.nextUp(1.0f), Metrics.thresholdForFpr(scores, labels, 0), 0);
+        assertEquals(0, Metrics.thresholdForFpr(scores, labels, 1), 0);
+        assertEquals(0.0, Metrics.detectionRateAtFpr(scores, labels, 0), 1e-12);
+    }
+
+    @Test
+    void thresholdForFprLeavesTiedBenignScoresTogether() {
+        // Three benign flows tie at 0.7: allowing one false positive cannot split them, so none is flagged.
+        float[] scores = {0.7f, 0.7f, 0.7f, 0.2f, 0.2f, 0.2f, 0.2f, 0.2f, 0.2f, 0.2f, 0.8f};
+        int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        double t = Metrics.thresholdForFpr(scores, labels, 0.1);
+        assertEquals(Math.nextUp(0.7f), t, 0);
+        assertEquals(0, Metrics.of(scores, labels, null, t).fp());
+        // Unknown labels (-1) are not benign flows; with no benign flow at all the threshold is 0.5.
+        assertEquals(0.5, Metrics.thresholdForFpr(new float[]{0.9f, 0.1f}, new int[]{1, -1}, 0.01), 0);
+        assertThrows(IllegalArgumentException.class, () -> Metrics.thresholdForFpr(scores, labels, 1.5));
     }
 
     @Test
