@@ -2,9 +2,10 @@
 ### nids_training: train, register and maybe promote a model version
 
 `train` reads the labelled flows of the last `days` days (ending at `end_date`, default today, UTC) from the
-cold store, trains the GNN, logs the run to MLflow (experiment `gnn-nids-binary-training`) and registers the
-model. The quality gate refuses a model whose test F1 is below `min_f1`: the task, and so the run, fails.
-`promote` decides whether the alias `champion` moves to the new version.
+cold store, adds `synthetic_networks` generated networks, trains the GNN, sets the decision threshold so that it
+flags `target_fpr` of the validation benign flows, logs the run to MLflow (experiment `gnn-nids-binary-training`)
+and registers the model. The quality gate refuses a model whose test PR-AUC is below `min_pr_auc`: the task, and
+so the run, fails. `promote` decides whether the alias `champion` moves to the new version.
 
 Skipped (exit 99) while the cold store holds too little labelled data.
 """
@@ -21,7 +22,10 @@ with nids_dag(
         "days": Param(21, type="integer", minimum=1, title="Days of flows to train on"),
         "end_date": Param(None, type=["null", "string"], format="date",
                           title="Last day to read (YYYY-MM-DD, default today UTC)"),
-        "min_f1": Param(0.95, type="number", minimum=0, maximum=1, title="Quality gate: least test F1"),
+        "synthetic_networks": Param(0, type="integer", minimum=0, title="Generated networks to train on besides"),
+        "target_fpr": Param(0.01, type="number", minimum=0, maximum=0.5,
+                            title="Share of benign flows the threshold may flag"),
+        "min_pr_auc": Param(0.95, type="number", minimum=0, maximum=1, title="Quality gate: least test PR-AUC"),
         "promote": Param("if-better", type="string", enum=["if-better", "always", "never"],
                          title="Move the alias champion to the new version"),
         "max_epochs": Param(100, type="integer", minimum=1, title="Most training epochs"),
@@ -29,12 +33,15 @@ with nids_dag(
 ) as dag:
     train = step_task(
         "train", "train",
-        args='--days "$NIDS_DAYS" ${NIDS_END_DATE:+--end-date "$NIDS_END_DATE"} --min-f1 "$NIDS_MIN_F1" '
-             '--promote "$NIDS_PROMOTE" --max-epochs "$NIDS_MAX_EPOCHS"',
+        args='--days "$NIDS_DAYS" ${NIDS_END_DATE:+--end-date "$NIDS_END_DATE"} '
+             '--synthetic-networks "$NIDS_SYNTHETIC_NETWORKS" --target-fpr "$NIDS_TARGET_FPR" '
+             '--min-pr-auc "$NIDS_MIN_PR_AUC" --promote "$NIDS_PROMOTE" --max-epochs "$NIDS_MAX_EPOCHS"',
         env={
             "NIDS_DAYS": "{{ params.days }}",
             "NIDS_END_DATE": "{{ params.end_date or '' }}",
-            "NIDS_MIN_F1": "{{ params.min_f1 }}",
+            "NIDS_SYNTHETIC_NETWORKS": "{{ params.synthetic_networks }}",
+            "NIDS_TARGET_FPR": "{{ params.target_fpr }}",
+            "NIDS_MIN_PR_AUC": "{{ params.min_pr_auc }}",
             "NIDS_PROMOTE": "{{ params.promote }}",
             "NIDS_MAX_EPOCHS": "{{ params.max_epochs }}",
         },

@@ -56,7 +56,8 @@ EXPECTED = {
         "duckdb": set(),
         "manifest_from": {},
         "jars": {"train": "train"},
-        "params": {"days": 21, "end_date": None, "min_f1": 0.95, "promote": "if-better", "max_epochs": 100},
+        "params": {"days": 21, "end_date": None, "synthetic_networks": 0, "target_fpr": 0.01, "min_pr_auc": 0.95,
+                   "promote": "if-better", "max_epochs": 100},
     },
 }
 
@@ -129,8 +130,10 @@ def test_no_template_is_ever_pasted_into_a_shell_command(dagbag, dag_id):
 
 def test_params_reach_the_command_through_env(dagbag):
     train = dagbag.dags["nids_training"].get_task("train")
-    assert train.env["NIDS_MIN_F1"] == "{{ params.min_f1 }}"
-    assert '--min-f1 "$NIDS_MIN_F1"' in train.bash_command
+    assert train.env["NIDS_MIN_PR_AUC"] == "{{ params.min_pr_auc }}"
+    assert '--min-pr-auc "$NIDS_MIN_PR_AUC"' in train.bash_command
+    assert '--target-fpr "$NIDS_TARGET_FPR"' in train.bash_command
+    assert '--synthetic-networks "$NIDS_SYNTHETIC_NETWORKS"' in train.bash_command
     consume = dagbag.dags["nids_etl"].get_task("consume_batch")
     assert consume.env["NIDS_MAX_RECORDS"] == "{{ params.max_records }}"
 

@@ -109,7 +109,7 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
 
     # Tiny generated data (one or two training steps per epoch): the gate is lowered, promotion forced, so the
     # champion is this model.
-    states = dag_test("nids_training", {"days": 3, "end_date": today, "min_f1": 0.5, "promote": "always",
+    states = dag_test("nids_training", {"days": 3, "end_date": today, "min_pr_auc": 0.5, "promote": "always",
                                         "max_epochs": 30}, env)
     assert states == {"train": "success"}
     alias = mlflow_get(env["MLFLOW_TRACKING_URI"], "registered-models/alias", name=MODEL_NAME, alias="champion")

@@ -32,7 +32,7 @@ class InferJarBenchmark {
         ModelFixture.store(tmp, ModelFixture.traffic(51, 20_000), cold, null, "train");
         StepRunner.Result trained = StepRunner.inProcess("train", "--cold-uri", cold.toString(), "--end-date",
                 ModelFixture.END, "--days", "3", "--tracking-uri", mlflow.trackingUri(), "--model-name", "bench",
-                "--work-dir", tmp.resolve("work").toString(), "--max-epochs", "5", "--min-f1", "0");
+                "--work-dir", tmp.resolve("work").toString(), "--max-epochs", "5", "--min-pr-auc", "0");
         assertEquals(0, trained.exitCode(), trained.toString());
 
         Map<String, String> env = Map.of("NIDS_DUCKDB_PATH", duckdb.toString(), "MLFLOW_TRACKING_URI", mlflow.trackingUri(),

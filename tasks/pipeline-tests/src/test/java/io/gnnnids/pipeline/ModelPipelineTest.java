@@ -69,7 +69,7 @@ class ModelPipelineTest {
                 "--tracking-uri", mlflow.trackingUri(), "--model-name", MODEL, "--work-dir", work.toString()));
         args.addAll(List.of(extra));
         if (!args.contains("--max-epochs")) args.addAll(List.of("--max-epochs", "20"));
-        if (!args.contains("--min-f1")) args.addAll(List.of("--min-f1", "0.8"));
+        if (!args.contains("--min-pr-auc")) args.addAll(List.of("--min-pr-auc", "0.8"));
         return StepRunner.inProcess("train", args.toArray(String[]::new));
     }
 
@@ -113,9 +113,9 @@ class ModelPipelineTest {
         }
         Path noisy = tmp.resolve("cold-noise");
         ModelFixture.store(tmp, noise, noisy, null, "noise");
-        StepRunner.Result r = train(noisy.toString(), "--min-f1", "0.95", "--max-epochs", "5");
+        StepRunner.Result r = train(noisy.toString(), "--min-pr-auc", "0.95", "--max-epochs", "5");
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("quality gate failed: test F1"), r.toString());
+        assertTrue(r.err().contains("quality gate failed: test PR-AUC"), r.toString());
         try (Mlflow m = new Mlflow(mlflow.trackingUri())) {
             assertTrue(m.versionByAlias(MODEL, "champion").isEmpty(), "no champion from a failed gate");
         }

@@ -12,6 +12,7 @@ import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.EGraphSage;
 import io.gnnnids.core.model.Metrics;
 import io.gnnnids.core.model.ModelBundle;
+import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
@@ -39,6 +40,23 @@ final class ModelTraining {
     record Result(String runId, Metrics test, double threshold, boolean passedGate, String version, boolean promoted) {
     }
 
+    /**
+     * The quality gate. PR-AUC does not depend on the threshold: a model that ranks every attack above every benign
+     * flow passes even when its threshold was set on validation windows without some family of the test windows.
+     */
+    record Gate(double minPrAuc, double minF1) {
+        /** Why the test metrics fail the gate, or null when they pass. */
+        String failure(Metrics test) {
+            if (!(test.prAuc() >= minPrAuc)) return String.format("test PR-AUC %.4f is below --min-pr-auc %.2f", test.prAuc(), minPrAuc);
+            if (test.f1() < minF1) return String.format("test F1 %.4f is below --min-f1 %.2f", test.f1(), minF1);
+            return null;
+        }
+    }
+
+    /** What the run trained on: cold-store flows of first..last (first null when none) and generated networks. */
+    record Sources(TrainingData cold, LocalDate first, LocalDate last, int syntheticNetworks, long syntheticFlows) {
+    }
+
     private final Mlflow mlflow;
     private final String modelName;
     private final ModelCache cache;
@@ -49,16 +67,16 @@ final class ModelTraining {
         this.cache = cache;
     }
 
-    Result train(TrainingRun.Split split, TrainConfig config, NodeKey nodeKey, Duration window, TrainingData data,
-                 LocalDate first, LocalDate last, double minF1, boolean promoteAlways, boolean promoteIfBetter)
-            throws IOException {
+    Result train(TrainingRun.Split split, TrainConfig config, NodeKey nodeKey, Duration window,
+                 OperatingPoint operatingPoint, Sources sources, Gate gate, boolean promoteAlways,
+                 boolean promoteIfBetter) throws IOException {
         String experiment = mlflow.experimentId(TrainCommand.EXPERIMENT);
-        Service.RunInfo runInfo = mlflow.startRun(experiment, "train-" + last);
+        Service.RunInfo runInfo = mlflow.startRun(experiment, "train-" + sources.last());
         String runId = runInfo.getRunId();
         boolean ok = false;
         try {
-            mlflow.logParams(runId, params(config, nodeKey, window, data, split, first, last, minF1));
-            TrainingRun.Outcome outcome = TrainingRun.run(split, config, nodeKey, window, e -> {
+            mlflow.logParams(runId, params(config, nodeKey, window, operatingPoint, sources, split, gate));
+            TrainingRun.Outcome outcome = TrainingRun.run(split, config, nodeKey, window, operatingPoint, e -> {
                 mlflow.logMetric(runId, "train_loss", e.trainLoss(), e.epoch());
                 mlflow.logMetric(runId, "val_loss", e.validationLoss(), e.epoch());
                 mlflow.logMetric(runId, "val_f1", e.validationF1(), e.epoch());
@@ -70,17 +88,20 @@ final class ModelTraining {
                 mlflow.logMetrics(runId, metrics(test, outcome));
                 mlflow.logParams(runId, Map.of("best_epoch", String.valueOf(outcome.result().bestEpoch()),
                         "threshold", String.valueOf(outcome.threshold())));
-                log.info("test: F1 {} precision {} detection rate {} false-positive rate {} ROC-AUC {} (threshold {})",
-                        fmt(test.f1()), fmt(test.precision()), fmt(test.recall()), fmt(test.falsePositiveRate()),
-                        fmt(test.rocAuc()), fmt(outcome.threshold()));
+                log.info("test: PR-AUC {} ROC-AUC {} F1 {} precision {} detection rate {} false-positive rate {} "
+                                + "(threshold {}, {})", fmt(test.prAuc()), fmt(test.rocAuc()), fmt(test.f1()),
+                        fmt(test.precision()), fmt(test.recall()), fmt(test.falsePositiveRate()),
+                        fmt(outcome.threshold()), operatingPoint);
 
                 Path bundle = Files.createTempDirectory("gnn-nids-model-");
                 try {
                     ModelBundle.Card card = new ModelBundle.Card(model.architecture(), outcome.spec(),
-                            outcome.threshold(), window, dataRange(first, last, data, split, test));
+                            outcome.threshold(), window, dataRange(sources, split, test, operatingPoint));
                     ModelBundle.save(bundle, model, card);
                     upload(runId, bundle, test);
-                    boolean passed = test.f1() >= minF1;
+                    String failure = gate.failure(test);
+                    boolean passed = failure == null;
+                    if (!passed) log.warn("quality gate failed: {}", failure);
                     mlflow.setTag(runId, "quality_gate", passed ? "passed" : "failed");
                     if (!passed) {
                         ok = true; // the run itself worked; the model is not good enough to register
@@ -108,16 +129,19 @@ final class ModelTraining {
         }
     }
 
-    /** True when there is no champion, or the champion scores a lower F1 on the same test windows. */
+    /**
+     * True when there is no champion, or the champion ranks the same test windows worse (a lower PR-AUC: the
+     * comparison does not depend on either version's threshold).
+     */
     private boolean beatsChampion(Metrics candidate, TrainingRun.Split split) throws IOException {
         Optional<ModelVersionInfo> champion = mlflow.versionByAlias(modelName, Mlflow.CHAMPION);
         if (champion.isEmpty()) return true;
         Path dir = cache.fetch(mlflow, champion.get());
         try (Detector detector = Detector.load(dir)) {
             Metrics current = detector.evaluate(split.test());
-            log.info("champion version {} scores F1 {} on the same test window; the new version {}",
-                    champion.get().version(), fmt(current.f1()), fmt(candidate.f1()));
-            return candidate.f1() > current.f1();
+            log.info("champion version {} scores PR-AUC {} on the same test windows; the new version {}",
+                    champion.get().version(), fmt(current.prAuc()), fmt(candidate.prAuc()));
+            return candidate.prAuc() > current.prAuc() || Double.isNaN(current.prAuc());
         }
     }
 
@@ -137,8 +161,8 @@ final class ModelTraining {
         mlflow.uploadArtifact(runId, "confusion_matrix.json", confusion);
     }
 
-    private static Map<String, String> params(TrainConfig c, NodeKey nodeKey, Duration window, TrainingData data,
-                                              TrainingRun.Split split, LocalDate first, LocalDate last, double minF1) {
+    private static Map<String, String> params(TrainConfig c, NodeKey nodeKey, Duration window, OperatingPoint op,
+                                              Sources sources, TrainingRun.Split split, Gate gate) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("model", "E-GraphSAGE");
         p.put("layers", String.valueOf(c.layers()));
@@ -153,15 +177,19 @@ final class ModelTraining {
         p.put("loss", "class-weighted cross-entropy");
         p.put("node_key", nodeKey.name().toLowerCase());
         p.put("window", window.toString());
-        p.put("min_f1", String.valueOf(minF1));
-        p.put("data_from", first.toString());
-        p.put("data_to", last.toString());
-        p.put("rows_total", String.valueOf(data.totalFlows()));
-        p.put("rows_labelled", String.valueOf(data.labelledFlows()));
+        p.put("operating_point", op.toString());
+        p.put("min_pr_auc", String.valueOf(gate.minPrAuc()));
+        p.put("min_f1", String.valueOf(gate.minF1()));
+        p.put("data_from", sources.first() == null ? "none" : sources.first().toString());
+        p.put("data_to", sources.first() == null ? "none" : sources.last().toString());
+        p.put("rows_total", String.valueOf(sources.cold().totalFlows()));
+        p.put("rows_labelled", String.valueOf(sources.cold().labelledFlows()));
+        p.put("synthetic_networks", String.valueOf(sources.syntheticNetworks()));
+        p.put("synthetic_flows", String.valueOf(sources.syntheticFlows()));
         p.put("rows_train", String.valueOf(split.flows(split.train())));
         p.put("rows_validation", String.valueOf(split.flows(split.validation())));
         p.put("rows_test", String.valueOf(split.flows(split.test())));
-        p.put("windows", String.valueOf(data.windows().size()));
+        p.put("windows", String.valueOf(split.train().size() + split.validation().size() + split.test().size()));
         return p;
     }
 
@@ -187,16 +215,19 @@ final class ModelTraining {
         return family.replaceAll("[^A-Za-z0-9_\\-./ ]", "_");
     }
 
-    private static ObjectNode dataRange(LocalDate first, LocalDate last, TrainingData data, TrainingRun.Split split,
-                                        Metrics test) {
+    private static ObjectNode dataRange(Sources sources, TrainingRun.Split split, Metrics test, OperatingPoint op) {
         ObjectNode d = JSON.createObjectNode();
-        d.put("from", first.toString());
-        d.put("to", last.toString());
-        d.put("rows_total", data.totalFlows());
-        d.put("rows_labelled", data.labelledFlows());
+        if (sources.first() != null) {
+            d.put("from", sources.first().toString());
+            d.put("to", sources.last().toString());
+        }
+        d.put("rows_total", sources.cold().totalFlows());
+        d.put("rows_labelled", sources.cold().labelledFlows());
+        d.put("synthetic_networks", sources.syntheticNetworks());
         d.put("rows_train", split.flows(split.train()));
         d.put("rows_validation", split.flows(split.validation()));
         d.put("rows_test", split.flows(split.test()));
+        d.put("operating_point", op.toString());
         d.set("test_metrics", JSON.valueToTree(test));
         return d;
     }

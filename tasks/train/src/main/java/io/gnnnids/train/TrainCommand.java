@@ -12,6 +12,8 @@ import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
+import io.gnnnids.core.model.GeneratedNetworks;
+import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
@@ -25,12 +27,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 
 @Command(name = "train",
         description = {"Trains a new version of the GNN on the labelled flows of the cold store's last --days up to "
-                + "--end-date: chronological train / validation / test split, early stopping on validation loss, "
-                + "decision threshold chosen on validation. Logs the run to MLflow (experiment "
-                + "gnn-nids-binary-training), registers a model version and moves the alias 'champion' per --promote.",
+                + "--end-date (chronological train / validation / test split) and on --synthetic-networks generated "
+                + "networks (split by network). Early stopping on validation loss; the decision threshold flags "
+                + "--target-fpr of the validation benign flows. Logs the run to MLflow (experiment "
+                + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves the "
+                + "alias 'champion' per --promote.",
                 "Exit codes: 0 trained, 99 too little labelled data, 2 bad usage, 1 failure or quality gate failed."})
 public class TrainCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
@@ -42,7 +47,8 @@ public class TrainCommand extends StepCommand {
             description = "Cold store to read: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
     String coldUri;
 
-    @Option(names = "--days", defaultValue = "21", description = "Days of flows to read (default ${DEFAULT-VALUE}).")
+    @Option(names = "--days", defaultValue = "21",
+            description = "Days of labelled cold-store flows to read; 0 reads none (default ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--end-date", description = "Last day to read, YYYY-MM-DD (default today, UTC).")
@@ -51,9 +57,33 @@ public class TrainCommand extends StepCommand {
     @Mixin
     ModelRegistryOptions registry;
 
-    @Option(names = "--min-f1", defaultValue = "0.95",
-            description = "Quality gate: the test F1 the model must reach to be registered (default ${DEFAULT-VALUE}).")
+    @Option(names = "--min-pr-auc", defaultValue = "0.95",
+            description = "Quality gate: the test PR-AUC (average precision; it does not depend on the threshold) the "
+                    + "model must reach to be registered (default ${DEFAULT-VALUE}).")
+    double minPrAuc;
+
+    @Option(names = "--min-f1", defaultValue = "0",
+            description = "Quality gate: the test F1 at the chosen threshold the model must reach too (default "
+                    + "${DEFAULT-VALUE}, no limit).")
     double minF1;
+
+    @Option(names = "--target-fpr", defaultValue = "0.01",
+            description = "Operating point: the decision threshold flags this share of the validation benign flows "
+                    + "(default ${DEFAULT-VALUE}).")
+    double targetFpr;
+
+    @Option(names = "--threshold-rule", defaultValue = "target-fpr", converter = ThresholdRuleConverter.class,
+            description = "How the threshold is chosen on validation: target-fpr or max-f1 (default ${DEFAULT-VALUE}).")
+    OperatingPoint.Rule thresholdRule;
+
+    @Option(names = "--synthetic-networks", defaultValue = "0",
+            description = "Generated networks to train, validate and test on besides the cold store's flows: many "
+                    + "networks of many sizes teach what carries over to a network never seen (default ${DEFAULT-VALUE}).")
+    int syntheticNetworks;
+
+    @Option(names = "--synthetic-flows", defaultValue = "40000",
+            description = "Flows per generated network, on average (default ${DEFAULT-VALUE}).")
+    long syntheticFlows;
 
     @Option(names = "--promote", defaultValue = "if-better", converter = PromoteConverter.class,
             description = "Move the alias 'champion' to the new version: if-better (beats the champion on the same "
@@ -94,18 +124,32 @@ public class TrainCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        if (days > 0) UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
         String trackingUri = registry.trackingUri();
         String modelName = registry.modelName();
-        if (days < 1) throw new UsageError("--days must be at least 1, got " + days);
+        if (days < 0) throw new UsageError("--days must be 0 or more, got " + days);
+        if (days == 0 && syntheticNetworks == 0) {
+            throw new UsageError("nothing to train on: --days 0 reads no cold-store flows; give --days or --synthetic-networks");
+        }
+        if (syntheticNetworks < 0) throw new UsageError("--synthetic-networks must be 0 or more, got " + syntheticNetworks);
+        if (syntheticFlows < 1_000) throw new UsageError("--synthetic-flows must be at least 1000, got " + syntheticFlows);
+        if (minPrAuc < 0 || minPrAuc > 1) throw new UsageError("--min-pr-auc must be between 0 and 1, got " + minPrAuc);
         if (minF1 < 0 || minF1 > 1) throw new UsageError("--min-f1 must be between 0 and 1, got " + minF1);
+        if (!(targetFpr >= 0 && targetFpr < 1)) throw new UsageError("--target-fpr must be in [0, 1), got " + targetFpr);
         LocalDate last = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC);
-        LocalDate first = last.minusDays(days - 1L);
+        LocalDate first = last.minusDays(Math.max(days, 1) - 1L);
         Path work = workDir.path();
         StepRun run = new StepRun("train");
 
-        TrainingData data = TrainingData.read(coldUri, first, last, work.resolve("cold-cache"), window);
+        TrainingData data = days > 0
+                ? TrainingData.read(coldUri, first, last, work.resolve("cold-cache"), window)
+                : TrainingData.of(List.of(), 0, window);
         TrainingRun.Split split = TrainingRun.chronological(data.windows(), 0.70, 0.15);
+        if (syntheticNetworks > 0) {
+            log.info("generating {} networks of about {} flows each", syntheticNetworks, syntheticFlows);
+            split = split.plus(GeneratedNetworks.split(
+                    GeneratedNetworks.generate(seed, syntheticNetworks, syntheticFlows, window), 0.15, 0.15));
+        }
         String shortage = TrainingData.shortage(split, minFlows);
         if (shortage != null) {
             throw new NothingToDo("too little labelled data in " + coldUri + " from " + first + " to " + last + ": "
@@ -116,25 +160,30 @@ public class TrainCommand extends StepCommand {
 
         try (Mlflow mlflow = new Mlflow(trackingUri)) {
             ModelTraining training = new ModelTraining(mlflow, modelName, new ModelCache(work.resolve("models")));
-            ModelTraining.Result r = training.train(split, config, nodeKey, window, data, first, last, minF1,
+            ModelTraining.Gate gate = new ModelTraining.Gate(minPrAuc, minF1);
+            OperatingPoint operatingPoint = new OperatingPoint(thresholdRule, targetFpr);
+            ModelTraining.Sources sources = new ModelTraining.Sources(data, days > 0 ? first : null, last,
+                    syntheticNetworks, syntheticFlows);
+            ModelTraining.Result r = training.train(split, config, nodeKey, window, operatingPoint, sources, gate,
                     promote == Promote.ALWAYS, promote == Promote.IF_BETTER);
             run.count("flows", data.totalFlows()).count("labelled_flows", data.labelledFlows())
                     .count("train_flows", split.flows(split.train()))
                     .count("validation_flows", split.flows(split.validation()))
                     .count("test_flows", split.flows(split.test()))
                     .output("mlflow_run", r.runId())
-                    .info("test_f1", r.test().f1()).info("threshold", r.threshold())
+                    .info("test_pr_auc", r.test().prAuc()).info("test_f1", r.test().f1())
+                    .info("test_fpr", r.test().falsePositiveRate()).info("threshold", r.threshold())
                     .info("data_from", first).info("data_to", last);
             if (r.version() != null) {
                 run.output("model_version", modelName + "/" + r.version()).info("champion", r.promoted());
             }
             if (!r.passedGate()) {
                 run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
-                throw new StepFailure(String.format("quality gate failed: test F1 %.4f is below --min-f1 %.2f "
-                                + "(precision %.4f, detection rate %.4f, false-positive rate %.4f on %d test flows); "
-                                + "no version registered, see MLflow run %s", r.test().f1(), minF1, r.test().precision(),
-                        r.test().recall(), r.test().falsePositiveRate(), r.test().tp() + r.test().fp() + r.test().tn()
-                                + r.test().fn(), r.runId()));
+                throw new StepFailure(String.format("quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
+                                + "detection rate %.4f, false-positive rate %.4f on %d test flows); no version registered, "
+                                + "see MLflow run %s", gate.failure(r.test()), r.test().prAuc(), r.test().f1(),
+                        r.test().precision(), r.test().recall(), r.test().falsePositiveRate(),
+                        r.test().tp() + r.test().fp() + r.test().tn() + r.test().fn(), r.runId()));
             }
             return run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
         }
@@ -145,6 +194,14 @@ public class TrainCommand extends StepCommand {
         @Override
         public Promote convert(String value) {
             return Promote.valueOf(value.trim().toUpperCase().replace('-', '_'));
+        }
+    }
+
+    /** Accepts target-fpr / max-f1. */
+    static final class ThresholdRuleConverter implements picocli.CommandLine.ITypeConverter<OperatingPoint.Rule> {
+        @Override
+        public OperatingPoint.Rule convert(String value) {
+            return OperatingPoint.Rule.valueOf(value.trim().toUpperCase().replace('-', '_'));
         }
     }
 

@@ -38,6 +38,13 @@ public record Flow(
                 localOrig, localResp, missedBytes, history, origPkts, origIpBytes, respPkts, respIpBytes, label, detailedLabel);
     }
 
+    /** The same flow with other ground truth (null for none). */
+    public Flow withLabel(String newLabel, String newDetailedLabel) {
+        return new Flow(ts, uid, origH, origP, respH, respP, proto, service, duration, origBytes, respBytes, connState,
+                localOrig, localResp, missedBytes, history, origPkts, origIpBytes, respPkts, respIpBytes, newLabel,
+                newDetailedLabel);
+    }
+
     /** True when the record carries ground truth. */
     public boolean labelled() {
         return label != null;

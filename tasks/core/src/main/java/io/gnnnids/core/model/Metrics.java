@@ -110,6 +110,30 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
         return Math.nextUp(benign[(int) (n - 1 - allowed)]);
     }
 
+    /**
+     * A threshold that flags at most {@code targetFpr} of the benign flows and detects every attack that
+     * {@link #thresholdForFpr} detects, placed in the middle (in log-odds) of the gap between the two: from the
+     * lowest such threshold up to the lowest attack score it detects. Spending the whole false-positive budget buys
+     * no detection when the classes are apart, and on a network unlike the validation one the benign scores shift
+     * up; the middle of the gap leaves room on both sides. The lowest threshold when no attack lies above it.
+     */
+    public static double marginThresholdForFpr(float[] scores, int[] labels, double targetFpr) {
+        double low = thresholdForFpr(scores, labels, targetFpr);
+        double lowestDetected = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] == 1 && scores[i] >= low) lowestDetected = Math.min(lowestDetected, scores[i]);
+        }
+        if (lowestDetected == Double.POSITIVE_INFINITY || lowestDetected <= low) return low;
+        double mid = (logit(low) + logit(lowestDetected)) / 2;
+        double t = 1 / (1 + Math.exp(-mid));
+        return Math.min(Math.max(t, low), lowestDetected); // rounding at the extremes stays inside the gap
+    }
+
+    private static double logit(double p) {
+        double q = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
+        return Math.log(q / (1 - q));
+    }
+
     /** The detection rate at the threshold that flags at most {@code fpr} of these benign flows (a ROC read-off). */
     public static double detectionRateAtFpr(float[] scores, int[] labels, double fpr) {
         double threshold = thresholdForFpr(scores, labels, fpr);

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * One training of a model version from labelled flow windows: fit the features on the training windows only,
- * train with early stopping on the validation windows, choose the decision threshold that maximises F1 on
- * validation, and measure the result on the test windows, which training never saw.
+ * train with early stopping on the validation windows, choose the decision threshold on validation by the
+ * {@link OperatingPoint}, and measure the result on the test windows, which training never saw.
  */
 public final class TrainingRun {
 
@@ -22,6 +22,17 @@ public final class TrainingRun {
     public record Split(List<List<Flow>> train, List<List<Flow>> validation, List<List<Flow>> test) {
         public long flows(List<List<Flow>> windows) {
             return windows.stream().mapToLong(List::size).sum();
+        }
+
+        /** This split and another side by side: each part holds the windows of both. */
+        public Split plus(Split other) {
+            return new Split(concat(train, other.train), concat(validation, other.validation), concat(test, other.test));
+        }
+
+        private static List<List<Flow>> concat(List<List<Flow>> a, List<List<Flow>> b) {
+            List<List<Flow>> out = new ArrayList<>(a);
+            out.addAll(b);
+            return out;
         }
     }
 
@@ -62,7 +73,8 @@ public final class TrainingRun {
         return new Split(train, val, test);
     }
 
-    public static Outcome run(Split split, TrainConfig config, NodeKey nodeKey, Duration window, Consumer<Epoch> onEpoch) {
+    public static Outcome run(Split split, TrainConfig config, NodeKey nodeKey, Duration window,
+                              OperatingPoint operatingPoint, Consumer<Epoch> onEpoch) {
         FeatureSpec spec = GraphBuilder.fit(split.train(), nodeKey, GraphBuilder.DEFAULT_TOP_SERVICES);
         GraphBuilder builder = new GraphBuilder(spec);
         List<EdgeGraph> train = graphs(builder, split.train());
@@ -80,7 +92,7 @@ public final class TrainingRun {
         EGraphSage model = result.model();
 
         float[] valScores = scoreAll(model, validation);
-        double threshold = Metrics.bestThreshold(valScores, valLabels);
+        double threshold = operatingPoint.threshold(valScores, valLabels);
         Metrics validationMetrics = Metrics.of(valScores, valLabels, families(split.validation()), threshold);
         Metrics testMetrics = evaluate(model, builder, split.test(), threshold);
         return new Outcome(model, spec, threshold, validationMetrics, testMetrics, result);

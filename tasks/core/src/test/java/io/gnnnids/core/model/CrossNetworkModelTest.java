@@ -51,7 +51,8 @@ class CrossNetworkModelTest {
         TrainingRun.Split byTime = TrainingRun.chronological(seen, 0.8, 0.2);
         List<List<Flow>> unseen = windows(generate(2, 40_000, 1, "2026-03-05T00:00:00Z"));
         split = new TrainingRun.Split(byTime.train(), byTime.validation(), unseen);
-        outcome = TrainingRun.run(split, TrainConfig.defaults(7).withMaxEpochs(60), NodeKey.IP, WINDOW, e -> { });
+        outcome = TrainingRun.run(split, TrainConfig.defaults(7).withMaxEpochs(60), NodeKey.IP, WINDOW,
+                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
         Metrics t = outcome.test();
         System.out.printf("cross-network test (seed 1 -> seed 2): F1 %.4f precision %.4f detection rate %.4f FPR %.4f "
                         + "ROC-AUC %.4f threshold %.3f best epoch %d%n", t.f1(), t.precision(), t.recall(),

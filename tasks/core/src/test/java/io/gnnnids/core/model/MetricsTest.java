@@ -97,6 +97,23 @@ class MetricsTest {
     }
 
     @Test
+    void marginThresholdSitsInTheMiddleOfTheGapInLogOdds() {
+        // Benign at most 0.1 but one at 0.5 (allowed by 10 %), attacks from 0.9 up: the gap is (0.1, 0.9].
+        float[] scores = {0.05f, 0.05f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.5f, 0.9f, 0.99f};
+        int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+        // thresholdForFpr lets one benign flow through: just above 0.1. logit(0.1) = -2.197, logit(0.9) = 2.197:
+        // the middle is log-odds 0, probability 0.5, which flags the benign 0.5 as thresholdForFpr would.
+        assertEquals(0.5, Metrics.marginThresholdForFpr(scores, labels, 0.10), 1e-6);
+        // 0 %: just above 0.5 up to 0.9: logit 0 and 2.197, middle 1.0986 = probability 0.75.
+        assertEquals(0.75, Metrics.marginThresholdForFpr(scores, labels, 0.0), 1e-6);
+        // No attack above the lowest threshold: that threshold.
+        float[] overlap = {0.9f, 0.1f, 0.2f};
+        int[] overlapLabels = {0, 0, 1};
+        assertEquals(Metrics.thresholdForFpr(overlap, overlapLabels, 0.0),
+                Metrics.marginThresholdForFpr(overlap, overlapLabels, 0.0), 0);
+    }
+
+    @Test
     void survivesJsonRoundTrip() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Metrics m = Metrics.of(SCORES, LABELS, FAMILIES, 0.5);

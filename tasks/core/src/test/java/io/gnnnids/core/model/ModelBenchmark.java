@@ -48,7 +48,8 @@ class ModelBenchmark {
         List<Flow> unseenFlows = CrossNetworkModelTest.generate(12, 200_000, 1, "2026-06-04T00:00:00Z");
         List<List<Flow>> unseen = CrossNetworkModelTest.windows(unseenFlows);
         TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Split(byTime.train(), byTime.validation(), unseen),
-                TrainConfig.defaults(7), NodeKey.IP, CrossNetworkModelTest.WINDOW, e -> { });
+                TrainConfig.defaults(7), NodeKey.IP, CrossNetworkModelTest.WINDOW,
+                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
         Metrics t = o.test();
         print("bench.model.f1", t.f1(), "");
         print("bench.model.fpr", t.falsePositiveRate(), "");

@@ -1,0 +1,42 @@
+package io.gnnnids.core.model;
+
+import java.util.Locale;
+
+/**
+ * How a model version's decision threshold is chosen from its validation scores. Operators think in false alarms:
+ * {@link Rule#TARGET_FPR} flags at most {@code targetFpr} of the validation windows' benign flows, whatever attacks
+ * those windows happen to hold, so a threshold set on windows without some family still means what it says; within
+ * that, it sits in the middle of the gap up to the attacks it detects ({@link Metrics#marginThresholdForFpr}).
+ * {@link Rule#MAX_F1} maximises F1 on validation, which depends on the attack mix of those windows.
+ */
+public record OperatingPoint(Rule rule, double targetFpr) {
+
+    public enum Rule { TARGET_FPR, MAX_F1 }
+
+    public static final double DEFAULT_TARGET_FPR = 0.01;
+
+    public OperatingPoint {
+        if (!(targetFpr >= 0 && targetFpr < 1)) {
+            throw new IllegalArgumentException("target false-positive rate must be in [0, 1), got " + targetFpr);
+        }
+    }
+
+    public static OperatingPoint targetFpr(double rate) {
+        return new OperatingPoint(Rule.TARGET_FPR, rate);
+    }
+
+    public static OperatingPoint maxF1() {
+        return new OperatingPoint(Rule.MAX_F1, DEFAULT_TARGET_FPR);
+    }
+
+    /** The threshold for these validation scores (labels 1 attack, 0 benign, -1 unknown). */
+    public double threshold(float[] scores, int[] labels) {
+        return rule == Rule.MAX_F1 ? Metrics.bestThreshold(scores, labels) : Metrics.marginThresholdForFpr(scores, labels, targetFpr);
+    }
+
+    /** As MLflow and the model card record it: "target-fpr=0.01" or "max-f1". */
+    @Override
+    public String toString() {
+        return rule == Rule.MAX_F1 ? "max-f1" : String.format(Locale.ROOT, "target-fpr=%s", targetFpr);
+    }
+}
