@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gnnnids.core.FileTrees;
+import io.gnnnids.core.cli.TimeRange;
+import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ModelVersionInfo;
@@ -53,9 +56,16 @@ final class ModelTraining {
         }
     }
 
-    /** What the run trained on: cold-store flows of first..last (first null when none) and generated networks. */
-    record Sources(TrainingData cold, LocalDate first, LocalDate last, int syntheticNetworks, long syntheticFlows) {
+    /**
+     * What the run trained on: cold-store labelled flows of first..last (first null when none), generated networks,
+     * and a baseline period (null when none) with what its preparation did.
+     */
+    record Sources(TrainingData cold, LocalDate first, LocalDate last, int syntheticNetworks, long syntheticFlows,
+                   TimeRange baseline, Baseline.Prepared prepared) {
     }
+
+    /** The baseline flows the screen left out, at most this many, go to MLflow for the operator to look at. */
+    private static final int LEFT_OUT_REPORTED = 200;
 
     private final Mlflow mlflow;
     private final String modelName;
@@ -99,6 +109,7 @@ final class ModelTraining {
                             outcome.threshold(), window, dataRange(sources, split, test, operatingPoint));
                     ModelBundle.save(bundle, model, card);
                     upload(runId, bundle, test);
+                    if (sources.prepared() != null) uploadLeftOut(runId, bundle, sources.prepared().screened());
                     String failure = gate.failure(test);
                     boolean passed = failure == null;
                     if (!passed) log.warn("quality gate failed: {}", failure);
@@ -161,6 +172,23 @@ final class ModelTraining {
         mlflow.uploadArtifact(runId, "confusion_matrix.json", confusion);
     }
 
+    /** The baseline flows the screen flagged, highest score first: what the operator should look at. */
+    private void uploadLeftOut(String runId, Path dir, Baseline.Screened screened) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("left_out", screened.leftOut().size());
+        root.put("screen_threshold", screened.threshold());
+        var flows = root.putArray("flows");
+        for (Baseline.Scored s : screened.leftOut().subList(0, Math.min(LEFT_OUT_REPORTED, screened.leftOut().size()))) {
+            Flow f = s.flow();
+            flows.addObject().put("score", s.score()).put("ts", f.ts()).put("uid", f.uid()).put("orig_h", f.origH())
+                    .put("orig_p", f.origP()).put("resp_h", f.respH()).put("resp_p", f.respP()).put("proto", f.proto())
+                    .put("service", f.service()).put("conn_state", f.connState());
+        }
+        Path file = dir.resolve("baseline_left_out.json");
+        JSON.writeValue(file.toFile(), root);
+        mlflow.uploadArtifact(runId, "baseline_left_out.json", file);
+    }
+
     private static Map<String, String> params(TrainConfig c, NodeKey nodeKey, Duration window, OperatingPoint op,
                                               Sources sources, TrainingRun.Split split, Gate gate) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -186,6 +214,12 @@ final class ModelTraining {
         p.put("rows_labelled", String.valueOf(sources.cold().labelledFlows()));
         p.put("synthetic_networks", String.valueOf(sources.syntheticNetworks()));
         p.put("synthetic_flows", String.valueOf(sources.syntheticFlows()));
+        if (sources.baseline() != null) {
+            p.put("baseline", sources.baseline().toString());
+            p.put("baseline_flows", String.valueOf(sources.prepared().screened().flows().size()));
+            p.put("baseline_left_out", String.valueOf(sources.prepared().screened().leftOut().size()));
+            p.put("baseline_attacks", String.valueOf(sources.prepared().attacks()));
+        }
         p.put("rows_train", String.valueOf(split.flows(split.train())));
         p.put("rows_validation", String.valueOf(split.flows(split.validation())));
         p.put("rows_test", String.valueOf(split.flows(split.test())));
@@ -224,6 +258,11 @@ final class ModelTraining {
         d.put("rows_total", sources.cold().totalFlows());
         d.put("rows_labelled", sources.cold().labelledFlows());
         d.put("synthetic_networks", sources.syntheticNetworks());
+        if (sources.baseline() != null) {
+            d.put("baseline", sources.baseline().toString());
+            d.put("baseline_flows", sources.prepared().screened().flows().size());
+            d.put("baseline_left_out", sources.prepared().screened().leftOut().size());
+        }
         d.put("rows_train", split.flows(split.train()));
         d.put("rows_validation", split.flows(split.validation()));
         d.put("rows_test", split.flows(split.test()));

@@ -12,7 +12,11 @@ import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
+import io.gnnnids.core.cli.TimeRange;
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.model.GeneratedNetworks;
+import io.gnnnids.core.replay.AttackOverlay;
 import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
@@ -81,6 +85,13 @@ public class TrainCommand extends StepCommand {
                     + "networks of many sizes teach what carries over to a network never seen (default ${DEFAULT-VALUE}).")
     int syntheticNetworks;
 
+    @Option(names = "--baseline", converter = TimeRange.Converter.class,
+            description = "Learn this network's normal traffic: every cold-store flow of the period FROM..TO "
+                    + "(YYYY-MM-DD..YYYY-MM-DD, or ISO instants) counts as benign, except those a model of generated "
+                    + "networks flags (left out and reported), and attacks generated onto the network's own hosts and "
+                    + "services are the positives. Needs no labels: the first training on a new network.")
+    TimeRange baseline;
+
     @Option(names = "--synthetic-flows", defaultValue = "40000",
             description = "Flows per generated network, on average (default ${DEFAULT-VALUE}).")
     long syntheticFlows;
@@ -128,9 +139,11 @@ public class TrainCommand extends StepCommand {
         String trackingUri = registry.trackingUri();
         String modelName = registry.modelName();
         if (days < 0) throw new UsageError("--days must be 0 or more, got " + days);
-        if (days == 0 && syntheticNetworks == 0) {
-            throw new UsageError("nothing to train on: --days 0 reads no cold-store flows; give --days or --synthetic-networks");
+        if (days == 0 && syntheticNetworks == 0 && baseline == null) {
+            throw new UsageError("nothing to train on: --days 0 reads no cold-store flows; give --days, --baseline or "
+                    + "--synthetic-networks");
         }
+        if (baseline != null) UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
         if (syntheticNetworks < 0) throw new UsageError("--synthetic-networks must be 0 or more, got " + syntheticNetworks);
         if (syntheticFlows < 1_000) throw new UsageError("--synthetic-flows must be at least 1000, got " + syntheticFlows);
         if (minPrAuc < 0 || minPrAuc > 1) throw new UsageError("--min-pr-auc must be between 0 and 1, got " + minPrAuc);
@@ -144,26 +157,46 @@ public class TrainCommand extends StepCommand {
         TrainingData data = days > 0
                 ? TrainingData.read(coldUri, first, last, work.resolve("cold-cache"), window)
                 : TrainingData.of(List.of(), 0, window);
+        TrainConfig config = TrainConfig.defaults(seed).withMaxEpochs(maxEpochs).withPatience(patience)
+                .withLearningRate(learningRate);
+        OperatingPoint operatingPoint = new OperatingPoint(thresholdRule, targetFpr);
         TrainingRun.Split split = TrainingRun.chronological(data.windows(), 0.70, 0.15);
-        if (syntheticNetworks > 0) {
-            log.info("generating {} networks of about {} flows each", syntheticNetworks, syntheticFlows);
-            split = split.plus(GeneratedNetworks.split(
-                    GeneratedNetworks.generate(seed, syntheticNetworks, syntheticFlows, window), 0.15, 0.15));
+        // A baseline is screened by a model of generated networks, so it needs some.
+        int networks = baseline != null ? Math.max(syntheticNetworks, Baseline.DEFAULT_NETWORKS) : syntheticNetworks;
+        TrainingRun.Split generated = null;
+        if (networks > 0) {
+            log.info("generating {} networks of about {} flows each", networks, syntheticFlows);
+            generated = GeneratedNetworks.split(GeneratedNetworks.generate(seed, networks, syntheticFlows, window),
+                    0.15, 0.15);
+        }
+        Baseline.Prepared prepared = null;
+        if (baseline != null) {
+            List<Flow> observed = TrainingData.readPeriod(coldUri, baseline, work.resolve("cold-cache"));
+            if (observed.size() < minFlows) {
+                throw new NothingToDo("too few flows in the baseline " + baseline + " of " + coldUri + ": "
+                        + observed.size() + ", need at least " + minFlows + " (--min-flows); choose a longer period");
+            }
+            log.info("screening the baseline's {} flows with a model of {} generated networks", observed.size(), networks);
+            prepared = Baseline.prepare(observed, generated, flows -> AttackOverlay.generate(flows,
+                    Baseline.attackFlows(flows.size()), seed), config, nodeKey, window, operatingPoint);
+            log.info("baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
+                    + "generated onto its hosts", prepared.screened().benign(), prepared.screened().leftOut().size(),
+                    prepared.attacks());
+            split = split.plus(prepared.split());
+        } else if (generated != null) {
+            split = split.plus(generated);
         }
         String shortage = TrainingData.shortage(split, minFlows);
         if (shortage != null) {
             throw new NothingToDo("too little labelled data in " + coldUri + " from " + first + " to " + last + ": "
                     + shortage + " (" + data.labelledFlows() + " labelled of " + data.totalFlows() + " flows)");
         }
-        TrainConfig config = TrainConfig.defaults(seed).withMaxEpochs(maxEpochs).withPatience(patience)
-                .withLearningRate(learningRate);
 
         try (Mlflow mlflow = new Mlflow(trackingUri)) {
             ModelTraining training = new ModelTraining(mlflow, modelName, new ModelCache(work.resolve("models")));
             ModelTraining.Gate gate = new ModelTraining.Gate(minPrAuc, minF1);
-            OperatingPoint operatingPoint = new OperatingPoint(thresholdRule, targetFpr);
             ModelTraining.Sources sources = new ModelTraining.Sources(data, days > 0 ? first : null, last,
-                    syntheticNetworks, syntheticFlows);
+                    networks, syntheticFlows, baseline, prepared);
             ModelTraining.Result r = training.train(split, config, nodeKey, window, operatingPoint, sources, gate,
                     promote == Promote.ALWAYS, promote == Promote.IF_BETTER);
             run.count("flows", data.totalFlows()).count("labelled_flows", data.labelledFlows())

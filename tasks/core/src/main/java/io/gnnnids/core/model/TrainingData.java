@@ -1,5 +1,6 @@
 package io.gnnnids.core.model;
 
+import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.store.ColdStore;
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** The labelled flows of a date range of the cold store, cut into graph windows. */
@@ -20,17 +23,30 @@ public record TrainingData(List<List<Flow>> windows, long totalFlows, long label
 
     /** Reads the daily partitions {@code first}..{@code last} (S3 objects are downloaded to {@code cacheDir}). */
     public static TrainingData read(String coldUri, LocalDate first, LocalDate last, Path cacheDir, Duration window) {
-        List<Path> files;
-        try (ObjectStore store = ObjectStores.open(coldUri)) {
-            files = new ColdStore(store).fetch(first, last, cacheDir);
-        } catch (Exception e) {
-            if (e instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e);
-        }
+        List<Path> files = fetch(coldUri, first, last, cacheDir);
         long total = ParquetFlowReader.count(files);
         List<Flow> labelled = ParquetFlowReader.read(files, true);
         log.info("read {} flows ({} labelled) from {} cold object(s), {} to {}", total, labelled.size(), files.size(), first, last);
         return of(labelled, total, window);
+    }
+
+    /** Every flow of the cold store in the period, labelled or not, in time order. */
+    public static List<Flow> readPeriod(String coldUri, TimeRange period, Path cacheDir) {
+        List<Path> files = fetch(coldUri, period.firstDay(), period.lastDay(), cacheDir);
+        List<Flow> flows = new ArrayList<>();
+        for (Flow f : ParquetFlowReader.read(files, false)) if (period.contains(f.ts())) flows.add(f);
+        flows.sort(Comparator.comparingDouble(Flow::ts));
+        log.info("read {} flows of {} from {} cold object(s)", flows.size(), period, files.size());
+        return flows;
+    }
+
+    private static List<Path> fetch(String coldUri, LocalDate first, LocalDate last, Path cacheDir) {
+        try (ObjectStore store = ObjectStores.open(coldUri)) {
+            return new ColdStore(store).fetch(first, last, cacheDir);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Flows already in memory (ts order), e.g. generated traffic. */

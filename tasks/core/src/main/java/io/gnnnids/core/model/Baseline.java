@@ -1,0 +1,128 @@
+package io.gnnnids.core.model;
+
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.graph.GraphWindows;
+import io.gnnnids.core.graph.NodeKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Training on a network's own traffic without labels. The operator names a period they trust as benign; its flows
+ * are counted benign, and attacks generated onto the network's own hosts and services are the positives, so the
+ * model learns this network's normal traffic rather than a generated one's.
+ *
+ * <p>A period is trusted, not known, to be clean. The flows a model trained on generated networks alone flags in it
+ * are screened out: they stay in the graphs as context but teach nothing, and are reported, so an attack already
+ * under way when the baseline was taken is not learnt as normal.
+ */
+public final class Baseline {
+
+    /**
+     * The baseline after screening.
+     *
+     * @param flows      every baseline flow, labelled benign, or unlabelled where the screen flagged it
+     * @param leftOut    the flows the screen flagged, highest score first
+     * @param threshold  the screening model's threshold
+     */
+    public record Screened(List<Flow> flows, List<Scored> leftOut, double threshold) {
+        public long benign() {
+            return flows.size() - leftOut.size();
+        }
+    }
+
+    /** A flow with the score the screen gave it. */
+    public record Scored(Flow flow, float score) {
+    }
+
+    /** Generated networks a baseline run trains its screen on, and trains on again beside the baseline. */
+    public static final int DEFAULT_NETWORKS = 8;
+
+    private Baseline() {
+    }
+
+    /**
+     * Attack flows to generate onto a baseline of {@code baselineFlows}: a fifth as many, at least 2,000 so that
+     * every family shows on a small network.
+     */
+    public static long attackFlows(long baselineFlows) {
+        return Math.max(2_000, baselineFlows / 5);
+    }
+
+    /** Labels every flow benign except those {@code screen} flags, which lose their label. */
+    public static Screened screen(List<Flow> baseline, Detector screen) {
+        List<Flow> sorted = inTimeOrder(baseline);
+        float[] scores = screen.score(sorted);
+        List<Flow> out = new ArrayList<>(sorted.size());
+        List<Scored> leftOut = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            Flow f = sorted.get(i);
+            if (screen.isAttack(scores[i])) {
+                out.add(f.withLabel(null, null));
+                leftOut.add(new Scored(f, scores[i]));
+            } else {
+                out.add(f.withLabel(Flow.BENIGN, null));
+            }
+        }
+        leftOut.sort(Comparator.comparingDouble((Scored s) -> s.score).reversed());
+        return new Screened(out, leftOut, screen.threshold());
+    }
+
+    /**
+     * The screened baseline with the generated attacks among it, cut into windows and split by time: the first
+     * {@code trainShare} trains, the next {@code validationShare} validates, the rest tests.
+     */
+    public static TrainingRun.Split split(Screened baseline, List<Flow> attacks, Duration window, double trainShare,
+                                          double validationShare) {
+        List<Flow> all = new ArrayList<>(baseline.flows().size() + attacks.size());
+        all.addAll(baseline.flows());
+        all.addAll(attacks);
+        all.sort(Comparator.comparingDouble(Flow::ts));
+        List<List<Flow>> windows = GraphWindows.byWindow(all.iterator(), window, GraphWindows.DEFAULT_MAX_EDGES);
+        return TrainingRun.chronological(windows, trainShare, validationShare);
+    }
+
+    /**
+     * What a baseline training run trains on, and what screening left out.
+     *
+     * @param split    the baseline's windows split by time, then the generated networks' split by network
+     * @param screened the baseline after screening
+     * @param attacks  how many attack flows were generated onto the baseline's network
+     */
+    public record Prepared(TrainingRun.Split split, Screened screened, long attacks) {
+    }
+
+    /**
+     * Screens the baseline with a model trained on the generated networks alone, then puts the attacks that
+     * {@code attacksOnto} generates onto the baseline's network among the screened flows.
+     *
+     * @param generated the generated networks' split (trained on for the screen, and again with the baseline)
+     */
+    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated,
+                                   Function<List<Flow>, List<Flow>> attacksOnto, TrainConfig config, NodeKey nodeKey,
+                                   Duration window, OperatingPoint operatingPoint) {
+        TrainingRun.Outcome screenModel = TrainingRun.run(generated, config, nodeKey, window, operatingPoint, e -> { });
+        try (Detector screen = new Detector(screenModel.model(), new ModelBundle.Card(
+                screenModel.model().architecture(), screenModel.spec(), screenModel.threshold(), window, null))) {
+            return prepare(baseline, generated, screen, attacksOnto, window);
+        }
+    }
+
+    /** As above, with a screen already trained on the generated networks. */
+    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated, Detector screen,
+                                   Function<List<Flow>, List<Flow>> attacksOnto, Duration window) {
+        Screened screened = screen(baseline, screen);
+        List<Flow> attacks = attacksOnto.apply(screened.flows());
+        TrainingRun.Split split = split(screened, attacks, window, 0.70, 0.15).plus(generated);
+        return new Prepared(split, screened, attacks.size());
+    }
+
+    private static List<Flow> inTimeOrder(List<Flow> flows) {
+        List<Flow> sorted = new ArrayList<>(flows);
+        sorted.sort(Comparator.comparingDouble(Flow::ts));
+        return sorted;
+    }
+}
