@@ -19,6 +19,8 @@ import java.util.SplittableRandom;
  */
 public final class NetworkModel {
 
+    /** Networks of fewer hosts are homes: devices and a router that is their gateway, resolver and DHCP server. */
+    public static final int HOME_MAX_HOSTS = 9;
     /** Server roles every network of 20 hosts or more has, DNS and web first (the smallest networks have four). */
     static final Role[] SERVER_ROLES = {Role.DNS_SERVER, Role.WEB_SERVER, Role.FILE_SERVER, Role.MAIL_SERVER,
             Role.DB_SERVER, Role.MONITORING_SERVER};
@@ -44,6 +46,8 @@ public final class NetworkModel {
     private final Map<Role, List<Telemetry>> vendors = new EnumMap<>(Role.class);
     private final Map<Host, Telemetry> telemetry = new HashMap<>();
     private final Set<Host> telnetOpen = new HashSet<>();
+    private final List<Host> gateways = new ArrayList<>();
+    private final boolean home;
 
     final Host[] webPeers;
     final double[] webPopularity;
@@ -75,9 +79,19 @@ public final class NetworkModel {
     final boolean heartbeatUdp;
     final int payloadPort;
     final int exfilPort;
+    /** Unusual port a bot's C&C server (often down) listens on, and the one of Torii-like C&C conversations. */
+    final int c2RetryPort;
+    final int toriiPort;
+    /** IoT devices ask the gateway for names rather than the DNS server (home routers' habit, some offices). */
+    final boolean iotResolvesViaGateway;
+    /** Share of benign flows that is local chatter: discovery, DHCP, ICMP, IPv6 link-local, background scans. */
+    final double localShare;
+    /** Relative weights of the kinds of local chatter (see LocalTraffic). */
+    final double[] localMix;
 
     private NetworkModel(long seed, int hosts) {
         this.seed = seed;
+        this.home = hosts <= HOME_MAX_HOSTS;
         SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x6E6574776F726BL));
 
         // Address plan: one private family, random subnet numbers, flat or segmented into /24s.
@@ -89,7 +103,7 @@ public final class NetworkModel {
         };
         int first = family == 0 ? 10 : family == 1 ? 172 : 192;
         int perSubnet = 120 + rng.nextInt(120);
-        int segments = Math.max((hosts + perSubnet - 1) / perSubnet, 1 + rng.nextInt(4));
+        int segments = home ? 1 : Math.max((hosts + perSubnet - 1) / perSubnet, 1 + rng.nextInt(4));
         segments = Math.min(segments, 250);
         LinkedHashSet<Integer> thirds = new LinkedHashSet<>();
         int base = rng.nextInt(256);
@@ -105,11 +119,13 @@ public final class NetworkModel {
 
         // Device mix. Every network has every kind of server and device, so every kind of benign behaviour (and
         // its look-alikes of attacks) is present whatever the seed; the seed decides how many of each.
-        int nServers = Math.max(hosts >= 20 ? SERVER_ROLES.length : 4,
+        // A home (fewer than ten hosts) has no servers: one device is an IoT device, two are one or two of them
+        // beside a computer, more are a third computers.
+        int nServers = home ? 0 : Math.max(hosts >= 20 ? SERVER_ROLES.length : 4,
                 (int) Math.round(hosts * (0.02 + 0.06 * rng.nextDouble())));
-        int nIot = Math.max(hosts >= 20 ? IOT_KINDS.length : 3,
-                (int) Math.round(hosts * (0.12 + 0.36 * rng.nextDouble())));
-        int nClients = Math.max(3, hosts - nServers - nIot);
+        int nIot = home ? (hosts == 1 ? 1 : hosts == 2 ? 1 + rng.nextInt(2) : hosts - Math.max(1, hosts / 3))
+                : Math.max(hosts >= 20 ? IOT_KINDS.length : 3, (int) Math.round(hosts * (0.12 + 0.36 * rng.nextDouble())));
+        int nClients = home ? hosts - nIot : Math.max(3, hosts - nServers - nIot);
         nIot = hosts - nServers - nClients;
         double laptopShare = rng.nextDouble();
         double activitySigma = 0.5 + 0.6 * rng.nextDouble();
@@ -136,7 +152,7 @@ public final class NetworkModel {
             add(pool.dynamic(), kind, activity, linux ? 32768 : 49152, linux ? 60999 : 65535);
         }
 
-        int nAdmins = Math.min(clients.size() - 1, 1 + rng.nextInt(3));
+        int nAdmins = home ? 0 : Math.min(clients.size() - 1, 1 + rng.nextInt(3));
         for (int k = 0; k < nAdmins; k++) {
             admins.add(clients.get(k * clients.size() / nAdmins));
         }
@@ -185,6 +201,26 @@ public final class NetworkModel {
                 : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
         payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
         exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+
+        // Drawn from a stream of their own, so the draws above, and so every network of ten hosts or more, stay
+        // what they were before these were added.
+        SplittableRandom local = new SplittableRandom(mix(seed ^ 0x6C6F63616CL));
+        for (int s : subnets) {
+            int addr = s | 1;
+            Host gw = new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999);
+            gateways.add(gw);
+            byAddress.put(addr, gw);
+        }
+        int[] unusual = {50, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
+        c2RetryPort = local.nextInt(3) == 0 ? 1024 + local.nextInt(60_000) : unusual[local.nextInt(unusual.length)];
+        int torii;
+        do {
+            torii = local.nextInt(2) == 0 ? 1024 + local.nextInt(60_000) : unusual[local.nextInt(unusual.length)];
+        } while (torii == c2RetryPort);
+        toriiPort = torii;
+        iotResolvesViaGateway = home || byRole(Role.DNS_SERVER).isEmpty() || local.nextBoolean();
+        localShare = home ? 0.15 + 0.2 * local.nextDouble() : 0.03 + 0.07 * local.nextDouble();
+        localMix = LocalTraffic.drawMix(local, home);
     }
 
     /**
@@ -282,6 +318,83 @@ public final class NetworkModel {
                     + GeneratorOptions.MAX_HOSTS + ", got " + hosts);
         }
         return new NetworkModel(seed, hosts);
+    }
+
+    /** True for homes: fewer than ten hosts, no servers, the gateway answers names, DHCP and time. */
+    public boolean home() {
+        return home;
+    }
+
+    /** The router of the first subnet. */
+    public Host gateway() {
+        return gateways.get(0);
+    }
+
+    /** The routers, one at x.x.x.1 of each subnet; not among {@link #internalHosts()}. */
+    public List<Host> gateways() {
+        return Collections.unmodifiableList(gateways);
+    }
+
+    /** The router of the host's subnet. */
+    Host gatewayOf(Host h) {
+        int prefix = h.addr() & 0xFFFFFF00;
+        for (Host gw : gateways) {
+            if ((gw.addr() & 0xFFFFFF00) == prefix) return gw;
+        }
+        return gateways.get(0);
+    }
+
+    /** Where the host asks for names: the DNS server, or the gateway in homes and for IoT devices of some networks. */
+    Host resolverFor(Host h) {
+        List<Host> dns = byRole(Role.DNS_SERVER);
+        if (dns.isEmpty() || (h.role().isIot() && iotResolvesViaGateway)) return gatewayOf(h);
+        return dns.get(0);
+    }
+
+    /** Hosts reachable from the internet: the gateway and the public-facing servers (web and mail). */
+    List<Host> exposedHosts() {
+        List<Host> out = new ArrayList<>();
+        out.add(gateway());
+        out.addAll(byRole(Role.WEB_SERVER));
+        out.addAll(byRole(Role.MAIL_SERVER));
+        return out;
+    }
+
+    /** Hosts that get their address by DHCP: clients and IoT devices. */
+    List<Host> dynamicHosts() {
+        List<Host> out = new ArrayList<>(clients);
+        out.addAll(iot);
+        return out;
+    }
+
+    /** The infected device that does most: every outward campaign of the first episodes starts from it. */
+    Host primaryBot() {
+        return bots.get(0);
+    }
+
+    /** The host's IPv6 link-local address: fe80:: and the EUI-64 interface id of a MAC drawn from the seed. */
+    String linkLocal(Host h) {
+        long mac = mix(seed ^ 0x6970763600L ^ h.addr());
+        int[] b = new int[6];
+        for (int i = 0; i < 6; i++) b[i] = (int) ((mac >>> (8 * i)) & 0xFF);
+        b[0] &= 0xFE; // unicast
+        return String.format("fe80::%x:%x:%x:%x", ((b[0] ^ 0x02) << 8) | b[1], (b[2] << 8) | 0xFF,
+                0xFE00 | b[3], (b[4] << 8) | b[5]);
+    }
+
+    /**
+     * True when Zeek would report the address as local: one of the local subnets (IPv4) or IPv6 link-local;
+     * 0.0.0.0, broadcast 255.255.255.255, multicast and IPv6 multicast or unspecified are not.
+     */
+    public boolean isLocal(String ip) {
+        if (ip.indexOf(':') >= 0) {
+            String s = ip.toLowerCase();
+            return s.startsWith("fe8") || s.startsWith("fe9") || s.startsWith("fea") || s.startsWith("feb");
+        }
+        String[] p = ip.split("\\.");
+        if (p.length != 4) return false;
+        return isLocal(Addresses.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
+                Integer.parseInt(p[3])));
     }
 
     private void add(int addr, Role role, double activity, int ephemeralLow, int ephemeralHigh) {
