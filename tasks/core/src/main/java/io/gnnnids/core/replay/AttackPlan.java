@@ -197,6 +197,7 @@ final class AttackPlan {
     }
 
     private boolean open(Host h, int port) {
+        if (h.local() && net.observed()) return net.offers(h, port);
         return switch (h.role()) {
             case WEB_SERVER -> port == 80 || port == 443 || port == 8080 || port == 22;
             case DNS_SERVER -> port == 53 || port == 22;
@@ -303,6 +304,8 @@ final class AttackPlan {
 
     /** The network's host facing the internet: its web server, or the gateway of a home. */
     private Host publicHost() {
+        List<Host> serving = net.offering(80, 443, 8080, 8443);
+        if (!serving.isEmpty()) return serving.get(0);
         List<Host> web = net.byRole(Role.WEB_SERVER);
         return web.isEmpty() ? net.gateway() : web.get(0);
     }
@@ -310,7 +313,9 @@ final class AttackPlan {
     private void bruteForceSsh(long n, String label) {
         boolean inbound = net.compromisedHosts().isEmpty() || rng.nextInt(10) < 6;
         Host src = inbound ? Sampling.any(net.externalAttackers, rng) : compromised(false);
-        Host target = net.servers().isEmpty() ? net.gateway() : Sampling.any(net.servers(), rng);
+        List<Host> sshd = net.offering(22);
+        Host target = !sshd.isEmpty() ? Sampling.any(sshd, rng)
+                : net.servers().isEmpty() ? net.gateway() : Sampling.any(net.servers(), rng);
         burst(n, Sampling.logUniform(rng, 0.3, 6.0), false, (ts, f) -> {
             SplittableRandom r = f.rng();
             int sport = f.sourcePort(src);
@@ -329,8 +334,10 @@ final class AttackPlan {
         Host src = inbound ? Sampling.any(net.externalAttackers, rng) : compromised(true);
         List<Host> targets = new ArrayList<>();
         int k = 1 + rng.nextInt(8);
-        for (int i = 0; i < k && !net.iotDevices().isEmpty(); i++) {
-            Host t = Sampling.any(net.iotDevices(), rng);
+        List<Host> telnetd = net.offering(23, 2323);
+        List<Host> pool = telnetd.isEmpty() ? net.iotDevices() : telnetd;
+        for (int i = 0; i < k && !pool.isEmpty(); i++) {
+            Host t = Sampling.any(pool, rng);
             if (!t.equals(src)) targets.add(t);
         }
         if (!inbound || targets.isEmpty()) {
@@ -356,17 +363,22 @@ final class AttackPlan {
         List<Host> cams = net.byRole(Role.CAMERA);
         Host picked = !inbound && !cams.isEmpty() ? Sampling.any(cams, rng) : publicHost();
         Host target = picked.equals(src) ? net.gateway() : picked;
-        int port = rng.nextInt(4) == 0 ? 8080 : 80;
+        int drawn = rng.nextInt(4) == 0 ? 8080 : 80;
+        // On an observed network, the port the target really serves its pages on.
+        int port = !net.observed() ? drawn : net.offers(target, drawn) ? drawn : net.offers(target, 80) ? 80
+                : net.offers(target, 8080) ? 8080 : net.offers(target, 443) ? 443 : drawn;
+        String service = port == 443 ? "ssl" : "http";
+        long overhead = port == 443 ? 3_000 : 0;
         long loginPage = 180 + rng.nextInt(500);
         long form = 350 + rng.nextInt(300);
         burst(n, Sampling.logUniform(rng, 1.0, 20.0), false, (ts, f) -> {
             SplittableRandom r = f.rng();
             int sport = f.sourcePort(src);
             double d = Sampling.logUniform(r, 0.004, 0.4);
-            long ob = form + r.nextInt(40);
-            long rb = loginPage + r.nextInt(30);
-            if (r.nextInt(20) == 0) return f.tcp(ts, src, sport, target, port, "http", "RSTO", "ShADadR", d, ob, rb, label);
-            return f.tcp(ts, src, sport, target, port, "http", "SF", "ShADadFf", d, ob, rb, label);
+            long ob = form + r.nextInt(40) + overhead / 6;
+            long rb = loginPage + r.nextInt(30) + overhead;
+            if (r.nextInt(20) == 0) return f.tcp(ts, src, sport, target, port, service, "RSTO", "ShADadR", d, ob, rb, label);
+            return f.tcp(ts, src, sport, target, port, service, "SF", "ShADadFf", d, ob, rb, label);
         });
     }
 

@@ -48,6 +48,8 @@ public final class NetworkModel {
     private final Set<Host> telnetOpen = new HashSet<>();
     private final List<Host> gateways = new ArrayList<>();
     private final boolean home;
+    /** For a network built from observed flows: the TCP ports each internal host answered on; null otherwise. */
+    private final Map<Integer, Set<Integer>> tcpServices;
 
     final Host[] webPeers;
     final double[] webPopularity;
@@ -92,6 +94,7 @@ public final class NetworkModel {
     private NetworkModel(long seed, int hosts) {
         this.seed = seed;
         this.home = hosts <= HOME_MAX_HOSTS;
+        this.tcpServices = null;
         SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x6E6574776F726BL));
 
         // Address plan: one private family, random subnet numbers, flat or segmented into /24s.
@@ -221,6 +224,182 @@ public final class NetworkModel {
         iotResolvesViaGateway = home || byRole(Role.DNS_SERVER).isEmpty() || local.nextBoolean();
         localShare = home ? 0.15 + 0.2 * local.nextDouble() : 0.03 + 0.07 * local.nextDouble();
         localMix = LocalTraffic.drawMix(local, home);
+    }
+
+    /**
+     * A network as observed: its local subnets, internal hosts (with roles guessed from what they answer and how
+     * many outside peers they have), gateways, the TCP services each host answered on, and the outside peers it
+     * talks to; the attackers' addresses and ports are drawn from the seed, away from the observed peers. Used to
+     * lay attacks over real traffic (see {@link AttackOverlay}).
+     */
+    private NetworkModel(long seed, AttackOverlay.Observation obs) {
+        this.seed = seed;
+        SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x6F62736572766564L));
+        this.tcpServices = new HashMap<>();
+        java.util.TreeSet<Integer> prefixes = new java.util.TreeSet<>();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) prefixes.add(h.addr() & 0xFFFFFF00);
+        if (prefixes.isEmpty()) throw new IllegalArgumentException("no internal IPv4 host in the observed flows");
+        subnets = prefixes.stream().limit(250).mapToInt(Integer::intValue).toArray();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) {
+            if (!isLocal(h.addr())) continue;
+            Set<Integer> ports = h.tcpServices();
+            Role role = guessRole(h, obs.gatewayAddrs().contains(h.addr()));
+            Host placed = new Host(Addresses.format(h.addr()), h.addr(), role, true, 1.0, h.ephemeralLow(), h.ephemeralHigh());
+            tcpServices.put(h.addr(), ports);
+            byAddress.put(h.addr(), placed);
+            if (role == Role.GATEWAY) {
+                gateways.add(placed);
+                continue;
+            }
+            internal.add(placed);
+            byRole.computeIfAbsent(role, r -> new ArrayList<>()).add(placed);
+            if (role.isClient()) clients.add(placed);
+            if (role.isIot()) iot.add(placed);
+            if (role.isServer()) servers.add(placed);
+            if (ports.contains(23)) telnetOpen.add(placed);
+        }
+        // The gateways seen answering (names, pages) first: the first is the network's router.
+        Set<Integer> answering = new HashSet<>();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) {
+            if (h.answersDns() || !h.tcpServices().isEmpty()) answering.add(h.addr());
+        }
+        gateways.sort(java.util.Comparator.comparing((Host g) -> !answering.contains(g.addr())).thenComparingInt(Host::addr));
+        for (int s : subnets) {
+            // Every LAN has a router even when the capture never saw it answer (not IPv4 link-local ones).
+            if ((s >>> 16) == 0xA9FE || gateways.stream().anyMatch(g -> (g.addr() & 0xFFFFFF00) == s)) continue;
+            int addr = s | 1;
+            Host gw = byAddress.containsKey(addr) ? byAddress.get(addr)
+                    : new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999);
+            if (gw.role() != Role.GATEWAY) continue;
+            gateways.add(gw);
+            byAddress.put(addr, gw);
+            tcpServices.putIfAbsent(addr, Set.of());
+        }
+        if (gateways.isEmpty()) {
+            int addr = subnets[0] | 1;
+            gateways.add(new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999));
+            byAddress.putIfAbsent(addr, gateways.get(0));
+        }
+        if (internal.isEmpty()) throw new IllegalArgumentException("no internal host other than gateways in the observed flows");
+        this.home = internal.size() <= HOME_MAX_HOSTS;
+
+        // Infected hosts: among hosts that talk to the internet, IoT-like ones first (one to three), then one or two
+        // of the others.
+        Set<Integer> talking = new HashSet<>();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) {
+            if (h.externalPeers() > 0) talking.add(h.addr());
+        }
+        List<Host> active = internal.stream().filter(h -> talking.contains(h.addr())).toList();
+        List<Host> activeIot = active.stream().filter(h -> h.role().isIot()).toList();
+        List<Host> candidates = new ArrayList<>(!activeIot.isEmpty() ? activeIot : !active.isEmpty() ? active
+                : !iot.isEmpty() ? iot : internal);
+        List<Host> iotShuffled = shuffled(candidates, rng);
+        bots.addAll(iotShuffled.subList(0, Math.min(iotShuffled.size(), 1 + rng.nextInt(3))));
+        List<Host> clientPool = shuffled(clients, rng);
+        clientPool.removeAll(bots);
+        infectedClients.addAll(clientPool.subList(0, Math.min(clientPool.size(), 1 + rng.nextInt(2))));
+
+        Set<Integer> seen = new HashSet<>(obs.externalAddrs());
+        List<Host> peers = new ArrayList<>();
+        for (int a : obs.externalAddrs()) peers.add(Host.external(a));
+        webPeers = peers.toArray(new Host[0]);
+        webPopularity = Sampling.zipf(webPeers.length, 1.0);
+        ntpPool = new Host[0];
+        updateServers = new Host[0];
+        upstreamDns = new Host[0];
+        mailRelays = new Host[0];
+        backupTargets = new Host[0];
+        visitors = new Host[0];
+        c2Servers = unseen(rng, 1 + rng.nextInt(3), seen);
+        payloadServers = unseen(rng, 1 + rng.nextInt(2), seen);
+        dropServers = unseen(rng, 1 + rng.nextInt(2), seen);
+        externalAttackers = unseen(rng, 2 + rng.nextInt(4), seen);
+
+        utcOffsetHours = 0;
+        workStart = 8;
+        workEnd = 17;
+        nightLevel = 0.1;
+        eveningLevel = 0.3;
+        weekendLevel = 0.3;
+        benignMix = new double[0];
+        periodicShare = 0;
+        int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
+        c2Port = c2Ports[rng.nextInt(c2Ports.length)];
+        heartbeatUdp = rng.nextBoolean();
+        heartbeatPort = heartbeatUdp ? new int[]{53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
+                : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
+        payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
+        exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+        int[] unusual = {50, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
+        c2RetryPort = unusual[rng.nextInt(unusual.length)];
+        int torii;
+        do {
+            torii = 1024 + rng.nextInt(60_000);
+        } while (torii == c2RetryPort);
+        toriiPort = torii;
+        iotResolvesViaGateway = true;
+        localShare = 0;
+        localMix = new double[LocalTraffic.KINDS];
+    }
+
+    /** The network seen in these flows, with attackers drawn from the seed. */
+    static NetworkModel observed(AttackOverlay.Observation obs, long seed) {
+        return new NetworkModel(seed, obs);
+    }
+
+    /** A role from what the host answered: gateway, a server role, a camera or printer, else IoT or client. */
+    private static Role guessRole(AttackOverlay.ObservedHost h, boolean gateway) {
+        Set<Integer> p = h.tcpServices();
+        if (gateway) return Role.GATEWAY;
+        if (p.contains(554)) return Role.CAMERA;
+        if (p.contains(631) || p.contains(9100)) return Role.PRINTER;
+        if (p.contains(25) || p.contains(587) || p.contains(993)) return Role.MAIL_SERVER;
+        if (p.contains(445) || p.contains(2049)) return Role.FILE_SERVER;
+        if (p.contains(5432) || p.contains(3306) || p.contains(1433)) return Role.DB_SERVER;
+        if (p.contains(443) || p.contains(8443) || (p.contains(80) && p.contains(22))) return Role.WEB_SERVER;
+        if (h.answersDns()) return Role.DNS_SERVER;
+        // Devices talk to a handful of clouds; people's computers to many sites.
+        return h.externalPeers() <= 12 ? Role.SMART_SPEAKER : Role.LAPTOP;
+    }
+
+    private Host[] unseen(SplittableRandom rng, int n, Set<Integer> seen) {
+        Host[] out = new Host[n];
+        for (int i = 0; i < n; i++) {
+            int a;
+            do {
+                a = Addresses.randomPublic(rng);
+            } while (seen.contains(a) || isLocal(a));
+            seen.add(a);
+            out[i] = Host.external(a);
+        }
+        return out;
+    }
+
+    /** True for a network built from observed flows. */
+    boolean observed() {
+        return tcpServices != null;
+    }
+
+    /** Whether the internal host answered TCP on this port in the observed flows (always false when generated). */
+    boolean offers(Host h, int port) {
+        return tcpServices != null && tcpServices.getOrDefault(h.addr(), Set.of()).contains(port);
+    }
+
+    /** Internal hosts and gateways that answered TCP on one of these ports in the observed flows, in address order. */
+    List<Host> offering(int... ports) {
+        List<Host> out = new ArrayList<>();
+        if (tcpServices == null) return out;
+        List<Host> all = new ArrayList<>(internal);
+        all.addAll(gateways);
+        for (Host h : all) {
+            for (int p : ports) {
+                if (offers(h, p)) {
+                    out.add(h);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /**
