@@ -30,7 +30,7 @@ public class GenerateCommand extends StepCommand {
     @Option(names = "--flows", required = true, description = "Number of flows to generate.")
     long flows;
 
-    @Option(names = "--hosts", description = "Hosts in the simulated network (default 200).")
+    @Option(names = "--hosts", description = "Hosts in the simulated network, 1 to 50000; below 10 a home behind its router (default 200).")
     Integer hosts;
 
     @Option(names = "--days", description = "Days of traffic (default 1).")

@@ -5,11 +5,11 @@ package io.gnnnids.core.graph;
  * the usual Zeek {@code Site::local_nets}. Stands in for local_orig / local_resp when a log leaves them unset,
  * so that a model trained on logs that set them sees the same meaning in logs that do not.
  */
-final class PrivateAddress {
+public final class PrivateAddress {
     private PrivateAddress() {
     }
 
-    static boolean isPrivate(String a) {
+    public static boolean isPrivate(String a) {
         if (a == null || a.isEmpty()) return false;
         if (a.indexOf(':') >= 0) {
             String s = a.toLowerCase();

@@ -11,7 +11,11 @@ public enum AttackFamily {
     CNC("C&C", 0.10, 15),
     CNC_HEARTBEAT("C&C-HeartBeat", 0.07, 15),
     FILE_DOWNLOAD("FileDownload", 0.045, 10),
-    EXFILTRATION("Exfiltration", 0.045, 10);
+    EXFILTRATION("Exfiltration", 0.045, 10),
+    /** Small answered conversations with a C&C server on an unusual port, a dozen flows each (IoT-23's Torii). */
+    CNC_TORII("C&C-Torii", 0.03, 24),
+    /** An infected device attacking out: login attempts and exploit requests to public hosts (IoT-23's Attack). */
+    ATTACK("Attack", 0.04, 20);
 
     public final String label;
     /** Typical share of the attack flows, varied per network. */

@@ -40,20 +40,29 @@ final class BenignActivity {
         this.f = factory;
         this.rng = factory.rng();
         this.mix = net.benignMix.clone();
-        this.browsers = new ArrayList<>(net.clients());
+        // Without computers (a home of IoT devices), the devices themselves browse and fetch updates.
+        this.browsers = new ArrayList<>(net.clients().isEmpty() ? net.internalHosts() : net.clients());
         this.browserCum = Sampling.cumulativeActivity(browsers);
         this.clientCum = browserCum;
         this.media = new ArrayList<>(net.byRole(Role.SMART_TV));
         media.addAll(net.byRole(Role.SMART_SPEAKER));
         if (media.isEmpty()) mix[MEDIA] = 0;
-        if (net.byRole(Role.PRINTER).isEmpty()) mix[PRINT] = 0;
-        if (net.iotDevices().isEmpty()) mix[ADMIN_TELNET] = 0;
+        if (net.byRole(Role.PRINTER).isEmpty() || net.clients().isEmpty()) mix[PRINT] = 0;
+        if (net.iotDevices().isEmpty() || net.admins().isEmpty()) mix[ADMIN_TELNET] = 0;
+        // A home has no servers: nothing intranet, no shares, mail, databases, monitoring or visitors.
+        if (net.byRole(Role.WEB_SERVER).isEmpty()) mix[INTRANET] = mix[INBOUND_WEB] = 0;
+        if (net.byRole(Role.FILE_SERVER).isEmpty()) mix[FILE_SHARE] = 0;
+        if (net.byRole(Role.MAIL_SERVER).isEmpty()) mix[MAIL] = 0;
+        if (net.byRole(Role.DB_SERVER).isEmpty() || net.byRole(Role.WEB_SERVER).isEmpty()) mix[DATABASE] = 0;
+        if (net.byRole(Role.MONITORING_SERVER).isEmpty()) mix[MONITORING] = 0;
+        if (net.servers().isEmpty() || net.admins().isEmpty()) mix[ADMIN_SSH] = 0;
         this.mixCum = cumulative(mix);
         this.discoverers = new ArrayList<>(net.clients());
         discoverers.addAll(net.iotDevices());
         this.updaters = new ArrayList<>(net.clients());
         updaters.addAll(net.servers());
-        this.resolver = net.byRole(Role.DNS_SERVER).get(0);
+        if (updaters.isEmpty()) updaters.addAll(net.internalHosts());
+        this.resolver = net.byRole(Role.DNS_SERVER).isEmpty() ? net.gateway() : net.byRole(Role.DNS_SERVER).get(0);
     }
 
     private static double[] cumulative(double[] weights) {

@@ -85,12 +85,23 @@ final class FlowFactory {
     /** A UDP exchange: SF "Dd" when answered, S0 "D" otherwise (one unanswered datagram leaves fields unset). */
     Flow udp(double ts, Host o, int op, Host r, int rp, String service, double duration, long ob, long rb,
              long origPkts, long respPkts, String attack) {
+        return udp(ts, o.ip(), o.local(), op, r.ip(), r.local(), rp, service, duration, ob, rb, origPkts, respPkts,
+                false, attack);
+    }
+
+    /**
+     * A UDP exchange between addresses given as text: the unspecified address of a DHCP client, broadcast,
+     * multicast, IPv6 link-local. {@code v6} counts IPv6's 40-byte header instead of IPv4's 20.
+     */
+    Flow udp(double ts, String o, boolean oLocal, int op, String r, boolean rLocal, int rp, String service,
+             double duration, long ob, long rb, long origPkts, long respPkts, boolean v6, String attack) {
         boolean answered = respPkts > 0;
         boolean single = !answered && origPkts == 1;
-        return new Flow(ts, uid(), o.ip(), op, r.ip(), rp, "udp", service,
+        int header = v6 ? UDP_HEADER + 20 : UDP_HEADER;
+        return new Flow(ts, uid(), o, op, r, rp, "udp", service,
                 single ? null : round6(duration), single ? null : ob, single ? null : rb,
-                answered ? "SF" : "S0", o.local(), r.local(), 0L, answered ? "Dd" : "D",
-                origPkts, ob + origPkts * UDP_HEADER, respPkts, rb + respPkts * UDP_HEADER, label(attack), attack);
+                answered ? "SF" : "S0", oLocal, rLocal, 0L, answered ? "Dd" : "D",
+                origPkts, ob + origPkts * header, respPkts, rb + respPkts * header, label(attack), attack);
     }
 
     /** ICMP echo; Zeek puts type and code in the port fields and logs the pair as OTH. */
@@ -99,6 +110,35 @@ final class FlowFactory {
         return new Flow(ts, uid(), o.ip(), 8, r.ip(), 0, "icmp", null, answered ? round6(rtt) : null,
                 answered ? payload : null, answered ? payload : null, "OTH", o.local(), r.local(), 0L, null,
                 1L, payload + 28, answered ? 1L : 0L, answered ? payload + 28 : 0L, label(attack), attack);
+    }
+
+    /**
+     * Any ICMP or ICMPv6 record: Zeek puts the type in orig_p and the code (or the answering type, for
+     * request/reply pairs) in resp_p, logs it as OTH without history, and counts bytes after the 8-byte ICMP
+     * header; a lone packet leaves duration and bytes unset.
+     */
+    Flow icmp(double ts, String o, boolean oLocal, int type, String r, boolean rLocal, int code, long origPkts,
+              long payloadPerPkt, long respPkts, double duration, boolean v6, String attack) {
+        boolean single = origPkts + respPkts == 1;
+        int header = v6 ? 48 : 28;
+        long ob = origPkts * payloadPerPkt;
+        long rb = respPkts * payloadPerPkt;
+        return new Flow(ts, uid(), o, type, r, code, "icmp", null, single ? null : round6(duration),
+                single ? null : ob, single ? null : rb, "OTH", oLocal, rLocal, 0L, null,
+                origPkts, ob + origPkts * header, respPkts, rb + respPkts * header, label(attack), attack);
+    }
+
+    /**
+     * A TCP record with its packet counts given: what Zeek writes when it missed the handshake (OTH, history
+     * "A", "D", "DdA" ...), for a SYN then FIN nobody answered (SH, "SF"), or a stray FIN (SH, "F"). Packets
+     * carry no options (40-byte headers); a lone packet leaves duration and bytes unset.
+     */
+    Flow tcpCounted(double ts, Host o, int op, Host r, int rp, String service, String state, String history,
+                    long origPkts, long ob, long respPkts, long rb, double duration, String attack) {
+        boolean single = origPkts + respPkts == 1;
+        return new Flow(ts, uid(), o.ip(), op, r.ip(), rp, "tcp", service, single ? null : round6(duration),
+                single ? null : ob, single ? null : rb, state, o.local(), r.local(), 0L, history,
+                origPkts, ob + origPkts * 40, respPkts, rb + respPkts * 40, label(attack), attack);
     }
 
     private static String label(String attack) {

@@ -18,8 +18,8 @@ public record GeneratorOptions(long flows, int hosts, int days, Instant start, d
     public static final int DEFAULT_DAYS = 1;
     public static final double DEFAULT_ATTACK_RATIO = 0.1;
     public static final long DEFAULT_SEED = 1;
-    /** Fewer hosts leave no room for servers, devices, clients and compromised hosts side by side. */
-    public static final int MIN_HOSTS = 10;
+    /** One device behind a router is a network too; below ten hosts the network is a home (no servers). */
+    public static final int MIN_HOSTS = 1;
     public static final int MAX_HOSTS = 50_000;
     public static final int MAX_DAYS = 3_660;
 

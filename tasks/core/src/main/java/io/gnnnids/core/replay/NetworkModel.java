@@ -19,6 +19,8 @@ import java.util.SplittableRandom;
  */
 public final class NetworkModel {
 
+    /** Networks of fewer hosts are homes: devices and a router that is their gateway, resolver and DHCP server. */
+    public static final int HOME_MAX_HOSTS = 9;
     /** Server roles every network of 20 hosts or more has, DNS and web first (the smallest networks have four). */
     static final Role[] SERVER_ROLES = {Role.DNS_SERVER, Role.WEB_SERVER, Role.FILE_SERVER, Role.MAIL_SERVER,
             Role.DB_SERVER, Role.MONITORING_SERVER};
@@ -44,6 +46,10 @@ public final class NetworkModel {
     private final Map<Role, List<Telemetry>> vendors = new EnumMap<>(Role.class);
     private final Map<Host, Telemetry> telemetry = new HashMap<>();
     private final Set<Host> telnetOpen = new HashSet<>();
+    private final List<Host> gateways = new ArrayList<>();
+    private final boolean home;
+    /** For a network built from observed flows: the TCP ports each internal host answered on; null otherwise. */
+    private final Map<Integer, Set<Integer>> tcpServices;
 
     final Host[] webPeers;
     final double[] webPopularity;
@@ -75,9 +81,20 @@ public final class NetworkModel {
     final boolean heartbeatUdp;
     final int payloadPort;
     final int exfilPort;
+    /** Unusual port a bot's C&C server (often down) listens on, and the one of Torii-like C&C conversations. */
+    final int c2RetryPort;
+    final int toriiPort;
+    /** IoT devices ask the gateway for names rather than the DNS server (home routers' habit, some offices). */
+    final boolean iotResolvesViaGateway;
+    /** Share of benign flows that is local chatter: discovery, DHCP, ICMP, IPv6 link-local, background scans. */
+    final double localShare;
+    /** Relative weights of the kinds of local chatter (see LocalTraffic). */
+    final double[] localMix;
 
     private NetworkModel(long seed, int hosts) {
         this.seed = seed;
+        this.home = hosts <= HOME_MAX_HOSTS;
+        this.tcpServices = null;
         SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x6E6574776F726BL));
 
         // Address plan: one private family, random subnet numbers, flat or segmented into /24s.
@@ -89,7 +106,7 @@ public final class NetworkModel {
         };
         int first = family == 0 ? 10 : family == 1 ? 172 : 192;
         int perSubnet = 120 + rng.nextInt(120);
-        int segments = Math.max((hosts + perSubnet - 1) / perSubnet, 1 + rng.nextInt(4));
+        int segments = home ? 1 : Math.max((hosts + perSubnet - 1) / perSubnet, 1 + rng.nextInt(4));
         segments = Math.min(segments, 250);
         LinkedHashSet<Integer> thirds = new LinkedHashSet<>();
         int base = rng.nextInt(256);
@@ -105,11 +122,13 @@ public final class NetworkModel {
 
         // Device mix. Every network has every kind of server and device, so every kind of benign behaviour (and
         // its look-alikes of attacks) is present whatever the seed; the seed decides how many of each.
-        int nServers = Math.max(hosts >= 20 ? SERVER_ROLES.length : 4,
+        // A home (fewer than ten hosts) has no servers: one device is an IoT device, two are one or two of them
+        // beside a computer, more are a third computers.
+        int nServers = home ? 0 : Math.max(hosts >= 20 ? SERVER_ROLES.length : 4,
                 (int) Math.round(hosts * (0.02 + 0.06 * rng.nextDouble())));
-        int nIot = Math.max(hosts >= 20 ? IOT_KINDS.length : 3,
-                (int) Math.round(hosts * (0.12 + 0.36 * rng.nextDouble())));
-        int nClients = Math.max(3, hosts - nServers - nIot);
+        int nIot = home ? (hosts == 1 ? 1 : hosts == 2 ? 1 + rng.nextInt(2) : hosts - Math.max(1, hosts / 3))
+                : Math.max(hosts >= 20 ? IOT_KINDS.length : 3, (int) Math.round(hosts * (0.12 + 0.36 * rng.nextDouble())));
+        int nClients = home ? hosts - nIot : Math.max(3, hosts - nServers - nIot);
         nIot = hosts - nServers - nClients;
         double laptopShare = rng.nextDouble();
         double activitySigma = 0.5 + 0.6 * rng.nextDouble();
@@ -136,7 +155,7 @@ public final class NetworkModel {
             add(pool.dynamic(), kind, activity, linux ? 32768 : 49152, linux ? 60999 : 65535);
         }
 
-        int nAdmins = Math.min(clients.size() - 1, 1 + rng.nextInt(3));
+        int nAdmins = home ? 0 : Math.min(clients.size() - 1, 1 + rng.nextInt(3));
         for (int k = 0; k < nAdmins; k++) {
             admins.add(clients.get(k * clients.size() / nAdmins));
         }
@@ -185,6 +204,202 @@ public final class NetworkModel {
                 : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
         payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
         exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+
+        // Drawn from a stream of their own, so the draws above, and so every network of ten hosts or more, stay
+        // what they were before these were added.
+        SplittableRandom local = new SplittableRandom(mix(seed ^ 0x6C6F63616CL));
+        for (int s : subnets) {
+            int addr = s | 1;
+            Host gw = new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999);
+            gateways.add(gw);
+            byAddress.put(addr, gw);
+        }
+        int[] unusual = {50, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
+        c2RetryPort = local.nextInt(3) == 0 ? 1024 + local.nextInt(60_000) : unusual[local.nextInt(unusual.length)];
+        int torii;
+        do {
+            torii = local.nextInt(2) == 0 ? 1024 + local.nextInt(60_000) : unusual[local.nextInt(unusual.length)];
+        } while (torii == c2RetryPort);
+        toriiPort = torii;
+        iotResolvesViaGateway = home || byRole(Role.DNS_SERVER).isEmpty() || local.nextBoolean();
+        localShare = home ? 0.15 + 0.2 * local.nextDouble() : 0.03 + 0.07 * local.nextDouble();
+        localMix = LocalTraffic.drawMix(local, home);
+    }
+
+    /**
+     * A network as observed: its local subnets, internal hosts (with roles guessed from what they answer and how
+     * many outside peers they have), gateways, the TCP services each host answered on, and the outside peers it
+     * talks to; the attackers' addresses and ports are drawn from the seed, away from the observed peers. Used to
+     * lay attacks over real traffic (see {@link AttackOverlay}).
+     */
+    private NetworkModel(long seed, AttackOverlay.Observation obs) {
+        this.seed = seed;
+        SplittableRandom rng = new SplittableRandom(mix(seed ^ 0x6F62736572766564L));
+        this.tcpServices = new HashMap<>();
+        java.util.TreeSet<Integer> prefixes = new java.util.TreeSet<>();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) prefixes.add(h.addr() & 0xFFFFFF00);
+        if (prefixes.isEmpty()) throw new IllegalArgumentException("no internal IPv4 host in the observed flows");
+        subnets = prefixes.stream().limit(250).mapToInt(Integer::intValue).toArray();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) {
+            if (!isLocal(h.addr())) continue;
+            Set<Integer> ports = h.tcpServices();
+            Role role = guessRole(h, obs.gatewayAddrs().contains(h.addr()));
+            Host placed = new Host(Addresses.format(h.addr()), h.addr(), role, true, 1.0, h.ephemeralLow(), h.ephemeralHigh());
+            tcpServices.put(h.addr(), ports);
+            byAddress.put(h.addr(), placed);
+            if (role == Role.GATEWAY) {
+                gateways.add(placed);
+                continue;
+            }
+            internal.add(placed);
+            byRole.computeIfAbsent(role, r -> new ArrayList<>()).add(placed);
+            if (role.isClient()) clients.add(placed);
+            if (role.isIot()) iot.add(placed);
+            if (role.isServer()) servers.add(placed);
+            if (ports.contains(23)) telnetOpen.add(placed);
+        }
+        // The gateways seen answering (names, pages) first: the first is the network's router.
+        Set<Integer> answering = new HashSet<>();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) {
+            if (h.answersDns() || !h.tcpServices().isEmpty()) answering.add(h.addr());
+        }
+        gateways.sort(java.util.Comparator.comparing((Host g) -> !answering.contains(g.addr())).thenComparingInt(Host::addr));
+        for (int s : subnets) {
+            // Every LAN has a router even when the capture never saw it answer (not IPv4 link-local ones).
+            if ((s >>> 16) == 0xA9FE || gateways.stream().anyMatch(g -> (g.addr() & 0xFFFFFF00) == s)) continue;
+            int addr = s | 1;
+            Host gw = byAddress.containsKey(addr) ? byAddress.get(addr)
+                    : new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999);
+            if (gw.role() != Role.GATEWAY) continue;
+            gateways.add(gw);
+            byAddress.put(addr, gw);
+            tcpServices.putIfAbsent(addr, Set.of());
+        }
+        if (gateways.isEmpty()) {
+            int addr = subnets[0] | 1;
+            gateways.add(new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999));
+            byAddress.putIfAbsent(addr, gateways.get(0));
+        }
+        if (internal.isEmpty()) throw new IllegalArgumentException("no internal host other than gateways in the observed flows");
+        this.home = internal.size() <= HOME_MAX_HOSTS;
+
+        // Infected hosts: among hosts that talk to the internet, IoT-like ones first (one to three), then one or two
+        // of the others.
+        Set<Integer> talking = new HashSet<>();
+        for (AttackOverlay.ObservedHost h : obs.hosts()) {
+            if (h.externalPeers() > 0) talking.add(h.addr());
+        }
+        List<Host> active = internal.stream().filter(h -> talking.contains(h.addr())).toList();
+        List<Host> activeIot = active.stream().filter(h -> h.role().isIot()).toList();
+        List<Host> candidates = new ArrayList<>(!activeIot.isEmpty() ? activeIot : !active.isEmpty() ? active
+                : !iot.isEmpty() ? iot : internal);
+        List<Host> iotShuffled = shuffled(candidates, rng);
+        bots.addAll(iotShuffled.subList(0, Math.min(iotShuffled.size(), 1 + rng.nextInt(3))));
+        List<Host> clientPool = shuffled(clients, rng);
+        clientPool.removeAll(bots);
+        infectedClients.addAll(clientPool.subList(0, Math.min(clientPool.size(), 1 + rng.nextInt(2))));
+
+        Set<Integer> seen = new HashSet<>(obs.externalAddrs());
+        List<Host> peers = new ArrayList<>();
+        for (int a : obs.externalAddrs()) peers.add(Host.external(a));
+        webPeers = peers.toArray(new Host[0]);
+        webPopularity = Sampling.zipf(webPeers.length, 1.0);
+        ntpPool = new Host[0];
+        updateServers = new Host[0];
+        upstreamDns = new Host[0];
+        mailRelays = new Host[0];
+        backupTargets = new Host[0];
+        visitors = new Host[0];
+        c2Servers = unseen(rng, 1 + rng.nextInt(3), seen);
+        payloadServers = unseen(rng, 1 + rng.nextInt(2), seen);
+        dropServers = unseen(rng, 1 + rng.nextInt(2), seen);
+        externalAttackers = unseen(rng, 2 + rng.nextInt(4), seen);
+
+        utcOffsetHours = 0;
+        workStart = 8;
+        workEnd = 17;
+        nightLevel = 0.1;
+        eveningLevel = 0.3;
+        weekendLevel = 0.3;
+        benignMix = new double[0];
+        periodicShare = 0;
+        int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
+        c2Port = c2Ports[rng.nextInt(c2Ports.length)];
+        heartbeatUdp = rng.nextBoolean();
+        heartbeatPort = heartbeatUdp ? new int[]{53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
+                : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
+        payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
+        exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+        int[] unusual = {50, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
+        c2RetryPort = unusual[rng.nextInt(unusual.length)];
+        int torii;
+        do {
+            torii = 1024 + rng.nextInt(60_000);
+        } while (torii == c2RetryPort);
+        toriiPort = torii;
+        iotResolvesViaGateway = true;
+        localShare = 0;
+        localMix = new double[LocalTraffic.KINDS];
+    }
+
+    /** The network seen in these flows, with attackers drawn from the seed. */
+    static NetworkModel observed(AttackOverlay.Observation obs, long seed) {
+        return new NetworkModel(seed, obs);
+    }
+
+    /** A role from what the host answered: gateway, a server role, a camera or printer, else IoT or client. */
+    private static Role guessRole(AttackOverlay.ObservedHost h, boolean gateway) {
+        Set<Integer> p = h.tcpServices();
+        if (gateway) return Role.GATEWAY;
+        if (p.contains(554)) return Role.CAMERA;
+        if (p.contains(631) || p.contains(9100)) return Role.PRINTER;
+        if (p.contains(25) || p.contains(587) || p.contains(993)) return Role.MAIL_SERVER;
+        if (p.contains(445) || p.contains(2049)) return Role.FILE_SERVER;
+        if (p.contains(5432) || p.contains(3306) || p.contains(1433)) return Role.DB_SERVER;
+        if (p.contains(443) || p.contains(8443) || (p.contains(80) && p.contains(22))) return Role.WEB_SERVER;
+        if (h.answersDns()) return Role.DNS_SERVER;
+        // Devices talk to a handful of clouds; people's computers to many sites.
+        return h.externalPeers() <= 12 ? Role.SMART_SPEAKER : Role.LAPTOP;
+    }
+
+    private Host[] unseen(SplittableRandom rng, int n, Set<Integer> seen) {
+        Host[] out = new Host[n];
+        for (int i = 0; i < n; i++) {
+            int a;
+            do {
+                a = Addresses.randomPublic(rng);
+            } while (seen.contains(a) || isLocal(a));
+            seen.add(a);
+            out[i] = Host.external(a);
+        }
+        return out;
+    }
+
+    /** True for a network built from observed flows. */
+    boolean observed() {
+        return tcpServices != null;
+    }
+
+    /** Whether the internal host answered TCP on this port in the observed flows (always false when generated). */
+    boolean offers(Host h, int port) {
+        return tcpServices != null && tcpServices.getOrDefault(h.addr(), Set.of()).contains(port);
+    }
+
+    /** Internal hosts and gateways that answered TCP on one of these ports in the observed flows, in address order. */
+    List<Host> offering(int... ports) {
+        List<Host> out = new ArrayList<>();
+        if (tcpServices == null) return out;
+        List<Host> all = new ArrayList<>(internal);
+        all.addAll(gateways);
+        for (Host h : all) {
+            for (int p : ports) {
+                if (offers(h, p)) {
+                    out.add(h);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -282,6 +497,83 @@ public final class NetworkModel {
                     + GeneratorOptions.MAX_HOSTS + ", got " + hosts);
         }
         return new NetworkModel(seed, hosts);
+    }
+
+    /** True for homes: fewer than ten hosts, no servers, the gateway answers names, DHCP and time. */
+    public boolean home() {
+        return home;
+    }
+
+    /** The router of the first subnet. */
+    public Host gateway() {
+        return gateways.get(0);
+    }
+
+    /** The routers, one at x.x.x.1 of each subnet; not among {@link #internalHosts()}. */
+    public List<Host> gateways() {
+        return Collections.unmodifiableList(gateways);
+    }
+
+    /** The router of the host's subnet. */
+    Host gatewayOf(Host h) {
+        int prefix = h.addr() & 0xFFFFFF00;
+        for (Host gw : gateways) {
+            if ((gw.addr() & 0xFFFFFF00) == prefix) return gw;
+        }
+        return gateways.get(0);
+    }
+
+    /** Where the host asks for names: the DNS server, or the gateway in homes and for IoT devices of some networks. */
+    Host resolverFor(Host h) {
+        List<Host> dns = byRole(Role.DNS_SERVER);
+        if (dns.isEmpty() || (h.role().isIot() && iotResolvesViaGateway)) return gatewayOf(h);
+        return dns.get(0);
+    }
+
+    /** Hosts reachable from the internet: the gateway and the public-facing servers (web and mail). */
+    List<Host> exposedHosts() {
+        List<Host> out = new ArrayList<>();
+        out.add(gateway());
+        out.addAll(byRole(Role.WEB_SERVER));
+        out.addAll(byRole(Role.MAIL_SERVER));
+        return out;
+    }
+
+    /** Hosts that get their address by DHCP: clients and IoT devices. */
+    List<Host> dynamicHosts() {
+        List<Host> out = new ArrayList<>(clients);
+        out.addAll(iot);
+        return out;
+    }
+
+    /** The infected device that does most: every outward campaign of the first episodes starts from it. */
+    Host primaryBot() {
+        return bots.get(0);
+    }
+
+    /** The host's IPv6 link-local address: fe80:: and the EUI-64 interface id of a MAC drawn from the seed. */
+    String linkLocal(Host h) {
+        long mac = mix(seed ^ 0x6970763600L ^ h.addr());
+        int[] b = new int[6];
+        for (int i = 0; i < 6; i++) b[i] = (int) ((mac >>> (8 * i)) & 0xFF);
+        b[0] &= 0xFE; // unicast
+        return String.format("fe80::%x:%x:%x:%x", ((b[0] ^ 0x02) << 8) | b[1], (b[2] << 8) | 0xFF,
+                0xFE00 | b[3], (b[4] << 8) | b[5]);
+    }
+
+    /**
+     * True when Zeek would report the address as local: one of the local subnets (IPv4) or IPv6 link-local;
+     * 0.0.0.0, broadcast 255.255.255.255, multicast and IPv6 multicast or unspecified are not.
+     */
+    public boolean isLocal(String ip) {
+        if (ip.indexOf(':') >= 0) {
+            String s = ip.toLowerCase();
+            return s.startsWith("fe8") || s.startsWith("fe9") || s.startsWith("fea") || s.startsWith("feb");
+        }
+        String[] p = ip.split("\\.");
+        if (p.length != 4) return false;
+        return isLocal(Addresses.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
+                Integer.parseInt(p[3])));
     }
 
     private void add(int addr, Role role, double activity, int ephemeralLow, int ephemeralHigh) {

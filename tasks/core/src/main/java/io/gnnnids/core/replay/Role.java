@@ -5,6 +5,8 @@ public enum Role {
     WORKSTATION, LAPTOP,
     DNS_SERVER, WEB_SERVER, FILE_SERVER, MAIL_SERVER, DB_SERVER, MONITORING_SERVER,
     CAMERA, THERMOSTAT, SMART_SPEAKER, SMART_TV, PRINTER, LIGHT_HUB,
+    /** The router at x.x.x.1 of a subnet: default route, DHCP, and DNS and NTP for whoever asks it. */
+    GATEWAY,
     /** Anything outside the local subnets. */
     EXTERNAL;
 

@@ -14,8 +14,9 @@ import java.util.TreeMap;
 /**
  * Labelled Zeek conn records of a simulated network, streamed in time order. Exactly {@code flows} records
  * spread over {@code days} days from {@code start}: working-day traffic following the network's day and week,
- * device telemetry and time sync around the clock, a nightly backup, and attack episodes making up about
- * {@code attackRatio} of the records. Records are made one minute at a time, so memory stays bounded
+ * device telemetry and time sync around the clock, the local chatter of every real network (discovery, DHCP,
+ * ICMP, IPv6 link-local, background scanning; see {@link LocalTraffic}), a nightly backup, and attack episodes
+ * making up about {@code attackRatio} of the records. Records are made one minute at a time, so memory stays bounded
  * whatever the total.
  */
 public final class TrafficGenerator implements Iterator<Flow> {
@@ -63,11 +64,14 @@ public final class TrafficGenerator implements Iterator<Flow> {
         long benignFlows = options.flows() - attacks;
         long periodicFlows = Math.round(benignFlows * net.periodicShare);
         long backupFlows = Math.round(benignFlows * (0.002 + 0.004 * rng.nextDouble()));
-        this.diurnalTotal = benignFlows - periodicFlows - backupFlows;
+        if (net.byRole(Role.FILE_SERVER).isEmpty()) backupFlows = 0;
+        long localFlows = Math.round(benignFlows * net.localShare);
+        this.diurnalTotal = benignFlows - periodicFlows - backupFlows - localFlows;
 
         List<FlowStream> streams = new ArrayList<>();
         streams.addAll(deviceStreams(periodicFlows));
         streams.addAll(backupStreams(backupFlows));
+        streams.addAll(new LocalTraffic(net, start, end).streams(localFlows, rng));
         streams.addAll(AttackPlan.build(net, rng, start, end, attacks));
         streams.sort(Comparator.comparingDouble(FlowStream::nextTime));
         this.pending = streams;
@@ -147,25 +151,32 @@ public final class TrafficGenerator implements Iterator<Flow> {
         slice++;
     }
 
-    /** Telemetry of every IoT device and time sync of devices, servers and some clients, around the clock. */
+    /**
+     * Telemetry of every IoT device with the name lookups before it, and time sync of devices, servers and some
+     * clients, around the clock. Infected devices keep all of it: their own traffic stays benign.
+     */
     private List<FlowStream> deviceStreams(long total) {
         List<Host> hosts = new ArrayList<>();
-        List<Boolean> isNtp = new ArrayList<>();
+        List<Character> kind = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         for (Host h : net.iotDevices()) {
+            double rate = net.telemetry(h).rate() * h.activity();
             hosts.add(h);
-            isNtp.add(false);
-            weights.add(net.telemetry(h).rate() * h.activity());
-            if (rng.nextInt(3) > 0) {
+            kind.add('t');
+            weights.add(rate);
+            hosts.add(h);
+            kind.add('d');
+            weights.add(rate * (0.2 + 0.5 * rng.nextDouble()));
+            if (rng.nextInt(3) > 0 || net.bots().contains(h)) {
                 hosts.add(h);
-                isNtp.add(true);
+                kind.add('n');
                 weights.add(0.2 + 0.3 * rng.nextDouble());
             }
         }
         for (Host h : net.internalHosts()) {
             if (!h.role().isIot() && (h.role().isServer() || rng.nextInt(4) == 0)) {
                 hosts.add(h);
-                isNtp.add(true);
+                kind.add('n');
                 weights.add(0.05 + 0.1 * rng.nextDouble());
             }
         }
@@ -179,10 +190,22 @@ public final class TrafficGenerator implements Iterator<Flow> {
             double period = span / counts[i];
             double first = start + rng.nextDouble() * period;
             double jitter = 0.01 + 0.15 * rng.nextDouble();
-            FlowStream.Maker maker = isNtp.get(i) ? ntp(hosts.get(i)) : telemetry(hosts.get(i));
+            Host h = hosts.get(i);
+            FlowStream.Maker maker = switch (kind.get(i)) {
+                case 'n' -> ntp(h);
+                case 'd' -> lookups(h);
+                default -> telemetry(h);
+            };
             out.add(FlowStream.periodic(first, counts[i], period, jitter, end, maker));
         }
         return out;
+    }
+
+    /** A device resolving its cloud's names at its resolver (the gateway or the DNS server). */
+    private FlowStream.Maker lookups(Host h) {
+        Host resolver = net.resolverFor(h);
+        double failShare = 0.01 + 0.05 * rng.nextDouble();
+        return (ts, f) -> LocalTraffic.dns(f, ts, h, resolver, failShare);
     }
 
     private FlowStream.Maker ntp(Host h) {
@@ -228,6 +251,7 @@ public final class TrafficGenerator implements Iterator<Flow> {
     /** The file server's nightly upload to off-site backup: big benign uploads, the look-alike of exfiltration. */
     private List<FlowStream> backupStreams(long total) {
         List<FlowStream> out = new ArrayList<>();
+        if (total == 0) return out;
         Host fileServer = net.byRole(Role.FILE_SERVER).get(0);
         Host target = net.backupTargets[0];
         int days = options.days();

@@ -91,7 +91,7 @@ class TrafficGeneratorTest {
                 NetworkModel net = NetworkModel.build(hosts, seed);
                 Map<Role, Integer> counts = roleCounts(net);
                 for (Role role : Role.values()) {
-                    if (role == Role.EXTERNAL) continue;
+                    if (role == Role.EXTERNAL || role == Role.GATEWAY) continue;
                     int least = !role.isIot() ? 1 : hosts >= 200 ? 3 : hosts >= 100 ? 2 : 1;
                     assertTrue(counts.getOrDefault(role, 0) >= least, "seed " + seed + ", " + hosts + " hosts: " + counts);
                 }
@@ -127,7 +127,7 @@ class TrafficGeneratorTest {
     void everySeedCarriesEveryBenignActivity() {
         for (long seed : new long[]{11, 21, 22}) {
             NetworkModel net = NetworkModel.build(200, seed);
-            Set<Host> cameras = new HashSet<>(net.byRole(Role.CAMERA));
+            Set<String> cameras = ips(net.byRole(Role.CAMERA));
             Map<String, Long> kinds = new HashMap<>();
             for (Flow f : generate(40_000, 1, 0.0, seed)) {
                 boolean plainTcp = "tcp".equals(f.proto()) && f.service() == null;
@@ -135,7 +135,7 @@ class TrafficGeneratorTest {
                 if (f.respP() == 123) kinds.merge("ntp", 1L, Long::sum);
                 if (f.respP() == 1883 && plainTcp) kinds.merge("mqtt", 1L, Long::sum);
                 if (f.respP() == 5683 && "udp".equals(f.proto())) kinds.merge("coap", 1L, Long::sum);
-                if (cameras.contains(net.hostAt(addr(f.origH()))) && "ssl".equals(f.service())) kinds.merge("camera upload", 1L, Long::sum);
+                if (cameras.contains(f.origH()) && "ssl".equals(f.service())) kinds.merge("camera upload", 1L, Long::sum);
                 if (f.respP() == 5432) kinds.merge("database", 1L, Long::sum);
                 if ("snmp".equals(f.service()) || "icmp".equals(f.proto())) kinds.merge("monitoring", 1L, Long::sum);
                 if (f.respP() == 631 || f.respP() == 9100) kinds.merge("print", 1L, Long::sum);
@@ -200,8 +200,8 @@ class TrafficGeneratorTest {
             assertTrue(CONN_STATES.contains(f.connState()), where);
             assertTrue(f.origPkts() >= 1 && f.respPkts() >= 0, where);
             assertEquals(0L, f.missedBytes(), where);
-            assertEquals(net.isLocal(addr(f.origH())), f.localOrig(), where);
-            assertEquals(net.isLocal(addr(f.respH())), f.localResp(), where);
+            assertEquals(net.isLocal(f.origH()), f.localOrig(), where);
+            assertEquals(net.isLocal(f.respH()), f.localResp(), where);
             if (f.origBytes() != null) {
                 int header = f.proto().equals("tcp") ? 40 : 20;
                 assertTrue(f.origBytes() >= 0 && f.respBytes() >= 0, where);
@@ -209,8 +209,15 @@ class TrafficGeneratorTest {
                 assertTrue(f.respIpBytes() >= f.respBytes() + header * f.respPkts(), where);
                 assertTrue(f.duration() != null && f.duration() >= 0, where);
             } else {
+                // A lone packet: a SYN or datagram nobody answered, an ICMP message, or a TCP segment of a
+                // connection whose start Zeek did not see (OTH) or a stray FIN (SH).
                 assertNull(f.duration(), "unset bytes come with unset duration: " + where);
-                assertEquals(f.proto().equals("icmp") ? "OTH" : "S0", f.connState(), where);
+                Set<String> lone = switch (f.proto()) {
+                    case "icmp" -> Set.of("OTH");
+                    case "udp" -> Set.of("S0");
+                    default -> Set.of("S0", "OTH", "SH");
+                };
+                assertTrue(lone.contains(f.connState()), where);
                 assertEquals(1L, f.origPkts(), where);
                 assertEquals(0L, f.respPkts(), where);
             }
@@ -218,7 +225,8 @@ class TrafficGeneratorTest {
             else assertEquals(Flow.MALICIOUS, f.label(), where);
             if (f.proto().equals("tcp")) {
                 assertTcpHistoryMatchesState(f);
-                if (!f.connState().equals("S0") && !f.connState().equals("REJ") && f.history().contains("D")) {
+                if (!f.connState().equals("S0") && !f.connState().equals("REJ") && f.history().contains("D")
+                        && f.origBytes() != null) {
                     assertTrue(f.origBytes() > 0, where);
                 }
             }
@@ -241,6 +249,9 @@ class TrafficGeneratorTest {
             case "RSTO" -> assertTrue(h.startsWith("Sh") && h.contains("R"), where);
             case "RSTR" -> assertTrue(h.startsWith("Sh") && h.contains("r"), where);
             case "S1" -> assertTrue(h.startsWith("ShA") && !h.contains("F") && !h.contains("f"), where);
+            case "S3" -> assertTrue(h.startsWith("ShA") && h.contains("f") && !h.contains("F"), where);
+            case "SH" -> assertTrue(!h.contains("h") && h.contains("F"), where);
+            case "OTH" -> assertFalse(h.startsWith("S"), where);
             default -> throw new AssertionError("unexpected tcp state " + where);
         }
     }
@@ -267,11 +278,13 @@ class TrafficGeneratorTest {
             ports.computeIfAbsent(f.origH() + ">" + f.respH(), k -> new HashSet<>()).add(f.respP());
         }
         assertTrue(ports.values().stream().anyMatch(s -> s.size() >= 30), "no port sweep: " + ports.keySet());
-        // DDoS: each burst hits one victim, without answers.
+        // DDoS: each burst hits one victim: SYNs or datagrams without answers, ACKs Zeek saw no handshake of
+        // (OTH), or short HTTP requests.
         Set<String> victims = new HashSet<>();
         for (Flow f : byFamily.get(AttackFamily.DDOS)) {
             victims.add(f.respH());
-            assertEquals("S0", f.connState(), f.toString());
+            boolean http = f.respP() == 80 && "http".equals(f.service()) && f.origBytes() < 1_000;
+            assertTrue(Set.of("S0", "OTH").contains(f.connState()) || http, f.toString());
         }
         assertTrue(victims.size() <= 4, "DDoS victims " + victims);
         assertTrue(byFamily.get(AttackFamily.DDOS).size() / victims.size() >= 20);
@@ -330,7 +343,7 @@ class TrafficGeneratorTest {
         assertEquals("--attack-ratio must be between 0 and 1, got 1.5", e.getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(-1, 200, 1, START, 0.1, 1))
                 .getMessage().startsWith("--flows"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(10, 3, 1, START, 0.1, 1))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(10, 0, 1, START, 0.1, 1))
                 .getMessage().startsWith("--hosts"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(10, 200, 0, START, 0.1, 1))
                 .getMessage().startsWith("--days"));
