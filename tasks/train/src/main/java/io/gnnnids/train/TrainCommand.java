@@ -177,8 +177,8 @@ public class TrainCommand extends StepCommand {
                         + observed.size() + ", need at least " + minFlows + " (--min-flows); choose a longer period");
             }
             log.info("screening the baseline's {} flows with a model of {} generated networks", observed.size(), networks);
-            prepared = Baseline.prepare(observed, generated, flows -> AttackOverlay.generate(flows,
-                    Baseline.attackFlows(flows.size()), seed), config, nodeKey, window, operatingPoint);
+            prepared = Baseline.prepare(observed, generated, flows -> AttackOverlay.attacks(flows, seed,
+                    Baseline.attackFlows(flows.size())), config, nodeKey, window, operatingPoint);
             log.info("baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
                     + "generated onto its hosts", prepared.screened().benign(), prepared.screened().leftOut().size(),
                     prepared.attacks());

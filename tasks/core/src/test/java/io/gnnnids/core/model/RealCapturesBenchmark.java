@@ -61,7 +61,7 @@ class RealCapturesBenchmark {
                 List<Flow> secondHalf = real.subList(real.size() / 2, real.size());
                 List<Flow> unlabelled = firstHalf.stream().map(f -> f.withLabel(null, null)).toList();
                 Baseline.Prepared prepared = Baseline.prepare(unlabelled, split, detector,
-                        flows -> AttackOverlay.generate(flows, Baseline.attackFlows(flows.size()), 7),
+                        observed -> AttackOverlay.attacks(observed, 7, Baseline.attackFlows(observed.size())),
                         CrossNetworkModelTest.WINDOW);
                 java.util.Set<String> attackUids = new java.util.HashSet<>();
                 firstHalf.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).forEach(f -> attackUids.add(f.uid()));
