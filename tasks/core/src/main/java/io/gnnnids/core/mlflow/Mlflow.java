@@ -226,6 +226,15 @@ public final class Mlflow implements AutoCloseable {
         });
     }
 
+    /** Parameters of a run. */
+    public Map<String, String> runParams(String runId) {
+        return call("read run " + runId, () -> {
+            Map<String, String> m = new java.util.TreeMap<>();
+            client.getRun(runId).getData().getParamsList().forEach(x -> m.put(x.getKey(), x.getValue()));
+            return m;
+        });
+    }
+
     private static ModelVersionInfo toInfo(JsonNode mv) {
         return new ModelVersionInfo(mv.path("name").asText(), mv.path("version").asText(), mv.path("run_id").asText(null),
                 mv.path("source").asText(null));

@@ -68,13 +68,18 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
      * score >= s". 0.5 when the labels hold no attack.
      */
     public static double bestThreshold(float[] scores, int[] labels) {
+        return bestThreshold(scores, labels, Double.NEGATIVE_INFINITY);
+    }
+
+    /** As {@link #bestThreshold(float[], int[])}, among the scores at or above {@code floor}; the floor if none. */
+    static double bestThreshold(float[] scores, int[] labels, double floor) {
         Ranked r = Ranked.of(scores, labels);
-        if (r.positives == 0) return 0.5;
+        if (r.positives == 0) return floor == Double.NEGATIVE_INFINITY ? 0.5 : floor;
         double best = -1;
-        double threshold = 0.5;
+        double threshold = floor == Double.NEGATIVE_INFINITY ? 0.5 : floor;
         long tp = 0, fp = 0;
         int i = 0;
-        while (i < r.n) {
+        while (i < r.n && r.scores[i] >= floor) {
             float s = r.scores[i];
             for (; i < r.n && r.scores[i] == s; i++) {
                 if (r.labels[i] == 1) tp++; else fp++;
@@ -111,22 +116,18 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
     }
 
     /**
-     * A threshold that flags at most {@code targetFpr} of the benign flows and detects every attack that
-     * {@link #thresholdForFpr} detects, placed in the middle (in log-odds) of the gap between the two: from the
-     * lowest such threshold up to the lowest attack score it detects. Spending the whole false-positive budget buys
-     * no detection when the classes are apart, and on a network unlike the validation one the benign scores shift
-     * up; the middle of the gap leaves room on both sides. The lowest threshold when no attack lies above it.
+     * A threshold that flags at most {@code targetFpr} of the benign flows, placed between the benign flows and the
+     * attacks: in the middle (in log-odds) between the lowest threshold allowed ({@link #thresholdForFpr}) and the
+     * threshold of highest F1 among those allowed. The lowest allowed threshold sits right above the benign flows
+     * and the F1-best one right below the attacks; on a network unlike the validation one either class shifts, so
+     * the middle of the gap leaves room on both sides. The lowest allowed threshold when no higher one is better.
      */
     public static double marginThresholdForFpr(float[] scores, int[] labels, double targetFpr) {
         double low = thresholdForFpr(scores, labels, targetFpr);
-        double lowestDetected = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] == 1 && scores[i] >= low) lowestDetected = Math.min(lowestDetected, scores[i]);
-        }
-        if (lowestDetected == Double.POSITIVE_INFINITY || lowestDetected <= low) return low;
-        double mid = (logit(low) + logit(lowestDetected)) / 2;
-        double t = 1 / (1 + Math.exp(-mid));
-        return Math.min(Math.max(t, low), lowestDetected); // rounding at the extremes stays inside the gap
+        double high = bestThreshold(scores, labels, low);
+        if (!(high > low)) return low;
+        double mid = (logit(low) + logit(high)) / 2;
+        return Math.min(Math.max(1 / (1 + Math.exp(-mid)), low), high); // rounding at the extremes stays in the gap
     }
 
     private static double logit(double p) {

@@ -98,14 +98,19 @@ class MetricsTest {
 
     @Test
     void marginThresholdSitsInTheMiddleOfTheGapInLogOdds() {
-        // Benign at most 0.1 but one at 0.5 (allowed by 10 %), attacks from 0.9 up: the gap is (0.1, 0.9].
+        // Benign at most 0.1 but one at 0.5, attacks at 0.9 and 0.99; ten benign flows.
         float[] scores = {0.05f, 0.05f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.1f, 0.5f, 0.9f, 0.99f};
         int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
-        // thresholdForFpr lets one benign flow through: just above 0.1. logit(0.1) = -2.197, logit(0.9) = 2.197:
-        // the middle is log-odds 0, probability 0.5, which flags the benign 0.5 as thresholdForFpr would.
+        // 10 %: the lowest allowed threshold is just above 0.1; the F1-best allowed is 0.9 (F1 1 above 0.5).
+        // logit(0.1) = -2.197, logit(0.9) = 2.197: the middle is log-odds 0, probability 0.5.
         assertEquals(0.5, Metrics.marginThresholdForFpr(scores, labels, 0.10), 1e-6);
-        // 0 %: just above 0.5 up to 0.9: logit 0 and 2.197, middle 1.0986 = probability 0.75.
+        // 0 %: from just above 0.5 to 0.9: log-odds 0 and 2.197, the middle 1.0986, probability 0.75.
         assertEquals(0.75, Metrics.marginThresholdForFpr(scores, labels, 0.0), 1e-6);
+        // An attack just above the benign flows keeps F1 best there: the gap is only (0.3, 0.35]; its middle in
+        // log-odds, (logit(0.3) + logit(0.35)) / 2 = -0.7332, is probability 0.3245.
+        float[] tight = {0.1f, 0.2f, 0.3f, 0.35f, 0.9f};
+        int[] tightLabels = {0, 0, 0, 1, 1};
+        assertEquals(0.3245, Metrics.marginThresholdForFpr(tight, tightLabels, 0.0), 1e-4);
         // No attack above the lowest threshold: that threshold.
         float[] overlap = {0.9f, 0.1f, 0.2f};
         int[] overlapLabels = {0, 0, 1};
