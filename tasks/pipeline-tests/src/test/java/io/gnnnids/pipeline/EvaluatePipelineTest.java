@@ -134,6 +134,11 @@ class EvaluatePipelineTest {
                 e.path("falsePositiveRate"), overall.path("rocAuc"));
 
         html = Path.of(m.outputs().get("evaluation_html"));
+        // Kept beyond the temp folder, to look at: target/evaluate-iot23/.
+        Path kept = Files.createDirectories(Path.of("target", "evaluate-iot23"));
+        for (Path f : List.of(html, html.resolveSibling("evaluation.json"))) {
+            Files.copy(f, kept.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         assertEquals(manifestFile.getParent(), html.getParent());
         String runId = m.outputs().get("mlflow_run");
         assertNotNull(runId, m.toString());

@@ -72,9 +72,9 @@ final class Svg {
         StringBuilder s = new StringBuilder(OPEN).append(String.format(Locale.ROOT,
                 "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", width, height, width, height));
         s.append("<title>").append(EvaluationHtml.esc(title)).append("</title>");
-        for (int i = 0; i <= 4; i++) {
-            double x = labelWidth + i / 4.0 * barWidth;
-            s.append(line(x, 4, x, height - 22, "#e4e4e4")).append(text(x, height - 8, "middle", num(i / 4.0)));
+        for (int i = 0; i <= 5; i++) {
+            double x = labelWidth + i / 5.0 * barWidth;
+            s.append(line(x, 4, x, height - 22, "#e4e4e4")).append(text(x, height - 8, "middle", num(i / 5.0)));
         }
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
