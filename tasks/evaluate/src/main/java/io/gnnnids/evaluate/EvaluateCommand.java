@@ -1,5 +1,6 @@
 package io.gnnnids.evaluate;
 
+import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ModelRegistryOptions;
@@ -8,7 +9,6 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
-import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.evaluation.EvaluationHtml;
 import io.gnnnids.core.evaluation.EvaluationInput;
 import io.gnnnids.core.evaluation.EvaluationReport;
