@@ -5,7 +5,7 @@ MVN ?= mvn
 PYTHON ?= python3
 VENV := .venv
 MVN_FLAGS ?= -B -ntp
-STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor
+STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate
 
 .PHONY: help demo build jars venv test test-dags airflow bench local-up local-down local-status clean
 

@@ -22,6 +22,15 @@ EXPECTED = {
                  "commit_offsets": "commit-offsets"},
         "params": {"max_records": 5000},
     },
+    "nids_evaluation": {
+        "tasks": ["evaluate"],
+        "schedule": None,
+        "max_active_runs": 1,
+        "duckdb": set(),
+        "manifest_from": {},
+        "jars": {"evaluate": "evaluate"},
+        "params": {"inputs": [], "from_date": None, "to_date": None, "model_version": None},
+    },
     "nids_inference": {
         "tasks": ["infer"],
         "schedule": timedelta(minutes=5),
@@ -152,6 +161,19 @@ def test_monitoring_fails_on_critical_alerts_only_when_the_param_says_so(dagbag)
     assert monitor.env["NIDS_RUN_FAIL_ON_ALERT"] == "{{ 'yes' if params.fail_on_alert else '' }}"
     assert "${NIDS_RUN_FAIL_ON_ALERT:+--fail-on-alert}" in monitor.bash_command
     assert '--max-lag "$NIDS_RUN_MAX_LAG"' in monitor.bash_command
+
+
+def test_evaluation_passes_its_inputs_one_per_line_and_only_the_options_the_form_sets(dagbag):
+    evaluate = dagbag.dags["nids_evaluation"].get_task("evaluate")
+    assert evaluate.env["NIDS_RUN_INPUTS"] == "{{ params.inputs | join('\\n') }}"
+    assert '${NIDS_RUN_INPUTS:+--input "$NIDS_RUN_INPUTS"}' in evaluate.bash_command
+    assert '${NIDS_RUN_FROM:+--from "$NIDS_RUN_FROM"}' in evaluate.bash_command
+    assert '${NIDS_MODEL_VERSION:+--model-version "$NIDS_MODEL_VERSION"}' in evaluate.bash_command
+    # Rendered as Airflow renders it: one path per line, which the step's --input splits.
+    import jinja2
+
+    rendered = jinja2.Template(evaluate.env["NIDS_RUN_INPUTS"]).render(params={"inputs": ["/a b.csv", "/c.log"]})
+    assert rendered == "/a b.csv\n/c.log"
 
 
 def test_a_step_refuses_a_template_in_its_arguments():

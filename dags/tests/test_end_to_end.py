@@ -1,4 +1,4 @@
-"""The ETL, training, inference, monitoring and lifecycle DAGs run with `airflow dags test` against a real Kafka, a real MLflow
+"""The ETL, training, evaluation, inference, monitoring and lifecycle DAGs run with `airflow dags test` against a real Kafka, a real MLflow
 server and the step jars, then the hot store, the model registry, the report and the archive are checked."""
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ MODEL_NAME = "gnn-nids-e2e"
 FLOWS = 20000
 MAX_RUNS = 10
 STEPS = ("replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive",
-         "monitor")
+         "monitor", "evaluate")
+IOT23 = REPO_ROOT / "data" / "iot23"
 
 
 def jar(step: str) -> str:
@@ -114,6 +115,15 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     assert states == {"train": "success"}
     alias = mlflow_get(env["MLFLOW_TRACKING_URI"], "registered-models/alias", name=MODEL_NAME, alias="champion")
     assert alias["model_version"]["version"] == "1"
+
+    # The champion on the two real captures: each scored on its own, reports in the work dir.
+    captures = sorted(str(p) for p in IOT23.glob("*.csv"))
+    assert dag_test("nids_evaluation", {"inputs": captures}, env) == {"evaluate": "success"}
+    [report_file] = (Path(env["NIDS_WORK_DIR"]) / "evaluate").glob("*/evaluation.json")
+    report = json.loads(report_file.read_text())
+    assert [i["figures"]["flows"] for i in report["inputs"]] == [1374, 10403]
+    assert report["overall"]["attacks"] == 8222 and report["model"]["version"] == "1"
+    assert (report_file.parent / "evaluation.html").is_file()
 
     scored_runs = run_until_skipped("nids_inference", "infer", {"batch_size": 50000}, env)
     assert scored_runs >= 1

@@ -90,7 +90,7 @@ stop_services() {
 }
 
 # --- preconditions
-for step in replay consume-batch hot-write cold-write commit-offsets train infer archive monitor; do
+for step in replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate; do
   [[ -f "tasks/$step/target/$step.jar" ]] || fail "tasks/$step/target/$step.jar is missing: run 'make build'"
 done
 [[ -x "$AIRFLOW" ]] || fail "$AIRFLOW is missing: run 'make venv'"

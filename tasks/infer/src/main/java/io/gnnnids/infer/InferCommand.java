@@ -6,13 +6,11 @@ import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.NothingToDo;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.flow.Flow;
-import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
-import io.gnnnids.core.mlflow.ModelVersionInfo;
+import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.store.HotStore;
 import org.slf4j.Logger;
@@ -68,27 +66,27 @@ public class InferCommand extends StepCommand {
         StepRun run = new StepRun("infer");
 
         ModelCache cache = new ModelCache(work.resolve("models"));
-        Resolved model = null;
+        ResolvedModel model = null;
         List<Flow> toScore;
         List<Flow> context;
         // The file is held only while reading and while writing, not while the model loads and scores.
         try (HotStore store = hot.open()) {
             toScore = store.unpredicted(batchSize);
             if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
-            model = resolve(cache, trackingUri, modelName);
+            model = ResolvedModel.resolve(cache, trackingUri, modelName, modelVersion);
             // Context: every flow in the windows of the batch (the batch is in ts order).
-            double from = model.detector.windowStart(toScore.get(0));
-            double to = model.detector.windowEnd(toScore.get(toScore.size() - 1));
+            double from = model.detector().windowStart(toScore.get(0));
+            double to = model.detector().windowEnd(toScore.get(toScore.size() - 1));
             Set<String> batchUids = new HashSet<>();
             for (Flow f : toScore) batchUids.add(f.uid());
             context = new ArrayList<>();
             for (Flow f : store.between(from, to)) if (!batchUids.contains(f.uid())) context.add(f);
         } catch (RuntimeException e) {
-            if (model != null) model.detector.close();
+            if (model != null) model.detector().close();
             throw e;
         }
 
-        try (Detector detector = model.detector) {
+        try (Detector detector = model.detector()) {
             long t0 = System.nanoTime();
             float[] scores = detector.score(context, toScore);
             double scoreSeconds = (System.nanoTime() - t0) / 1e9;
@@ -105,41 +103,16 @@ public class InferCommand extends StepCommand {
             }
             long updated;
             try (HotStore store = hot.open()) {
-                updated = store.writePredictions(uids, scores, detector.threshold(), model.version);
+                updated = store.writePredictions(uids, scores, detector.threshold(), model.version());
             }
             log.info("scored {} flows with {} version {} ({} context flows, {} s): {} attacks", toScore.size(), modelName,
-                    model.version, context.size(), String.format("%.2f", scoreSeconds), attacks);
+                    model.version(), context.size(), String.format("%.2f", scoreSeconds), attacks);
             run.count("scored", toScore.size()).count("updated", updated).count("attacks", attacks)
                     .count("context", context.size()).reasons(detected)
-                    .output("duckdb", duckdb.toAbsolutePath()).output("model", modelName + "/" + model.version)
-                    .info("threshold", detector.threshold()).info("model_source", model.source)
+                    .output("duckdb", duckdb.toAbsolutePath()).output("model", modelName + "/" + model.version())
+                    .info("threshold", detector.threshold()).info("model_source", model.source())
                     .info("score_seconds", String.format("%.3f", scoreSeconds));
             return run.write(work.resolve("infer").resolve("infer-" + System.currentTimeMillis() + ".json"));
-        }
-    }
-
-    private record Resolved(Detector detector, String version, String source) {
-    }
-
-    /** The model to score with: --model-version or the champion, from the cache or MLflow; the cache if MLflow is down. */
-    private Resolved resolve(ModelCache cache, String trackingUri, String modelName) throws Exception {
-        try (Mlflow mlflow = new Mlflow(trackingUri)) {
-            ModelVersionInfo v;
-            if (modelVersion != null) {
-                v = mlflow.version(modelName, modelVersion);
-            } else {
-                v = mlflow.versionByAlias(modelName, Mlflow.CHAMPION).orElseThrow(() -> new StepFailure("model " + modelName
-                        + " has no version with the alias '" + Mlflow.CHAMPION + "' in MLflow at " + trackingUri
-                        + ": run train first (or pass --model-version)"));
-                cache.rememberChampion(modelName, v.version());
-            }
-            return new Resolved(Detector.load(cache.fetch(mlflow, v)), v.version(), "mlflow");
-        } catch (StepFailure e) {
-            if (modelVersion != null || !String.valueOf(e.getMessage()).startsWith("cannot reach MLflow")) throw e;
-            String cached = cache.lastChampion(modelName).orElseThrow(() -> new StepFailure(e.getMessage()
-                    + "; and no champion of " + modelName + " is cached yet, so nothing can be scored"));
-            log.warn("{}; scoring with the last cached champion, version {}", e.getMessage(), cached);
-            return new Resolved(Detector.load(cache.dirFor(modelName, cached)), cached, "cache (MLflow unreachable)");
         }
     }
 }

@@ -38,7 +38,7 @@ class JarContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive", "monitor"})
+    @ValueSource(strings = {"replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive", "monitor", "evaluate"})
     void helpAndVersionWork(String step) throws Exception {
         StepRunner.Result help = StepRunner.javaJar(step, Map.of(), "--help");
         assertEquals(0, help.exitCode(), help.toString());

@@ -5,6 +5,7 @@ import io.gnnnids.coldwrite.ColdWriteCommand;
 import io.gnnnids.commitoffsets.CommitOffsetsCommand;
 import io.gnnnids.consumebatch.ConsumeBatchCommand;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.evaluate.EvaluateCommand;
 import io.gnnnids.hotwrite.HotWriteCommand;
 import io.gnnnids.infer.InferCommand;
 import io.gnnnids.monitor.MonitorCommand;
@@ -48,7 +49,8 @@ final class StepRunner {
             "train", TrainCommand::new,
             "infer", InferCommand::new,
             "archive", ArchiveCommand::new,
-            "monitor", MonitorCommand::new);
+            "monitor", MonitorCommand::new,
+            "evaluate", EvaluateCommand::new);
 
     private StepRunner() {
     }

@@ -240,13 +240,8 @@ final class ModelTraining {
         m.put("val_f1_at_threshold", outcome.validation().f1());
         m.put("threshold", outcome.threshold());
         m.put("best_epoch", (double) outcome.result().bestEpoch());
-        t.families().forEach((family, rate) -> m.put("test_detection_rate." + metricName(family), rate.rate()));
+        t.families().forEach((family, rate) -> m.put("test_detection_rate." + Mlflow.metricName(family), rate.rate()));
         return m;
-    }
-
-    /** MLflow metric names allow letters, digits, _ - . / and spaces: "C&C" becomes "C_C". */
-    static String metricName(String family) {
-        return family.replaceAll("[^A-Za-z0-9_\\-./ ]", "_");
     }
 
     private static ObjectNode dataRange(Sources sources, TrainingRun.Split split, Metrics test, OperatingPoint op) {

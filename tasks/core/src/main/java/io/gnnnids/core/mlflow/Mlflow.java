@@ -39,6 +39,7 @@ public final class Mlflow implements AutoCloseable {
     private static final String PROXY_SCHEME = "mlflow-artifacts:";
     /** The alias of the registered version that serves (MLflow stages are deprecated). */
     public static final String CHAMPION = "champion";
+    private static final String UNREACHABLE = "cannot reach MLflow";
 
     private final String trackingUri;
     private final MlflowClient client;
@@ -53,6 +54,16 @@ public final class Mlflow implements AutoCloseable {
 
     public String trackingUri() {
         return trackingUri;
+    }
+
+    /** True for the failure this class reports when the server cannot be reached at all. */
+    public static boolean isUnreachable(StepFailure e) {
+        return String.valueOf(e.getMessage()).startsWith(UNREACHABLE);
+    }
+
+    /** MLflow metric names allow letters, digits, _ - . / and spaces: "C&C" becomes "C_C". */
+    public static String metricName(String name) {
+        return name.replaceAll("[^A-Za-z0-9_\\-./ ]", "_");
     }
 
     /** The experiment's id, creating the experiment on first use. */
@@ -293,7 +304,7 @@ public final class Mlflow implements AutoCloseable {
     }
 
     private StepFailure unreachable(String what, Throwable cause) {
-        return new StepFailure("cannot reach MLflow at " + trackingUri + " to " + what + " (" + cause.getClass().getSimpleName()
+        return new StepFailure(UNREACHABLE + " at " + trackingUri + " to " + what + " (" + cause.getClass().getSimpleName()
                 + "): check MLFLOW_TRACKING_URI and that the server is up", cause);
     }
 
