@@ -65,7 +65,7 @@ EXPECTED = {
         "duckdb": set(),
         "manifest_from": {},
         "jars": {"train": "train"},
-        "params": {"days": 21, "end_date": None, "synthetic_networks": 0, "target_fpr": 0.01, "min_pr_auc": 0.95,
+        "params": {"days": 21, "end_date": None, "baseline": None, "synthetic_networks": 0, "target_fpr": 0.01, "min_pr_auc": 0.95,
                    "promote": "if-better", "max_epochs": 100},
     },
 }
@@ -143,6 +143,7 @@ def test_params_reach_the_command_through_env(dagbag):
     assert '--min-pr-auc "$NIDS_MIN_PR_AUC"' in train.bash_command
     assert '--target-fpr "$NIDS_TARGET_FPR"' in train.bash_command
     assert '--synthetic-networks "$NIDS_SYNTHETIC_NETWORKS"' in train.bash_command
+    assert '${NIDS_BASELINE:+--baseline "$NIDS_BASELINE"}' in train.bash_command
     consume = dagbag.dags["nids_etl"].get_task("consume_batch")
     assert consume.env["NIDS_MAX_RECORDS"] == "{{ params.max_records }}"
 

@@ -54,6 +54,11 @@ public final class NetworkModel {
     final Host[] webPeers;
     final double[] webPopularity;
     final Host[] ntpPool;
+    /**
+     * Servers of a public NTP pool: ntpd and chrony with a {@code pool} line keep several of them, query each in
+     * turn and replace those that stop answering, so one client talks NTP with many outside hosts.
+     */
+    final Host[] ntpPoolServers;
     final Host[] updateServers;
     final Host[] upstreamDns;
     final Host[] mailRelays;
@@ -214,7 +219,7 @@ public final class NetworkModel {
             gateways.add(gw);
             byAddress.put(addr, gw);
         }
-        int[] unusual = {50, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
+        int[] unusual = {6666, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
         c2RetryPort = local.nextInt(3) == 0 ? 1024 + local.nextInt(60_000) : unusual[local.nextInt(unusual.length)];
         int torii;
         do {
@@ -224,6 +229,7 @@ public final class NetworkModel {
         iotResolvesViaGateway = home || byRole(Role.DNS_SERVER).isEmpty() || local.nextBoolean();
         localShare = home ? 0.15 + 0.2 * local.nextDouble() : 0.03 + 0.07 * local.nextDouble();
         localMix = LocalTraffic.drawMix(local, home);
+        ntpPoolServers = externals(local, 8 + local.nextInt(40));
     }
 
     /**
@@ -305,6 +311,7 @@ public final class NetworkModel {
         webPeers = peers.toArray(new Host[0]);
         webPopularity = Sampling.zipf(webPeers.length, 1.0);
         ntpPool = new Host[0];
+        ntpPoolServers = new Host[0];
         updateServers = new Host[0];
         upstreamDns = new Host[0];
         mailRelays = new Host[0];
@@ -330,7 +337,7 @@ public final class NetworkModel {
                 : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
         payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
         exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
-        int[] unusual = {50, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
+        int[] unusual = {6666, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
         c2RetryPort = unusual[rng.nextInt(unusual.length)];
         int torii;
         do {

@@ -208,11 +208,21 @@ public final class TrafficGenerator implements Iterator<Flow> {
         return (ts, f) -> LocalTraffic.dns(f, ts, h, resolver, failShare);
     }
 
+    /**
+     * Time sync: firmware SNTP asks one server; ntpd and chrony with a pool line keep four to ten of the pool's
+     * servers, query them in turn and swap one now and then.
+     */
     private FlowStream.Maker ntp(Host h) {
-        Host server = Sampling.any(net.ntpPool, rng);
+        boolean pool = rng.nextInt(3) > 0;
+        Host[] servers = new Host[pool ? 4 + rng.nextInt(7) : 1];
+        for (int i = 0; i < servers.length; i++) {
+            servers[i] = pool ? Sampling.any(net.ntpPoolServers, rng) : Sampling.any(net.ntpPool, rng);
+        }
         boolean fixedPort = !h.role().isClient();
         return (ts, f) -> {
             SplittableRandom r = f.rng();
+            if (servers.length > 1 && r.nextInt(50) == 0) servers[r.nextInt(servers.length)] = Sampling.any(net.ntpPoolServers, r);
+            Host server = servers[r.nextInt(servers.length)];
             int sport = fixedPort ? 123 : f.sourcePort(h);
             boolean answered = r.nextInt(50) != 0;
             return f.udp(ts, h, sport, server, 123, "ntp", Sampling.logUniform(r, 0.001, 0.08), 48,
