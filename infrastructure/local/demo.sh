@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the whole pipeline on this machine, no Docker. Starts the local Kafka and MLflow (`make local-up`),
 # generates two days of labelled traffic of a simulated network into Kafka, then runs the real DAGs with
-# `airflow dags test`: nids_etl until Kafka is drained, nids_training once, nids_inference until every flow is
+# `airflow dags test`: nids_etl until Kafka is drained, nids_training once, nids_evaluation on the real captures of
+# data/iot23, nids_inference until every flow is
 # scored, nids_monitoring once. Prints progress, then a summary (flows ingested and quarantined, the model's test metrics, detections
 # per attack family against the ground truth, where everything is), and stops the services (`make local-down`),
 # also when something fails.
@@ -187,6 +188,12 @@ dag_run nids_training \
 TICK=""
 [[ "$(state_of train "$STATES")" == success ]] || fail "training ended as $(state_of train "$STATES"): see $LOG"
 progress "training: done, the new version is the champion"
+
+progress "evaluation: nids_evaluation, the champion on the real IoT-23 captures in data/iot23 (never trained on)"
+captures="$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$ROOT"/data/iot23/*.csv)"
+dag_run nids_evaluation "{\"inputs\": $captures}" nids_evaluation
+[[ "$(state_of evaluate "$STATES")" == success ]] || fail "evaluation ended as $(state_of evaluate "$STATES"): see $LOG"
+while IFS= read -r line; do progress "evaluation: $line"; done < <(report evaluation "$NIDS_WORK_DIR")
 
 progress "inference: nids_inference until every flow is scored ($INFER_BATCH flows per run)"
 run_until_skipped nids_inference infer "{\"batch_size\": $INFER_BATCH}" "every flow is scored"

@@ -5,6 +5,7 @@ and the closing summary. Runs in the project's .venv (duckdb, and airflow for th
     demo_report.py task-states DAG LOGICAL_DATE the states of the run of DAG at LOGICAL_DATE, as task=state lines
     demo_report.py etl-progress WORK_DIR        one line: batches staged, records, quarantined so far
     demo_report.py monitor-alerts REPORT        one line per alert of a monitor report (or that it raised none)
+    demo_report.py evaluation WORK_DIR          one line per input of the latest evaluation report, and its HTML
     demo_report.py summary                      the closing summary (reads the NIDS_* and MLFLOW_* variables)
 """
 
@@ -169,6 +170,24 @@ def monitor_alerts(report_file: Path) -> str:
     return "\n".join(f"{alert['severity']} {alert['name']}: {alert['message']}" for alert in alerts)
 
 
+def evaluation(work_dir: Path) -> str:
+    reports = sorted((work_dir / "evaluate").glob("*/evaluation.json"), key=lambda p: p.stat().st_mtime)
+    if not reports:
+        return "no evaluation report"
+    report = json.loads(reports[-1].read_text())
+
+    def rate(value: float | None) -> str:
+        return "—" if value is None else f"{100 * value:.1f} %"
+
+    lines = []
+    for item in report["inputs"]:
+        f = item["figures"]
+        lines.append(f"{item['name']}: {f['flows']} flows, {f['attacks']} attacks; detection rate "
+                     f"{rate(f['detectionRate'])}, benign flagged {rate(f['falsePositiveRate'])}")
+    lines.append(f"report: {reports[-1].parent / 'evaluation.html'}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
     if len(argv) == 2 and argv[0] == "free-port":
         print(free_port(int(argv[1])))
@@ -179,6 +198,8 @@ def main(argv: list[str]) -> None:
         print(etl_progress(Path(argv[1])))
     elif len(argv) == 2 and argv[0] == "monitor-alerts":
         print(monitor_alerts(Path(argv[1])))
+    elif len(argv) == 2 and argv[0] == "evaluation":
+        print(evaluation(Path(argv[1])))
     elif argv == ["summary"]:
         summary()
     else:

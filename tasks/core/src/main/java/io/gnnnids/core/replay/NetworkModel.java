@@ -202,13 +202,12 @@ public final class NetworkModel {
         benignMix = BenignActivity.drawMix(rng, !byRole(Role.MONITORING_SERVER).isEmpty(), !byRole(Role.DB_SERVER).isEmpty());
         periodicShare = Math.min(0.45, 0.06 + 0.6 * iot.size() / (double) hosts) * (0.8 + 0.4 * rng.nextDouble());
 
-        int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
-        c2Port = c2Ports[rng.nextInt(c2Ports.length)];
-        heartbeatUdp = rng.nextBoolean();
-        heartbeatPort = heartbeatUdp ? new int[]{53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
-                : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
-        payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
-        exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+        AttackPorts ports = AttackPorts.draw(rng);
+        c2Port = ports.c2();
+        heartbeatUdp = ports.heartbeatUdp();
+        heartbeatPort = ports.heartbeat();
+        payloadPort = ports.payload();
+        exfilPort = ports.exfil();
 
         // Drawn from a stream of their own, so the draws above, and so every network of ten hosts or more, stay
         // what they were before these were added.
@@ -330,13 +329,12 @@ public final class NetworkModel {
         weekendLevel = 0.3;
         benignMix = new double[0];
         periodicShare = 0;
-        int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
-        c2Port = c2Ports[rng.nextInt(c2Ports.length)];
-        heartbeatUdp = rng.nextBoolean();
-        heartbeatPort = heartbeatUdp ? new int[]{53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
-                : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
-        payloadPort = rng.nextInt(4) == 0 ? 8080 : 80;
-        exfilPort = new int[]{443, 443, 8443, 22}[rng.nextInt(4)];
+        AttackPorts ports = AttackPorts.draw(rng);
+        c2Port = ports.c2();
+        heartbeatUdp = ports.heartbeatUdp();
+        heartbeatPort = ports.heartbeat();
+        payloadPort = ports.payload();
+        exfilPort = ports.exfil();
         int[] unusual = {6666, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
         c2RetryPort = unusual[rng.nextInt(unusual.length)];
         int torii;
@@ -591,6 +589,19 @@ public final class NetworkModel {
         if (placed.role().isClient()) clients.add(placed);
         if (placed.role().isIot()) iot.add(placed);
         if (placed.role().isServer()) servers.add(placed);
+    }
+
+    /** Ports the attackers' infrastructure listens on, drawn from ports benign traffic uses too. */
+    private record AttackPorts(int c2, boolean heartbeatUdp, int heartbeat, int payload, int exfil) {
+        static AttackPorts draw(SplittableRandom rng) {
+            int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
+            int c2 = c2Ports[rng.nextInt(c2Ports.length)];
+            boolean udp = rng.nextBoolean();
+            int heartbeat = udp ? new int[]{53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
+                    : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
+            int payload = rng.nextInt(4) == 0 ? 8080 : 80;
+            return new AttackPorts(c2, udp, heartbeat, payload, new int[]{443, 443, 8443, 22}[rng.nextInt(4)]);
+        }
     }
 
     private static Host[] externals(SplittableRandom rng, int n) {

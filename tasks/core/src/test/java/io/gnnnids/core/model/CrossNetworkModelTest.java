@@ -84,6 +84,39 @@ class CrossNetworkModelTest {
     }
 
     @Test
+    void baselineScreenLeavesOutWhatTheModelFlagsAndCountsTheRestBenign(@TempDir Path dir) throws Exception {
+        // The unseen network's traffic as a baseline with its labels taken away: its attacks are "left in".
+        List<Flow> truth = new ArrayList<>();
+        split.test().subList(0, split.test().size() / 2).forEach(truth::addAll);
+        List<Flow> unlabelled = truth.stream().map(f -> f.withLabel(null, null)).toList();
+        ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),
+                outcome.threshold(), WINDOW, null));
+        Detector screen = new Detector(outcome.model(), ModelBundle.readCard(dir));
+        Baseline.Screened screened = Baseline.screen(unlabelled, screen);
+
+        assertEquals(unlabelled.size(), screened.flows().size());
+        java.util.Set<String> leftOut = new java.util.HashSet<>();
+        for (Baseline.Scored s : screened.leftOut()) {
+            assertTrue(s.score() >= screen.threshold(), "left out below the threshold: " + s);
+            leftOut.add(s.flow().uid());
+        }
+        for (Flow f : screened.flows()) {
+            assertEquals(leftOut.contains(f.uid()) ? null : Flow.BENIGN, f.label(), f.uid());
+        }
+        long attacks = truth.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).count();
+        long attacksLeftOut = truth.stream().filter(f -> Flow.MALICIOUS.equals(f.label()) && leftOut.contains(f.uid())).count();
+        assertTrue(attacksLeftOut >= 0.9 * attacks, attacksLeftOut + " of " + attacks + " attacks left out");
+        assertTrue(screened.benign() >= 0.95 * (truth.size() - attacks), "most benign flows stay benign: " + screened.benign());
+
+        // With attacks generated onto the same hosts, split by time: every part has both classes.
+        List<Flow> generatedAttacks = io.gnnnids.core.replay.AttackOverlay.attacks(screened.flows(), 3, 3_000);
+        TrainingRun.Split baselineSplit = Baseline.split(screened, generatedAttacks, WINDOW, 0.7, 0.15);
+        assertEquals(unlabelled.size() + generatedAttacks.size(), baselineSplit.flows(baselineSplit.train())
+                + baselineSplit.flows(baselineSplit.validation()) + baselineSplit.flows(baselineSplit.test()));
+        assertEquals(null, TrainingData.shortage(baselineSplit, 1_000));
+    }
+
+    @Test
     void reportsWhatItDetectsOnRealIot23Captures(@TempDir Path dir) throws Exception {
         Path shared = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"));
         ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),
