@@ -70,7 +70,7 @@ class EvaluatePipelineTest {
         ModelFixture.store(tmp, ModelFixture.traffic(41, FLOWS), cold, null, "b1");
         StepRunner.Result train = StepRunner.inProcess("train", "--cold-uri", cold.toString(), "--end-date",
                 ModelFixture.END, "--days", "3", "--tracking-uri", mlflow.trackingUri(), "--model-name", MODEL,
-                "--work-dir", work.toString(), "--max-epochs", "10", "--min-f1", "0.5", "--promote", "always");
+                "--work-dir", work.toString(), "--max-epochs", "10", "--min-pr-auc", "0.5", "--promote", "always");
         assertEquals(0, train.exitCode(), train.toString());
     }
 
