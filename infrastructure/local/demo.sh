@@ -12,6 +12,7 @@
 #
 # Sizes (environment): DEMO_FLOWS (150000), DEMO_HOSTS (300), DEMO_DAYS (2), DEMO_SEED (47),
 # DEMO_BATCH_RECORDS (Kafka records per ETL run, 75000), DEMO_MAX_EPOCHS (training epochs at most, 6),
+# DEMO_SYNTHETIC_NETWORKS (generated networks trained on besides the demo's own, 6),
 # DEMO_MIN_PR_AUC (the training quality gate, 0.9), DEMO_INFER_BATCH (flows scored per inference run, 200000).
 set -euo pipefail
 
@@ -33,6 +34,7 @@ DAYS="${DEMO_DAYS:-2}"
 SEED="${DEMO_SEED:-47}"
 BATCH_RECORDS="${DEMO_BATCH_RECORDS:-75000}"
 MAX_EPOCHS="${DEMO_MAX_EPOCHS:-6}"
+SYNTHETIC_NETWORKS="${DEMO_SYNTHETIC_NETWORKS:-6}"
 MIN_PR_AUC="${DEMO_MIN_PR_AUC:-0.9}"
 INFER_BATCH="${DEMO_INFER_BATCH:-200000}"
 MAX_RUNS=50
@@ -180,10 +182,10 @@ progress "ETL: nids_etl until Kafka is drained ($BATCH_RECORDS records per batch
 run_until_skipped nids_etl consume_batch "{\"max_records\": $BATCH_RECORDS}" "Kafka is drained" etl_progress
 
 today="$(date -u +%F)"
-progress "training: nids_training on the last 3 days to $today (at most $MAX_EPOCHS epochs, quality gate PR-AUC >= $MIN_PR_AUC)"
+progress "training: nids_training on the last 3 days to $today and $SYNTHETIC_NETWORKS generated networks (at most $MAX_EPOCHS epochs, quality gate PR-AUC >= $MIN_PR_AUC)"
 TICK='epoch [0-9]+: train_loss [^ ]+ val_loss [^ ]+ val_f1 [^ ]+'
 dag_run nids_training \
-  "{\"days\": 3, \"end_date\": \"$today\", \"max_epochs\": $MAX_EPOCHS, \"min_pr_auc\": $MIN_PR_AUC, \"promote\": \"always\"}" \
+  "{\"days\": 3, \"end_date\": \"$today\", \"synthetic_networks\": $SYNTHETIC_NETWORKS, \"max_epochs\": $MAX_EPOCHS, \"min_pr_auc\": $MIN_PR_AUC, \"promote\": \"always\"}" \
   nids_training
 TICK=""
 [[ "$(state_of train "$STATES")" == success ]] || fail "training ended as $(state_of train "$STATES"): see $LOG"
