@@ -37,16 +37,19 @@ public record TimeRange(Instant from, Instant to) {
         return from + ".." + to;
     }
 
+    /** The UTC days {@code first}..{@code last}, both included. */
+    public static TimeRange ofDays(LocalDate first, LocalDate last) {
+        return new TimeRange(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+    }
+
     public static TimeRange parse(String text) {
         int dots = text.indexOf("..");
         if (dots < 0) throw new IllegalArgumentException("expected FROM..TO, got '" + text + "'");
         String a = text.substring(0, dots).trim();
         String b = text.substring(dots + 2).trim();
         try {
-            if (a.length() == 10 && b.length() == 10) {
-                return new TimeRange(LocalDate.parse(a).atStartOfDay(ZoneOffset.UTC).toInstant(),
-                        LocalDate.parse(b).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
-            }
+            if (a.length() == 10 && b.length() == 10) return ofDays(LocalDate.parse(a), LocalDate.parse(b));
             return new TimeRange(Instant.parse(a), Instant.parse(b));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD or ISO instants "

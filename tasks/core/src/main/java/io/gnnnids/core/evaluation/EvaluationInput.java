@@ -1,13 +1,11 @@
 package io.gnnnids.core.evaluation;
 
+import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.flow.QuarantineWriter;
-import io.gnnnids.core.store.ColdStore;
-import io.gnnnids.core.store.ObjectStore;
-import io.gnnnids.core.store.ObjectStores;
-import io.gnnnids.core.store.ParquetFlowReader;
+import io.gnnnids.core.model.TrainingData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +58,8 @@ public record EvaluationInput(String name, String source, List<Flow> flows, long
     }
 
     /** Every flow of the cold store's days {@code from}..{@code to} (S3 objects are downloaded to {@code cacheDir}). */
-    public static EvaluationInput readCold(String coldUri, LocalDate from, LocalDate to, Path cacheDir) throws Exception {
-        List<Path> files;
-        try (ObjectStore store = ObjectStores.open(coldUri)) {
-            files = new ColdStore(store).fetch(from, to, cacheDir);
-        }
-        List<Flow> flows = ParquetFlowReader.read(files, false);
-        log.info("read {} flows from {} cold object(s) of {}, {} to {}", flows.size(), files.size(), coldUri, from, to);
+    public static EvaluationInput readCold(String coldUri, LocalDate from, LocalDate to, Path cacheDir) {
+        List<Flow> flows = TrainingData.readPeriod(coldUri, TimeRange.ofDays(from, to), cacheDir);
         return new EvaluationInput("cold-" + from + ".." + to, coldUri + " " + from + ".." + to, flows, 0, Map.of());
     }
 
