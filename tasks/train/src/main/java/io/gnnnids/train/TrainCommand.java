@@ -16,7 +16,6 @@ import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.model.GeneratedNetworks;
-import io.gnnnids.core.replay.AttackOverlay;
 import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
@@ -177,8 +176,7 @@ public class TrainCommand extends StepCommand {
                         + observed.size() + ", need at least " + minFlows + " (--min-flows); choose a longer period");
             }
             log.info("screening the baseline's {} flows with a model of {} generated networks", observed.size(), networks);
-            prepared = Baseline.prepare(observed, generated, flows -> AttackOverlay.attacks(flows, seed,
-                    Baseline.attackFlows(flows.size())), config, nodeKey, window, operatingPoint);
+            prepared = Baseline.prepare(observed, generated, seed, config, nodeKey, window, operatingPoint);
             log.info("baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
                     + "generated onto its hosts", prepared.screened().benign(), prepared.screened().leftOut().size(),
                     prepared.attacks());

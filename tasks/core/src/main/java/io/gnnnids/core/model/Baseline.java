@@ -3,12 +3,12 @@ package io.gnnnids.core.model;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.replay.AttackOverlay;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Training on a network's own traffic without labels. The operator names a period they trust as benign; its flows
@@ -48,7 +48,7 @@ public final class Baseline {
      * Attack flows to generate onto a baseline of {@code baselineFlows}: a fifth as many, at least 2,000 so that
      * every family shows on a small network.
      */
-    public static long attackFlows(long baselineFlows) {
+    static long attackFlows(long baselineFlows) {
         return Math.max(2_000, baselineFlows / 5);
     }
 
@@ -96,26 +96,24 @@ public final class Baseline {
     }
 
     /**
-     * Screens the baseline with a model trained on the generated networks alone, then puts the attacks that
-     * {@code attacksOnto} generates onto the baseline's network among the screened flows.
+     * Screens the baseline with a model trained on the generated networks alone, then puts attacks generated onto
+     * the baseline's network ({@link AttackOverlay}, drawn from {@code seed}) among the screened flows.
      *
      * @param generated the generated networks' split (trained on for the screen, and again with the baseline)
      */
-    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated,
-                                   Function<List<Flow>, List<Flow>> attacksOnto, TrainConfig config, NodeKey nodeKey,
-                                   Duration window, OperatingPoint operatingPoint) {
+    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated, long seed, TrainConfig config,
+                                   NodeKey nodeKey, Duration window, OperatingPoint operatingPoint) {
         TrainingRun.Outcome screenModel = TrainingRun.run(generated, config, nodeKey, window, operatingPoint, e -> { });
-        try (Detector screen = new Detector(screenModel.model(), new ModelBundle.Card(
-                screenModel.model().architecture(), screenModel.spec(), screenModel.threshold(), window, null))) {
-            return prepare(baseline, generated, screen, attacksOnto, window);
+        try (Detector screen = screenModel.detector(window)) {
+            return prepare(baseline, generated, screen, seed, window);
         }
     }
 
     /** As above, with a screen already trained on the generated networks. */
-    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated, Detector screen,
-                                   Function<List<Flow>, List<Flow>> attacksOnto, Duration window) {
+    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated, Detector screen, long seed,
+                                   Duration window) {
         Screened screened = screen(baseline, screen);
-        List<Flow> attacks = attacksOnto.apply(screened.flows());
+        List<Flow> attacks = AttackOverlay.attacks(screened.flows(), seed, attackFlows(screened.flows().size()));
         TrainingRun.Split split = split(screened, attacks, window, 0.70, 0.15).plus(generated);
         return new Prepared(split, screened, attacks.size());
     }

@@ -48,6 +48,10 @@ public final class TrainingRun {
      */
     public record Outcome(EGraphSage model, FeatureSpec spec, double threshold, Metrics validation, Metrics test,
                           TrainResult result) {
+        /** A detector over this model with the graphs cut by {@code window}; closing it closes the model. */
+        public Detector detector(Duration window) {
+            return new Detector(model, new ModelBundle.Card(model.architecture(), spec, threshold, window, null));
+        }
     }
 
     /** Edges per forward pass when scoring many windows. */

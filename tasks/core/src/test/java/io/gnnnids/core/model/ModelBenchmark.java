@@ -59,8 +59,7 @@ class ModelBenchmark {
         t.families().forEach((f, r) -> System.out.printf("# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(),
                 r.detected(), r.count()));
 
-        Detector detector = new Detector(o.model(), new ModelBundle.Card(o.model().architecture(), o.spec(),
-                o.threshold(), CrossNetworkModelTest.WINDOW, null));
+        Detector detector = o.detector(CrossNetworkModelTest.WINDOW);
         // One pass of 200,000 flows takes well under a second, so one timing is at the mercy of a single hiccup
         // (a collection, the JIT, another process): after a warm-up pass, the median of three passes.
         detector.score(unseenFlows);

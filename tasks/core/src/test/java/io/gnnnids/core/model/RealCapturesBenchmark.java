@@ -4,7 +4,6 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.graph.NodeKey;
-import io.gnnnids.core.replay.AttackOverlay;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +48,7 @@ class RealCapturesBenchmark {
                 o.result().bestEpoch());
         t.families().forEach((f, r) -> System.out.printf("# held-out networks: detection rate %-26s %.4f (%d of %d)%n",
                 f, r.rate(), r.detected(), r.count()));
-        try (Detector detector = new Detector(o.model(), new ModelBundle.Card(o.model().architecture(), o.spec(),
-                o.threshold(), CrossNetworkModelTest.WINDOW, null))) {
+        try (Detector detector = o.detector(CrossNetworkModelTest.WINDOW)) {
             for (Path capture : captures()) {
                 List<Flow> real = read(capture);
                 report("bench.real." + captureName(capture), capture, real, detector);
@@ -60,8 +58,7 @@ class RealCapturesBenchmark {
                 List<Flow> firstHalf = real.subList(0, real.size() / 2);
                 List<Flow> secondHalf = real.subList(real.size() / 2, real.size());
                 List<Flow> unlabelled = firstHalf.stream().map(f -> f.withLabel(null, null)).toList();
-                Baseline.Prepared prepared = Baseline.prepare(unlabelled, split, detector,
-                        observed -> AttackOverlay.attacks(observed, 7, Baseline.attackFlows(observed.size())),
+                Baseline.Prepared prepared = Baseline.prepare(unlabelled, split, detector, 7,
                         CrossNetworkModelTest.WINDOW);
                 java.util.Set<String> attackUids = new java.util.HashSet<>();
                 firstHalf.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).forEach(f -> attackUids.add(f.uid()));
@@ -73,8 +70,7 @@ class RealCapturesBenchmark {
                         prepared.screened().leftOut().size(), attacksLeftOut, prepared.attacks());
                 TrainingRun.Outcome b = TrainingRun.run(prepared.split(), TrainConfig.defaults(7), NodeKey.IP,
                         CrossNetworkModelTest.WINDOW, OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
-                try (Detector tuned = new Detector(b.model(), new ModelBundle.Card(b.model().architecture(), b.spec(),
-                        b.threshold(), CrossNetworkModelTest.WINDOW, null))) {
+                try (Detector tuned = b.detector(CrossNetworkModelTest.WINDOW)) {
                     report("bench.real.baseline." + captureName(capture), capture, secondHalf, tuned);
                 }
             }
