@@ -385,7 +385,7 @@ final class AttackPlan {
     private void commandAndControl(long n, String label) {
         Host src = compromised(rng.nextBoolean());
         Host c2 = Sampling.any(net.c2Servers, rng);
-        int port = net.c2Port;
+        int port = net.attackPorts.c2();
         String service = port == 443 || port == 8443 ? "ssl" : port == 80 || port == 8080 ? "http" : null;
         long overhead = "ssl".equals(service) ? 600 : 0;
         double down = rng.nextInt(4) == 0 ? 0.6 + 0.4 * rng.nextDouble() : 0.02;
@@ -402,8 +402,8 @@ final class AttackPlan {
     private void heartbeat(long n, String label) {
         Host src = compromised(rng.nextBoolean());
         Host c2 = Sampling.any(net.c2Servers, rng);
-        int port = net.heartbeatPort;
-        boolean udp = net.heartbeatUdp;
+        int port = net.attackPorts.heartbeat();
+        boolean udp = net.attackPorts.heartbeatUdp();
         int size = 1 + rng.nextInt(24);
         periodic(n, Sampling.logUniform(rng, 5.0, 120.0), 0.005 + 0.04 * rng.nextDouble(), (ts, f) -> {
             SplittableRandom r = f.rng();
@@ -417,7 +417,7 @@ final class AttackPlan {
     private void fileDownload(long n, String label, int index) {
         Host src = index == 0 && !net.bots().isEmpty() ? net.primaryBot() : compromised(rng.nextBoolean());
         Host server = Sampling.any(net.payloadServers, rng);
-        int port = net.payloadPort;
+        int port = net.attackPorts.payload();
         long[] binaries = new long[1 + rng.nextInt(6)];
         for (int i = 0; i < binaries.length; i++) binaries[i] = Sampling.logUniform(rng, 30_000, 4_000_000);
         double speed = Sampling.logUniform(rng, 50_000.0, 3_000_000.0);
@@ -436,7 +436,7 @@ final class AttackPlan {
     private void exfiltration(long n, String label) {
         Host src = compromised(false);
         Host drop = Sampling.any(net.dropServers, rng);
-        int port = net.exfilPort;
+        int port = net.attackPorts.exfil();
         String service = port == 22 ? "ssh" : "ssl";
         double speed = Sampling.logUniform(rng, 500_000.0, 10_000_000.0);
         burst(n, 1 / Sampling.logUniform(rng, 5.0, 120.0), rng.nextInt(10) < 7, (ts, f) -> {

@@ -81,11 +81,7 @@ public final class NetworkModel {
     /** Share of benign traffic that is device telemetry and time sync, independent of the working day. */
     final double periodicShare;
     /** Ports the attackers' infrastructure listens on, chosen per network from ports benign traffic uses too. */
-    final int c2Port;
-    final int heartbeatPort;
-    final boolean heartbeatUdp;
-    final int payloadPort;
-    final int exfilPort;
+    final AttackPorts attackPorts;
     /** Unusual port a bot's C&C server (often down) listens on, and the one of Torii-like C&C conversations. */
     final int c2RetryPort;
     final int toriiPort;
@@ -202,12 +198,7 @@ public final class NetworkModel {
         benignMix = BenignActivity.drawMix(rng, !byRole(Role.MONITORING_SERVER).isEmpty(), !byRole(Role.DB_SERVER).isEmpty());
         periodicShare = Math.min(0.45, 0.06 + 0.6 * iot.size() / (double) hosts) * (0.8 + 0.4 * rng.nextDouble());
 
-        AttackPorts ports = AttackPorts.draw(rng);
-        c2Port = ports.c2();
-        heartbeatUdp = ports.heartbeatUdp();
-        heartbeatPort = ports.heartbeat();
-        payloadPort = ports.payload();
-        exfilPort = ports.exfil();
+        attackPorts = AttackPorts.draw(rng);
 
         // Drawn from a stream of their own, so the draws above, and so every network of ten hosts or more, stay
         // what they were before these were added.
@@ -329,12 +320,7 @@ public final class NetworkModel {
         weekendLevel = 0.3;
         benignMix = new double[0];
         periodicShare = 0;
-        AttackPorts ports = AttackPorts.draw(rng);
-        c2Port = ports.c2();
-        heartbeatUdp = ports.heartbeatUdp();
-        heartbeatPort = ports.heartbeat();
-        payloadPort = ports.payload();
-        exfilPort = ports.exfil();
+        attackPorts = AttackPorts.draw(rng);
         int[] unusual = {6666, 666, 1337, 3333, 4444, 5888, 6667, 7777, 9999, 23455, 31337, 48101};
         c2RetryPort = unusual[rng.nextInt(unusual.length)];
         int torii;
@@ -592,7 +578,7 @@ public final class NetworkModel {
     }
 
     /** Ports the attackers' infrastructure listens on, drawn from ports benign traffic uses too. */
-    private record AttackPorts(int c2, boolean heartbeatUdp, int heartbeat, int payload, int exfil) {
+    record AttackPorts(int c2, boolean heartbeatUdp, int heartbeat, int payload, int exfil) {
         static AttackPorts draw(SplittableRandom rng) {
             int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
             int c2 = c2Ports[rng.nextInt(c2Ports.length)];
