@@ -14,8 +14,9 @@ JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
 JAR_SOURCES := $(shell find pom.xml tasks -name target -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -print)
 
 AIRFLOW_LOCAL_HOME := $(CURDIR)/.local/airflow
-AIRFLOW_LOCAL_ENV := AIRFLOW_HOME=$(AIRFLOW_LOCAL_HOME) AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
-	AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__API__HOST=127.0.0.1
+# `airflow standalone` starts its components as `airflow ...` subprocesses: the venv's bin must be on PATH.
+AIRFLOW_LOCAL_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AIRFLOW_HOME=$(AIRFLOW_LOCAL_HOME) \
+	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__API__HOST=127.0.0.1
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
