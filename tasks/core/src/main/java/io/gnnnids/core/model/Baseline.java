@@ -26,7 +26,7 @@ public final class Baseline {
      *
      * @param flows      every baseline flow, labelled benign, or unlabelled where the screen flagged it
      * @param leftOut    the flows the screen flagged, highest score first
-     * @param threshold  the screening model's threshold
+     * @param threshold  the score from which the screen left flows out
      */
     public record Screened(List<Flow> flows, List<Scored> leftOut, double threshold) {
         public long benign() {
@@ -52,15 +52,28 @@ public final class Baseline {
         return Math.max(2_000, baselineFlows / 5);
     }
 
-    /** Labels every flow benign except those {@code screen} flags, which lose their label. */
+    /**
+     * The lowest score at which the screen leaves a flow out, whatever its own threshold: even odds. The model is
+     * trained with balanced class weights, so a score of 0.5 means "as likely an attack as not"; its operating
+     * threshold is far lower, set on generated benign traffic, and a real network's unfamiliar benign flows score
+     * above it. A period the operator trusts as benign needs more than "unfamiliar" to be doubted, and every flow
+     * wrongly left out is normal traffic the model never learns.
+     */
+    static final double MIN_SCREEN_SCORE = 0.5;
+
+    /**
+     * Labels every flow benign except those {@code screen} flags at or above {@link #MIN_SCREEN_SCORE}, which lose
+     * their label.
+     */
     public static Screened screen(List<Flow> baseline, Detector screen) {
         List<Flow> sorted = inTimeOrder(baseline);
         float[] scores = screen.score(sorted);
+        double cut = Math.max(screen.threshold(), MIN_SCREEN_SCORE);
         List<Flow> out = new ArrayList<>(sorted.size());
         List<Scored> leftOut = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {
             Flow f = sorted.get(i);
-            if (screen.isAttack(scores[i])) {
+            if (scores[i] >= cut) {
                 out.add(f.withLabel(null, null));
                 leftOut.add(new Scored(f, scores[i]));
             } else {
@@ -68,7 +81,7 @@ public final class Baseline {
             }
         }
         leftOut.sort(Comparator.comparingDouble((Scored s) -> s.score).reversed());
-        return new Screened(out, leftOut, screen.threshold());
+        return new Screened(out, leftOut, cut);
     }
 
     /**

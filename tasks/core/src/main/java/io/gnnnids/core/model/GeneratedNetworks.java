@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * one device mix and one port per attack campaign; many teach what carries over. The networks differ in size
  * (from a home of a few devices to an office of hundreds), in their share of attacks and in their seed, and are
  * split by network: validation and test networks are ones training never saw, so early stopping and the
- * threshold are chosen for networks the model has not met, as in deployment.
+ * threshold are chosen for networks the model has not met, as in deployment. Each validation network is a source
+ * of its own, so the operating point holds on every one of them ({@link OperatingPoint}).
  */
 public final class GeneratedNetworks {
 
@@ -74,10 +75,12 @@ public final class GeneratedNetworks {
         List<List<Flow>> train = new ArrayList<>();
         List<List<Flow>> val = new ArrayList<>();
         List<List<Flow>> tst = new ArrayList<>();
+        List<Integer> valSources = new ArrayList<>();
         for (int i = 0; i < networks.size(); i++) {
             List<List<Flow>> target = i < validation ? val : i < validation + test ? tst : train;
             target.addAll(networks.get(i).windows());
+            if (i < validation) valSources.add(networks.get(i).windows().size());
         }
-        return new TrainingRun.Split(train, val, tst);
+        return new TrainingRun.Split(train, val, tst, valSources);
     }
 }

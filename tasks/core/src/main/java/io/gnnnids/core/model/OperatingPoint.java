@@ -1,5 +1,6 @@
 package io.gnnnids.core.model;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -32,6 +33,26 @@ public record OperatingPoint(Rule rule, double targetFpr) {
     /** The threshold for these validation scores (labels 1 attack, 0 benign, -1 unknown). */
     public double threshold(float[] scores, int[] labels) {
         return rule == Rule.MAX_F1 ? Metrics.bestThreshold(scores, labels) : Metrics.marginThresholdForFpr(scores, labels, targetFpr);
+    }
+
+    /**
+     * The threshold for validation scores from several sources, {@code sourceEdges[i]} consecutive edges each. A
+     * target FPR holds on every source with benign flows (the highest of their thresholds): pooled, a large generated
+     * validation set would let a deployment's own benign traffic, the one that matters, be flagged far more often.
+     * F1 is a property of the pooled attack mix, so max-F1 pools.
+     */
+    public double threshold(float[] scores, int[] labels, int[] sourceEdges) {
+        if (rule == Rule.MAX_F1 || sourceEdges.length <= 1) return threshold(scores, labels);
+        double highest = Double.NEGATIVE_INFINITY;
+        int from = 0;
+        for (int n : sourceEdges) {
+            int[] sourceLabels = Arrays.copyOfRange(labels, from, from + n);
+            if (Arrays.stream(sourceLabels).anyMatch(l -> l == 0)) {
+                highest = Math.max(highest, threshold(Arrays.copyOfRange(scores, from, from + n), sourceLabels));
+            }
+            from += n;
+        }
+        return highest == Double.NEGATIVE_INFINITY ? threshold(scores, labels) : highest;
     }
 
     /** As MLflow and the model card record it: "target-fpr=0.01" or "max-f1". */

@@ -18,19 +18,37 @@ import java.util.function.Consumer;
  */
 public final class TrainingRun {
 
-    /** Windows of labelled flows for each role, oldest first within each. */
-    public record Split(List<List<Flow>> train, List<List<Flow>> validation, List<List<Flow>> test) {
+    /**
+     * Windows of labelled flows for each role, oldest first within each. The validation windows come from one or
+     * more sources (a deployment's own days, a baseline, each generated network), in order:
+     * {@code validationSources} holds how many windows each has, and the operating point must hold on every one.
+     */
+    public record Split(List<List<Flow>> train, List<List<Flow>> validation, List<List<Flow>> test,
+                        List<Integer> validationSources) {
+        public Split {
+            validationSources = List.copyOf(validationSources);
+            if (validationSources.stream().mapToInt(Integer::intValue).sum() != validation.size()) {
+                throw new IllegalArgumentException("validation sources do not add up to the validation windows");
+            }
+        }
+
+        /** A split whose validation windows are one source. */
+        public Split(List<List<Flow>> train, List<List<Flow>> validation, List<List<Flow>> test) {
+            this(train, validation, test, List.of(validation.size()));
+        }
+
         public long flows(List<List<Flow>> windows) {
             return windows.stream().mapToLong(List::size).sum();
         }
 
-        /** This split and another side by side: each part holds the windows of both. */
+        /** This split and another side by side: each part holds the windows of both, each keeps its sources. */
         public Split plus(Split other) {
-            return new Split(concat(train, other.train), concat(validation, other.validation), concat(test, other.test));
+            return new Split(concat(train, other.train), concat(validation, other.validation), concat(test, other.test),
+                    concat(validationSources, other.validationSources));
         }
 
-        private static List<List<Flow>> concat(List<List<Flow>> a, List<List<Flow>> b) {
-            List<List<Flow>> out = new ArrayList<>(a);
+        private static <T> List<T> concat(List<T> a, List<T> b) {
+            List<T> out = new ArrayList<>(a);
             out.addAll(b);
             return out;
         }
@@ -96,10 +114,20 @@ public final class TrainingRun {
         EGraphSage model = result.model();
 
         float[] valScores = scoreAll(model, validation);
-        double threshold = operatingPoint.threshold(valScores, valLabels);
+        double threshold = operatingPoint.threshold(valScores, valLabels, sourceEdges(validation, split.validationSources()));
         Metrics validationMetrics = Metrics.of(valScores, valLabels, families(split.validation()), threshold);
         Metrics testMetrics = evaluate(model, builder, split.test(), threshold);
         return new Outcome(model, spec, threshold, validationMetrics, testMetrics, result);
+    }
+
+    /** How many edges each source's graphs hold, in order. */
+    static int[] sourceEdges(List<EdgeGraph> graphs, List<Integer> windowsPerSource) {
+        int[] edges = new int[windowsPerSource.size()];
+        int graph = 0;
+        for (int s = 0; s < edges.length; s++) {
+            for (int w = 0; w < windowsPerSource.get(s); w++) edges[s] += graphs.get(graph++).edges();
+        }
+        return edges;
     }
 
     /** Metrics of a model on labelled windows at a threshold. */

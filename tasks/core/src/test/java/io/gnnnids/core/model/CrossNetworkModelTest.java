@@ -95,12 +95,18 @@ class CrossNetworkModelTest {
         Baseline.Screened screened = Baseline.screen(unlabelled, screen);
 
         assertEquals(unlabelled.size(), screened.flows().size());
+        double cut = Math.max(screen.threshold(), Baseline.MIN_SCREEN_SCORE);
+        assertEquals(cut, screened.threshold(), 0);
         java.util.Set<String> leftOut = new java.util.HashSet<>();
         for (Baseline.Scored s : screened.leftOut()) {
-            assertTrue(s.score() >= screen.threshold(), "left out below the threshold: " + s);
+            assertTrue(s.score() >= cut, "left out below the screen's cut: " + s);
             leftOut.add(s.flow().uid());
         }
-        for (Flow f : screened.flows()) {
+        // The same flows in the same order score the same: exactly those at or above the cut were left out.
+        float[] scores = screen.score(screened.flows());
+        for (int i = 0; i < scores.length; i++) {
+            Flow f = screened.flows().get(i);
+            assertEquals(scores[i] >= cut, leftOut.contains(f.uid()), f.uid() + " scored " + scores[i]);
             assertEquals(leftOut.contains(f.uid()) ? null : Flow.BENIGN, f.label(), f.uid());
         }
         long attacks = truth.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).count();

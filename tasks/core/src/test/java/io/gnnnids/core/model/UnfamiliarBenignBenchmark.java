@@ -1,8 +1,6 @@
 package io.gnnnids.core.model;
 
 import io.gnnnids.core.flow.Flow;
-import io.gnnnids.core.graph.EdgeGraph;
-import io.gnnnids.core.graph.GraphBuilder;
 import io.gnnnids.core.graph.NodeKey;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,9 @@ import java.util.function.Predicate;
  * Benign behaviour the training networks never showed: a real network always has some. Training networks lose
  * every flow of a few benign kinds (local discovery and broadcast, IPv6 link-local, ICMP, time sync); the held-out
  * networks keep them. Printed: {@code bench.unfamiliar.fpr} on those flows, {@code bench.unfamiliar.familiar_fpr}
- * on the other benign flows and {@code bench.unfamiliar.dr}, at the model's own threshold. Generated data only.
+ * on the other benign flows and {@code bench.unfamiliar.dr}, at the model's own threshold. Then baseline mode on
+ * the held-out network, as {@code RealCapturesBenchmark} does on the real captures: {@code bench.unfamiliar.baseline.*}
+ * on its second half. Generated data only: this is where baseline training is developed.
  */
 @Tag("bench")
 class UnfamiliarBenignBenchmark {
@@ -32,18 +32,39 @@ class UnfamiliarBenignBenchmark {
         List<GeneratedNetworks.Network> generated = GeneratedNetworks.generate(3, networks, flows,
                 CrossNetworkModelTest.WINDOW);
         TrainingRun.Split full = GeneratedNetworks.split(generated, 0.15, 0.15);
-        TrainingRun.Split split = new TrainingRun.Split(without(full.train()), without(full.validation()), full.test());
+        TrainingRun.Split split = new TrainingRun.Split(without(full.train()), without(full.validation()), full.test(),
+                keptPerSource(full));
         TrainingRun.Outcome o = TrainingRun.run(split, TrainConfig.defaults(7), NodeKey.IP, CrossNetworkModelTest.WINDOW,
                 OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
-        List<EdgeGraph> graphs = TrainingRun.graphs(new GraphBuilder(o.spec()), split.test());
-        float[] scores = TrainingRun.scoreAll(o.model(), graphs);
-        o.model().close();
         List<Flow> testFlows = new ArrayList<>();
         split.test().forEach(testFlows::addAll);
+        try (Detector detector = o.detector(CrossNetworkModelTest.WINDOW)) {
+            report("bench.unfamiliar", testFlows, detector.score(testFlows), o.threshold());
+            System.out.printf("# threshold %.4f; test PR-AUC %.4f%n", o.threshold(), o.test().prAuc());
+
+            // Baseline mode on the held-out network: its first half, labels ignored and attacks left in, is the
+            // baseline; the second half is scored by the model trained on it and the generated networks.
+            List<Flow> firstHalf = testFlows.subList(0, testFlows.size() / 2);
+            List<Flow> secondHalf = testFlows.subList(testFlows.size() / 2, testFlows.size());
+            Baseline.Prepared prepared = Baseline.prepare(firstHalf.stream().map(f -> f.withLabel(null, null)).toList(),
+                    split, detector, 7, CrossNetworkModelTest.WINDOW);
+            long attacksLeftIn = firstHalf.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).count();
+            System.out.printf("# baseline: %d flows (%d of them attacks), %d left out by the screen%n", firstHalf.size(),
+                    attacksLeftIn, prepared.screened().leftOut().size());
+            TrainingRun.Outcome b = TrainingRun.run(prepared.split(), TrainConfig.defaults(7), NodeKey.IP,
+                    CrossNetworkModelTest.WINDOW, OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
+            try (Detector tuned = b.detector(CrossNetworkModelTest.WINDOW)) {
+                report("bench.unfamiliar.baseline", secondHalf, tuned.score(secondHalf), b.threshold());
+            }
+        }
+    }
+
+    /** Prints {@code <name>.fpr} on unfamiliar benign flows, {@code .familiar_fpr} on the others and {@code .dr}. */
+    private static void report(String name, List<Flow> flows, float[] scores, double threshold) {
         long unfamiliar = 0, unfamiliarFlagged = 0, familiar = 0, familiarFlagged = 0, attacks = 0, detected = 0;
         for (int i = 0; i < scores.length; i++) {
-            Flow f = testFlows.get(i);
-            boolean flagged = scores[i] >= o.threshold();
+            Flow f = flows.get(i);
+            boolean flagged = scores[i] >= threshold;
             if (Flow.MALICIOUS.equals(f.label())) {
                 attacks++;
                 if (flagged) detected++;
@@ -55,11 +76,22 @@ class UnfamiliarBenignBenchmark {
                 if (flagged) familiarFlagged++;
             }
         }
-        ModelBenchmark.print("bench.unfamiliar.fpr", (double) unfamiliarFlagged / unfamiliar, "");
-        ModelBenchmark.print("bench.unfamiliar.familiar_fpr", (double) familiarFlagged / familiar, "");
-        ModelBenchmark.print("bench.unfamiliar.dr", (double) detected / attacks, "");
-        System.out.printf("# %d unfamiliar benign flows, %d familiar, %d attacks; threshold %.4f; test PR-AUC %.4f%n",
-                unfamiliar, familiar, attacks, o.threshold(), o.test().prAuc());
+        ModelBenchmark.print(name + ".fpr", (double) unfamiliarFlagged / unfamiliar, "");
+        ModelBenchmark.print(name + ".familiar_fpr", (double) familiarFlagged / familiar, "");
+        ModelBenchmark.print(name + ".dr", (double) detected / attacks, "");
+        System.out.printf("# %s: %d unfamiliar benign flows, %d familiar, %d attacks%n", name, unfamiliar, familiar,
+                attacks);
+    }
+
+    /** How many validation windows of each source {@link #without} keeps. */
+    private static List<Integer> keptPerSource(TrainingRun.Split split) {
+        List<Integer> kept = new ArrayList<>();
+        int at = 0;
+        for (int n : split.validationSources()) {
+            kept.add(without(split.validation().subList(at, at + n)).size());
+            at += n;
+        }
+        return kept;
     }
 
     private static List<List<Flow>> without(List<List<Flow>> windows) {
