@@ -71,7 +71,8 @@ public class TrainCommand extends StepCommand {
     double minF1;
 
     @Option(names = "--target-fpr", defaultValue = "0.01",
-            description = "Operating point: the decision threshold flags this share of the validation benign flows "
+            description = "Operating point: the decision threshold flags at most this share of the validation benign "
+                    + "flows of each source (the deployment's days, the baseline, each generated network) "
                     + "(default ${DEFAULT-VALUE}).")
     double targetFpr;
 
