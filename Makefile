@@ -13,11 +13,6 @@ JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
 # What the jars are built from: `make jars` rebuilds them only when one of these changed.
 JAR_SOURCES := $(shell find pom.xml tasks -name target -prune -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -print)
 
-AIRFLOW_LOCAL_HOME := $(CURDIR)/.local/airflow
-# `airflow standalone` starts its components as `airflow ...` subprocesses: the venv's bin must be on PATH.
-AIRFLOW_LOCAL_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" AIRFLOW_HOME=$(AIRFLOW_LOCAL_HOME) \
-	AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags AIRFLOW__CORE__LOAD_EXAMPLES=False AIRFLOW__API__HOST=127.0.0.1
-
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
@@ -50,12 +45,9 @@ test: venv ## run every test: Java (real Kafka, S3, MLflow, DuckDB), then the DA
 test-dags: venv ## run the DAG tests only (the end-to-end one needs `make build`)
 	$(VENV)/bin/pytest dags/tests
 
-airflow: venv ## the Airflow UI on http://127.0.0.1:8080 with these DAGs (airflow standalone; Ctrl-C stops it)
-	@mkdir -p $(AIRFLOW_LOCAL_HOME)
-	$(AIRFLOW_LOCAL_ENV) $(VENV)/bin/airflow db migrate >/dev/null
-	$(AIRFLOW_LOCAL_ENV) $(VENV)/bin/airflow pools set duckdb 1 "Tasks that open the DuckDB file" >/dev/null
-	@echo "Login: user admin, password in $(AIRFLOW_LOCAL_HOME)/simple_auth_manager_passwords.json.generated"
-	$(AIRFLOW_LOCAL_ENV) $(VENV)/bin/airflow standalone
+# The script itself is make's child (exec), so that make's SIGTERM reaches it and it stops what it started.
+airflow: venv jars ## the live pipeline: Kafka, MLflow, Airflow (http://127.0.0.1:8080, user admin) and RATE flows/s of traffic (default 200, 0 none); Ctrl-C stops all
+	@exec infrastructure/local/airflow.sh
 
 bench: venv ## print the performance figures as "bench.<name> <value> <unit>" lines
 	@mkdir -p .local

@@ -16,6 +16,10 @@ Environment read when the DAG files are parsed:
 - NIDS_JARS_DIR: folder holding <step>.jar (default: <repo>/tasks/<step>/target, the build output).
 - NIDS_JAVA_OPTS: JVM options of every step but train (default JAVA_OPTS below).
 - NIDS_TRAIN_JAVA_OPTS: JVM options of train (default TRAIN_JAVA_OPTS below).
+- NIDS_TASK_RETRIES: retries of a failed task (default 3).
+- NIDS_ETL_MAX_RECORDS, NIDS_MONITOR_MAX_LAG: the defaults of nids_etl's `max_records` (5000) and nids_monitoring's
+  `max_lag` (100000), which scheduled runs use: a batch must hold the records of an ETL interval and the lag may
+  reach them before a run (`make airflow` sizes both for the rate of its traffic source).
 - NIDS_TASKS_IMAGE, NIDS_DOCKER_URL, NIDS_DOCKER_NETWORK, NIDS_DOCKER_DATA_VOLUME, NIDS_DOCKER_DATA_PATH:
   the docker runner's image, daemon, network and the volume that holds the work dir, stores and manifests.
 """
@@ -81,6 +85,18 @@ def _task_retries() -> int:
         raise ValueError(f"NIDS_TASK_RETRIES={value!r} is not a number of retries: set it to 0 or more, or unset it")
     return int(value)
 
+
+def _int_setting(name: str, default: int, minimum: int) -> int:
+    """A whole number from the environment variable `name` (unset or empty: `default`), at least `minimum`."""
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < minimum:
+        raise ValueError(f"{name}={value!r} is not a whole number of at least {minimum}: set one, or unset it")
+    return int(value)
+
+
+# Scheduled runs take the params' defaults.
+ETL_MAX_RECORDS = _int_setting("NIDS_ETL_MAX_RECORDS", 5000, 1)
+MONITOR_MAX_LAG = _int_setting("NIDS_MONITOR_MAX_LAG", 100000, 0)
 
 default_args = {
     "owner": OWNER,

@@ -16,12 +16,12 @@ from datetime import timedelta
 
 from airflow.sdk import Param
 
-from nids_common import DUCKDB_POOL, nids_dag, step_task
+from nids_common import DUCKDB_POOL, ETL_MAX_RECORDS, nids_dag, step_task
 
 with nids_dag(
     "nids_etl", __doc__, timedelta(minutes=5), "etl",
     params={
-        "max_records": Param(5000, type="integer", minimum=1, title="Most Kafka records in one batch"),
+        "max_records": Param(ETL_MAX_RECORDS, type="integer", minimum=1, title="Most Kafka records in one batch"),
     },
 ) as dag:
     consume_batch = step_task(

@@ -18,12 +18,12 @@ from datetime import timedelta
 
 from airflow.sdk import Param
 
-from nids_common import DUCKDB_POOL, DURATION_PATTERN, nids_dag, step_task
+from nids_common import DUCKDB_POOL, DURATION_PATTERN, MONITOR_MAX_LAG, nids_dag, step_task
 
 with nids_dag(
     "nids_monitoring", __doc__, timedelta(minutes=15), "monitoring",
     params={
-        "max_lag": Param(100000, type="integer", minimum=0, title="Records the ETL may be behind"),
+        "max_lag": Param(MONITOR_MAX_LAG, type="integer", minimum=0, title="Records the ETL may be behind"),
         "max_delay": Param("30m", type="string", pattern=DURATION_PATTERN,
                            title="How long records may wait to be stored or scored"),
         "fail_on_alert": Param(True, type="boolean", title="Fail the run on a critical alert"),

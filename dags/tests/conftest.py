@@ -20,6 +20,8 @@ os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 os.environ.pop("NIDS_RUNNER", None)
 os.environ.pop("NIDS_TASK_RETRIES", None)
+os.environ.pop("NIDS_ETL_MAX_RECORDS", None)
+os.environ.pop("NIDS_MONITOR_MAX_LAG", None)
 # The DAG processor puts the bundle (the DAG folder) on sys.path; so do the tests.
 if str(DAGS_DIR) not in sys.path:
     sys.path.append(str(DAGS_DIR))

@@ -224,3 +224,26 @@ def test_a_bad_retry_count_is_a_clear_error(monkeypatch):
             importlib.import_module("nids_common")
     finally:
         sys.modules.pop("nids_common", None)
+
+
+def test_scheduled_batch_size_and_lag_limit_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NIDS_ETL_MAX_RECORDS", "120000")
+    monkeypatch.setenv("NIDS_MONITOR_MAX_LAG", "180000")
+    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
+    try:
+        bag = load_dagbag()
+        assert not bag.import_errors, bag.import_errors
+        assert bag.dags["nids_etl"].params["max_records"] == 120000
+        assert bag.dags["nids_monitoring"].params["max_lag"] == 180000
+    finally:
+        sys.modules.pop("nids_common", None)
+
+
+def test_a_bad_batch_size_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("NIDS_ETL_MAX_RECORDS", "0")
+    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
+    try:
+        with pytest.raises(ValueError, match="NIDS_ETL_MAX_RECORDS='0' is not a whole number of at least 1"):
+            importlib.import_module("nids_common")
+    finally:
+        sys.modules.pop("nids_common", None)

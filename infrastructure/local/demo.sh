@@ -4,8 +4,8 @@
 # `airflow dags test`: nids_etl until Kafka is drained, nids_training once, nids_evaluation on the real captures of
 # data/iot23, nids_inference until every flow is
 # scored, nids_monitoring once. Prints progress, then a summary (flows ingested and quarantined, the model's test metrics, detections
-# per attack family against the ground truth, where everything is), and stops the services (`make local-down`),
-# also when something fails.
+# per attack family against the ground truth, where everything is), and stops the services it started, also when
+# something fails.
 #
 # Every run starts from empty stores under .local/demo/ and a new Kafka topic; MLflow's runs and model versions
 # accumulate in .local/mlflow/. Airflow's verbose output goes to .local/demo/demo.log.
@@ -18,11 +18,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-HERE="$ROOT/infrastructure/local"
-PY="$ROOT/.venv/bin/python"
-AIRFLOW="$ROOT/.venv/bin/airflow"
-MAKE="${MAKE:-make}"
-DEMO="$ROOT/.local/demo"
+# shellcheck source=infrastructure/local/stack.sh
+source "$ROOT/infrastructure/local/stack.sh"
+DEMO="$STATE_ROOT/demo"
 LOG="$DEMO/demo.log"
 
 FLOWS="${DEMO_FLOWS:-150000}"
@@ -47,7 +45,7 @@ elapsed() { local s=$((SECONDS - STARTED)); printf '%02d:%02d' $((s / 60)) $((s 
 exec 3>&1
 progress() { printf '[%s] %s\n' "$(elapsed)" "$*" >&3; }
 fail() { printf '[%s] FAILED: %s\n' "$(elapsed)" "$*" >&2; exit 1; }
-report() { "$PY" "$HERE/demo_report.py" "$@"; }
+report() { "$PY" "$LOCAL_DIR/demo_report.py" "$@"; }
 utc_now() { date -u +%Y-%m-%dT%H:%M:%S+00:00; }
 
 # Runs a command with its output in the log, printing a line every 30 s while it runs: the newest line of the log
@@ -83,7 +81,7 @@ stop_services() {
     wait "$CHILD" 2>/dev/null || true
   fi
   progress "stopping the local services"
-  "$MAKE" --no-print-directory -C "$ROOT" local-down >>"$LOG" 2>&1 || echo "make local-down failed: see $LOG" >&2
+  local_services_down >>"$LOG" 2>&1 || echo "stopping the local services failed: see $LOG" >&2
   if (( rc == 0 )); then
     progress "done in $(elapsed) (mm:ss)"
   else
@@ -93,10 +91,7 @@ stop_services() {
 }
 
 # --- preconditions
-for step in replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate; do
-  [[ -f "tasks/$step/target/$step.jar" ]] || fail "tasks/$step/target/$step.jar is missing: run 'make build'"
-done
-[[ -x "$AIRFLOW" ]] || fail "$AIRFLOW is missing: run 'make venv'"
+require_built
 
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
@@ -104,38 +99,25 @@ mkdir -p "$DEMO"
 progress "gnn-nids demo; Airflow's and the steps' output goes to $LOG"
 
 # --- local services, on their usual ports unless those are taken
-export LOCAL_KAFKA_PORT="${LOCAL_KAFKA_PORT:-$(report free-port 9092)}"
-export LOCAL_KAFKA_CONTROLLER_PORT="${LOCAL_KAFKA_CONTROLLER_PORT:-$(report free-port 9093)}"
-export LOCAL_MLFLOW_PORT="${LOCAL_MLFLOW_PORT:-$(report free-port 5000)}"
 trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 progress "starting Kafka and MLflow (make local-up)"
-run_logged "make local-up" "$MAKE" --no-print-directory -C "$ROOT" local-up || fail "make local-up failed: see $LOG"
-# Services that were already running keep their ports: ask them.
-KAFKA_PORT="$(cat .local/kafka/kafka.port)"
-MLFLOW_PORT="$(cat .local/mlflow/mlflow.port)"
+local_services_up run_logged "make local-up" || fail "make local-up failed: see $LOG"
 
-export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
-export NIDS_TOPIC="zeek-conn-demo-$(date +%s)"
+NIDS_TOPIC="zeek-conn-demo-$(date +%s)"
+export NIDS_TOPIC
 export NIDS_GROUP_ID="gnn-nids-etl-demo"
-export NIDS_WORK_DIR="$DEMO/work"
-export NIDS_DUCKDB_PATH="$DEMO/hot.duckdb"
-export NIDS_COLD_URI="$DEMO/cold"
-export MLFLOW_TRACKING_URI="http://127.0.0.1:$MLFLOW_PORT"
-export NIDS_MODEL_NAME="${NIDS_MODEL_NAME:-gnn-nids-binary}"
-export DEMO_MLFLOW_STATE="$ROOT/.local/mlflow"
-unset NIDS_RUNNER NIDS_JARS_DIR
+export_step_settings "$DEMO"
+export DEMO_MLFLOW_STATE="$STATE_ROOT/mlflow"
 # A failed task fails the demo at once, with its log, instead of after three retries 2 minutes apart.
 export NIDS_TASK_RETRIES=0
 # A throwaway Airflow (SQLite) that knows only these DAGs.
-export AIRFLOW_HOME="$DEMO/airflow"
-export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
-export AIRFLOW__CORE__LOAD_EXAMPLES=False
+export_airflow_settings "$DEMO/airflow"
 progress "Kafka on $KAFKA_BOOTSTRAP_SERVERS, MLflow on $MLFLOW_TRACKING_URI"
 
 # --- Airflow's database, prepared while the traffic is generated
-( "$AIRFLOW" db migrate && "$AIRFLOW" pools set duckdb 1 "Tasks that open the DuckDB file" ) >"$DEMO/airflow-init.log" 2>&1 &
+airflow_db_init >"$DEMO/airflow-init.log" 2>&1 &
 airflow_init=$!
 
 progress "generating $FLOWS flows: $DAYS days of a $HOSTS-host network (seed $SEED) into topic $NIDS_TOPIC"

@@ -23,6 +23,8 @@ from pathlib import Path
 def free_port(preferred: int) -> int:
     for candidate in (preferred, 0):
         with socket.socket() as s:
+            # As servers bind: a port whose last connections linger in TIME_WAIT is free, one with a listener is not.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", candidate))
             except OSError:

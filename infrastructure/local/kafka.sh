@@ -3,14 +3,15 @@
 #
 #   infrastructure/local/kafka.sh start|stop|status
 #
-# State lives under .local/kafka/ in the repository: data/, kafka.log, kafka.pid, classpath.txt.
+# State lives under .local/kafka/ in the repository (LOCAL_STATE_DIR/kafka/ when set): data/, kafka.log, kafka.pid,
+# classpath.txt.
 # status exits 0 when the broker runs, 3 when it does not.
 # Ports: LOCAL_KAFKA_PORT (default 9092) and LOCAL_KAFKA_CONTROLLER_PORT (default 9093), on 127.0.0.1 only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CONF_DIR="$ROOT/infrastructure/kafka"
-STATE="$ROOT/.local/kafka"
+STATE="${LOCAL_STATE_DIR:-$ROOT/.local}/kafka"
 PID_FILE="$STATE/kafka.pid"
 LOG="$STATE/kafka.log"
 CLASSPATH_FILE="$STATE/classpath.txt"
@@ -29,7 +30,10 @@ source "$ROOT/infrastructure/local/service.sh"
 classpath() {
   if [[ ! -s "$CLASSPATH_FILE" || "$CONF_DIR/pom.xml" -nt "$CLASSPATH_FILE" ]]; then
     say "resolving the broker classpath (first run downloads Kafka from Maven Central)" >&2
-    mvn -q -B -f "$CONF_DIR/pom.xml" dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE" >&2 \
+    mkdir -p "$STATE"
+    # Offline first: the jars are usually in the local Maven repository already.
+    local mvn_args=(-q -B -f "$CONF_DIR/pom.xml" dependency:build-classpath -Dmdep.outputFile="$CLASSPATH_FILE")
+    mvn -o "${mvn_args[@]}" >/dev/null 2>&1 || mvn "${mvn_args[@]}" >&2 \
       || fail "could not resolve the Kafka jars with Maven: check network access to Maven Central"
   fi
   cat "$CLASSPATH_FILE"

@@ -4,13 +4,14 @@
 #
 #   infrastructure/local/mlflow.sh start|stop|status
 #
-# State lives under .local/mlflow/ in the repository: mlflow.db, artifacts/, mlflow.log, mlflow.pid, mlflow.port.
+# State lives under .local/mlflow/ in the repository (LOCAL_STATE_DIR/mlflow/ when set): mlflow.db, artifacts/,
+# mlflow.log, mlflow.pid, mlflow.port.
 # status exits 0 when the server runs, 3 when it does not.
 # Port: LOCAL_MLFLOW_PORT (default 5000), on 127.0.0.1 only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-STATE="$ROOT/.local/mlflow"
+STATE="${LOCAL_STATE_DIR:-$ROOT/.local}/mlflow"
 PID_FILE="$STATE/mlflow.pid"
 PORT_FILE="$STATE/mlflow.port"
 LOG="$STATE/mlflow.log"

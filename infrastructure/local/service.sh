@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What kafka.sh and mlflow.sh share: finding, waiting for, stopping and reporting a local service started in the
 # background. Sourced, not run. The caller sets NAME, STATE, PID_FILE, PORT_FILE, PORT, LOG, READY_TIMEOUT_S,
 # MATCH (text the service's command line contains) and URL_SCHEME ("" or "http://"), and defines start.

@@ -23,10 +23,13 @@ public final class Pacer {
         this.total = total;
     }
 
-    /** Counts one flow, sleeping first if the loop runs ahead of the rate. */
+    /**
+     * Counts one flow, sleeping first if the loop runs more than a millisecond ahead of the rate: at high rates the
+     * flows go out in bursts of a millisecond's worth, at low rates one at a time.
+     */
     public void tick() throws InterruptedException {
         count++;
-        if (rate > 0 && (count & 63) == 0) {
+        if (rate > 0) {
             long due = startNanos + (long) (count / rate * 1e9);
             long ahead = due - System.nanoTime();
             if (ahead > 1_000_000) Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));

@@ -1,0 +1,246 @@
+"""`make airflow` run as a user runs it, on free ports with its state in a temp folder: the local Kafka and MLflow,
+Airflow and the traffic source start; a nids_etl run triggered through the REST API with the printed login stores
+live flows; Ctrl-C (SIGINT to make's process group), or SIGTERM to make, stops every process it started and frees
+every port."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+import services
+
+pytestmark = pytest.mark.e2e
+
+REPO_ROOT = services.REPO_ROOT
+STEPS = ("replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive",
+         "monitor", "evaluate")
+RATE = 200
+READY_TIMEOUT_S = 150
+RUN_TIMEOUT_S = 150
+STOP_TIMEOUT_S = 90
+
+
+def api(port: int, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, headers=headers,
+                                     data=None if body is None else json.dumps(body).encode())
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def airflow_ready(port: int) -> bool:
+    try:
+        health = api(port, "GET", "/api/v2/monitor/health")
+    except (OSError, urllib.error.URLError, ValueError):
+        return False
+    return all((health.get(part) or {}).get("status") == "healthy"
+               for part in ("metadatabase", "scheduler", "dag_processor", "triggerer"))
+
+
+def start_time(pid: int) -> str | None:
+    """The process's start time (field 22 of /proc/<pid>/stat), None when it is gone or a zombie: a pid with the same
+    start time is the same process, not a new one that reused the number."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return None if fields[0] == "Z" else fields[19]
+
+
+def marked(mark: str) -> set[int]:
+    """Processes whose environment holds `mark`: every process started by make and its descendants that were not
+    renamed (process titles overwrite the environment)."""
+    found = set()
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if mark.encode() in environ.read_bytes().split(b"\0"):
+                found.add(int(environ.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+def processes() -> list[tuple[int, int, int, str]]:
+    """(pid, parent, session, command line) of every live process."""
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid=,sid=,stat=,args="], capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        pid, ppid, sid, stat, *args = line.split(None, 4)
+        if not stat.startswith("Z"):
+            rows.append((int(pid), int(ppid), int(sid), args[0] if args else ""))
+    return rows
+
+
+def started_by(make_pid: int, mark: str) -> dict[int, str]:
+    """Every live process `make airflow` started: the marked ones, their descendants and the members of their
+    sessions (Airflow's workers and task runners, renamed), with their command lines."""
+    rows = processes()
+    ours = marked(mark) | {make_pid}
+    while True:
+        sessions = {sid for pid, _, sid, _ in rows if pid in ours} - {os.getsid(0)}
+        more = {pid for pid, ppid, sid, _ in rows if ppid in ours or sid in sessions} - ours
+        if not more:
+            return {pid: args for pid, _, _, args in rows if pid in ours}
+        ours |= more
+
+
+class MakeAirflow:
+    """`make airflow` as a subprocess in a session of its own (as a terminal runs it: SIGINT to its process group is
+    Ctrl-C), on free ports, its state in `tmp_path`, its output in `make-airflow.log` there."""
+
+    def __init__(self, tmp_path: Path, rate: int):
+        missing = [step for step in STEPS if not (REPO_ROOT / "tasks" / step / "target" / f"{step}.jar").is_file()]
+        if missing:
+            pytest.fail("missing jars of " + ", ".join(missing) + ": run `make build` first")
+        self.state = tmp_path / "state"
+        # The broker classpath the other tests use, so that Kafka starts without resolving it with Maven again.
+        (self.state / "kafka").mkdir(parents=True)
+        (self.state / "kafka" / "classpath.txt").write_text(services.kafka_classpath(self.state / "kafka") + "\n")
+        self.ports = {name: services.free_port() for name in
+                      ("AIRFLOW_PORT", "LOCAL_KAFKA_PORT", "LOCAL_KAFKA_CONTROLLER_PORT", "LOCAL_MLFLOW_PORT")}
+        self.port = self.ports["AIRFLOW_PORT"]
+        mark_name, mark_value = "NIDS_TEST_MAKE_AIRFLOW", str(uuid.uuid4())
+        self.mark = f"{mark_name}={mark_value}"
+        # A user's shell: none of the tests' Airflow settings, nothing of the pipeline's.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "NIDS_", "KAFKA_", "MLFLOW_"))}
+        env.update({name: str(port) for name, port in self.ports.items()})
+        env.update(LOCAL_STATE_DIR=str(self.state), RATE=str(rate), NIDS_TASK_RETRIES="0")
+        env[mark_name] = mark_value
+        self.output = tmp_path / "make-airflow.log"
+        self.started = time.monotonic()
+        with open(self.output, "wb") as out:
+            # The tests run inside .venv: make must not rebuild it (-o), whatever the timestamps of a worktree say.
+            self.make = subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", "airflow"],
+                                         cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+        self.processes: dict[int, tuple[str | None, str]] = {}
+
+    def log(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def running(self) -> None:
+        assert self.make.poll() is None, f"make airflow exited with {self.make.returncode}:\n{self.log()}"
+
+    def wait_ready(self) -> float:
+        """Waits until Airflow reports every component healthy and make airflow printed its banner; returns the
+        seconds it took."""
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while not (airflow_ready(self.port) and "Ctrl-C stops everything" in self.log()):
+            self.running()
+            assert time.monotonic() < deadline, f"not ready after {READY_TIMEOUT_S} s:\n{self.log()}"
+            time.sleep(1)
+        return time.monotonic() - self.started
+
+    def ours(self) -> dict[int, str]:
+        """Remembers (for stop) and returns what make airflow runs now."""
+        ours = started_by(self.make.pid, self.mark)
+        self.processes.update({pid: (start_time(pid), args) for pid, args in ours.items()})
+        return ours
+
+    def stop(self, sig: int, group: bool) -> float:
+        """Sends `sig` to make (its process group when `group`), waits until it exits, checks that every process
+        it ran is gone and every port free; returns the seconds stopping took."""
+        self.ours()
+        started = time.monotonic()
+        if self.make.poll() is None:
+            if group:
+                os.killpg(self.make.pid, sig)
+            else:
+                self.make.send_signal(sig)
+        try:
+            self.make.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.make.pid, signal.SIGKILL)
+            self.make.wait()
+            pytest.fail(f"make airflow did not stop within {STOP_TIMEOUT_S} s of {signal.Signals(sig).name}:\n"
+                        f"{self.log()}")
+        took = time.monotonic() - started
+        assert "[make airflow] stopped\n" in self.log(), self.log()
+        left = {pid: args for pid, (start, args) in self.processes.items() if start and start_time(pid) == start}
+        assert left == {}, f"still running after make airflow stopped: {left}"
+        assert marked(self.mark) == set(), [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in marked(self.mark)]
+        assert [name for name, port in self.ports.items() if services.port_open(port)] == []
+        return took
+
+
+def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_path):
+    run = MakeAirflow(tmp_path, RATE)
+    try:
+        ready_s = run.wait_ready()
+        port, log, state = run.port, run.log, run.state
+
+        # The login it printed is the one the API server accepts.
+        passwords = json.loads((state / "airflow" / "simple_auth_manager_passwords.json.generated").read_text())
+        assert f"http://127.0.0.1:{port}" in log()
+        assert re.search(r"user admin, password " + re.escape(passwords["admin"]), log()), log()
+        token = api(port, "POST", "/auth/token", {"username": "admin", "password": passwords["admin"]})["access_token"]
+        # Scheduled ETL batches hold two 5-minute intervals of the traffic.
+        assert f"batches of up to {RATE * 600} records" in log(), log()
+
+        # LocalExecutor sized for the machine: one worker process per core, at least 2 (Airflow's default is 32).
+        ours = run.ours()
+        workers = [args for args in ours.values() if "LocalExecutor" in args]
+        assert len(workers) == max(2, os.cpu_count() or 1), workers
+        assert any("replay.jar generate --live" in args for args in ours.values()), ours
+
+        dag_run = api(port, "POST", "/api/v2/dags/nids_etl/dagRuns", {"logical_date": None}, token)
+        api(port, "PATCH", "/api/v2/dags/nids_etl", {"is_paused": False}, token)
+        run_path = "/api/v2/dags/nids_etl/dagRuns/" + urllib.parse.quote(dag_run["dag_run_id"])
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while (state_of_run := api(port, "GET", run_path, token=token)["state"]) not in ("success", "failed"):
+            run.running()
+            assert time.monotonic() < deadline, f"nids_etl still {state_of_run} after {RUN_TIMEOUT_S} s"
+            time.sleep(2)
+        tasks = {t["task_id"]: t["state"] for t in api(port, "GET", run_path + "/taskInstances", token=token)[
+            "task_instances"]}
+        assert tasks == {"consume_batch": "success", "hot_write": "success", "cold_write": "success",
+                         "commit_offsets": "success"}, tasks
+
+        # Unpausing also scheduled a run: once none runs, DuckDB is free to open.
+        while any(r["state"] in ("queued", "running")
+                  for r in api(port, "GET", "/api/v2/dags/nids_etl/dagRuns", token=token)["dag_runs"]):
+            assert time.monotonic() < deadline, "nids_etl runs still queued or running"
+            time.sleep(2)
+
+        # The traffic source's live flows reached the stores under the state folder, stamped near now.
+        data = state / "airflow" / "data"
+        staged = [json.loads(p.read_text()) for p in (data / "work" / "batches").glob("*/manifest.json")]
+        assert sum(m["counts"]["records"] for m in staged) > 0, staged
+        import duckdb
+
+        with duckdb.connect(str(data / "hot.duckdb"), read_only=True) as db:
+            flows, newest = db.execute("SELECT count(*), max(ts) FROM flows").fetchone()
+        assert flows > 0
+        assert abs(time.time() - newest) < 600, f"newest flow at {newest}, now {time.time()}"
+        assert list((data / "cold").glob("date=*/*.parquet"))
+    finally:
+        stop_s = run.stop(signal.SIGINT, group=True)  # Ctrl-C
+    print(f"make airflow: ready in {ready_s:.0f} s, {len(run.processes)} processes, stopped in {stop_s:.0f} s, "
+          f"{flows} flows stored")
+
+
+def test_sigterm_to_make_stops_everything_it_started(tmp_path):
+    """As `kill <make's pid>` or a service manager stops it: make passes SIGTERM to the script it runs."""
+    run = MakeAirflow(tmp_path, 0)
+    try:
+        run.wait_ready()
+        assert "no traffic source (RATE=0)" in run.log()
+        assert not any("replay.jar" in args for args in run.ours().values())
+    finally:
+        stop_s = run.stop(signal.SIGTERM, group=False)
+    print(f"make airflow: {len(run.processes)} processes, stopped by SIGTERM in {stop_s:.0f} s")
