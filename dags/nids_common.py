@@ -27,7 +27,7 @@ Environment read when the DAG files are parsed:
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ default_args = {
 }
 
 
-def nids_dag(dag_id: str, doc_md: str | None, schedule, tag: str, params: dict):
+def nids_dag(*, dag_id: str, doc_md: str | None, schedule, tag: str, params: dict):
     """A gnn-nids DAG: what every one shares (start date, no catch-up, one active run at a time, default_args,
     the `gnn-nids` tag) around its own id, documentation, schedule, second tag and trigger-form params."""
     from airflow.sdk import DAG
@@ -114,7 +114,7 @@ def nids_dag(dag_id: str, doc_md: str | None, schedule, tag: str, params: dict):
         dag_id=dag_id,
         doc_md=doc_md,
         schedule=schedule,
-        start_date=datetime(2025, 1, 1),
+        start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
         catchup=False,
         max_active_runs=1,
         default_args=default_args,

@@ -21,7 +21,7 @@ from airflow.sdk import Param
 from nids_common import nids_dag, step_task
 
 with nids_dag(
-    "nids_training", __doc__, "@daily", "model",
+    dag_id="nids_training", doc_md=__doc__, schedule="@daily", tag="model",
     params={
         "days": Param(21, type="integer", minimum=0, title="Days of labelled flows to train on (0: none)"),
         "end_date": Param(None, type=["null", "string"], format="date",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -86,10 +86,19 @@ def test_dag_schedule_and_defaults(dagbag, dag_id):
     assert "gnn-nids" in dag.tags
     assert dag.doc_md and dag_id in dag.doc_md
     assert {name: dag.params[name] for name in expected["params"]} == expected["params"]
+    assert dag.start_date == datetime(2025, 1, 1, tzinfo=timezone.utc)
+    assert dag.start_date.utcoffset() == timedelta(0)
     for task in dag.tasks:
         assert task.owner == "gnn-nids"
         assert task.retries == 3
         assert task.retry_delay == timedelta(minutes=2)
+
+
+def test_the_dag_factory_takes_keywords_only():
+    from nids_common import nids_dag
+
+    with pytest.raises(TypeError):
+        nids_dag("nids_x", None, None, "test", {})
 
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
