@@ -1,7 +1,8 @@
 """What every gnn-nids DAG shares: default arguments, the step-task factory and where the jars are.
 
 Each step is `java -jar <step>.jar`: the last line of its output is its manifest path (Airflow pushes it to
-XCom), exit 99 means nothing to do (the task is skipped), exit 1 a failure (retried), exit 2 bad usage.
+XCom), exit 99 means nothing to do (the task is skipped), exit 1 a failure (retried), exit 2 bad usage or
+configuration (the task fails at once, without retries: see nids_operators).
 
 Values that change per run (the previous task's manifest path, trigger-form params) reach the command only
 through environment variables: the shell command of every task is a fixed string, so no value is ever parsed
@@ -168,9 +169,9 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None
     extra = {"pool": pool} if pool else {}
     if RUNNER == "docker":
         return _docker_task(task_id, command, task_env, extra)
-    from airflow.providers.standard.operators.bash import BashOperator
+    from nids_operators import StepBashOperator
 
-    return BashOperator(
+    return StepBashOperator(
         task_id=task_id,
         bash_command=command,
         env=task_env,
@@ -181,8 +182,9 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None
 
 
 def _docker_task(task_id: str, command: str, task_env: dict[str, str], extra: dict):
-    from airflow.providers.docker.operators.docker import DockerOperator
     from docker.types import Mount
+
+    from nids_operators import StepDockerOperator
 
     environment = {name: os.environ[name] for name in SETTINGS if os.environ.get(name)}
     environment.update(task_env)
@@ -191,7 +193,7 @@ def _docker_task(task_id: str, command: str, task_env: dict[str, str], extra: di
     if volume:
         # The work dir, stores and manifests live on a volume the containers share, at the same path in each.
         mounts.append(Mount(target=os.environ.get("NIDS_DOCKER_DATA_PATH", "/data"), source=volume, type="volume"))
-    return DockerOperator(
+    return StepDockerOperator(
         task_id=task_id,
         image=TASKS_IMAGE,
         # A shell expands the environment variables in the fixed command, as the bash runner does.

@@ -1,5 +1,5 @@
 """The DAG files: they import, and each DAG has the tasks, order, schedule, pools, retries and skip codes the
-steps' contract needs."""
+steps' contract needs. test_exit_codes.py runs tasks to check what their exit codes do."""
 
 from __future__ import annotations
 
@@ -124,8 +124,10 @@ def test_tasks_that_open_duckdb_share_its_pool(dagbag, dag_id):
 def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
     from airflow.providers.standard.operators.bash import BashOperator
 
+    from nids_operators import StepBashOperator
+
     for task in dagbag.dags[dag_id].tasks:
-        assert isinstance(task, BashOperator)
+        assert isinstance(task, StepBashOperator) and isinstance(task, BashOperator)
         assert task.skip_on_exit_code == [99] or task.skip_on_exit_code == 99
         assert task.append_env is True
         step = EXPECTED[dag_id]["jars"][task.task_id]
@@ -196,11 +198,13 @@ def test_a_step_refuses_a_template_in_its_arguments():
 def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_dagbag):
     from airflow.providers.docker.operators.docker import DockerOperator
 
+    from nids_operators import StepDockerOperator
+
     assert docker_dagbag.import_errors == {}
     for dag_id, expected in EXPECTED.items():
         for task in docker_dagbag.dags[dag_id].tasks:
             bash_task = dagbag.dags[dag_id].get_task(task.task_id)
-            assert isinstance(task, DockerOperator)
+            assert isinstance(task, StepDockerOperator) and isinstance(task, DockerOperator)
             assert task.image == "gnn-nids-tasks:test"
             assert task.command == ["/bin/sh", "-c", bash_task.bash_command]
             assert task.skip_on_exit_code == [99] or task.skip_on_exit_code == 99

@@ -1,0 +1,152 @@
+"""What a step's exit code does to its task, run through Airflow for real: DAGs built with nids_dag and
+step_task, a stand-in `java` on PATH that exits with the code it is given, and `dag.test()` in a
+process of its own (its own Airflow home and DAG folder, as the DAG processor and task runner need them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DAGS_DIR
+
+RETRIES = 2
+
+# The stand-in for java: counts its runs, and exits as NIDS_TEST_EXIT says, with a one-line message as the steps
+# write.
+FAKE_JAVA = """#!/bin/sh
+echo run >> "$NIDS_TEST_RUNS"
+[ "$NIDS_TEST_EXIT" = 2 ] && echo "error: unknown option '--bad'" >&2
+exit "$NIDS_TEST_EXIT"
+"""
+
+DAG_FILE = """# Airflow DAGs whose one step exits with a given code.
+from datetime import timedelta
+
+from nids_common import nids_dag, step_task
+
+for outcome in ("2", "1", "99"):
+    with nids_dag(dag_id="exit_" + outcome, doc_md=None, schedule=None, tag="test", params={}) as dag:
+        step = step_task("step", "consume-batch", args="--bad",
+                         env={"NIDS_TEST_EXIT": outcome, "NIDS_TEST_RUNS": RUNS_DIR + "/" + outcome})
+        step.retries = RETRIES
+        step.retry_delay = timedelta(0)
+    globals()["dag_" + outcome] = dag
+"""
+
+# Runs every DAG of the file once and prints, per DAG, the run's and the task's state and the task's tries.
+DRIVER = """
+import importlib.util, json, sys
+from airflow.utils import db
+
+db.initdb()
+spec = importlib.util.spec_from_file_location("exit_dags", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+results = {}
+for outcome in ("2", "1", "99"):
+    run = getattr(module, "dag_" + outcome).test()
+    ti = run.get_task_instance("step")
+    results[outcome] = {"run": run.state, "task": ti.state, "try_number": ti.try_number}
+print("RESULTS " + json.dumps(results))
+"""
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("exit-codes")
+    bin_dir, dags_dir, runs_dir = root / "bin", root / "dags", root / "runs"
+    for folder in (bin_dir, dags_dir, runs_dir):
+        folder.mkdir()
+    java = bin_dir / "java"
+    java.write_text(FAKE_JAVA)
+    java.chmod(0o755)
+    dag_file = dags_dir / "exit_dags.py"
+    dag_file.write_text(f"RUNS_DIR = {str(runs_dir)!r}\nRETRIES = {RETRIES}\n" + DAG_FILE)
+    env = dict(os.environ,
+               AIRFLOW_HOME=str(root / "home"),
+               AIRFLOW__CORE__DAGS_FOLDER=str(dags_dir),
+               PYTHONPATH=os.pathsep.join([str(DAGS_DIR), os.environ.get("PYTHONPATH", "")]),
+               PATH=os.pathsep.join([str(bin_dir), os.environ["PATH"]]))
+    result = subprocess.run([sys.executable, "-c", DRIVER, str(dag_file)], env=env, capture_output=True,
+                            text=True, timeout=300)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULTS ")]
+    assert result.returncode == 0 and lines, result.stdout[-4000:] + result.stderr[-4000:]
+    states = json.loads(lines[-1].removeprefix("RESULTS "))
+    for outcome, state in states.items():
+        state["java_runs"] = len((runs_dir / outcome).read_text().splitlines())
+    return states
+
+
+def test_exit_2_fails_the_task_at_once_without_its_retries(runs):
+    assert runs["2"] == {"run": "failed", "task": "failed", "try_number": 1, "java_runs": 1}
+
+
+def test_exit_1_is_retried_as_often_as_the_task_says(runs):
+    assert runs["1"] == {"run": "failed", "task": "failed", "try_number": RETRIES + 1, "java_runs": RETRIES + 1}
+
+
+def test_exit_99_skips_the_task(runs):
+    assert runs["99"] == {"run": "success", "task": "skipped", "try_number": 1, "java_runs": 1}
+
+
+class FakeDockerClient:
+    """The part of docker's APIClient that DockerOperator uses to run a container, which exits with `code`."""
+
+    def __init__(self, code: int):
+        self.code = code
+
+    def images(self, name):
+        return [{"Id": name}]
+
+    def create_host_config(self, **kwargs):
+        return kwargs
+
+    def create_container(self, **kwargs):
+        return {"Id": "step"}
+
+    def attach(self, **kwargs):
+        return iter([b"error: unknown option '--bad'\n"])
+
+    def start(self, container_id):
+        pass
+
+    def wait(self, container_id):
+        return {"Error": None, "StatusCode": self.code}
+
+    def remove_container(self, container_id, **kwargs):
+        pass
+
+
+class FakeDockerHook:
+    def __init__(self, code: int):
+        self.api_client = FakeDockerClient(code)
+        self.client_created = True
+
+
+def docker_step(code: int):
+    from nids_operators import StepDockerOperator
+
+    task = StepDockerOperator(task_id="step", image="gnn-nids-tasks:test", command=["/bin/sh", "-c", "exit"],
+                              mount_tmp_dir=False, skip_on_exit_code=99)
+    task.hook = FakeDockerHook(code)
+    return task
+
+
+def test_the_docker_runner_fails_exit_2_at_once_and_leaves_exit_1_to_the_retries():
+    """DockerOperator's own execute, on a container that exits 2, 1 or 99 (no Docker daemon needed)."""
+    from airflow.providers.docker.exceptions import DockerContainerFailedException, DockerContainerFailedSkipException
+    from airflow.sdk.exceptions import AirflowFailException
+
+    with pytest.raises(AirflowFailException, match="exited with 2"):
+        docker_step(2).execute({})
+    with pytest.raises(DockerContainerFailedException) as failure:
+        docker_step(1).execute({})
+    assert not isinstance(failure.value, AirflowFailException)
+    with pytest.raises(DockerContainerFailedSkipException):
+        docker_step(99).execute({})
+
