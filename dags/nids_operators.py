@@ -1,14 +1,17 @@
-"""The operators that run a step jar: BashOperator and DockerOperator, plus what the steps' exit codes mean to
-Airflow.
+"""The operators that run a step jar: BashOperator and DockerOperator, plus what the steps' exit codes and train's
+epochs mean to Airflow.
 
 - Exit 2 is bad usage or configuration: the task fails at once, without its retries (AirflowFailException), as a
   wrong option or setting is still wrong two minutes later. Exit 1 stays an ordinary failure, retried; exit 99 a
   skip (`skip_on_exit_code`, set by nids_common).
+- A task given `epochs_param` (train) gets an execution timeout that grows with the run's epochs: the timeout it
+  was built with is the budget of `base_epochs` epochs, and a run asking for more gets proportionally more.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator
@@ -19,7 +22,27 @@ USAGE_EXIT_CODE = 2
 
 
 class _StepOperator:
-    """What both runners add to their operator."""
+    """What both runners add to their operator. Set the attributes after construction (BaseOperator refuses
+    unknown arguments)."""
+
+    epochs_param: str | None = None
+    base_epochs: int = 1
+    _built_timeout: timedelta | None = None
+
+    def scaled_timeout(self, epochs: int) -> timedelta:
+        """The execution timeout of a run of `epochs` epochs: never below the one the task was built with."""
+        if self._built_timeout is None:
+            # Kept, so that a second try in the same process does not scale the scaled value again.
+            self._built_timeout = self.execution_timeout
+        return self._built_timeout * max(1.0, epochs / self.base_epochs)
+
+    def pre_execute(self, context):
+        # The task runner applies execution_timeout after pre_execute, so the run's own epochs count.
+        if self.epochs_param:
+            self.execution_timeout = self.scaled_timeout(int(context["params"][self.epochs_param]))
+            self.log.info("Execution timeout for %s=%s: %s", self.epochs_param,
+                          context["params"][self.epochs_param], self.execution_timeout)
+        super().pre_execute(context)
 
     @staticmethod
     def _fail_on_usage_error(exit_code: int | None, error: Exception) -> None:

@@ -1,5 +1,5 @@
-"""What a step's exit code does to its task, run through Airflow for real: DAGs built with nids_dag and
-step_task, a stand-in `java` on PATH that exits with the code it is given, and `dag.test()` in a
+"""What a step's exit code and a hung step do to its task, run through Airflow for real: DAGs built with nids_dag and
+step_task, a stand-in `java` on PATH that exits with the code it is given (or hangs), and `dag.test()` in a
 process of its own (its own Airflow home and DAG folder, as the DAG processor and task runner need them)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,24 +18,27 @@ from conftest import DAGS_DIR
 RETRIES = 2
 
 # The stand-in for java: counts its runs, and exits as NIDS_TEST_EXIT says, with a one-line message as the steps
-# write.
+# write; `hang` sleeps until killed.
 FAKE_JAVA = """#!/bin/sh
 echo run >> "$NIDS_TEST_RUNS"
+if [ "$NIDS_TEST_EXIT" = hang ]; then exec sleep 120; fi
 [ "$NIDS_TEST_EXIT" = 2 ] && echo "error: unknown option '--bad'" >&2
 exit "$NIDS_TEST_EXIT"
 """
 
-DAG_FILE = """# Airflow DAGs whose one step exits with a given code.
+DAG_FILE = """# Airflow DAGs whose one step exits with a given code (or hangs).
 from datetime import timedelta
 
 from nids_common import nids_dag, step_task
 
-for outcome in ("2", "1", "99"):
+for outcome in ("2", "1", "99", "hang"):
     with nids_dag(dag_id="exit_" + outcome, doc_md=None, schedule=None, tag="test", params={}) as dag:
         step = step_task("step", "consume-batch", args="--bad",
                          env={"NIDS_TEST_EXIT": outcome, "NIDS_TEST_RUNS": RUNS_DIR + "/" + outcome})
-        step.retries = RETRIES
+        step.retries = 0 if outcome == "hang" else RETRIES
         step.retry_delay = timedelta(0)
+        if outcome == "hang":
+            step.execution_timeout = timedelta(seconds=3)
     globals()["dag_" + outcome] = dag
 """
 
@@ -48,10 +52,12 @@ spec = importlib.util.spec_from_file_location("exit_dags", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 results = {}
-for outcome in ("2", "1", "99"):
+for outcome in ("2", "1", "99", "hang"):
     run = getattr(module, "dag_" + outcome).test()
     ti = run.get_task_instance("step")
     results[outcome] = {"run": run.state, "task": ti.state, "try_number": ti.try_number}
+    if outcome == "hang":
+        results[outcome]["seconds"] = ti.duration
 print("RESULTS " + json.dumps(results))
 """
 
@@ -92,6 +98,13 @@ def test_exit_1_is_retried_as_often_as_the_task_says(runs):
 
 def test_exit_99_skips_the_task(runs):
     assert runs["99"] == {"run": "success", "task": "skipped", "try_number": 1, "java_runs": 1}
+
+
+def test_a_hung_step_is_killed_at_its_execution_timeout(runs):
+    hang = dict(runs["hang"])
+    # Its 3-second timeout, not the 120 seconds it would sleep.
+    assert hang.pop("seconds") < 60
+    assert hang == {"run": "failed", "task": "failed", "try_number": 1, "java_runs": 1}
 
 
 class FakeDockerClient:
@@ -150,3 +163,16 @@ def test_the_docker_runner_fails_exit_2_at_once_and_leaves_exit_1_to_the_retries
     with pytest.raises(DockerContainerFailedSkipException):
         docker_step(99).execute({})
 
+
+def test_train_timeout_grows_with_the_runs_epochs():
+    from nids_operators import StepBashOperator
+
+    task = StepBashOperator(task_id="train", bash_command="exit 0", execution_timeout=timedelta(hours=4))
+    task.epochs_param, task.base_epochs = "max_epochs", 100
+    task.pre_execute({"params": {"max_epochs": 300}})
+    assert task.execution_timeout == timedelta(hours=12)
+    # Fewer epochs keep the whole budget; a second try starts from the budget, not from the last try's timeout.
+    task.pre_execute({"params": {"max_epochs": 30}})
+    assert task.execution_timeout == timedelta(hours=4)
+    task.pre_execute({"params": {"max_epochs": 150}})
+    assert task.execution_timeout == timedelta(hours=6)
