@@ -178,6 +178,37 @@ def nids_dag(*, dag_id: str, doc_md: str | None, schedule, tag: str, params: dic
     ) as dag:
         yield dag
     dag.dagrun_timeout = run_timeout(dag.tasks)
+    if doc_md:
+        dag.doc_md = doc_md.rstrip() + "\n\n" + _retries_and_timeouts(dag)
+
+
+def _duration_text(duration: timedelta) -> str:
+    """A duration as people write it: 20m, 8h 6m, 90s -> 1m 30s."""
+    minutes, seconds = divmod(int(duration.total_seconds()), 60)
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (seconds, "s")) if n) or "0s"
+
+
+def _retries_and_timeouts(dag) -> str:
+    """The DAG's retries and timeouts as its documentation states them, from the values it runs with."""
+    tasks = dag.tasks
+    retries = {task.retries for task in tasks}
+    delays = {task.retry_delay for task in tasks}
+    timeouts = []
+    for task in tasks:
+        text = f"`{task.task_id}` {_duration_text(task.execution_timeout)}"
+        if getattr(task, "epochs_param", None):
+            text += f" at `{task.epochs_param}` {task.base_epochs}, proportionally more above"
+        timeouts.append(text)
+    if retries == {0}:
+        retried = "not retried"
+    elif len(retries) == 1 and len(delays) == 1:
+        retried = f"retried up to {retries.pop()} times, {_duration_text(delays.pop())} apart"
+    else:
+        retried = "retried as often as each task says"
+    return (f"A task that fails (exit 1, or killed at its timeout) is {retried}; exit 2, bad usage or "
+            f"configuration, fails it at once. Timeouts: {', '.join(timeouts)}; the whole run "
+            f"{_duration_text(dag.dagrun_timeout)}.")
 
 
 def jar_path(step: str) -> str:

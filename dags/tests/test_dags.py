@@ -114,6 +114,9 @@ def test_every_task_and_run_has_a_timeout(dagbag, dag_id):
     # Tasks in a row, each with 4 tries to its timeout (train's at 500 epochs, 5 times its budget) and 3 delays.
     assert dag.dagrun_timeout == EXPECTED[dag_id]["dagrun_timeout"]
     assert all(task.execution_timeout < dag.dagrun_timeout for task in dag.tasks)
+    # The DAG's documentation in the UI states them as they are.
+    assert "is retried up to 3 times, 2m apart; exit 2, bad usage or configuration, fails it at once" in dag.doc_md
+    assert all(f"`{task.task_id}` " in dag.doc_md for task in dag.tasks)
 
 
 def test_training_timeout_follows_max_epochs(dagbag):
@@ -313,6 +316,9 @@ def test_timeouts_come_from_the_environment(monkeypatch):
         assert set(timeouts.values()) == {timedelta(minutes=5)}
         assert bag.dags["nids_etl"].dagrun_timeout == timedelta(minutes=20)
         assert bag.dags["nids_training"].dagrun_timeout == timedelta(days=5)
+        assert "is not retried" in bag.dags["nids_training"].doc_md
+        assert "`train` 24h at `max_epochs` 100, proportionally more above; the whole run 120h." \
+            in bag.dags["nids_training"].doc_md
     finally:
         sys.modules.pop("nids_common", None)
 
