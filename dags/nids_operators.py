@@ -31,14 +31,14 @@ class _StepOperator:
 
     def scaled_timeout(self, epochs: int) -> timedelta:
         """The execution timeout of a run of `epochs` epochs: never below the one the task was built with."""
-        if self._built_timeout is None:
-            # Kept, so that a second try in the same process does not scale the scaled value again.
-            self._built_timeout = self.execution_timeout
-        return self._built_timeout * max(1.0, epochs / self.base_epochs)
+        return (self._built_timeout or self.execution_timeout) * max(1.0, epochs / self.base_epochs)
 
     def pre_execute(self, context):
         # The task runner applies execution_timeout after pre_execute, so the run's own epochs count.
         if self.epochs_param:
+            if self._built_timeout is None:
+                # Kept, so that a second try in the same process does not scale the scaled value again.
+                self._built_timeout = self.execution_timeout
             self.execution_timeout = self.scaled_timeout(int(context["params"][self.epochs_param]))
             self.log.info("Execution timeout for %s=%s: %s", self.epochs_param,
                           context["params"][self.epochs_param], self.execution_timeout)

@@ -1,6 +1,7 @@
-"""What a step's exit code and a hung step do to its task, run through Airflow for real: DAGs built with nids_dag and
-step_task, a stand-in `java` on PATH that exits with the code it is given (or hangs), and `dag.test()` in a
-process of its own (its own Airflow home and DAG folder, as the DAG processor and task runner need them)."""
+"""What a step's exit code, a hung step and train's epochs do to its task, run through Airflow for real: DAGs built
+with nids_dag and step_task, a stand-in `java` on PATH that exits with the code it is given (or hangs, or sleeps),
+and `dag.test()` in a process of its own (its own Airflow home and DAG folder, as the DAG processor and task runner
+need them)."""
 
 from __future__ import annotations
 
@@ -18,16 +19,19 @@ from conftest import DAGS_DIR
 RETRIES = 2
 
 # The stand-in for java: counts its runs, and exits as NIDS_TEST_EXIT says, with a one-line message as the steps
-# write; `hang` sleeps until killed.
+# write; `hang` sleeps until killed, `sleep<n>` for n seconds and succeeds.
 FAKE_JAVA = """#!/bin/sh
 echo run >> "$NIDS_TEST_RUNS"
 if [ "$NIDS_TEST_EXIT" = hang ]; then exec sleep 120; fi
+case "$NIDS_TEST_EXIT" in sleep*) sleep "${NIDS_TEST_EXIT#sleep}"; exit 0;; esac
 [ "$NIDS_TEST_EXIT" = 2 ] && echo "error: unknown option '--bad'" >&2
 exit "$NIDS_TEST_EXIT"
 """
 
-DAG_FILE = """# Airflow DAGs whose one step exits with a given code (or hangs).
+DAG_FILE = """# Airflow DAGs whose one step exits with a given code (or hangs), and a training run of 500 epochs.
 from datetime import timedelta
+
+from airflow.sdk import Param
 
 from nids_common import nids_dag, step_task
 
@@ -40,6 +44,13 @@ for outcome in ("2", "1", "99", "hang"):
         if outcome == "hang":
             step.execution_timeout = timedelta(seconds=3)
     globals()["dag_" + outcome] = dag
+
+# 2 seconds for 100 epochs: 500 epochs get 10, and the 4-second step succeeds.
+with nids_dag(dag_id="exit_epochs", doc_md=None, schedule=None, tag="test",
+              params={"max_epochs": Param(500, type="integer")}) as dag_epochs:
+    train = step_task("step", "train", env={"NIDS_TEST_EXIT": "sleep4", "NIDS_TEST_RUNS": RUNS_DIR + "/epochs"})
+    train.retries = 0
+    train.execution_timeout = timedelta(seconds=2)
 """
 
 # Runs every DAG of the file once and prints, per DAG, the run's and the task's state and the task's tries.
@@ -52,11 +63,11 @@ spec = importlib.util.spec_from_file_location("exit_dags", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 results = {}
-for outcome in ("2", "1", "99", "hang"):
+for outcome in ("2", "1", "99", "hang", "epochs"):
     run = getattr(module, "dag_" + outcome).test()
     ti = run.get_task_instance("step")
     results[outcome] = {"run": run.state, "task": ti.state, "try_number": ti.try_number}
-    if outcome == "hang":
+    if outcome in ("hang", "epochs"):
         results[outcome]["seconds"] = ti.duration
 print("RESULTS " + json.dumps(results))
 """
@@ -105,6 +116,12 @@ def test_a_hung_step_is_killed_at_its_execution_timeout(runs):
     # Its 3-second timeout, not the 120 seconds it would sleep.
     assert hang.pop("seconds") < 60
     assert hang == {"run": "failed", "task": "failed", "try_number": 1, "java_runs": 1}
+
+
+def test_a_training_run_of_more_epochs_gets_a_longer_timeout(runs):
+    epochs = dict(runs["epochs"])
+    assert epochs.pop("seconds") >= 4
+    assert epochs == {"run": "success", "task": "success", "try_number": 1, "java_runs": 1}
 
 
 class FakeDockerClient:
