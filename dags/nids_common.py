@@ -161,7 +161,8 @@ def nids_dag(*, dag_id: str, doc_md: str | None, schedule, tag: str, params: dic
     """A gnn-nids DAG: what every one shares (start date, no catch-up, one active run at a time, default_args,
     the `gnn-nids` tag) around its own id, documentation, schedule, second tag and trigger-form params.
 
-    Used as `with nids_dag(...) as dag:`; once the block has added the tasks, the run timeout is set from them.
+    Used as `with nids_dag(...) as dag:`; once the block has added the tasks, the run timeout is set from them and
+    the documentation gains a paragraph stating the retries and timeouts.
     """
     from airflow.sdk import DAG
 
