@@ -1,7 +1,11 @@
 """What every gnn-nids DAG shares: default arguments, the step-task factory and where the jars are.
 
 Each step is `java -jar <step>.jar`: the last line of its output is its manifest path (Airflow pushes it to
-XCom), exit 99 means nothing to do (the task is skipped), exit 1 a failure (retried), exit 2 bad usage.
+XCom), exit 99 means nothing to do (the task is skipped), exit 1 a failure (retried), exit 2 bad usage or
+configuration (the task fails at once, without retries: see nids_operators).
+
+Every task has an execution timeout, so that a hung JVM cannot hold the `duckdb` pool's one slot for ever, and
+every DAG a run timeout: a backstop as long as its tasks in a row, each with every try running to its timeout.
 
 Values that change per run (the previous task's manifest path, trigger-form params) reach the command only
 through environment variables: the shell command of every task is a fixed string, so no value is ever parsed
@@ -16,7 +20,12 @@ Environment read when the DAG files are parsed:
 - NIDS_JARS_DIR: folder holding <step>.jar (default: <repo>/tasks/<step>/target, the build output).
 - NIDS_JAVA_OPTS: JVM options of every step but train (default JAVA_OPTS below).
 - NIDS_TRAIN_JAVA_OPTS: JVM options of train (default TRAIN_JAVA_OPTS below).
-- NIDS_TASK_RETRIES: retries of a failed task (default 3).
+- NIDS_TASK_RETRIES: retries of a failed task (default 3), 2 minutes apart.
+- NIDS_TASK_TIMEOUT: the execution timeout of every step but train and evaluate (default 20m: they take seconds,
+  a few minutes with DuckDB's 2-minute lock wait or a busy day to archive).
+- NIDS_EVALUATE_TIMEOUT: evaluate's (default 2h: a cold store range may hold hundreds of millions of flows).
+- NIDS_TRAIN_TIMEOUT: train's for `max_epochs` 100, the param's default (default 4h); a run asking for more
+  epochs (at most 500) gets proportionally more. The timeouts are durations: 90s, 30m, 4h, 1d.
 - NIDS_ETL_MAX_RECORDS, NIDS_MONITOR_MAX_LAG: the defaults of nids_etl's `max_records` (5000) and nids_monitoring's
   `max_lag` (100000), which scheduled runs use: a batch must hold the records of an ETL interval and the lag may
   reach them before a run (`make airflow` sizes both for the rate of its traffic source).
@@ -27,12 +36,18 @@ Environment read when the DAG files are parsed:
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+import re
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SKIPPED_EXIT_CODE = 99
+# nids_training's default max_epochs, which NIDS_TRAIN_TIMEOUT is the budget of.
+TRAIN_MAX_EPOCHS = 100
+# The most a trigger form may ask for, so that the training run's timeout has a bound.
+TRAIN_MAX_EPOCHS_LIMIT = 500
 # A duration as the steps read it (500ms, 60s, 5m, 24h, 90d), for trigger-form params.
 DURATION_PATTERN = r"^[0-9]+(ms|s|m|h|d)?$"
 DUCKDB_POOL = "duckdb"
@@ -94,33 +109,107 @@ def _int_setting(name: str, default: int, minimum: int) -> int:
     return int(value)
 
 
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def _duration_setting(name: str, default: str) -> timedelta:
+    """A duration from the environment variable `name` (unset or empty: `default`): a whole number and a unit."""
+    value = os.environ.get(name) or default
+    match = re.fullmatch(r"([0-9]+)([smhd])", value)
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"{name}={value!r} is not a duration such as 90s, 30m, 4h or 1d: set one, or unset it")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
 # Scheduled runs take the params' defaults.
 ETL_MAX_RECORDS = _int_setting("NIDS_ETL_MAX_RECORDS", 5000, 1)
 MONITOR_MAX_LAG = _int_setting("NIDS_MONITOR_MAX_LAG", 100000, 0)
+
+TASK_TIMEOUT = _duration_setting("NIDS_TASK_TIMEOUT", "20m")
+EVALUATE_TIMEOUT = _duration_setting("NIDS_EVALUATE_TIMEOUT", "2h")
+TRAIN_TIMEOUT = _duration_setting("NIDS_TRAIN_TIMEOUT", "4h")
 
 default_args = {
     "owner": OWNER,
     "retries": _task_retries(),
     "retry_delay": timedelta(minutes=2),
+    "execution_timeout": TASK_TIMEOUT,
 }
 
 
-def nids_dag(dag_id: str, doc_md: str | None, schedule, tag: str, params: dict):
+def step_timeout(step: str) -> timedelta:
+    """The execution timeout of a step's task (train's for the default max_epochs)."""
+    return {"train": TRAIN_TIMEOUT, "evaluate": EVALUATE_TIMEOUT}.get(step, TASK_TIMEOUT)
+
+
+def longest_try(task) -> timedelta:
+    """The longest one try of `task` may run: its timeout, or for train its timeout at the most epochs."""
+    if getattr(task, "epochs_param", None):
+        return task.scaled_timeout(TRAIN_MAX_EPOCHS_LIMIT)
+    return task.execution_timeout
+
+
+def run_timeout(tasks) -> timedelta:
+    """A DAG run's timeout: its tasks one after the other, each with every try running to its timeout and the
+    retry delays between. A backstop for a run that stops moving, never shorter than one that is only retrying."""
+    return sum(((task.retries + 1) * longest_try(task) + task.retries * task.retry_delay for task in tasks),
+               timedelta())
+
+
+@contextmanager
+def nids_dag(*, dag_id: str, doc_md: str | None, schedule, tag: str, params: dict):
     """A gnn-nids DAG: what every one shares (start date, no catch-up, one active run at a time, default_args,
-    the `gnn-nids` tag) around its own id, documentation, schedule, second tag and trigger-form params."""
+    the `gnn-nids` tag) around its own id, documentation, schedule, second tag and trigger-form params.
+
+    Used as `with nids_dag(...) as dag:`; once the block has added the tasks, the run timeout is set from them and
+    the documentation gains a paragraph stating the retries and timeouts.
+    """
     from airflow.sdk import DAG
 
-    return DAG(
+    with DAG(
         dag_id=dag_id,
         doc_md=doc_md,
         schedule=schedule,
-        start_date=datetime(2025, 1, 1),
+        start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
         catchup=False,
         max_active_runs=1,
         default_args=default_args,
         tags=[OWNER, tag],
         params=params,
-    )
+    ) as dag:
+        yield dag
+    dag.dagrun_timeout = run_timeout(dag.tasks)
+    if doc_md:
+        dag.doc_md = doc_md.rstrip() + "\n\n" + _retries_and_timeouts(dag)
+
+
+def _duration_text(duration: timedelta) -> str:
+    """A duration as people write it: 20m, 8h 6m, 90s -> 1m 30s."""
+    minutes, seconds = divmod(int(duration.total_seconds()), 60)
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(f"{n}{unit}" for n, unit in ((hours, "h"), (minutes, "m"), (seconds, "s")) if n) or "0s"
+
+
+def _retries_and_timeouts(dag) -> str:
+    """The DAG's retries and timeouts as its documentation states them, from the values it runs with."""
+    tasks = dag.tasks
+    retries = {task.retries for task in tasks}
+    delays = {task.retry_delay for task in tasks}
+    timeouts = []
+    for task in tasks:
+        text = f"`{task.task_id}` {_duration_text(task.execution_timeout)}"
+        if getattr(task, "epochs_param", None):
+            text += f" at `{task.epochs_param}` {task.base_epochs}, proportionally more above"
+        timeouts.append(text)
+    if retries == {0}:
+        retried = "not retried"
+    elif len(retries) == 1 and len(delays) == 1:
+        retried = f"retried up to {retries.pop()} times, {_duration_text(delays.pop())} apart"
+    else:
+        retried = "retried as often as each task says"
+    return (f"A task that fails (exit 1, or killed at its timeout) is {retried}; exit 2, bad usage or "
+            f"configuration, fails it at once. Timeouts: {', '.join(timeouts)}; the whole run "
+            f"{_duration_text(dag.dagrun_timeout)}.")
 
 
 def jar_path(step: str) -> str:
@@ -159,6 +248,8 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None
     manifest_from: the task whose manifest path becomes $NIDS_MANIFEST (through XCom).
     env:           more environment variables; values may be templates (params, XCom).
     pool:          the Airflow pool, `duckdb` for every task that opens the DuckDB file.
+
+    Its execution timeout is step_timeout(step); train's grows with the run's max_epochs (nids_operators).
     """
     task_env = {"NIDS_JAR": jar_path(step), "NIDS_JAVA_OPTS": TRAIN_JAVA_OPTS if step == "train" else JAVA_OPTS}
     if manifest_from:
@@ -166,23 +257,30 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None
     task_env.update(env or {})
     command = step_command(args)
     extra = {"pool": pool} if pool else {}
+    extra["execution_timeout"] = step_timeout(step)
     if RUNNER == "docker":
-        return _docker_task(task_id, command, task_env, extra)
-    from airflow.providers.standard.operators.bash import BashOperator
+        task = _docker_task(task_id, command, task_env, extra)
+    else:
+        from nids_operators import StepBashOperator
 
-    return BashOperator(
-        task_id=task_id,
-        bash_command=command,
-        env=task_env,
-        append_env=True,
-        skip_on_exit_code=SKIPPED_EXIT_CODE,
-        **extra,
-    )
+        task = StepBashOperator(
+            task_id=task_id,
+            bash_command=command,
+            env=task_env,
+            append_env=True,
+            skip_on_exit_code=SKIPPED_EXIT_CODE,
+            **extra,
+        )
+    if step == "train":
+        task.epochs_param = "max_epochs"
+        task.base_epochs = TRAIN_MAX_EPOCHS
+    return task
 
 
 def _docker_task(task_id: str, command: str, task_env: dict[str, str], extra: dict):
-    from airflow.providers.docker.operators.docker import DockerOperator
     from docker.types import Mount
+
+    from nids_operators import StepDockerOperator
 
     environment = {name: os.environ[name] for name in SETTINGS if os.environ.get(name)}
     environment.update(task_env)
@@ -191,7 +289,7 @@ def _docker_task(task_id: str, command: str, task_env: dict[str, str], extra: di
     if volume:
         # The work dir, stores and manifests live on a volume the containers share, at the same path in each.
         mounts.append(Mount(target=os.environ.get("NIDS_DOCKER_DATA_PATH", "/data"), source=volume, type="volume"))
-    return DockerOperator(
+    return StepDockerOperator(
         task_id=task_id,
         image=TASKS_IMAGE,
         # A shell expands the environment variables in the fixed command, as the bash runner does.

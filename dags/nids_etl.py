@@ -19,7 +19,7 @@ from airflow.sdk import Param
 from nids_common import DUCKDB_POOL, ETL_MAX_RECORDS, nids_dag, step_task
 
 with nids_dag(
-    "nids_etl", __doc__, timedelta(minutes=5), "etl",
+    dag_id="nids_etl", doc_md=__doc__, schedule=timedelta(minutes=5), tag="etl",
     params={
         "max_records": Param(ETL_MAX_RECORDS, type="integer", minimum=1, title="Most Kafka records in one batch"),
     },

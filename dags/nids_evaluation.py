@@ -19,7 +19,7 @@ from airflow.sdk import Param
 from nids_common import nids_dag, step_task
 
 with nids_dag(
-    "nids_evaluation", __doc__, None, "model",
+    dag_id="nids_evaluation", doc_md=__doc__, schedule=None, tag="model",
     params={
         "inputs": Param([], type="array", items={"type": "string"},
                         title="Labelled Zeek log files on the worker (or leave empty and give a cold store range)"),

@@ -18,7 +18,7 @@ from airflow.sdk import Param
 from nids_common import DUCKDB_POOL, nids_dag, step_task
 
 with nids_dag(
-    "nids_inference", __doc__, timedelta(minutes=5), "model",
+    dag_id="nids_inference", doc_md=__doc__, schedule=timedelta(minutes=5), tag="model",
     params={
         "batch_size": Param(10000, type="integer", minimum=1, title="Most flows scored in one run"),
         "model_version": Param(None, type=["null", "string"], pattern=r"^[0-9]+$",

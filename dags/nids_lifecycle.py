@@ -18,7 +18,7 @@ from airflow.sdk import Param
 from nids_common import DUCKDB_POOL, DURATION_PATTERN, nids_dag, step_task
 
 with nids_dag(
-    "nids_lifecycle", __doc__, "@daily", "storage",
+    dag_id="nids_lifecycle", doc_md=__doc__, schedule="@daily", tag="storage",
     params={
         "retention": Param(None, type=["null", "string"], pattern=DURATION_PATTERN,
                            title="Hot store retention for this run (e.g. 24h; default NIDS_HOT_RETENTION or 24h)"),

@@ -21,7 +21,7 @@ from airflow.sdk import Param
 from nids_common import DUCKDB_POOL, DURATION_PATTERN, MONITOR_MAX_LAG, nids_dag, step_task
 
 with nids_dag(
-    "nids_monitoring", __doc__, timedelta(minutes=15), "monitoring",
+    dag_id="nids_monitoring", doc_md=__doc__, schedule=timedelta(minutes=15), tag="monitoring",
     params={
         "max_lag": Param(MONITOR_MAX_LAG, type="integer", minimum=0, title="Records the ETL may be behind"),
         "max_delay": Param("30m", type="string", pattern=DURATION_PATTERN,

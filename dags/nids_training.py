@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from airflow.sdk import Param
 
-from nids_common import nids_dag, step_task
+from nids_common import TRAIN_MAX_EPOCHS, TRAIN_MAX_EPOCHS_LIMIT, nids_dag, step_task
 
 with nids_dag(
-    "nids_training", __doc__, "@daily", "model",
+    dag_id="nids_training", doc_md=__doc__, schedule="@daily", tag="model",
     params={
         "days": Param(21, type="integer", minimum=0, title="Days of labelled flows to train on (0: none)"),
         "end_date": Param(None, type=["null", "string"], format="date",
@@ -35,7 +35,8 @@ with nids_dag(
         "min_pr_auc": Param(0.95, type="number", minimum=0, maximum=1, title="Quality gate: least test PR-AUC"),
         "promote": Param("if-better", type="string", enum=["if-better", "always", "never"],
                          title="Move the alias champion to the new version"),
-        "max_epochs": Param(100, type="integer", minimum=1, title="Most training epochs"),
+        "max_epochs": Param(TRAIN_MAX_EPOCHS, type="integer", minimum=1, maximum=TRAIN_MAX_EPOCHS_LIMIT,
+                            title="Most training epochs"),
     },
 ) as dag:
     train = step_task(

@@ -1,11 +1,11 @@
-"""The DAG files: they import, and each DAG has the tasks, order, schedule, pools, retries and skip codes the
-steps' contract needs."""
+"""The DAG files: they import, and each DAG has the tasks, order, schedule, pools, retries, timeouts and skip codes
+the steps' contract needs. test_exit_codes.py runs tasks to check what their exit codes do."""
 
 from __future__ import annotations
 
 import importlib
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -13,6 +13,8 @@ from conftest import load_dagbag
 
 EXPECTED = {
     "nids_etl": {
+        "timeout": timedelta(minutes=20),
+        "dagrun_timeout": timedelta(hours=5, minutes=44),
         "tasks": ["consume_batch", "hot_write", "cold_write", "commit_offsets"],
         "schedule": timedelta(minutes=5),
         "max_active_runs": 1,
@@ -23,6 +25,8 @@ EXPECTED = {
         "params": {"max_records": 5000},
     },
     "nids_evaluation": {
+        "timeout": timedelta(hours=2),
+        "dagrun_timeout": timedelta(hours=8, minutes=6),
         "tasks": ["evaluate"],
         "schedule": None,
         "max_active_runs": 1,
@@ -32,6 +36,8 @@ EXPECTED = {
         "params": {"inputs": [], "from_date": None, "to_date": None, "model_version": None},
     },
     "nids_inference": {
+        "timeout": timedelta(minutes=20),
+        "dagrun_timeout": timedelta(hours=1, minutes=26),
         "tasks": ["infer"],
         "schedule": timedelta(minutes=5),
         "max_active_runs": 1,
@@ -41,6 +47,8 @@ EXPECTED = {
         "params": {"batch_size": 10000, "model_version": None},
     },
     "nids_lifecycle": {
+        "timeout": timedelta(minutes=20),
+        "dagrun_timeout": timedelta(hours=1, minutes=26),
         "tasks": ["archive"],
         "schedule": "@daily",
         "max_active_runs": 1,
@@ -50,6 +58,8 @@ EXPECTED = {
         "params": {"retention": None, "cold_retention": None},
     },
     "nids_monitoring": {
+        "timeout": timedelta(minutes=20),
+        "dagrun_timeout": timedelta(hours=1, minutes=26),
         "tasks": ["monitor"],
         "schedule": timedelta(minutes=15),
         "max_active_runs": 1,
@@ -59,6 +69,8 @@ EXPECTED = {
         "params": {"max_lag": 100000, "max_delay": "30m", "fail_on_alert": True},
     },
     "nids_training": {
+        "timeout": timedelta(hours=4),
+        "dagrun_timeout": timedelta(hours=80, minutes=6),
         "tasks": ["train"],
         "schedule": "@daily",
         "max_active_runs": 1,
@@ -86,10 +98,43 @@ def test_dag_schedule_and_defaults(dagbag, dag_id):
     assert "gnn-nids" in dag.tags
     assert dag.doc_md and dag_id in dag.doc_md
     assert {name: dag.params[name] for name in expected["params"]} == expected["params"]
+    assert dag.start_date == datetime(2025, 1, 1, tzinfo=timezone.utc)
+    assert dag.start_date.utcoffset() == timedelta(0)
     for task in dag.tasks:
         assert task.owner == "gnn-nids"
         assert task.retries == 3
         assert task.retry_delay == timedelta(minutes=2)
+
+
+@pytest.mark.parametrize("dag_id", sorted(EXPECTED))
+def test_every_task_and_run_has_a_timeout(dagbag, dag_id):
+    dag = dagbag.dags[dag_id]
+    for task in dag.tasks:
+        assert task.execution_timeout == EXPECTED[dag_id]["timeout"]
+    # Tasks in a row, each with 4 tries to its timeout (train's at 500 epochs, 5 times its budget) and 3 delays.
+    assert dag.dagrun_timeout == EXPECTED[dag_id]["dagrun_timeout"]
+    assert all(task.execution_timeout < dag.dagrun_timeout for task in dag.tasks)
+    # The DAG's documentation in the UI states them as they are.
+    assert "is retried up to 3 times, 2m apart; exit 2, bad usage or configuration, fails it at once" in dag.doc_md
+    assert all(f"`{task.task_id}` " in dag.doc_md for task in dag.tasks)
+
+
+def test_training_timeout_follows_max_epochs(dagbag):
+    dag = dagbag.dags["nids_training"]
+    train = dag.get_task("train")
+    assert (train.epochs_param, train.base_epochs) == ("max_epochs", dag.params["max_epochs"])
+    # The form's limit bounds the timeout a run can ask for, which the run timeout covers.
+    assert dag.params.get_param("max_epochs").schema["maximum"] == 500
+    assert train.scaled_timeout(500) == timedelta(hours=20)
+    assert all(getattr(task, "epochs_param", None) is None for other in dagbag.dags.values() if other is not dag
+               for task in other.tasks)
+
+
+def test_the_dag_factory_takes_keywords_only():
+    from nids_common import nids_dag
+
+    with pytest.raises(TypeError):
+        nids_dag("nids_x", None, None, "test", {})
 
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
@@ -115,8 +160,10 @@ def test_tasks_that_open_duckdb_share_its_pool(dagbag, dag_id):
 def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
     from airflow.providers.standard.operators.bash import BashOperator
 
+    from nids_operators import StepBashOperator
+
     for task in dagbag.dags[dag_id].tasks:
-        assert isinstance(task, BashOperator)
+        assert isinstance(task, StepBashOperator) and isinstance(task, BashOperator)
         assert task.skip_on_exit_code == [99] or task.skip_on_exit_code == 99
         assert task.append_env is True
         step = EXPECTED[dag_id]["jars"][task.task_id]
@@ -187,11 +234,16 @@ def test_a_step_refuses_a_template_in_its_arguments():
 def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_dagbag):
     from airflow.providers.docker.operators.docker import DockerOperator
 
+    from nids_operators import StepDockerOperator
+
     assert docker_dagbag.import_errors == {}
     for dag_id, expected in EXPECTED.items():
+        assert docker_dagbag.dags[dag_id].dagrun_timeout == expected["dagrun_timeout"]
         for task in docker_dagbag.dags[dag_id].tasks:
             bash_task = dagbag.dags[dag_id].get_task(task.task_id)
-            assert isinstance(task, DockerOperator)
+            assert isinstance(task, StepDockerOperator) and isinstance(task, DockerOperator)
+            assert task.execution_timeout == bash_task.execution_timeout
+            assert getattr(task, "epochs_param", None) == getattr(bash_task, "epochs_param", None)
             assert task.image == "gnn-nids-tasks:test"
             assert task.command == ["/bin/sh", "-c", bash_task.bash_command]
             assert task.skip_on_exit_code == [99] or task.skip_on_exit_code == 99
@@ -244,6 +296,39 @@ def test_a_bad_batch_size_is_a_clear_error(monkeypatch):
     monkeypatch.delitem(sys.modules, "nids_common", raising=False)
     try:
         with pytest.raises(ValueError, match="NIDS_ETL_MAX_RECORDS='0' is not a whole number of at least 1"):
+            importlib.import_module("nids_common")
+    finally:
+        sys.modules.pop("nids_common", None)
+
+
+def test_timeouts_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NIDS_TASK_TIMEOUT", "5m")
+    monkeypatch.setenv("NIDS_EVALUATE_TIMEOUT", "90s")
+    monkeypatch.setenv("NIDS_TRAIN_TIMEOUT", "1d")
+    monkeypatch.setenv("NIDS_TASK_RETRIES", "0")
+    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
+    try:
+        bag = load_dagbag()
+        assert not bag.import_errors, bag.import_errors
+        timeouts = {task.task_id: task.execution_timeout for dag in bag.dags.values() for task in dag.tasks}
+        assert timeouts.pop("evaluate") == timedelta(seconds=90)
+        assert timeouts.pop("train") == timedelta(days=1)
+        assert set(timeouts.values()) == {timedelta(minutes=5)}
+        assert bag.dags["nids_etl"].dagrun_timeout == timedelta(minutes=20)
+        assert bag.dags["nids_training"].dagrun_timeout == timedelta(days=5)
+        assert "is not retried" in bag.dags["nids_training"].doc_md
+        assert "`train` 24h at `max_epochs` 100, proportionally more above; the whole run 120h." \
+            in bag.dags["nids_training"].doc_md
+    finally:
+        sys.modules.pop("nids_common", None)
+
+
+@pytest.mark.parametrize("value", ["30", "0m", "1w", "2.5h"])
+def test_a_bad_timeout_is_a_clear_error(monkeypatch, value):
+    monkeypatch.setenv("NIDS_TASK_TIMEOUT", value)
+    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
+    try:
+        with pytest.raises(ValueError, match=f"NIDS_TASK_TIMEOUT='{value}' is not a duration"):
             importlib.import_module("nids_common")
     finally:
         sys.modules.pop("nids_common", None)

@@ -19,9 +19,10 @@
 # Environment: RATE (flows per second of the traffic source, default 200; 0 starts none), TRAFFIC_HOSTS (hosts of
 # the simulated network, 200), TRAFFIC_SEED (the network, 1), AIRFLOW_PORT (8080, or a free port when taken),
 # AIRFLOW__CORE__PARALLELISM (default: the cores, at least 2), NIDS_TOPIC (zeek-conn), NIDS_GROUP_ID (gnn-nids-etl),
-# NIDS_MODEL_NAME (gnn-nids-binary), NIDS_TASK_RETRIES (3), NIDS_ETL_MAX_RECORDS and NIDS_MONITOR_MAX_LAG (the
-# scheduled batch size and lag limit, by default sized for RATE), LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT and
-# LOCAL_MLFLOW_PORT (as `make local-up`), LOCAL_STATE_DIR (.local).
+# NIDS_MODEL_NAME (gnn-nids-binary), NIDS_TASK_RETRIES (3), NIDS_TASK_TIMEOUT, NIDS_EVALUATE_TIMEOUT and
+# NIDS_TRAIN_TIMEOUT (20m, 2h, 4h), NIDS_ETL_MAX_RECORDS and NIDS_MONITOR_MAX_LAG (the scheduled batch size and lag
+# limit, by default sized for RATE), LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT and LOCAL_MLFLOW_PORT (as
+# `make local-up`), LOCAL_STATE_DIR (.local).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
