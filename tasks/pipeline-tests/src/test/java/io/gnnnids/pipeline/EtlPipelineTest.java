@@ -1,6 +1,7 @@
 package io.gnnnids.pipeline;
 
 import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.kafka.FlowProducer;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -225,5 +227,107 @@ class EtlPipelineTest {
             assertEquals(8_222, rs.getLong(1));
             assertEquals(2_181 + 1_374, rs.getLong(2));
         }
+    }
+
+    /** A conn record as Zeek writes it with JSON::TS_ISO8601; the uid and the id key prefix vary. */
+    static String isoRecord(String uid, String idPrefix) {
+        return "{\"ts\":\"2026-11-30T10:00:00.123456Z\",\"uid\":\"" + uid + "\",\""
+                + idPrefix + "orig_h\":\"192.168.1.23\",\"" + idPrefix + "orig_p\":52814,\"" + idPrefix + "resp_h\":\"93.184.216.34\",\"" + idPrefix
+                + "resp_p\":443,\"proto\":\"tcp\",\"service\":\"ssl\",\"duration\":1.204981,\"orig_bytes\":1342,"
+                + "\"resp_bytes\":6217,\"conn_state\":\"SF\",\"missed_bytes\":0,\"history\":\"ShADadFf\","
+                + "\"orig_pkts\":14,\"orig_ip_bytes\":2090,\"resp_pkts\":12,\"resp_ip_bytes\":6849}";
+    }
+
+    @Test
+    void consumeBatchReadsZeekAsDeployedAndStillQuarantinesWhatIsMalformed() throws Exception {
+        List<String> messages = List.of(
+                isoRecord("CIso1", "id."),
+                "{\"conn\": " + isoRecord("CTagged1", "id.") + ",\"sensor\": \"edge-1\"}", // zeek-kafka tag_json
+                isoRecord("CScoped1", "id_"), // Log::default_scope_sep = "_"
+                isoRecord("CMillis1", "id.").replace("\"2026-11-30T10:00:00.123456Z\"", "1796032800123"),
+                "{\"_path\":\"conn\",\"_system_name\":\"sensor-1\",\"_write_ts\":\"2026-11-30T10:00:01.000000Z\","
+                        + isoRecord("CExtras1", "id.").substring(1, isoRecord("CExtras1", "id.").length() - 1)
+                        + ",\"community_id\":\"1:LQU9qZlK+B5F3KDmev6m5PMibrg=\",\"vlan\":20,\"ip_proto\":6}",
+                isoRecord("CNested1", "id.").replace("\"id.orig_h\":\"192.168.1.23\",\"id.orig_p\":52814,"
+                        + "\"id.resp_h\":\"93.184.216.34\",\"id.resp_p\":443", "\"id\":{\"orig_h\":\"192.168.1.23\","
+                        + "\"orig_p\":52814,\"resp_h\":\"93.184.216.34\",\"resp_p\":443}"),
+                "{\"dns\": " + isoRecord("CDns1", "id.") + "}",
+                isoRecord("CBadIso", "id.").replace("10:00:00.123456Z", "10:00:00.123456"));
+        FlowProducer.ensureTopic(kafka.bootstrapServers(), topic, 3); // as zeek-kafka's deployment has it
+        PipelineFixture.sendRaw(kafka.bootstrapServers(), topic,
+                messages.stream().map(m -> m.getBytes(StandardCharsets.UTF_8)).toList());
+
+        drain();
+
+        PipelineFixture.assertExactlyOnce(6, duckdb, cold);
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + duckdb);
+             var rs = c.createStatement().executeQuery("SELECT uid, ts, orig_h, resp_p FROM flows ORDER BY uid")) {
+            while (rs.next()) {
+                double expected = rs.getString(1).equals("CMillis1") ? 1796032800.123 : 1796032800.123456;
+                assertEquals(expected, rs.getDouble(2), rs.getString(1));
+                assertEquals("192.168.1.23", rs.getString(3));
+                assertEquals(443, rs.getInt(4));
+            }
+        }
+        Map<String, Long> reasons = new TreeMap<>();
+        try (var dirs = Files.list(work.resolve("batches"))) {
+            for (Path dir : dirs.toList()) {
+                Manifest.read(dir.resolve("manifest.json")).reasons().forEach((k, v) -> reasons.merge(k, v, Long::sum));
+            }
+        }
+        assertEquals(Map.of("not_conn", 1L, "bad_type", 1L), reasons);
+    }
+
+    @Test
+    void replayFileGoesOnAfterAFileItCannotReadAndNamesItAtTheEnd() throws Exception {
+        // Zeek TSV with Log::default_scope_sep = "_", and JSON lines from a sensor with ISO 8601 and tagged records
+        Path tsv = tmp.resolve("conn.log");
+        Files.writeString(tsv, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+                + "#path\tconn\n#open\t2026-11-30-10-00-00\n"
+                + "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_h\tid_resp_p\tproto\tservice\tduration\torig_bytes"
+                + "\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes"
+                + "\tresp_pkts\tresp_ip_bytes\ttunnel_parents\n"
+                + "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring"
+                + "\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\n"
+                + "1796032800.123456\tCTsv1\t192.168.1.23\t52814\t93.184.216.34\t443\ttcp\tssl\t1.204981\t1342\t6217"
+                + "\tSF\tT\tF\t0\tShADadFf\t14\t2090\t12\t6849\t(empty)\n"
+                + "1796032801.5\tCTsv2\t192.168.1.23\t52815\t93.184.216.34\t53\tudp\tdns\t0.01\t40\t120"
+                + "\tSF\tT\tF\t0\tDd\t1\t68\t1\t148\t(empty)\n"
+                + "1796032802.5\tCTsvBad\t192.168.1.23\t70000\t93.184.216.34\t53\tudp\t-\t-\t-\t-"
+                + "\tS0\t-\t-\t0\tD\t1\t68\t0\t0\t(empty)\n"
+                + "#close\t2026-11-30-11-00-00\n");
+        Path json = tmp.resolve("sensor.json");
+        Files.writeString(json, isoRecord("CJson1", "id.") + "\n{\"conn\": " + isoRecord("CJson2", "id_") + "}\n");
+        Path missing = tmp.resolve("missing.log");
+        Path notes = tmp.resolve("notes.txt");
+        Files.writeString(notes, "these are not flows\n");
+
+        StepRunner.Result r = StepRunner.inProcess("replay", "file", tsv.toString(), missing.toString(),
+                notes.toString(), json.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
+                "--manifest-dir", tmp.toString());
+
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("2 of 4 files could not be read: " + missing + ", " + notes
+                + "; the flows of the others were sent"), r.err());
+        Path manifest;
+        try (var files = Files.list(tmp.resolve("replay"))) {
+            manifest = files.filter(f -> f.getFileName().toString().startsWith("replay-file-")).findFirst()
+                    .orElseThrow();
+        }
+        Manifest m = Manifest.read(manifest);
+        assertEquals(4, m.count("flows"));
+        assertEquals(1, m.count("rejected"));
+        assertEquals(Map.of("port_out_of_range", 1L), m.reasons());
+        assertEquals(4, m.count("files"));
+        assertEquals(2, m.count("files_failed"));
+        assertTrue(m.outputs().containsKey("input:conn.log") && m.outputs().containsKey("input:sensor.json"),
+                m.outputs().toString());
+        assertFalse(m.outputs().containsKey("input:missing.log"), m.outputs().toString());
+        assertTrue(m.info().get("failed:missing.log").startsWith(missing + ": no such file"), m.info().toString());
+        assertTrue(m.info().get("failed:notes.txt").startsWith(notes + ": cannot recognise the format of line 1"),
+                m.info().toString());
+
+        drain();
+        PipelineFixture.assertExactlyOnce(4, duckdb, cold);
     }
 }

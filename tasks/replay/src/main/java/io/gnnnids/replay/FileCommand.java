@@ -1,8 +1,9 @@
 package io.gnnnids.replay;
 
 import io.gnnnids.core.batch.StepRun;
+import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
@@ -15,8 +16,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +29,9 @@ import java.util.TreeMap;
 @Command(name = "file",
         description = "Sends existing Zeek conn logs: JSON lines, TSV with a #fields header (IoT-23 conn.log.labeled "
                 + "included), or CSV with Zeek field names as header; .gz files are read as well. Records that fail "
-                + "validation are not sent: they are counted by reason and the first ones are logged with their line.")
+                + "validation are not sent: they are counted by reason and the first ones are logged with their line. "
+                + "A file that cannot be read (missing, unreadable, not a Zeek conn log) is reported and skipped; "
+                + "the others are sent, then the run exits 1 naming it.")
 public class FileCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(FileCommand.class);
     private static final int LOGGED_REJECTS = 10;
@@ -45,20 +52,19 @@ public class FileCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        for (Path p : paths) {
-            if (!Files.isReadable(p)) throw new UsageError("cannot read " + p);
-        }
         StepRun run = new StepRun("replay");
         Map<String, Long> rejected = new TreeMap<>();
         Pacer pacer = new Pacer(destination.rate, -1);
         Double shift = null;
         long rejects = 0;
+        List<String> failed = new ArrayList<>();
         try (FlowSink sink = destination.open()) {
             for (Path p : paths) {
                 log.info("sending {} to {}", p, sink.describe());
-                try (FlowFileReader reader = FlowFileReader.open(p, format)) {
-                    while (reader.hasNext()) {
-                        FlowFileReader.Item item = reader.next();
+                long before = pacer.count();
+                try (FlowFileReader reader = open(p)) {
+                    FlowFileReader.Item item;
+                    while ((item = next(reader)) != null) {
                         if (item.flow() == null) {
                             rejected.merge(item.error().reason().code(), 1L, Long::sum);
                             if (rejects++ < LOGGED_REJECTS) {
@@ -74,14 +80,56 @@ public class FileCommand extends StepCommand {
                         sink.accept(f);
                         pacer.tick();
                     }
+                    run.output("input:" + p.getFileName(), p.toAbsolutePath());
+                } catch (Unreadable e) {
+                    long sent = pacer.count() - before;
+                    String what = e.getMessage() + (sent > 0 ? " (its first " + sent + " flows were sent)" : "");
+                    log.error("{}; going on with the other files", what);
+                    failed.add(p.toString());
+                    run.info("failed:" + p.getFileName(), what);
                 }
-                run.output("input:" + p.getFileName(), p.toAbsolutePath());
             }
             run.output("destination", sink.describe());
         }
         log.info("sent {} flows in {} s ({} flows/s), {} records not sent {}", pacer.count(),
                 String.format("%.1f", pacer.seconds()), Math.round(pacer.perSecond()), rejects, rejected);
-        run.count("flows", pacer.count()).count("rejected", rejects).reasons(rejected);
-        return run.write(destination.manifestFile("file"));
+        run.count("flows", pacer.count()).count("rejected", rejects).reasons(rejected)
+                .count("files", paths.size()).count("files_failed", failed.size());
+        Path manifest = run.write(destination.manifestFile("file"));
+        if (!failed.isEmpty()) {
+            throw new StepFailure(failed.size() + " of " + paths.size() + " files could not be read: "
+                    + String.join(", ", failed) + "; the flows of the others were sent (" + manifest + ")");
+        }
+        return manifest;
+    }
+
+    /** A file that cannot be read as a conn log; the message names it and says what to do. */
+    private static final class Unreadable extends Exception {
+        Unreadable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private FlowFileReader open(Path p) throws Unreadable {
+        try {
+            return FlowFileReader.open(p, format);
+        } catch (NoSuchFileException e) {
+            throw new Unreadable(p + ": no such file; check the path");
+        } catch (AccessDeniedException e) {
+            throw new Unreadable(p + ": permission denied; make it readable for this user");
+        } catch (IOException | UncheckedIOException e) {
+            throw new Unreadable(p + ": cannot be read (" + Cli.describe(e) + "); is it a Zeek conn log?");
+        } catch (StepFailure e) {
+            throw new Unreadable(e.getMessage()); // names the file, what was found and the formats read
+        }
+    }
+
+    /** The file's next record, or null at its end; read errors become Unreadable, send errors stay as they are. */
+    private static FlowFileReader.Item next(FlowFileReader reader) throws Unreadable {
+        try {
+            return reader.hasNext() ? reader.next() : null;
+        } catch (UncheckedIOException | StepFailure e) {
+            throw new Unreadable(e.getMessage());
+        }
     }
 }

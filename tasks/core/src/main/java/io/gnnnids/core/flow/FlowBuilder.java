@@ -2,6 +2,8 @@ package io.gnnnids.core.flow;
 
 import com.fasterxml.jackson.core.io.NumberInput;
 
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.util.Arrays;
 
 /**
@@ -12,6 +14,11 @@ import java.util.Arrays;
 final class FlowBuilder {
     private static final FlowColumn[] COLUMNS = FlowColumn.values();
     private static final int MAX_SHOWN = 60;
+    /**
+     * An integer ts from here on is milliseconds (Zeek's JSON::TS_MILLIS): as seconds it would be the year 5138, far
+     * past what {@link FlowValidator} accepts, while every accepted time (1990 on) is above it in milliseconds.
+     */
+    static final long MILLIS_FROM = 100_000_000_000L;
 
     private final Object[] values = new Object[COLUMNS.length];
 
@@ -38,7 +45,7 @@ final class FlowBuilder {
             case STRING -> raw;
             case INT -> parsePort(c, raw);
             case LONG -> parseLong(c, raw);
-            case DOUBLE -> parseDouble(c, raw);
+            case DOUBLE -> c == FlowColumn.TS ? parseTime(raw) : parseDouble(c, raw);
             case BOOLEAN -> parseBoolean(c, raw);
         };
     }
@@ -48,7 +55,7 @@ final class FlowBuilder {
         values[c.ordinal()] = switch (c.type) {
             case INT -> toPort(c, v);
             case LONG -> v;
-            case DOUBLE -> (double) v;
+            case DOUBLE -> c == FlowColumn.TS ? epochSeconds(v) : (double) v;
             case STRING, BOOLEAN -> throw badType(c, Long.toString(v), "should be a " + typeName(c));
         };
     }
@@ -161,6 +168,119 @@ final class FlowBuilder {
         } catch (NumberFormatException e) {
             throw badType(c, raw, "is not a number");
         }
+    }
+
+    /** A time as text: ISO 8601, or epoch seconds (or milliseconds) in decimal. */
+    private static Double parseTime(String raw) throws InvalidFlow {
+        if (raw.length() > 10 && raw.charAt(4) == '-') {
+            return isoSeconds(raw);
+        }
+        Double v = parseDouble(FlowColumn.TS, raw);
+        if (v >= MILLIS_FROM && v < 1e18 && raw.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return epochSeconds(Long.parseLong(raw));
+        }
+        return v;
+    }
+
+    private static double epochSeconds(long v) {
+        return v >= MILLIS_FROM ? v / 1000d : v; // correctly rounded, as if "1533042911.474" had been parsed
+    }
+
+    /**
+     * Zeek's JSON::TS_ISO8601 form, {@code 2026-11-30T10:00:00.123456Z}, and what other shippers write for it: no
+     * fraction or up to nine digits, {@code Z} or an offset ({@code +01:00}, {@code +0100}). A time without a zone
+     * is refused, as it would be local time somewhere unknown. The result is the same double as the epoch form.
+     */
+    static double isoSeconds(String raw) throws InvalidFlow {
+        int n = raw.length();
+        if (n < 20 || raw.charAt(4) != '-' || raw.charAt(7) != '-' || raw.charAt(10) != 'T' || raw.charAt(13) != ':'
+                || raw.charAt(16) != ':') {
+            throw badIso(raw);
+        }
+        int year = digits(raw, 0, 4);
+        int month = digits(raw, 5, 7);
+        int day = digits(raw, 8, 10);
+        int hour = digits(raw, 11, 13);
+        int minute = digits(raw, 14, 16);
+        int second = digits(raw, 17, 19);
+        int i = 19;
+        String fraction = "";
+        if (raw.charAt(i) == '.') {
+            int end = i + 1;
+            while (end < n && raw.charAt(end) >= '0' && raw.charAt(end) <= '9') {
+                end++;
+            }
+            fraction = raw.substring(i + 1, end);
+            i = end;
+        }
+        int offset = zoneOffset(raw, i);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+                || second > 59 || fraction.length() > 9 || (i > 19 && fraction.isEmpty())
+                || offset == Integer.MIN_VALUE) {
+            throw badIso(raw);
+        }
+        long epoch;
+        try {
+            epoch = LocalDate.of(year, month, day).toEpochDay() * 86_400L
+                    + hour * 3600L + minute * 60L + second - offset;
+        } catch (DateTimeException e) {
+            throw badIso(raw); // 2026-02-30 and the like
+        }
+        if (fraction.equals("1000000")) {
+            // Zeek prints the fraction with %06.0f, so one within half a microsecond of the next second reads .1000000
+            return epoch + 1;
+        }
+        if (fraction.isEmpty()) {
+            return epoch;
+        }
+        return epoch >= 0 ? NumberInput.parseDouble(epoch + "." + fraction, true)
+                : epoch + NumberInput.parseDouble("0." + fraction, true);
+    }
+
+    /** Seconds east of UTC for "Z", "+hh:mm", "+hhmm" or "+hh" ending the text at {@code from}; MIN_VALUE if none. */
+    private static int zoneOffset(String raw, int from) {
+        int n = raw.length();
+        if (from == n - 1 && (raw.charAt(from) == 'Z' || raw.charAt(from) == 'z')) {
+            return 0;
+        }
+        if (from >= n || (raw.charAt(from) != '+' && raw.charAt(from) != '-')) {
+            return Integer.MIN_VALUE;
+        }
+        int sign = raw.charAt(from) == '-' ? -1 : 1;
+        String rest = raw.substring(from + 1);
+        int hours;
+        int minutes;
+        if (rest.length() == 5 && rest.charAt(2) == ':') {
+            hours = digits(rest, 0, 2);
+            minutes = digits(rest, 3, 5);
+        } else if (rest.length() == 4 || rest.length() == 2) {
+            hours = digits(rest, 0, 2);
+            minutes = rest.length() == 4 ? digits(rest, 2, 4) : 0;
+        } else {
+            return Integer.MIN_VALUE;
+        }
+        if (hours < 0 || hours > 18 || minutes < 0 || minutes > 59) {
+            return Integer.MIN_VALUE;
+        }
+        return sign * (hours * 3600 + minutes * 60);
+    }
+
+    /** The decimal number in raw[from, to), or -1 if any of it is not a digit. */
+    private static int digits(String raw, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char ch = raw.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
+    }
+
+    private static InvalidFlow badIso(String raw) {
+        return badType(FlowColumn.TS, raw, "is neither epoch seconds nor an ISO 8601 time with a zone "
+                + "(2026-11-30T10:00:00.123456Z)");
     }
 
     /** NaN or +-Infinity for the spellings JSON writers and Zeek use, 0 for anything else. */

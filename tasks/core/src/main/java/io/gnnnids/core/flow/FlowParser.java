@@ -14,10 +14,13 @@ import java.util.Map;
 /**
  * Turns one Zeek conn record in JSON into a validated {@link Flow}, or says why it cannot.
  *
- * <p>Accepts what Zeek and labelled data sets write: dotted keys ({@code id.orig_h}) or the nested
- * {@code {"id":{"orig_h":...}}} form; unset fields absent, null, "-" or empty; numbers as JSON numbers or numeric
- * strings; booleans as true/false or "T"/"F"; {@code label} in any case; {@code detailed_label} or
- * {@code detailed-label}. Unknown keys (tunnel_parents, community_id, ...) are ignored.
+ * <p>Accepts what Zeek, its Kafka writer and labelled data sets write: dotted keys ({@code id.orig_h}), keys
+ * flattened with another scope separator or renamed by a field name map ({@code id_orig_h}, see
+ * {@link #column(String)}) or the nested {@code {"id":{"orig_h":...}}} form; zeek-kafka's tagged form
+ * {@code {"conn":{...}}} (a tag naming another log is quarantined as {@link Reason#NOT_CONN}); unset fields absent,
+ * null, "-" or empty; numbers as JSON numbers or numeric strings; ts as epoch seconds, epoch milliseconds or ISO 8601
+ * (see {@link FlowBuilder}); booleans as true/false or "T"/"F"; {@code label} in any case; {@code detailed_label} or
+ * {@code detailed-label}. Unknown keys (tunnel_parents, community_id, _path, _write_ts, vlan, ...) are ignored.
  *
  * <p>Uses Jackson's streaming parser only (no tree, no databind): a record costs one pass over its bytes.
  * Thread-safe: instances hold no mutable state.
@@ -62,9 +65,34 @@ public final class FlowParser {
         return maxBytes;
     }
 
-    /** The column a Zeek field name (JSON key, #fields entry or CSV header) stands for, or null if not ours. */
+    /**
+     * The column a Zeek field name (JSON key, #fields entry or CSV header) stands for, or null if not ours. Besides
+     * Zeek's own {@code id.orig_h}, the four id fields are recognised with any other scope separator of punctuation
+     * ({@code Log::default_scope_sep = "_"} gives {@code id_orig_h}, as shipped to Elasticsearch, which refuses dots;
+     * field name maps write the same or {@code id-orig_h}). Every reader, JSON or TSV or CSV, names columns here.
+     */
     public static FlowColumn column(String zeekName) {
-        return KEYS.get(zeekName);
+        FlowColumn c = KEYS.get(zeekName);
+        return c != null || !zeekName.startsWith("id") ? c : scopedId(zeekName);
+    }
+
+    /** id, then one or more punctuation characters, then orig_h, orig_p, resp_h or resp_p. */
+    private static FlowColumn scopedId(String name) {
+        int n = name.length();
+        if (n < 9) {
+            return null;
+        }
+        FlowColumn c = ID_KEYS.get(name.substring(n - 6));
+        if (c == null) {
+            return null;
+        }
+        for (int i = 2; i < n - 6; i++) {
+            char ch = name.charAt(i);
+            if (Character.isLetterOrDigit(ch) || Character.isWhitespace(ch)) {
+                return null;
+            }
+        }
+        return c;
     }
 
     public Flow parseJson(byte[] utf8) throws InvalidFlow {
@@ -116,10 +144,46 @@ public final class FlowParser {
             throw new InvalidFlow(Reason.NOT_JSON, "expected a JSON object, found " + describe(t));
         }
         FlowBuilder b = new FlowBuilder();
+        boolean first = true;
+        boolean tagged = false;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             t = p.nextToken();
-            FlowColumn c = KEYS.get(name);
+            FlowColumn c = tagged ? null : column(name);
+            if (c != null) {
+                value(p, t, c, b);
+            } else if (t == JsonToken.START_OBJECT && !tagged && name.equals("id")) {
+                readId(p, b);
+            } else if (t == JsonToken.START_OBJECT && first) {
+                readTagged(p, name, b);
+                tagged = true;
+            } else {
+                p.skipChildren();
+            }
+            first = false;
+        }
+        if (p.nextToken() != null) {
+            throw new InvalidFlow(Reason.NOT_JSON, "more content after the JSON object; expected one object per message");
+        }
+        return b.build();
+    }
+
+    /**
+     * zeek-kafka with {@code Kafka::tag_json=T}: {@code {"conn": {...record...}}}, the tag being the log's path,
+     * followed by the {@code Kafka::additional_message_values} as top-level strings. The record is the inner object;
+     * the caller skips the rest of the outer one. Paths such as conn_long (conn records kept apart by a filter) are
+     * conn records too; any other tag is a record of another log.
+     */
+    private static void readTagged(JsonParser p, String tag, FlowBuilder b) throws IOException, InvalidFlow {
+        if (!isConnPath(tag)) {
+            throw new InvalidFlow(Reason.NOT_CONN, "tagged \"" + FlowBuilder.shown(tag) + "\": a record of Zeek's "
+                    + FlowBuilder.shown(tag) + " log, not conn (send only Conn::LOG to this topic)");
+        }
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            t = p.nextToken();
+            FlowColumn c = column(name);
             if (c != null) {
                 value(p, t, c, b);
             } else if (t == JsonToken.START_OBJECT && name.equals("id")) {
@@ -128,10 +192,12 @@ public final class FlowParser {
                 p.skipChildren();
             }
         }
-        if (p.nextToken() != null) {
-            throw new InvalidFlow(Reason.NOT_JSON, "more content after the JSON object; expected one object per message");
-        }
-        return b.build();
+    }
+
+    /** conn, or conn followed by _ - or . and more (conn_long, conn-internal). */
+    static boolean isConnPath(String path) {
+        return path.equals("conn") || (path.length() > 5 && path.startsWith("conn")
+                && (path.charAt(4) == '_' || path.charAt(4) == '-' || path.charAt(4) == '.'));
     }
 
     /** Zeek's nested form {"id":{"orig_h":...,"orig_p":...}}. */

@@ -40,7 +40,8 @@ public final class FlowValidator {
         }
         if (ts < EARLIEST_TS || ts > System.currentTimeMillis() / 1000d + MAX_FUTURE_SECONDS) {
             throw new InvalidFlow(Reason.BAD_TIMESTAMP,
-                    "ts=" + ts + " is not between 1990-01-01 and one year from now (epoch seconds expected)");
+                    "ts=" + ts + " is not between 1990-01-01 and one year from now (epoch seconds expected; integers "
+                            + "from 1e11 are read as milliseconds)");
         }
         port(f.origP(), FlowColumn.ORIG_P);
         port(f.respP(), FlowColumn.RESP_P);

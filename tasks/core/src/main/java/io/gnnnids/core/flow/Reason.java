@@ -31,6 +31,8 @@ public enum Reason {
     BAD_LABEL,
     /** ts is not a plausible capture time (see {@link FlowValidator}). */
     BAD_TIMESTAMP,
+    /** A record of another Zeek log: zeek-kafka's tag names one other than conn ({@code {"dns":{...}}}). */
+    NOT_CONN,
     /** A TSV or CSV row whose cells do not line up with the header (wrong count, unterminated quote). */
     MALFORMED_ROW;
 

@@ -227,7 +227,9 @@ class FlowParserTest {
         rejected(with("ts", "0"), Reason.BAD_TIMESTAMP);
         rejected(with("ts", "-5"), Reason.BAD_TIMESTAMP);
         rejected(with("ts", "600000000"), Reason.BAD_TIMESTAMP); // 1989
-        rejected(with("ts", "1533042911474"), Reason.BAD_TIMESTAMP); // milliseconds, far future as seconds
+        rejected(with("ts", "99999999999"), Reason.BAD_TIMESTAMP); // too late for seconds, too early for milliseconds
+        rejected(with("ts", "1533042911474.5"), Reason.BAD_TIMESTAMP); // only integers can be milliseconds
+        rejected(with("ts", "1533042911474174"), Reason.BAD_TIMESTAMP); // microseconds: far future as milliseconds
         double nextYearAndABit = System.currentTimeMillis() / 1000d + 400 * 86400d;
         rejected(with("ts", Double.toString(nextYearAndABit)), Reason.BAD_TIMESTAMP);
     }
