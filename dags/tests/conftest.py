@@ -46,13 +46,21 @@ def dagbag():
 
 
 @pytest.fixture
-def docker_dagbag(monkeypatch):
-    """The DAGs parsed as a deployment with NIDS_RUNNER=docker parses them."""
-    monkeypatch.setenv("NIDS_RUNNER", "docker")
-    monkeypatch.setenv("NIDS_TASKS_IMAGE", "gnn-nids-tasks:test")
-    monkeypatch.setenv("NIDS_DUCKDB_PATH", "/data/hot.duckdb")
-    # nids_common reads the runner when imported: import it afresh, and again after the test.
-    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
-    bag = load_dagbag()
-    yield bag
+def reparse(monkeypatch):
+    """reparse(NAME=value, ...) sets those environment variables for the test. nids_common reads its settings when
+    imported, so it is forgotten and imported afresh by the next DAG load, and forgotten again after the test."""
+
+    def with_env(**env: str) -> None:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delitem(sys.modules, "nids_common", raising=False)
+
+    yield with_env
     sys.modules.pop("nids_common", None)
+
+
+@pytest.fixture
+def docker_dagbag(reparse):
+    """The DAGs parsed as a deployment with NIDS_RUNNER=docker parses them."""
+    reparse(NIDS_RUNNER="docker", NIDS_TASKS_IMAGE="gnn-nids-tasks:test", NIDS_DUCKDB_PATH="/data/hot.duckdb")
+    return load_dagbag()

@@ -4,7 +4,6 @@ the steps' contract needs. test_exit_codes.py runs tasks to check what their exi
 from __future__ import annotations
 
 import importlib
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -257,78 +256,50 @@ def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_
                 assert task.environment["NIDS_MANIFEST"] == "{{ ti.xcom_pull(task_ids='" + manifest_from + "') }}"
 
 
-def test_task_retries_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("NIDS_TASK_RETRIES", "0")
-    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
-    try:
-        bag = load_dagbag()
-        assert not bag.import_errors, bag.import_errors
-        assert {task.retries for dag in bag.dags.values() for task in dag.tasks} == {0}
-    finally:
-        sys.modules.pop("nids_common", None)
+def test_task_retries_come_from_the_environment(reparse):
+    reparse(NIDS_TASK_RETRIES="0")
+    bag = load_dagbag()
+    assert not bag.import_errors, bag.import_errors
+    assert {task.retries for dag in bag.dags.values() for task in dag.tasks} == {0}
 
 
-def test_a_bad_retry_count_is_a_clear_error(monkeypatch):
-    monkeypatch.setenv("NIDS_TASK_RETRIES", "three")
-    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
-    try:
-        with pytest.raises(ValueError, match="NIDS_TASK_RETRIES='three' is not a number of retries"):
-            importlib.import_module("nids_common")
-    finally:
-        sys.modules.pop("nids_common", None)
+def test_a_bad_retry_count_is_a_clear_error(reparse):
+    reparse(NIDS_TASK_RETRIES="three")
+    with pytest.raises(ValueError, match="NIDS_TASK_RETRIES='three' is not a number of retries"):
+        importlib.import_module("nids_common")
 
 
-def test_scheduled_batch_size_and_lag_limit_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("NIDS_ETL_MAX_RECORDS", "120000")
-    monkeypatch.setenv("NIDS_MONITOR_MAX_LAG", "180000")
-    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
-    try:
-        bag = load_dagbag()
-        assert not bag.import_errors, bag.import_errors
-        assert bag.dags["nids_etl"].params["max_records"] == 120000
-        assert bag.dags["nids_monitoring"].params["max_lag"] == 180000
-    finally:
-        sys.modules.pop("nids_common", None)
+def test_scheduled_batch_size_and_lag_limit_come_from_the_environment(reparse):
+    reparse(NIDS_ETL_MAX_RECORDS="120000", NIDS_MONITOR_MAX_LAG="180000")
+    bag = load_dagbag()
+    assert not bag.import_errors, bag.import_errors
+    assert bag.dags["nids_etl"].params["max_records"] == 120000
+    assert bag.dags["nids_monitoring"].params["max_lag"] == 180000
 
 
-def test_a_bad_batch_size_is_a_clear_error(monkeypatch):
-    monkeypatch.setenv("NIDS_ETL_MAX_RECORDS", "0")
-    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
-    try:
-        with pytest.raises(ValueError, match="NIDS_ETL_MAX_RECORDS='0' is not a whole number of at least 1"):
-            importlib.import_module("nids_common")
-    finally:
-        sys.modules.pop("nids_common", None)
+def test_a_bad_batch_size_is_a_clear_error(reparse):
+    reparse(NIDS_ETL_MAX_RECORDS="0")
+    with pytest.raises(ValueError, match="NIDS_ETL_MAX_RECORDS='0' is not a whole number of at least 1"):
+        importlib.import_module("nids_common")
 
 
-def test_timeouts_come_from_the_environment(monkeypatch):
-    monkeypatch.setenv("NIDS_TASK_TIMEOUT", "5m")
-    monkeypatch.setenv("NIDS_EVALUATE_TIMEOUT", "90s")
-    monkeypatch.setenv("NIDS_TRAIN_TIMEOUT", "1d")
-    monkeypatch.setenv("NIDS_TASK_RETRIES", "0")
-    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
-    try:
-        bag = load_dagbag()
-        assert not bag.import_errors, bag.import_errors
-        timeouts = {task.task_id: task.execution_timeout for dag in bag.dags.values() for task in dag.tasks}
-        assert timeouts.pop("evaluate") == timedelta(seconds=90)
-        assert timeouts.pop("train") == timedelta(days=1)
-        assert set(timeouts.values()) == {timedelta(minutes=5)}
-        assert bag.dags["nids_etl"].dagrun_timeout == timedelta(minutes=20)
-        assert bag.dags["nids_training"].dagrun_timeout == timedelta(days=5)
-        assert "is not retried" in bag.dags["nids_training"].doc_md
-        assert "`train` 24h at `max_epochs` 100, proportionally more above; the whole run 120h." \
-            in bag.dags["nids_training"].doc_md
-    finally:
-        sys.modules.pop("nids_common", None)
+def test_timeouts_come_from_the_environment(reparse):
+    reparse(NIDS_TASK_TIMEOUT="5m", NIDS_EVALUATE_TIMEOUT="90s", NIDS_TRAIN_TIMEOUT="1d", NIDS_TASK_RETRIES="0")
+    bag = load_dagbag()
+    assert not bag.import_errors, bag.import_errors
+    timeouts = {task.task_id: task.execution_timeout for dag in bag.dags.values() for task in dag.tasks}
+    assert timeouts.pop("evaluate") == timedelta(seconds=90)
+    assert timeouts.pop("train") == timedelta(days=1)
+    assert set(timeouts.values()) == {timedelta(minutes=5)}
+    assert bag.dags["nids_etl"].dagrun_timeout == timedelta(minutes=20)
+    assert bag.dags["nids_training"].dagrun_timeout == timedelta(days=5)
+    assert "is not retried" in bag.dags["nids_training"].doc_md
+    assert "`train` 24h at `max_epochs` 100, proportionally more above; the whole run 120h." \
+        in bag.dags["nids_training"].doc_md
 
 
 @pytest.mark.parametrize("value", ["30", "0m", "1w", "2.5h"])
-def test_a_bad_timeout_is_a_clear_error(monkeypatch, value):
-    monkeypatch.setenv("NIDS_TASK_TIMEOUT", value)
-    monkeypatch.delitem(sys.modules, "nids_common", raising=False)
-    try:
-        with pytest.raises(ValueError, match=f"NIDS_TASK_TIMEOUT='{value}' is not a duration"):
-            importlib.import_module("nids_common")
-    finally:
-        sys.modules.pop("nids_common", None)
+def test_a_bad_timeout_is_a_clear_error(reparse, value):
+    reparse(NIDS_TASK_TIMEOUT=value)
+    with pytest.raises(ValueError, match=f"NIDS_TASK_TIMEOUT='{value}' is not a duration"):
+        importlib.import_module("nids_common")
