@@ -2,7 +2,8 @@
 
 Each step is `java -jar <step>.jar`: the last line of its output is its manifest path (Airflow pushes it to
 XCom), exit 99 means nothing to do (the task is skipped), exit 1 a failure (retried), exit 2 bad usage or
-configuration (the task fails at once, without retries: see nids_operators).
+configuration and exit 3 a refused result (train's quality gate): the task fails at once, without retries (see
+nids_operators).
 
 Every task has an execution timeout, so that a hung JVM cannot hold the `duckdb` pool's one slot for ever, and
 every DAG a run timeout: a backstop as long as its tasks in a row, each with every try running to its timeout.
@@ -208,8 +209,8 @@ def _retries_and_timeouts(dag) -> str:
     else:
         retried = "retried as often as each task says"
     return (f"A task that fails (exit 1, or killed at its timeout) is {retried}; exit 2, bad usage or "
-            f"configuration, fails it at once. Timeouts: {', '.join(timeouts)}; the whole run "
-            f"{_duration_text(dag.dagrun_timeout)}.")
+            f"configuration, or 3, refused by train's quality gate, fails it at once. "
+            f"Timeouts: {', '.join(timeouts)}; the whole run {_duration_text(dag.dagrun_timeout)}.")
 
 
 def jar_path(step: str) -> str:

@@ -1,9 +1,9 @@
 """The operators that run a step jar: BashOperator and DockerOperator, plus what the steps' exit codes and train's
 epochs mean to Airflow.
 
-- Exit 2 is bad usage or configuration: the task fails at once, without its retries (AirflowFailException), as a
-  wrong option or setting is still wrong two minutes later. Exit 1 stays an ordinary failure, retried; exit 99 a
-  skip (`skip_on_exit_code`, set by nids_common).
+- Exit 2 is bad usage or configuration, exit 3 a result refused (train's quality gate): the task fails at once,
+  without its retries (AirflowFailException), as a retry would fail alike. Exit 1 stays an ordinary failure,
+  retried; exit 99 a skip (`skip_on_exit_code`, set by nids_common).
 - A task given `epochs_param` (train) gets an execution timeout that grows with the run's epochs: the timeout it
   was built with is the budget of `base_epochs` epochs, and a run asking for more gets proportionally more.
 """
@@ -18,7 +18,9 @@ from airflow.providers.docker.operators.docker import DockerOperator
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
 
-USAGE_EXIT_CODE = 2
+# Exits a retry cannot heal: the task fails at once. 2: a wrong option or setting is still wrong two minutes later;
+# 3: train's quality gate refused the model, and the same data trains the same model.
+FINAL_EXIT_CODES = {2: "bad usage or configuration", 3: "its result was refused (train's quality gate)"}
 
 
 class _StepOperator:
@@ -45,10 +47,11 @@ class _StepOperator:
         super().pre_execute(context)
 
     @staticmethod
-    def _fail_on_usage_error(exit_code: int | None, error: Exception) -> None:
-        if exit_code == USAGE_EXIT_CODE:
+    def _fail_if_final(exit_code: int | None, error: Exception) -> None:
+        reason = FINAL_EXIT_CODES.get(exit_code)
+        if reason:
             raise AirflowFailException(
-                f"The step exited with {USAGE_EXIT_CODE}, bad usage or configuration (see its last log line): "
+                f"The step exited with {exit_code}, {reason} (see its last log line): "
                 "failed without retrying, as a retry would fail alike") from error
 
 
@@ -63,7 +66,7 @@ class StepBashOperator(_StepOperator, BashOperator):
         except AirflowException as error:
             # BashOperator's error carries only a message; its hook keeps the finished process.
             process = self.subprocess_hook.sub_process
-            self._fail_on_usage_error(process.returncode if process else None, error)
+            self._fail_if_final(process.returncode if process else None, error)
             raise
 
 
@@ -79,5 +82,5 @@ class StepDockerOperator(_StepOperator, DockerOperator):
             return super().execute(context)
         except DockerContainerFailedException as error:
             match = _STATUS_CODE.search(str(error))
-            self._fail_on_usage_error(int(match.group(1)) if match else None, error)
+            self._fail_if_final(int(match.group(1)) if match else None, error)
             raise

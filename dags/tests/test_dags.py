@@ -114,7 +114,8 @@ def test_every_task_and_run_has_a_timeout(dagbag, dag_id):
     assert dag.dagrun_timeout == EXPECTED[dag_id]["dagrun_timeout"]
     assert all(task.execution_timeout < dag.dagrun_timeout for task in dag.tasks)
     # The DAG's documentation in the UI states them as they are.
-    assert "is retried up to 3 times, 2m apart; exit 2, bad usage or configuration, fails it at once" in dag.doc_md
+    assert ("is retried up to 3 times, 2m apart; exit 2, bad usage or configuration, or 3, refused by train's quality "
+            "gate, fails it at once") in dag.doc_md
     assert all(f"`{task.task_id}` " in dag.doc_md for task in dag.tasks)
 
 

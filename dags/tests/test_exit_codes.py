@@ -35,7 +35,7 @@ from airflow.sdk import Param
 
 from nids_common import nids_dag, step_task
 
-for outcome in ("2", "1", "99", "hang"):
+for outcome in ("2", "3", "1", "99", "hang"):
     with nids_dag(dag_id="exit_" + outcome, doc_md=None, schedule=None, tag="test", params={}) as dag:
         step = step_task("step", "consume-batch", args="--bad",
                          env={"NIDS_TEST_EXIT": outcome, "NIDS_TEST_RUNS": RUNS_DIR + "/" + outcome})
@@ -63,7 +63,7 @@ spec = importlib.util.spec_from_file_location("exit_dags", sys.argv[1])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 results = {}
-for outcome in ("2", "1", "99", "hang", "epochs"):
+for outcome in ("2", "3", "1", "99", "hang", "epochs"):
     run = getattr(module, "dag_" + outcome).test()
     ti = run.get_task_instance("step")
     results[outcome] = {"run": run.state, "task": ti.state, "try_number": ti.try_number}
@@ -101,6 +101,10 @@ def runs(tmp_path_factory):
 
 def test_exit_2_fails_the_task_at_once_without_its_retries(runs):
     assert runs["2"] == {"run": "failed", "task": "failed", "try_number": 1, "java_runs": 1}
+
+
+def test_exit_3_a_refused_result_fails_the_task_at_once_too(runs):
+    assert runs["3"] == {"run": "failed", "task": "failed", "try_number": 1, "java_runs": 1}
 
 
 def test_exit_1_is_retried_as_often_as_the_task_says(runs):
@@ -167,13 +171,15 @@ def docker_step(code: int):
     return task
 
 
-def test_the_docker_runner_fails_exit_2_at_once_and_leaves_exit_1_to_the_retries():
-    """DockerOperator's own execute, on a container that exits 2, 1 or 99 (no Docker daemon needed)."""
+def test_the_docker_runner_fails_exits_2_and_3_at_once_and_leaves_exit_1_to_the_retries():
+    """DockerOperator's own execute, on a container that exits 2, 3, 1 or 99 (no Docker daemon needed)."""
     from airflow.providers.docker.exceptions import DockerContainerFailedException, DockerContainerFailedSkipException
     from airflow.sdk.exceptions import AirflowFailException
 
     with pytest.raises(AirflowFailException, match="exited with 2"):
         docker_step(2).execute({})
+    with pytest.raises(AirflowFailException, match="exited with 3, its result was refused"):
+        docker_step(3).execute({})
     with pytest.raises(DockerContainerFailedException) as failure:
         docker_step(1).execute({})
     assert not isinstance(failure.value, AirflowFailException)

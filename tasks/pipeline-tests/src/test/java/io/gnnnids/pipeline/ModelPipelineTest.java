@@ -114,7 +114,7 @@ class ModelPipelineTest {
         Path noisy = tmp.resolve("cold-noise");
         ModelFixture.store(tmp, noise, noisy, null, "noise");
         StepRunner.Result r = train(noisy.toString(), "--min-pr-auc", "0.95", "--max-epochs", "5");
-        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(3, r.exitCode(), r.toString());
         assertTrue(r.err().contains("quality gate failed: test PR-AUC"), r.toString());
         try (Mlflow m = new Mlflow(mlflow.trackingUri())) {
             assertTrue(m.versionByAlias(MODEL, "champion").isEmpty(), "no champion from a failed gate");

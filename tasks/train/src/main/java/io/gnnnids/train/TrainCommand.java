@@ -5,8 +5,8 @@ import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.NothingToDo;
+import io.gnnnids.core.cli.Refused;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.graph.NodeKey;
@@ -39,7 +39,8 @@ import java.util.List;
                 + "--target-fpr of the validation benign flows. Logs the run to MLflow (experiment "
                 + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves the "
                 + "alias 'champion' per --promote.",
-                "Exit codes: 0 trained, 99 too little labelled data, 2 bad usage, 1 failure or quality gate failed."})
+                "Exit codes: 0 trained, 99 too little labelled data, 3 refused by the quality gate, 2 bad usage, "
+                        + "1 failure."})
 public class TrainCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
     public static final String EXPERIMENT = "gnn-nids-binary-training";
@@ -211,7 +212,7 @@ public class TrainCommand extends StepCommand {
             }
             if (!r.passedGate()) {
                 run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
-                throw new StepFailure(String.format("quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
+                throw new Refused(String.format("quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
                                 + "detection rate %.4f, false-positive rate %.4f on %d test flows); no version registered, "
                                 + "see MLflow run %s", gate.failure(r.test()), r.test().prAuc(), r.test().f1(),
                         r.test().precision(), r.test().recall(), r.test().falsePositiveRate(),

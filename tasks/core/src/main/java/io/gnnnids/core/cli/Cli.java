@@ -56,7 +56,7 @@ public final class Cli {
                 err.println(c.getCommandName() + ": error: " + describe(ex)
                         + (verbose ? "" : " (run with --verbose for the stack trace)"));
                 if (verbose) ex.printStackTrace(err);
-                code = ExitCode.FAILURE;
+                code = ex instanceof Refused ? ExitCode.REFUSED : ExitCode.FAILURE;
             }
             err.flush();
             return code;
