@@ -38,7 +38,7 @@ $(VENV)/.installed: airflow/requirements.txt
 	$(VENV)/bin/pip install -q -r airflow/requirements.txt
 	touch $@
 
-test: venv ## run every test: Java (real Kafka, S3, MLflow, DuckDB), then the DAGs end to end (about 10 minutes)
+test: venv ## run every test: Java (real Kafka, S3, MLflow, DuckDB), then the DAGs end to end (about 15 minutes)
 	$(MVN) $(MVN_FLAGS) verify
 	$(VENV)/bin/pytest dags/tests
 
