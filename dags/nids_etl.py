@@ -7,9 +7,10 @@ commits); `hot_write` inserts it into DuckDB, `cold_write` writes it as daily Pa
 writes absorb them (at least once from Kafka, exactly once in storage).
 
 When Kafka holds nothing new, `consume_batch` exits 99 and the whole run shows as skipped.
-`hot_write` updates the asset `nids_hot_store` when it succeeds, which starts a `nids_inference` run; a skipped run
-updates nothing.
 One run at a time: a second run would read the same uncommitted offsets.
+
+`hot_write` updates the asset `nids_hot_store` when it succeeds, which starts a `nids_inference` run (when that DAG
+is switched on); a skipped run updates nothing.
 """
 
 from __future__ import annotations
