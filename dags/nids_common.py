@@ -8,6 +8,9 @@ nids_operators).
 Every task has an execution timeout, so that a hung JVM cannot hold the `duckdb` pool's one slot for ever, and
 every DAG a run timeout: a backstop as long as its tasks in a row, each with every try running to its timeout.
 
+HOT_STORE is the hot store as an Airflow asset: nids_etl's hot_write declares it as an outlet, so each time it
+stores a batch Airflow records an asset event, and nids_inference is scheduled on it. A skipped task emits none.
+
 Values that change per run (the previous task's manifest path, trigger-form params) reach the command only
 through environment variables: the shell command of every task is a fixed string, so no value is ever parsed
 by a shell.
@@ -42,6 +45,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from airflow.sdk import Asset
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SKIPPED_EXIT_CODE = 99
@@ -53,6 +58,12 @@ TRAIN_MAX_EPOCHS_LIMIT = 500
 DURATION_PATTERN = r"^[0-9]+(ms|s|m|h|d)?$"
 DUCKDB_POOL = "duckdb"
 OWNER = "gnn-nids"
+
+# The flows of the hot store, updated by nids_etl's hot_write, scored by nids_inference. A fixed URI rather than one
+# made of NIDS_DUCKDB_PATH: the asset is what the DAGs agree on, wherever a deployment keeps the file (the path differs
+# between the runners and is read when a task runs, not when the DAGs are parsed). Airflow keeps a URI whose scheme
+# has no handler as written; only `airflow` is reserved.
+HOT_STORE = Asset(name="nids_hot_store", uri="gnn-nids://hot-store/flows", group="gnn-nids")
 
 # The steps read these names (see the README's Configuration table); the docker runner copies them into the
 # container, the bash runner inherits them.
@@ -240,7 +251,7 @@ def step_command(args: str = "") -> str:
 
 
 def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None = None,
-              env: dict[str, str] | None = None, pool: str | None = None):
+              env: dict[str, str] | None = None, pool: str | None = None, outlets: list | None = None):
     """An operator that runs one step jar.
 
     task_id:       the task's id.
@@ -249,6 +260,7 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None
     manifest_from: the task whose manifest path becomes $NIDS_MANIFEST (through XCom).
     env:           more environment variables; values may be templates (params, XCom).
     pool:          the Airflow pool, `duckdb` for every task that opens the DuckDB file.
+    outlets:       the assets the step updates when it succeeds (HOT_STORE for hot-write).
 
     Its execution timeout is step_timeout(step); train's grows with the run's max_epochs (nids_operators).
     """
@@ -258,6 +270,8 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None
     task_env.update(env or {})
     command = step_command(args)
     extra = {"pool": pool} if pool else {}
+    if outlets:
+        extra["outlets"] = outlets
     extra["execution_timeout"] = step_timeout(step)
     if RUNNER == "docker":
         task = _docker_task(task_id, command, task_env, extra)

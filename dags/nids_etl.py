@@ -8,6 +8,9 @@ writes absorb them (at least once from Kafka, exactly once in storage).
 
 When Kafka holds nothing new, `consume_batch` exits 99 and the whole run shows as skipped.
 One run at a time: a second run would read the same uncommitted offsets.
+
+`hot_write` updates the asset `nids_hot_store` when it succeeds, which starts a `nids_inference` run (when that DAG
+is switched on); a skipped run updates nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from datetime import timedelta
 
 from airflow.sdk import Param
 
-from nids_common import DUCKDB_POOL, ETL_MAX_RECORDS, nids_dag, step_task
+from nids_common import DUCKDB_POOL, ETL_MAX_RECORDS, HOT_STORE, nids_dag, step_task
 
 with nids_dag(
     dag_id="nids_etl", doc_md=__doc__, schedule=timedelta(minutes=5), tag="etl",
@@ -30,7 +33,7 @@ with nids_dag(
         env={"NIDS_MAX_RECORDS": "{{ params.max_records }}"},
     )
     hot_write = step_task("hot_write", "hot-write", args='--manifest "$NIDS_MANIFEST"',
-                          manifest_from="consume_batch", pool=DUCKDB_POOL)
+                          manifest_from="consume_batch", pool=DUCKDB_POOL, outlets=[HOT_STORE])
     cold_write = step_task("cold_write", "cold-write", args='--manifest "$NIDS_MANIFEST"', manifest_from="hot_write")
     commit_offsets = step_task("commit_offsets", "commit-offsets", args='--manifest "$NIDS_MANIFEST"',
                                manifest_from="cold_write")

@@ -38,7 +38,7 @@ EXPECTED = {
         "timeout": timedelta(minutes=20),
         "dagrun_timeout": timedelta(hours=1, minutes=26),
         "tasks": ["infer"],
-        "schedule": timedelta(minutes=5),
+        "schedule": "the hot store, or every 15 minutes",  # test_inference_runs_when_the_etl_stored_flows
         "max_active_runs": 1,
         "duckdb": {"infer"},
         "manifest_from": {},
@@ -91,7 +91,8 @@ def test_dag_folder_imports_without_errors(dagbag):
 def test_dag_schedule_and_defaults(dagbag, dag_id):
     dag = dagbag.dags[dag_id]
     expected = EXPECTED[dag_id]
-    assert dag.schedule == expected["schedule"]
+    if dag_id != "nids_inference":
+        assert dag.schedule == expected["schedule"]
     assert dag.catchup is False
     assert dag.max_active_runs == expected["max_active_runs"]
     assert "gnn-nids" in dag.tags
@@ -117,6 +118,25 @@ def test_every_task_and_run_has_a_timeout(dagbag, dag_id):
     assert ("is retried up to 3 times, 2m apart; exit 2, bad usage or configuration, or 3, refused by train's quality "
             "gate, fails it at once") in dag.doc_md
     assert all(f"`{task.task_id}` " in dag.doc_md for task in dag.tasks)
+
+
+def test_inference_runs_when_the_etl_stored_flows(dagbag):
+    from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable
+
+    from nids_common import HOT_STORE
+
+    assert HOT_STORE == Asset(name="nids_hot_store", uri="gnn-nids://hot-store/flows", group="gnn-nids")
+    # Only hot_write updates the hot store's asset: a skipped task emits no event, so neither does an ETL run
+    # with nothing to store.
+    outlets = {task.task_id: task.outlets for dag in dagbag.dags.values() for task in dag.tasks if task.outlets}
+    assert outlets == {"hot_write": [HOT_STORE]}
+    # Inference runs on each event, and on a 15-minute clock as a safety net.
+    schedule = dagbag.dags["nids_inference"].schedule
+    assert schedule == AssetOrTimeSchedule(timetable=CronTriggerTimetable("*/15 * * * *", timezone="UTC"),
+                                           assets=HOT_STORE)
+    # No other DAG waits for the asset.
+    assert [dag_id for dag_id, dag in dagbag.dags.items() if isinstance(dag.schedule, AssetOrTimeSchedule)] \
+        == ["nids_inference"]
 
 
 def test_training_timeout_follows_max_epochs(dagbag):

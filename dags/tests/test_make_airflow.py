@@ -1,7 +1,7 @@
 """`make airflow` run as a user runs it, on free ports with its state in a temp folder: the local Kafka and MLflow,
 Airflow and the traffic source start; a nids_etl run triggered through the REST API with the printed login stores
-live flows; Ctrl-C (SIGINT to make's process group), or SIGTERM to make, stops every process it started and frees
-every port."""
+live flows, and its asset event starts a nids_inference run; Ctrl-C (SIGINT to make's process group), or SIGTERM to
+make, stops every process it started and frees every port."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ STEPS = ("replay", "consume-batch", "hot-write", "cold-write", "commit-offsets",
 RATE = 200
 READY_TIMEOUT_S = 150
 RUN_TIMEOUT_S = 150
+INFER_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 90
 
 
@@ -40,6 +41,10 @@ def api(port: int, method: str, path: str, body: dict | None = None, token: str 
                                      data=None if body is None else json.dumps(body).encode())
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
+
+
+def dag_runs(port: int, dag_id: str, token: str) -> list[dict]:
+    return api(port, "GET", f"/api/v2/dags/{dag_id}/dagRuns", token=token)["dag_runs"]
 
 
 def airflow_ready(port: int) -> bool:
@@ -198,6 +203,8 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
         assert len(workers) == max(2, os.cpu_count() or 1), workers
         assert any("replay.jar generate --live" in args for args in ours.values()), ours
 
+        # Switched on first: a paused DAG is not queued by an asset event.
+        api(port, "PATCH", "/api/v2/dags/nids_inference", {"is_paused": False}, token)
         dag_run = api(port, "POST", "/api/v2/dags/nids_etl/dagRuns", {"logical_date": None}, token)
         api(port, "PATCH", "/api/v2/dags/nids_etl", {"is_paused": False}, token)
         run_path = "/api/v2/dags/nids_etl/dagRuns/" + urllib.parse.quote(dag_run["dag_run_id"])
@@ -211,10 +218,36 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
         assert tasks == {"consume_batch": "success", "hot_write": "success", "cold_write": "success",
                          "commit_offsets": "success"}, tasks
 
-        # Unpausing also scheduled a run: once none runs, DuckDB is free to open.
+        # hot_write's asset event started a nids_inference run, not its clock. No model is registered, so infer
+        # finds flows to score and no champion: exit 1, a failed run (the test sets no retries).
+        infer_deadline = time.monotonic() + INFER_TIMEOUT_S
+        while not (triggered := [r for r in dag_runs(port, "nids_inference", token)
+                                 if r["run_type"] == "asset_triggered" and r["state"] in ("success", "failed")]):
+            run.running()
+            assert time.monotonic() < infer_deadline, \
+                f"no asset-triggered nids_inference run ended after {INFER_TIMEOUT_S} s: " \
+                f"{dag_runs(port, 'nids_inference', token)}"
+            time.sleep(2)
+        events = []
+        for inference in triggered:
+            inference_path = "/api/v2/dags/nids_inference/dagRuns/" + urllib.parse.quote(inference["dag_run_id"])
+            events += api(port, "GET", inference_path + "/upstreamAssetEvents", token=token)["asset_events"]
+            assert inference["state"] == "failed", inference
+            [infer] = api(port, "GET", inference_path + "/taskInstances", token=token)["task_instances"]
+            assert (infer["task_id"], infer["state"]) == ("infer", "failed"), infer
+            infer_log = json.dumps(api(port, "GET", inference_path + "/taskInstances/infer/logs/1", token=token))
+            assert "has no version with the alias 'champion'" in infer_log, infer_log[-2000:]
+        assert {(e["uri"], e["source_dag_id"], e["source_task_id"]) for e in events} == {
+            ("gnn-nids://hot-store/flows", "nids_etl", "hot_write")}, events
+        # This run's or the one unpausing scheduled, whichever stored first.
+        etl_runs = {r["dag_run_id"] for r in dag_runs(port, "nids_etl", token)}
+        assert {e["source_run_id"] for e in events} <= etl_runs, events
+
+        # Unpausing nids_etl also scheduled a run, which may start another inference run: once none runs, DuckDB is
+        # free to open.
         while any(r["state"] in ("queued", "running")
-                  for r in api(port, "GET", "/api/v2/dags/nids_etl/dagRuns", token=token)["dag_runs"]):
-            assert time.monotonic() < deadline, "nids_etl runs still queued or running"
+                  for dag_id in ("nids_etl", "nids_inference") for r in dag_runs(port, dag_id, token)):
+            assert time.monotonic() < infer_deadline, "nids_etl or nids_inference runs still queued or running"
             time.sleep(2)
 
         # The traffic source's live flows reached the stores under the state folder, stamped near now.
