@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param
 
-from nids_common import DUCKDB_POOL, HOT_STORE, nids_dag, step_task
+from nids_common import DUCKDB_POOL, HOT_STORE, INFER_BATCH_SIZE, nids_dag, step_task
 
 # On the asset alone, flows a run left (more than `batch_size` waited, or it failed: MLflow away and no champion
 # cached, or no champion yet) would wait for the next stored batch, for ever once the traffic stops. The clock
@@ -29,7 +29,7 @@ with nids_dag(
     dag_id="nids_inference", doc_md=__doc__, schedule=AssetOrTimeSchedule(timetable=SAFETY_NET, assets=HOT_STORE),
     tag="model",
     params={
-        "batch_size": Param(10000, type="integer", minimum=1, title="Most flows scored in one run"),
+        "batch_size": Param(INFER_BATCH_SIZE, type="integer", minimum=1, title="Most flows scored in one run"),
         "model_version": Param(None, type=["null", "string"], pattern=r"^[0-9]+$",
                                title="Model version to use instead of the champion"),
     },

@@ -291,10 +291,11 @@ def test_a_bad_retry_count_is_a_clear_error(reparse):
 
 
 def test_scheduled_batch_size_and_lag_limit_come_from_the_environment(reparse):
-    reparse(NIDS_ETL_MAX_RECORDS="120000", NIDS_MONITOR_MAX_LAG="180000")
+    reparse(NIDS_ETL_MAX_RECORDS="120000", NIDS_INFER_BATCH_SIZE="130000", NIDS_MONITOR_MAX_LAG="180000")
     bag = load_dagbag()
     assert not bag.import_errors, bag.import_errors
     assert bag.dags["nids_etl"].params["max_records"] == 120000
+    assert bag.dags["nids_inference"].params["batch_size"] == 130000
     assert bag.dags["nids_monitoring"].params["max_lag"] == 180000
 
 

@@ -20,9 +20,9 @@
 # the simulated network, 200), TRAFFIC_SEED (the network, 1), AIRFLOW_PORT (8080, or a free port when taken),
 # AIRFLOW__CORE__PARALLELISM (default: the cores, at least 2), NIDS_TOPIC (zeek-conn), NIDS_GROUP_ID (gnn-nids-etl),
 # NIDS_MODEL_NAME (gnn-nids-binary), NIDS_TASK_RETRIES (3), NIDS_TASK_TIMEOUT, NIDS_EVALUATE_TIMEOUT and
-# NIDS_TRAIN_TIMEOUT (20m, 2h, 4h), NIDS_ETL_MAX_RECORDS and NIDS_MONITOR_MAX_LAG (the scheduled batch size and lag
-# limit, by default sized for RATE), LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT and LOCAL_MLFLOW_PORT (as
-# `make local-up`), LOCAL_STATE_DIR (.local).
+# NIDS_TRAIN_TIMEOUT (20m, 2h, 4h), NIDS_ETL_MAX_RECORDS, NIDS_INFER_BATCH_SIZE and NIDS_MONITOR_MAX_LAG (the
+# scheduled batch sizes and lag limit, by default sized for RATE), LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT
+# and LOCAL_MLFLOW_PORT (as `make local-up`), LOCAL_STATE_DIR (.local).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -155,6 +155,8 @@ mkdir -p "$NIDS_WORK_DIR"
 # it, so that a late run catches up; the monitor's lag alert waits for three.
 per_interval() { awk -v r="$RATE" -v n="$1" -v least="$2" 'BEGIN { v = int(r * 300 * n + 0.999); print (v > least ? v : least) }'; }
 export NIDS_ETL_MAX_RECORDS="${NIDS_ETL_MAX_RECORDS:-$(per_interval 2 5000)}"
+# Inference scores what one ETL run stored (`make demo` scores 150,000 flows in one run with the DAGs' JVM options).
+export NIDS_INFER_BATCH_SIZE="${NIDS_INFER_BATCH_SIZE:-$NIDS_ETL_MAX_RECORDS}"
 export NIDS_MONITOR_MAX_LAG="${NIDS_MONITOR_MAX_LAG:-$(per_interval 3 100000)}"
 
 # --- Airflow's settings
@@ -218,7 +220,8 @@ say "ready in ${SECONDS} s"
 say "  Airflow   http://127.0.0.1:$AIRFLOW_PORT   user admin, password ${password:-(not found)} (kept in $password_file)"
 say "  DAGs      switched off until you switch them on in the UI (they stay on between runs): nids_etl first"
 say "  Kafka     $KAFKA_BOOTSTRAP_SERVERS, topic $NIDS_TOPIC, group $NIDS_GROUP_ID"
-say "  ETL       batches of up to $NIDS_ETL_MAX_RECORDS records; monitoring alerts above a lag of $NIDS_MONITOR_MAX_LAG"
+say "  ETL       batches of up to $NIDS_ETL_MAX_RECORDS records, inference of up to $NIDS_INFER_BATCH_SIZE flows;"
+say "            monitoring alerts above a lag of $NIDS_MONITOR_MAX_LAG"
 say "  MLflow    $MLFLOW_TRACKING_URI, model $NIDS_MODEL_NAME"
 say "  stores    $STATE/data"
 say "  logs      $RUN/ (tasks: $STATE/logs/)"
