@@ -79,6 +79,25 @@ class JarContractTest {
         assertTrue(r.err().contains("nope.json"), r.toString());
     }
 
+    /** DuckDB's native library sits beside the jars (not inside, where it was unpacked on every start). */
+    @Test
+    void aJarCopiedWithoutDuckDbsNativeLibrarySaysWhatToDo() throws Exception {
+        Map<String, String> env = env("alone");
+        assertEquals(0, StepRunner.javaJar("replay", env, "generate", "--flows", "10", "--seed", "3").exitCode());
+        Path m = lastLineManifest(StepRunner.javaJar("consume-batch", env), "consume-batch");
+        Path alone = Files.createDirectories(tmp.resolve("alone")).resolve("hot-write.jar");
+        Files.copy(StepRunner.jar("hot-write"), alone);
+
+        StepRunner.Result r = StepRunner.javaJar(alone, env, "--manifest", m.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it"
+                + " along with the jar"), r.toString());
+        Files.copy(StepRunner.jar("hot-write").resolveSibling("libduckdb_java.so_linux_amd64"),
+                alone.resolveSibling("libduckdb_java.so_linux_amd64"));
+        assertEquals(10, Manifest.read(lastLineManifest(StepRunner.javaJar(alone, env, "--manifest", m.toString()),
+                "hot-write")).count("inserted"));
+    }
+
     @Test
     void oneBatchThroughTheJarsWithManifestPathsOnTheLastLine() throws Exception {
         Map<String, String> env = env("jars");

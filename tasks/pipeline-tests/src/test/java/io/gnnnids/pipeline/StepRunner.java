@@ -76,11 +76,21 @@ final class StepRunner {
     /** The JVM options the DAGs give every step but train by default (JAVA_OPTS in dags/nids_common.py). */
     static final List<String> DAG_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
-    /** Runs {@code java <DAG_JAVA_OPTS> -jar <step>.jar args} as the DAGs do, with env added to this environment. */
+    /**
+     * Runs {@code java <DAG_JAVA_OPTS> -XX:SharedArchiveFile=<step>.jsa -jar <step>.jar args} as the DAGs do, with env
+     * added to this environment (the class-data archive beside the jar is used when the build wrote one).
+     */
     static Result javaJar(String step, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return javaJar(jar(step), env, args);
+    }
+
+    /** Runs the jar at {@code jar} (a step's jar, possibly copied elsewhere) as {@link #javaJar(String, Map, String...)}. */
+    static Result javaJar(Path jar, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        String step = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(DAG_JAVA_OPTS);
-        cmd.addAll(List.of("-jar", jar(step).toString()));
+        cmd.add("-XX:SharedArchiveFile=" + jar.resolveSibling(step + ".jsa"));
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);

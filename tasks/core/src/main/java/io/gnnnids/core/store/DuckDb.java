@@ -1,5 +1,7 @@
 package io.gnnnids.core.store;
 
+import io.gnnnids.core.cli.StepFailure;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,12 +19,26 @@ final class DuckDb {
         if (readOnly) {
             props.setProperty("duckdb.read_only", "true");
         }
-        return DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), props);
+        return connect("jdbc:duckdb:" + file.toAbsolutePath(), props);
     }
 
     /** A private in-memory database, for reshaping files without touching the hot store. */
     static Connection inMemory() throws SQLException {
-        return DriverManager.getConnection("jdbc:duckdb:");
+        return connect("jdbc:duckdb:", new Properties());
+    }
+
+    /**
+     * The step jars hold no DuckDB native library: the build puts it beside each jar that needs it, where the driver
+     * loads it from without unpacking 70 MB on every start. A jar copied without it fails here, saying so.
+     */
+    private static Connection connect(String url, Properties props) throws SQLException {
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            throw new StepFailure("DuckDB's native library could not be loaded: it belongs beside the step's jar as "
+                    + "libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it along"
+                    + " with the jar", e);
+        }
     }
 
     /**
