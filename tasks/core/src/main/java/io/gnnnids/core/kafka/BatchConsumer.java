@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,7 +74,8 @@ public final class BatchConsumer {
             throw new IllegalArgumentException("maxRecords must not be negative: " + maxRecords);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Consumer<byte[], byte[]> consumer = open(bootstrap, group, fastFetch())) {
+        Consumer<byte[], byte[]> consumer = open(bootstrap, group, fastFetch());
+        try {
             Map<TopicPartition, Long> start = startPositions(consumer, bootstrap, topic);
             Map<TopicPartition, Long> end = KafkaClients.call(bootstrap, "read the end offsets of topic '" + topic + "'",
                     () -> consumer.endOffsets(start.keySet()));
@@ -118,6 +120,11 @@ public final class BatchConsumer {
                     .forEach(e -> ranges.add(new OffsetRange(e.getKey().partition(), start.get(e.getKey()), e.getValue() + 1)));
             log.debug("consumed {} records of topic '{}' for group '{}' ({})", handed, topic, group, stopReason);
             return new ConsumedBatch(List.copyOf(ranges), handed, stopReason);
+        } finally {
+            // Nothing to commit and no group to leave (assign mode), so no reason to wait for the fetch the consumer
+            // sent ahead: the broker holds it up to fetch.max.wait.ms (500 ms) when the topic has nothing more, and
+            // a graceful close waited for it at the end of every batch.
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 
