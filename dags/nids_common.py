@@ -21,7 +21,8 @@ the environment of the process that runs them: the Airflow worker's environment 
 
 Environment read when the DAG files are parsed:
 - NIDS_RUNNER: `bash` (default; java on the worker) or `docker` (DockerOperator on NIDS_TASKS_IMAGE).
-- NIDS_JARS_DIR: folder holding <step>.jar (default: <repo>/tasks/<step>/target, the build output).
+- NIDS_JARS_DIR: folder holding <step>.jar and DuckDB's native library libduckdb_java.so_linux_amd64 (default:
+  <repo>/tasks/<step>/target, the build output).
 - NIDS_JAVA_OPTS: JVM options of every step but train (default JAVA_OPTS below).
 - NIDS_TRAIN_JAVA_OPTS: JVM options of train (default TRAIN_JAVA_OPTS below).
 - NIDS_TASK_RETRIES: retries of a failed task (default 3), 2 minutes apart.
@@ -135,7 +136,9 @@ def _duration_setting(name: str, default: str) -> timedelta:
 
 
 # Scheduled runs take the params' defaults.
-ETL_MAX_RECORDS = _int_setting("NIDS_ETL_MAX_RECORDS", 5000, 1)
+# A batch of 500,000 spreads the four JVM starts (about 2 s) over enough flows for the ETL to run at its in-process
+# speed: bench.etl.deployed_flows_per_s. Kafka holding less, a run takes what there is.
+ETL_MAX_RECORDS = _int_setting("NIDS_ETL_MAX_RECORDS", 500_000, 1)
 INFER_BATCH_SIZE = _int_setting("NIDS_INFER_BATCH_SIZE", 10000, 1)
 MONITOR_MAX_LAG = _int_setting("NIDS_MONITOR_MAX_LAG", 100000, 0)
 
@@ -244,12 +247,16 @@ def xcom_manifest(task_id: str) -> str:
 def step_command(args: str = "") -> str:
     """The fixed shell command of a step: the jar and JVM options come from $NIDS_JAR and $NIDS_JAVA_OPTS.
 
+    $NIDS_CLASS_ARCHIVE is the class-data archive the build writes beside the jar of each ETL step
+    (infrastructure/local/class-archives.sh): it halves the JVM's start. A missing or stale one (another build of the
+    jar, another JDK) is ignored by the JVM without a word, so every step gets the option.
+
     `args` is literal shell text referring to environment variables only (e.g. `--manifest "$NIDS_MANIFEST"`);
     it must never hold a template.
     """
     if "{{" in args or "{%" in args:
         raise ValueError("step arguments must reach the command through env, not templates: " + args)
-    return ('exec java $NIDS_JAVA_OPTS -jar "$NIDS_JAR" ' + args).strip()
+    return ('exec java $NIDS_JAVA_OPTS -XX:SharedArchiveFile="$NIDS_CLASS_ARCHIVE" -jar "$NIDS_JAR" ' + args).strip()
 
 
 def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None = None,
@@ -266,7 +273,9 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None
 
     Its execution timeout is step_timeout(step); train's grows with the run's max_epochs (nids_operators).
     """
-    task_env = {"NIDS_JAR": jar_path(step), "NIDS_JAVA_OPTS": TRAIN_JAVA_OPTS if step == "train" else JAVA_OPTS}
+    jar = jar_path(step)
+    task_env = {"NIDS_JAR": jar, "NIDS_CLASS_ARCHIVE": jar.removesuffix(".jar") + ".jsa",
+                "NIDS_JAVA_OPTS": TRAIN_JAVA_OPTS if step == "train" else JAVA_OPTS}
     if manifest_from:
         task_env["NIDS_MANIFEST"] = xcom_manifest(manifest_from)
     task_env.update(env or {})

@@ -21,7 +21,7 @@ EXPECTED = {
         "manifest_from": {"hot_write": "consume_batch", "cold_write": "hot_write", "commit_offsets": "cold_write"},
         "jars": {"consume_batch": "consume-batch", "hot_write": "hot-write", "cold_write": "cold-write",
                  "commit_offsets": "commit-offsets"},
-        "params": {"max_records": 5000},
+        "params": {"max_records": 500_000},
     },
     "nids_evaluation": {
         "timeout": timedelta(hours=2),
@@ -188,7 +188,9 @@ def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
         assert task.append_env is True
         step = EXPECTED[dag_id]["jars"][task.task_id]
         assert task.env["NIDS_JAR"].endswith(f"tasks/{step}/target/{step}.jar")
-        assert task.bash_command.startswith('exec java $NIDS_JAVA_OPTS -jar "$NIDS_JAR"')
+        assert task.env["NIDS_CLASS_ARCHIVE"] == task.env["NIDS_JAR"].removesuffix(".jar") + ".jsa"
+        assert task.bash_command.startswith(
+            'exec java $NIDS_JAVA_OPTS -XX:SharedArchiveFile="$NIDS_CLASS_ARCHIVE" -jar "$NIDS_JAR"')
 
 
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
