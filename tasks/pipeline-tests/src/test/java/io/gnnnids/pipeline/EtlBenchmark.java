@@ -12,13 +12,17 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The ETL figures of {@code make bench}, printed as {@code bench.<name> <value> <unit>} lines:
- * replay throughput, ETL throughput with the step logic in one JVM, and one 5000-flow batch as four java -jar runs.
+ * The ETL figures of {@code make bench}, printed as {@code bench.<name> <value> <unit>} lines: replay throughput, ETL
+ * throughput with the step logic in one JVM, and the ETL as deployed, four {@code java -jar} runs per batch with the
+ * DAGs' JVM options and class-data archives: what starting them costs, one 5000-flow batch, and 1,000,000 flows at
+ * the DAG's default batch size.
  */
 @Tag("bench")
 class EtlBenchmark {
     static final int FLOWS = Integer.getInteger("bench.etl.flows", 1_000_000);
     static final int BATCH = 100_000;
+    /** nids_etl's default max_records (NIDS_ETL_MAX_RECORDS in dags/nids_common.py). */
+    static final int DAG_BATCH = Integer.getInteger("bench.etl.deployed.batch", 500_000);
 
     @RegisterExtension
     static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
@@ -78,29 +82,91 @@ class EtlBenchmark {
                 FLOWS, batches, BATCH, etlSeconds, stepSeconds, (double) PipelineFixture.sizeOf(cold) / FLOWS);
     }
 
+    /** The steps' settings as the DAGs give them, for topic and group {@code name}, stores under the temp dir. */
+    private Map<String, String> deployedEnv(String name) {
+        return Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "NIDS_TOPIC", name,
+                "NIDS_GROUP_ID", name,
+                "NIDS_WORK_DIR", tmp.resolve(name + "-work").toString(),
+                "NIDS_DUCKDB_PATH", tmp.resolve(name + ".duckdb").toString(),
+                "NIDS_COLD_URI", tmp.resolve(name + "-cold").toString());
+    }
+
+    /** Puts {@code flows} generated flows on topic {@code name} and warms the page cache with one jar run. */
+    private void replay(String name, int flows, Map<String, String> env) throws Exception {
+        ok(StepRunner.inProcess("replay", "generate", "--flows", String.valueOf(flows), "--seed", "12",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", name, "--manifest-dir", tmp.toString()));
+        // As on a scheduler that runs the steps every few minutes, the jars are in the page cache.
+        StepRunner.javaJar("hot-write", env, "--version");
+    }
+
+    /**
+     * One batch of up to {@code maxRecords} through the four ETL jars; adds each jar's seconds to {@code seconds}.
+     * False when Kafka held nothing new (consume-batch exit 99; its seconds are not added).
+     */
+    private static boolean oneBatch(Map<String, String> env, int maxRecords, Map<String, Double> seconds)
+            throws Exception {
+        long t = System.nanoTime();
+        StepRunner.Result c = StepRunner.javaJar("consume-batch", env, "--max-records", String.valueOf(maxRecords));
+        if (c.exitCode() == 99) return false;
+        seconds.merge("consume-batch", (System.nanoTime() - t) / 1e9, Double::sum);
+        Path m = ok(c).manifest();
+        for (String step : new String[]{"hot-write", "cold-write", "commit-offsets"}) {
+            t = System.nanoTime();
+            m = ok(StepRunner.javaJar(step, env, "--manifest", m.toString())).manifest();
+            seconds.merge(step, (System.nanoTime() - t) / 1e9, Double::sum);
+        }
+        return true;
+    }
+
+    private static double sum(Map<String, Double> seconds) {
+        return seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** Every flow of topic {@code name} stored once in both stores, and committed. */
+    private void assertStoredOnce(String name, int flows) throws Exception {
+        PipelineFixture.assertExactlyOnce(flows, tmp.resolve(name + ".duckdb"), tmp.resolve(name + "-cold"));
+        assertEquals(flows, PipelineFixture.sum(PipelineFixture.committed(kafka.bootstrapServers(), name, name)));
+    }
+
+    /**
+     * What starting the four ETL jars costs: a one-flow batch, the four runs summed. It is the second such batch: the
+     * first loads DuckDB's native library into the page cache and creates the hot store, as a scheduler's first run.
+     */
+    @Test
+    void jarStart() throws Exception {
+        Map<String, String> env = deployedEnv("bench-start");
+        replay("bench-start", 2, env);
+        oneBatch(env, 1, new java.util.HashMap<>());
+        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        oneBatch(env, 1, seconds);
+        assertStoredOnce("bench-start", 2);
+        print("bench.etl.jar_start_s", sum(seconds), "s");
+        System.out.printf("# seconds per jar: %s%n", seconds);
+    }
+
     @Test
     void oneBatchOfFiveThousandAsJavaJarRuns() throws Exception {
-        String topic = "bench-jar";
-        Map<String, String> env = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "NIDS_TOPIC", topic,
-                "NIDS_GROUP_ID", "bench-jar",
-                "NIDS_WORK_DIR", tmp.resolve("work").toString(),
-                "NIDS_DUCKDB_PATH", tmp.resolve("hot.duckdb").toString(),
-                "NIDS_COLD_URI", tmp.resolve("cold").toString());
-        ok(StepRunner.inProcess("replay", "generate", "--flows", "5000", "--seed", "12",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--manifest-dir", tmp.toString()));
-        // One warm-up run of a jar so the page cache holds the jars, as on a scheduler that runs every 5 minutes.
-        StepRunner.javaJar("hot-write", env, "--version");
+        Map<String, String> env = deployedEnv("bench-jar");
+        replay("bench-jar", 5000, env);
+        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        oneBatch(env, 5000, seconds);
+        assertStoredOnce("bench-jar", 5000);
+        print("bench.etl.batch5000_wall_s", sum(seconds), "s");
+    }
 
-        long t0 = System.nanoTime();
-        Path m = ok(StepRunner.javaJar("consume-batch", env)).manifest();
-        m = ok(StepRunner.javaJar("hot-write", env, "--manifest", m.toString())).manifest();
-        m = ok(StepRunner.javaJar("cold-write", env, "--manifest", m.toString())).manifest();
-        ok(StepRunner.javaJar("commit-offsets", env, "--manifest", m.toString()));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        PipelineFixture.assertExactlyOnce(5000, tmp.resolve("hot.duckdb"), tmp.resolve("cold"));
-        assertEquals(5000, PipelineFixture.sum(PipelineFixture.committed(kafka.bootstrapServers(), topic, "bench-jar")));
-        print("bench.etl.batch5000_wall_s", seconds, "s");
+    /** The ETL as deployed, at the DAG's default batch size: compare with a plain Python ETL on the same machine. */
+    @Test
+    void deployedThroughput() throws Exception {
+        Map<String, String> env = deployedEnv("bench-deployed");
+        replay("bench-deployed", FLOWS, env);
+        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        int batches = 0;
+        while (oneBatch(env, DAG_BATCH, seconds)) batches++;
+        assertStoredOnce("bench-deployed", FLOWS);
+        print("bench.etl.deployed_flows_per_s", FLOWS / sum(seconds), "flows/s");
+        System.out.printf("# %d flows in %d batches of up to %d: %.1f s of jar runs; per step %s%n",
+                FLOWS, batches, DAG_BATCH, sum(seconds), seconds);
     }
 }
