@@ -182,6 +182,10 @@ public class TrainCommand extends StepCommand {
             log.info("baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
                     + "generated onto its hosts", prepared.screened().benign(), prepared.screened().leftOut().size(),
                     prepared.attacks());
+            String doubt = prepared.screened().doubt(String.valueOf(baseline));
+            if (doubt != null) {
+                log.warn(doubt);
+            }
             split = split.plus(prepared.split());
         } else if (generated != null) {
             split = split.plus(generated);

@@ -32,7 +32,34 @@ public final class Baseline {
         public long benign() {
             return flows.size() - leftOut.size();
         }
+
+        /** The share of the baseline's flows the screen left out. */
+        public double leftOutShare() {
+            return flows.isEmpty() ? 0 : (double) leftOut.size() / flows.size();
+        }
+
+        /**
+         * What the operator should know when the screen left out more than {@link #DOUBTFUL_SHARE} of the period they
+         * named as normal, else null.
+         */
+        public String doubt(String period) {
+            if (leftOutShare() <= DOUBTFUL_SHARE) {
+                return null;
+            }
+            return String.format("the screen left out %d of the baseline's %d flows (%.0f %%) as more likely attacks "
+                    + "than not: an attack was under way in %s, or this network's normal traffic is unlike the generated "
+                    + "networks; either way the model learns little of it. Look at the flows in the MLflow run's "
+                    + "baseline_left_out.json, then train on a period you have checked", leftOut.size(), flows.size(),
+                    100 * leftOutShare(), period);
+        }
     }
+
+    /**
+     * Above this share of a baseline left out, the period is doubtful: when a fifth of what the operator trusts as
+     * normal looks like attacks, either the trust or the screen is wrong, and a person should look before the model
+     * learns from it.
+     */
+    public static final double DOUBTFUL_SHARE = 0.20;
 
     /** A flow with the score the screen gave it. */
     public record Scored(Flow flow, float score) {
