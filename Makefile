@@ -7,7 +7,7 @@ VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate
 
-.PHONY: help demo build jars venv test test-dags airflow bench local-up local-down local-status clean
+.PHONY: help demo build jars venv test test-dags airflow bench bench-live local-up local-down local-status clean
 
 JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
 # Class-data archives of the steps that run every few minutes: their JVMs start in half the time.
@@ -66,6 +66,9 @@ bench: venv ## print the performance figures as "bench.<name> <value> <unit>" li
 	@echo "--- figures (full log: .local/bench.log)"
 	@grep -E '^bench\.' .local/bench.log
 	@! grep -q 'BUILD FAILURE' .local/bench.log
+
+bench-live: venv jars ## the live pipeline under load: LIVE_RATE flows/s (20000) for LIVE_MINUTES (10) on Airflow's scheduler; prints bench.live.* figures
+	@$(VENV)/bin/python infrastructure/local/bench_live.py
 
 local-up: ## start Kafka (KRaft, 127.0.0.1:9092) and MLflow (http://127.0.0.1:5000); ports: LOCAL_KAFKA_PORT, LOCAL_MLFLOW_PORT
 	infrastructure/local/kafka.sh start

@@ -32,7 +32,7 @@ Environment read when the DAG files are parsed:
 - NIDS_TRAIN_TIMEOUT: train's for `max_epochs` 100, the param's default (default 4h); a run asking for more
   epochs (at most 500) gets proportionally more. The timeouts are durations: 90s, 30m, 4h, 1d.
 - NIDS_ETL_MAX_RECORDS, NIDS_INFER_BATCH_SIZE, NIDS_MONITOR_MAX_LAG: the defaults of nids_etl's `max_records`
-  (5000), nids_inference's `batch_size` (10000) and nids_monitoring's `max_lag` (100000), which scheduled runs use:
+  (500000), nids_inference's `batch_size` (500000) and nids_monitoring's `max_lag` (100000), which scheduled runs use:
   a batch must hold the records of an ETL interval, inference must score what one ETL run stores, and the lag may
   reach them before a run (`make airflow` sizes all three for the rate of its traffic source).
 - NIDS_TASKS_IMAGE, NIDS_DOCKER_URL, NIDS_DOCKER_NETWORK, NIDS_DOCKER_DATA_VOLUME, NIDS_DOCKER_DATA_PATH:
@@ -137,9 +137,10 @@ def _duration_setting(name: str, default: str) -> timedelta:
 
 # Scheduled runs take the params' defaults.
 # A batch of 500,000 spreads the four JVM starts (about 2 s) over enough flows for the ETL to run at its in-process
-# speed: bench.etl.deployed_flows_per_s. Kafka holding less, a run takes what there is.
+# speed (bench.etl.deployed_flows_per_s); every minute, that is up to 8,000 flows/s. Kafka holding less, a run takes
+# what there is. Inference scores what one ETL run stored.
 ETL_MAX_RECORDS = _int_setting("NIDS_ETL_MAX_RECORDS", 500_000, 1)
-INFER_BATCH_SIZE = _int_setting("NIDS_INFER_BATCH_SIZE", 10000, 1)
+INFER_BATCH_SIZE = _int_setting("NIDS_INFER_BATCH_SIZE", 500_000, 1)
 MONITOR_MAX_LAG = _int_setting("NIDS_MONITOR_MAX_LAG", 100000, 0)
 
 TASK_TIMEOUT = _duration_setting("NIDS_TASK_TIMEOUT", "20m")

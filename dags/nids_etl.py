@@ -1,5 +1,5 @@
 """
-### nids_etl: Kafka to the hot and cold stores, one batch per run
+### nids_etl: Kafka to the hot and cold stores, one batch per run, every minute
 
 `consume_batch` reads the next batch of Zeek flows from the group's committed offsets and stages it (it never
 commits); `hot_write` inserts it into DuckDB, `cold_write` writes it as daily Parquet partitions, and only then
@@ -22,7 +22,7 @@ from airflow.sdk import Param
 from nids_common import DUCKDB_POOL, ETL_MAX_RECORDS, HOT_STORE, nids_dag, step_task
 
 with nids_dag(
-    dag_id="nids_etl", doc_md=__doc__, schedule=timedelta(minutes=5), tag="etl",
+    dag_id="nids_etl", doc_md=__doc__, schedule=timedelta(minutes=1), tag="etl",
     params={
         "max_records": Param(ETL_MAX_RECORDS, type="integer", minimum=1, title="Most Kafka records in one batch"),
     },

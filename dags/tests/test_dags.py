@@ -15,7 +15,7 @@ EXPECTED = {
         "timeout": timedelta(minutes=20),
         "dagrun_timeout": timedelta(hours=5, minutes=44),
         "tasks": ["consume_batch", "hot_write", "cold_write", "commit_offsets"],
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(minutes=1),
         "max_active_runs": 1,
         "duckdb": {"hot_write"},
         "manifest_from": {"hot_write": "consume_batch", "cold_write": "hot_write", "commit_offsets": "cold_write"},
@@ -43,7 +43,7 @@ EXPECTED = {
         "duckdb": {"infer"},
         "manifest_from": {},
         "jars": {"infer": "infer"},
-        "params": {"batch_size": 10000, "model_version": None},
+        "params": {"batch_size": 500_000, "model_version": None},
     },
     "nids_lifecycle": {
         "timeout": timedelta(minutes=20),

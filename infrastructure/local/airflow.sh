@@ -151,10 +151,10 @@ export NIDS_TOPIC="${NIDS_TOPIC:-zeek-conn}"
 export NIDS_GROUP_ID="${NIDS_GROUP_ID:-gnn-nids-etl}"
 export_step_settings "$STATE/data"
 mkdir -p "$NIDS_WORK_DIR"
-# Scheduled runs of nids_etl (every 5 minutes) must keep up with the traffic: a batch holds up to two intervals of
-# it, so that a late run catches up; the monitor's lag alert waits for three.
-per_interval() { awk -v r="$RATE" -v n="$1" -v least="$2" 'BEGIN { v = int(r * 300 * n + 0.999); print (v > least ? v : least) }'; }
-export NIDS_ETL_MAX_RECORDS="${NIDS_ETL_MAX_RECORDS:-$(per_interval 2 5000)}"
+# Scheduled runs of nids_etl (every minute) must keep up with the traffic: a batch holds up to two intervals of it,
+# so that a late run catches up, and at least the DAG's default (500,000); the monitor's lag alert waits for three.
+per_interval() { awk -v r="$RATE" -v n="$1" -v least="$2" 'BEGIN { v = int(r * 60 * n + 0.999); print (v > least ? v : least) }'; }
+export NIDS_ETL_MAX_RECORDS="${NIDS_ETL_MAX_RECORDS:-$(per_interval 2 500000)}"
 # Inference scores what one ETL run stored (`make demo` scores 150,000 flows in one run with the DAGs' JVM options).
 export NIDS_INFER_BATCH_SIZE="${NIDS_INFER_BATCH_SIZE:-$NIDS_ETL_MAX_RECORDS}"
 export NIDS_MONITOR_MAX_LAG="${NIDS_MONITOR_MAX_LAG:-$(per_interval 3 100000)}"
