@@ -74,13 +74,21 @@ public class InferCommand extends StepCommand {
             toScore = store.unpredicted(batchSize);
             if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
             model = ResolvedModel.resolve(cache, trackingUri, modelName, modelVersion);
-            // Context: every flow in the windows of the batch (the batch is in ts order).
-            double from = model.detector().windowStart(toScore.get(0));
-            double to = model.detector().windowEnd(toScore.get(toScore.size() - 1));
+            // Context: the other flows of the windows of the batch (which is in (ts, uid) order), from the part of each
+            // window its first flow there falls in: a busy window is cut into graphs of a bounded size, and the flows of
+            // earlier parts share no graph with the batch.
             Set<String> batchUids = new HashSet<>();
             for (Flow f : toScore) batchUids.add(f.uid());
             context = new ArrayList<>();
-            for (Flow f : store.between(from, to)) if (!batchUids.contains(f.uid())) context.add(f);
+            Detector detector = model.detector();
+            double windowEnd = Double.NEGATIVE_INFINITY;
+            for (Flow first : toScore) {
+                if (first.ts() < windowEnd) continue;
+                double windowStart = detector.windowStart(first);
+                windowEnd = detector.windowEnd(first);
+                long skip = Detector.contextStart(store.rank(windowStart, first));
+                for (Flow f : store.between(windowStart, windowEnd, skip)) if (!batchUids.contains(f.uid())) context.add(f);
+            }
         } catch (RuntimeException e) {
             if (model != null) model.detector().close();
             throw e;

@@ -3,11 +3,13 @@ package io.gnnnids.core.model;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.GraphBuilder;
+import io.gnnnids.core.graph.GraphWindows;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,8 +74,10 @@ public final class Detector implements AutoCloseable {
             Window w = byWindow.get(windowOf(f));
             if (w != null) w.context.add(f);
         }
+        List<Window> graphs = new ArrayList<>();
+        for (Window w : byWindow.values()) graphs.addAll(w.parts(GraphWindows.DEFAULT_MAX_EDGES));
         float[] scores = new float[toScore.size()];
-        List<List<Window>> chunks = chunks(new ArrayList<>(byWindow.values()));
+        List<List<Window>> chunks = chunks(graphs);
         if (chunks.isEmpty()) return scores;
         ExecutorService building = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, "graph-build");
@@ -117,6 +121,43 @@ public final class Detector implements AutoCloseable {
         int edges() {
             return toScore.size() + context.size();
         }
+
+        /**
+         * The window as training cuts it ({@link GraphWindows}): up to {@code maxEdges} flows it is one graph; beyond,
+         * its flows in (ts, uid) order are cut into consecutive parts of {@code maxEdges}, and each part holding flows
+         * to score is a graph of its own. The cut falls at the same flows whatever comes later in the window, so
+         * {@link #contextStart} lets a caller read only the part a batch falls in.
+         */
+        List<Window> parts(int maxEdges) {
+            if (edges() <= maxEdges) return List.of(this);
+            List<Integer> order = new ArrayList<>(edges());
+            for (int i = 0; i < edges(); i++) order.add(i);
+            order.sort(Comparator.comparingDouble((Integer i) -> flow(i).ts()).thenComparing(i -> flow(i).uid()));
+            List<Window> parts = new ArrayList<>();
+            for (int from = 0; from < order.size(); from += maxEdges) {
+                Window part = new Window();
+                for (int i : order.subList(from, Math.min(order.size(), from + maxEdges))) {
+                    if (i < toScore.size()) part.add(indices.get(i), toScore.get(i));
+                    else part.context.add(context.get(i - toScore.size()));
+                }
+                if (!part.toScore.isEmpty()) parts.add(part);
+            }
+            return parts;
+        }
+
+        /** The i-th flow: those to score first, then the context. */
+        private Flow flow(int i) {
+            return i < toScore.size() ? toScore.get(i) : context.get(i - toScore.size());
+        }
+    }
+
+    /**
+     * Where a caller's context for a window may start (in the window's flows in (ts, uid) order) when the earliest
+     * flow to score in it has {@code rank} flows of the window before it: the first flow of its part. Flows of
+     * earlier parts never share a graph with it.
+     */
+    public static long contextStart(long rank) {
+        return rank - rank % GraphWindows.DEFAULT_MAX_EDGES;
     }
 
     /** Consecutive windows grouped up to {@link TrainingRun#SCORING_BATCH_EDGES} edges per forward pass. */

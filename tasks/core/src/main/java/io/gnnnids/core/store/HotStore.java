@@ -297,10 +297,21 @@ public final class HotStore implements AutoCloseable {
                 + " WHERE prediction IS NULL ORDER BY ts, uid LIMIT " + limit);
     }
 
-    /** Every flow with {@code from <= ts < to}: the context of a batch being scored. */
+    /** Every flow with {@code from <= ts < to}, in (ts, uid) order. */
     public List<Flow> between(double from, double to) {
+        return between(from, to, 0);
+    }
+
+    /** The flows with {@code from <= ts < to} in (ts, uid) order, from the {@code skip}-th on: a batch's context. */
+    public List<Flow> between(double from, double to, long skip) {
         return flows("SELECT " + FlowColumn.sqlColumnList() + " FROM " + TABLE + " WHERE ts >= " + from + " AND ts < " + to
-                + " ORDER BY ts, uid");
+                + " ORDER BY ts, uid OFFSET " + skip);
+    }
+
+    /** How many flows with {@code ts >= from} come before {@code f} in (ts, uid) order. */
+    public long rank(double from, Flow f) {
+        return queryLong("SELECT count(*) FROM " + TABLE + " WHERE ts >= ? AND (ts < ? OR (ts = ? AND uid < ?))",
+                from, f.ts(), f.ts(), f.uid());
     }
 
     /**

@@ -123,6 +123,45 @@ class CrossNetworkModelTest {
     }
 
     @Test
+    void aBusyWindowIsScoredInThePartsTrainingCutsItInto(@TempDir Path dir) throws Exception {
+        // 230,000 flows in one 10-minute window, as a network of 400 flows/s sends: over the 200,000 edges of a graph.
+        int max = GraphWindows.DEFAULT_MAX_EDGES;
+        List<Flow> generated = new ArrayList<>();
+        new TrafficGenerator(new GeneratorOptions(max + 30_000, 120, 1, Instant.parse("2026-03-02T00:00:00Z"), 0.1, 8))
+                .forEachRemaining(generated::add);
+        double first = generated.get(0).ts();
+        double span = generated.get(generated.size() - 1).ts() - first + 1;
+        List<Flow> busy = new ArrayList<>();
+        for (Flow f : generated) busy.add(f.withTs(1_772_409_600 + 599 * (f.ts() - first) / span));
+        ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),
+                outcome.threshold(), WINDOW, null));
+        Detector detector = new Detector(outcome.model(), ModelBundle.readCard(dir));
+
+        List<Flow> ordered = new ArrayList<>(busy);
+        ordered.sort(java.util.Comparator.comparingDouble(Flow::ts).thenComparing(Flow::uid));
+        List<Flow> firstPart = ordered.subList(0, max);
+        List<Flow> secondPart = ordered.subList(max, ordered.size());
+        float[] whole = detector.score(busy);
+        java.util.Map<String, Float> byUid = new java.util.HashMap<>();
+        for (int i = 0; i < busy.size(); i++) byUid.put(busy.get(i).uid(), whole[i]);
+        // Each part is its own graph: scored alone, a part's flows score as in the whole window.
+        for (List<Flow> part : List.of(firstPart, secondPart)) {
+            float[] alone = detector.score(part);
+            for (int i = 0; i < part.size(); i++) {
+                assertEquals(byUid.get(part.get(i).uid()), alone[i], 1e-5, part.get(i).uid());
+            }
+        }
+        // Inference reads its context from the part its batch starts in: the last 1,000 flows, scored with the flows
+        // from contextStart on as context, score as in the whole window.
+        int batchStart = ordered.size() - 1_000;
+        assertEquals(max, Detector.contextStart(batchStart));
+        List<Flow> batch = ordered.subList(batchStart, ordered.size());
+        float[] scored = detector.score(ordered.subList((int) Detector.contextStart(batchStart), batchStart), batch);
+        // (The same graph with its edges in another order: equal up to the order of float sums.)
+        for (int i = 0; i < batch.size(); i++) assertEquals(byUid.get(batch.get(i).uid()), scored[i], 1e-5, batch.get(i).uid());
+    }
+
+    @Test
     void reportsWhatItDetectsOnRealIot23Captures(@TempDir Path dir) throws Exception {
         Path shared = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"));
         ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),

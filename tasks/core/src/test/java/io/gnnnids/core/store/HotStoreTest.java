@@ -287,6 +287,23 @@ class HotStoreTest {
         assertEquals(uids.length, hot.writePredictions(List.of(uids), scores, 0.5, "7"));
     }
 
+    @Test
+    void contextIsReadInTsAndUidOrderFromARank() throws Exception {
+        List<Flow> flows = new ArrayList<>(TestFlows.flows("A", 5, 1000));
+        // Two flows at the same second as A2: (ts, uid) order puts A2 between them.
+        flows.add(TestFlows.flow("A1x", 1002, 7));
+        flows.add(TestFlows.flow("A3x", 1002, 9));
+        try (HotStore hot = HotStore.open(db(), WAIT)) {
+            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
+            assertEquals(List.of("A0", "A1", "A1x", "A2", "A3x", "A3", "A4"),
+                    hot.between(1000, 1005).stream().map(Flow::uid).toList());
+            assertEquals(List.of("A2", "A3x", "A3"), hot.between(1000, 1004, 3).stream().map(Flow::uid).toList());
+            assertEquals(3, hot.rank(1000, TestFlows.flow("A2", 1002, 2)));
+            assertEquals(2, hot.rank(1001, TestFlows.flow("A2", 1002, 2)));
+            assertEquals(0, hot.rank(1000, TestFlows.flow("A0", 1000, 0)));
+        }
+    }
+
     private static List<String> columns(HotStore hot) throws SQLException {
         List<String> cols = new ArrayList<>();
         try (Statement st = hot.connection().createStatement();
