@@ -231,11 +231,13 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
         etl_runs = {r["dag_run_id"] for r in dag_runs(port, "nids_etl", token)}
         assert {e["source_run_id"] for e in events} <= etl_runs, events
 
-        # Unpausing nids_etl also scheduled a run, which may start another inference run: once none runs, DuckDB is
-        # free to open.
-        while any(r["state"] in ("queued", "running")
+        # nids_etl runs every minute, and each run may start an inference run: switched off (a queued run of a paused
+        # DAG does not start), once none runs, DuckDB is free to open.
+        for dag_id in ("nids_etl", "nids_inference"):
+            api(port, "PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": True}, token)
+        while any(r["state"] == "running"
                   for dag_id in ("nids_etl", "nids_inference") for r in dag_runs(port, dag_id, token)):
-            assert time.monotonic() < infer_deadline, "nids_etl or nids_inference runs still queued or running"
+            assert time.monotonic() < infer_deadline, "nids_etl or nids_inference runs still running"
             time.sleep(2)
 
         # The traffic source's live flows reached the stores under the state folder, stamped near now.
