@@ -10,16 +10,20 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 import services
+
+# The REST calls of `make bench-live`, which drives the same API.
+sys.path.insert(0, str(services.REPO_ROOT / "infrastructure" / "local"))
+from bench_live import api  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -31,16 +35,6 @@ READY_TIMEOUT_S = 150
 RUN_TIMEOUT_S = 150
 INFER_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 90
-
-
-def api(port: int, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    headers = {"Content-Type": "application/json", "Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, headers=headers,
-                                     data=None if body is None else json.dumps(body).encode())
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
 
 
 def dag_runs(port: int, dag_id: str, token: str) -> list[dict]:

@@ -47,7 +47,8 @@ def say(message: str) -> None:
 
 
 def api(port: int, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-    headers = {"Content-Type": "application/json"}
+    """One call of Airflow's REST API on 127.0.0.1:`port`, with a bearer token when given; the JSON answer."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, headers=headers,
