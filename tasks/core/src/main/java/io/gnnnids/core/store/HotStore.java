@@ -297,11 +297,6 @@ public final class HotStore implements AutoCloseable {
                 + " WHERE prediction IS NULL ORDER BY ts, uid LIMIT " + limit);
     }
 
-    /** Every flow with {@code from <= ts < to}, in (ts, uid) order. */
-    public List<Flow> between(double from, double to) {
-        return between(from, to, 0);
-    }
-
     /** The flows with {@code from <= ts < to} in (ts, uid) order, from the {@code skip}-th on: a batch's context. */
     public List<Flow> between(double from, double to, long skip) {
         return flows("SELECT " + FlowColumn.sqlColumnList() + " FROM " + TABLE + " WHERE ts >= " + from + " AND ts < " + to

@@ -296,7 +296,7 @@ class HotStoreTest {
         try (HotStore hot = HotStore.open(db(), WAIT)) {
             hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
             assertEquals(List.of("A0", "A1", "A1x", "A2", "A3x", "A3", "A4"),
-                    hot.between(1000, 1005).stream().map(Flow::uid).toList());
+                    hot.between(1000, 1005, 0).stream().map(Flow::uid).toList());
             assertEquals(List.of("A2", "A3x", "A3"), hot.between(1000, 1004, 3).stream().map(Flow::uid).toList());
             assertEquals(3, hot.rank(1000, TestFlows.flow("A2", 1002, 2)));
             assertEquals(2, hot.rank(1001, TestFlows.flow("A2", 1002, 2)));
