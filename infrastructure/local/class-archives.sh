@@ -3,14 +3,16 @@
 # every few minutes: consume-batch, hot-write, cold-write, commit-offsets. The DAGs start each step with
 # -XX:SharedArchiveFile=<the archive>, so the JVM maps the classes a run needs (Kafka client, Parquet, Jackson,
 # picocli, logback) instead of loading them from a 40-70 MB jar: a one-flow batch through the four took 4.2 s of
-# starting and 2.3 s with the archives (2 cores). An archive belongs to one build of its jar and one JDK: the JVM
+# starting and 1.7-2.0 s with the archives (2 cores). An archive belongs to one build of its jar and one JDK: the JVM
 # silently ignores one that does not match, so a stale archive costs speed, never a failure.
 #
 #   infrastructure/local/class-archives.sh [BOOTSTRAP]
 #
-# The archives are dumped when each step exits after one real batch (-XX:ArchiveClassesAtExit), through the Kafka
-# at BOOTSTRAP, or a throwaway one on free ports when none is given. `make build` and `make jars` run it; when it
-# fails the jars still work, they only start slower.
+# Each step runs once on a real batch, through the Kafka at BOOTSTRAP or a throwaway one on free ports when none
+# is given, and lists the classes it loads (-XX:DumpLoadedClassList); the JVM then writes a static archive of
+# them (-Xshare:dump). A static archive holds picocli's classes too, which are compiled for Java 5 and which an
+# archive dumped at exit (-XX:ArchiveClassesAtExit) leaves out. `make build` and `make jars` run it; when it fails
+# the jars still work, they only start slower.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -47,16 +49,22 @@ fi
 topic="class-archives-$$"
 group="class-archives-$$"
 jar() { echo "$ROOT/tasks/$1/target/$1.jar"; }
-# step STEP ARGS...: runs the step once, dumping its archive at exit; prints the step's last stdout line (its manifest).
+# step STEP ARGS...: runs the step once, then writes its archive of the classes it loaded; prints the step's last
+# stdout line (its manifest).
 step() {
   local name="$1"
   shift
-  rm -f "$ROOT/tasks/$name/target/$name.jsa"
-  if ! "$JAVA" "${JAVA_OPTS[@]}" -XX:ArchiveClassesAtExit="$ROOT/tasks/$name/target/$name.jsa" -Xlog:cds=off \
-    -Xlog:cds+dynamic=off -jar "$(jar "$name")" "$@" 2>>"$WORK/steps.log" | tail -n 1; then
+  local archive="$ROOT/tasks/$name/target/$name.jsa"
+  rm -f "$archive"
+  if ! "$JAVA" "${JAVA_OPTS[@]}" -XX:DumpLoadedClassList="$WORK/$name.classlist" -jar "$(jar "$name")" "$@" \
+    2>>"$WORK/steps.log" | tail -n 1; then
     tail -n 5 "$WORK/steps.log" >&2
     fail "$name failed"
   fi
+  # Lambda and proxy classes the run generated cannot be found again; the dump skips them with a warning each.
+  "$JAVA" "${JAVA_OPTS[@]}" -Xshare:dump -XX:SharedClassListFile="$WORK/$name.classlist" \
+    -XX:SharedArchiveFile="$archive" -cp "$(jar "$name")" -Xlog:cds=error >>"$WORK/dump.log" 2>&1 \
+    || { tail -n 5 "$WORK/dump.log" >&2; fail "could not write the archive of $name"; }
 }
 
 "$JAVA" -jar "$(jar replay)" generate --flows 2000 --days 1 --seed 1 --bootstrap-servers "$bootstrap" \
