@@ -145,6 +145,15 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     assert report["lag"] == 0 and report["hotStore"]["unscored"] == 0
     assert [alert["name"] for alert in report["alerts"]] == ["attacks_detected"]
     assert report["hotStore"]["attacksInWindow"] > 0
+    # infer grouped every flagged flow into incidents, per source host; the report lists them.
+    with duckdb.connect(env["NIDS_DUCKDB_PATH"], read_only=True) as db:
+        flagged, grouped, incidents = db.execute(
+            "SELECT (SELECT count(*) FROM flows WHERE prediction = 1), (SELECT sum(flows) FROM incidents), "
+            "(SELECT count(*) FROM incidents)").fetchone()
+    assert flagged > 0 and grouped == flagged
+    assert 0 < len(report["hotStore"]["incidents"]) <= min(incidents, 50)
+    assert {"id", "host", "firstSeen", "lastSeen", "flows", "peers", "ports", "status"} <= set(
+        report["hotStore"]["incidents"][0])
 
     # Every flow is scored, so a zero retention moves them all to the archive, each once.
     states = dag_test("nids_lifecycle", {"retention": "0s"}, env)

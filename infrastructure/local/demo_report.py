@@ -86,6 +86,9 @@ def table(header: tuple[str, ...], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
+TOP_INCIDENTS = 10
+
+
 def summary() -> None:
     import duckdb
 
@@ -118,6 +121,13 @@ def summary() -> None:
                    count(*) FILTER (WHERE prediction = 0 AND label = 'malicious'),
                    count(*) FILTER (WHERE prediction = 0 AND label = 'benign')
             FROM flows""").fetchone()
+        incidents = db.execute("""
+            SELECT count(*), count(*) FILTER (WHERE status <> 'closed'), coalesce(sum(flows), 0) FROM incidents
+            """).fetchone()
+        top_incidents = db.execute(f"""
+            SELECT id, host, status, flows, peers, ports, max_score,
+                   to_timestamp(first_seen), to_timestamp(last_seen)
+            FROM incidents ORDER BY flows DESC, id LIMIT {TOP_INCIDENTS}""").fetchall()
     cold_files = sorted(Path(cold_uri).glob("date=*/*.parquet")) if "://" not in cold_uri else []
 
     print("\n== Ingested")
@@ -155,10 +165,20 @@ def summary() -> None:
     print(f"  attacks detected {tp:,} of {tp + fn:,} ({detected:.2%}); "
           f"benign flows flagged {fp:,} of {fp + tn:,} ({false_alarms:.2%})")
 
+    count, still_open, grouped = incidents
+    print(f"\n== Incidents ({count:,}: {still_open:,} open; {grouped:,} flagged flows grouped by source host)")
+    if top_incidents:
+        print(table(("incident", "host", "status", "flows", "peers", "ports", "score", "from", "to (UTC)"),
+                    [(i, h, st, f"{n:,}", f"{p:,}", f"{pt:,}", f"{sc:.3f}", f"{a:%m-%d %H:%M}", f"{b:%m-%d %H:%M}")
+                     for i, h, st, n, p, pt, sc, a, b in top_incidents]))
+        if count > len(top_incidents):
+            print(f"  ... the {len(top_incidents)} largest of {count:,}: table incidents of the hot store")
+
     print("\n== Where things are")
     print(f"  hot store (DuckDB)       {duckdb_path}")
     print(f"  cold store (Parquet)     {cold_uri}")
     print(f"  batch manifests          {work_dir / 'batches'}")
+    print(f"  monitoring report        {work_dir / 'reports' / 'latest.json'}")
     if run_id:
         experiment = run["info"]["experiment_id"]
         print(f"  MLflow run               {tracking_uri}/#/experiments/{experiment}/runs/{run_id}")

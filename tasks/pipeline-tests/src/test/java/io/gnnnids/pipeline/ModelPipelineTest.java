@@ -81,8 +81,12 @@ class ModelPipelineTest {
     }
 
     static long count(String where) throws Exception {
+        return value("SELECT count(*) FROM flows WHERE " + where);
+    }
+
+    static long value(String query) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb);
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM flows WHERE " + where)) {
+             ResultSet rs = c.createStatement().executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -172,6 +176,15 @@ class ModelPipelineTest {
         assertEquals(0, third.exitCode(), third.toString());
         assertEquals(FLOWS, count("prediction IS NOT NULL"));
         assertEquals(6_000, Manifest.read(third.manifest()).count("updated"));
+        // Every flagged flow is in one incident of its source host, and each run counted the incidents it started.
+        long flagged = count("prediction = 1");
+        assertEquals(flagged, count("prediction = 1 AND uid IN (SELECT uid FROM incident_flows)"));
+        assertEquals(flagged, count("uid IN (SELECT uid FROM incident_flows)"));
+        assertEquals(count("orig_h IN (SELECT host FROM incidents) AND prediction = 1"), flagged);
+        long started = 0;
+        for (StepRunner.Result r : List.of(first, second, third)) started += Manifest.read(r.manifest()).count("incidents_new");
+        assertEquals(started, value("SELECT count(*) FROM incidents"));
+        assertEquals(flagged, value("SELECT sum(flows) FROM incidents"));
 
         String before = snapshot();
         StepRunner.Result again = infer(mlflow.trackingUri());

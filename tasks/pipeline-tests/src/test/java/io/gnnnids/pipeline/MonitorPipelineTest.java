@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.store.IncidentTable;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +73,7 @@ class MonitorPipelineTest {
                 scores[i] = i < attacks ? 0.97f : 0.02f;
             }
             store.writePredictions(uids, scores, 0.5, "3");
+            IncidentTable.update(store, Duration.ofMinutes(15));
             return flows;
         }
     }
@@ -112,6 +116,20 @@ class MonitorPipelineTest {
         long fromTop = scored.subList(0, 50).stream().filter(f -> f.origH().equals(top.get("host").asText())).count();
         assertEquals(fromTop, top.get("attacks").asLong(), "the top source's attack count");
         assertTrue(hot.get("topSources").size() <= 10 && hot.get("topTargets").size() >= 1, hot.toString());
+        // The 50 flagged flows, grouped by source into incidents that the report lists.
+        Set<String> sources = new HashSet<>();
+        scored.subList(0, 50).forEach(f -> sources.add(f.origH()));
+        long inIncidents = 0;
+        for (JsonNode incident : hot.get("incidents")) {
+            assertTrue(sources.contains(incident.get("host").asText()), incident.toString());
+            // One grouping run: new, or already closed when the traffic stored goes on past the gap.
+            String status = incident.get("status").asText();
+            assertEquals(status.equals("new") ? 1 : 2, incident.get("revision").asInt(), incident.toString());
+            assertTrue(status.equals("new") || status.equals("closed"), incident.toString());
+            inIncidents += incident.get("flows").asLong();
+        }
+        assertEquals(50, inIncidents);
+        assertTrue(hot.get("incidents").size() >= sources.size(), hot.get("incidents").toString());
 
         List<String> names = new ArrayList<>();
         report.get("alerts").forEach(a -> names.add(a.get("name").asText() + "/" + a.get("severity").asText()));

@@ -1,7 +1,9 @@
 package io.gnnnids.core.monitor;
 
 import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.store.IncidentTable;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,14 +31,17 @@ import java.util.Map;
  * @param topSources               the endpoints that originated most of those attacks
  * @param topTargets               the endpoints and ports most of those attacks went to
  * @param modelVersions            flows scored in the window by model version
+ * @param incidents                incidents open or changed in the window, the highest scores first (at most 50)
  */
 public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredAgeSeconds, Double lastIngestedAgeSeconds,
                                long ingestedInWindow, Double lastPredictedAgeSeconds, long scoredInWindow,
                                long attacksInWindow, Map<String, Long> attacksByLabel, List<Source> topSources,
-                               List<Target> topTargets, Map<String, Long> modelVersions) {
+                               List<Target> topTargets, Map<String, Long> modelVersions, List<Incident> incidents) {
 
     /** How many sources and targets the report lists. */
     static final int TOP = 10;
+    /** How many incidents the report lists. */
+    static final int INCIDENTS = 50;
 
     /** An endpoint that originated attacks: how many, to how many hosts and ports. */
     public record Source(String host, long attacks, long hosts, long ports) {
@@ -100,7 +105,7 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
             Map<String, Long> versions = counts(st, "SELECT model_version, count(*) FROM " + HotStore.TABLE
                     + " WHERE predicted_at >= " + since + " GROUP BY model_version ORDER BY model_version");
             return new HotStoreActivity(flows, unscored, oldestUnscored, lastIngested, ingested, lastPredicted, scored,
-                    attacked, byLabel, sources, targets, versions);
+                    attacked, byLabel, sources, targets, versions, IncidentTable.recent(store, window, INCIDENTS));
         } catch (SQLException e) {
             throw new StepFailure("cannot read the activity of the hot store " + store.file() + ": " + e.getMessage(), e);
         }

@@ -39,9 +39,10 @@ public final class HotStore implements AutoCloseable {
 
     /**
      * Bump when the table changes; {@link #migrate} brings older files up to date. Version 2 dropped the primary key
-     * on uid (uniqueness is enforced by {@link #insertBatch}); version 3 added {@code archive_id}.
+     * on uid (uniqueness is enforced by {@link #insertBatch}); version 3 added {@code archive_id}; version 4 the
+     * incident tables ({@link IncidentTable}).
      */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
     public static final String TABLE = "flows";
     private static final String ARCHIVE_ID = "archive_id";
 
@@ -162,6 +163,8 @@ public final class HotStore implements AutoCloseable {
             for (Map.Entry<String, String> e : EXTRA_COLUMNS.entrySet()) {
                 st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + e.getKey() + " " + e.getValue());
             }
+            st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.TABLE + " (" + IncidentTable.DEFINITION + ")");
+            st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION + ")");
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
             st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ", now()) ON CONFLICT (version) DO NOTHING");
         }
@@ -314,12 +317,10 @@ public final class HotStore implements AutoCloseable {
      * concurrent run changes nothing). Returns the rows updated.
      */
     public long writePredictions(List<String> uids, float[] scores, double threshold, String modelVersion) {
-        try {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement()) {
+        return inTransaction("store predictions", c -> {
+            try (Statement st = c.createStatement()) {
                 st.execute("CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE)");
-                try (DuckDBAppender app = ((DuckDBConnection) connection).createAppender("temp", "main", "predictions_staged")) {
+                try (DuckDBAppender app = ((DuckDBConnection) c).createAppender("temp", "main", "predictions_staged")) {
                     for (int i = 0; i < uids.size(); i++) {
                         app.beginRow().append(uids.get(i)).append((byte) (scores[i] >= threshold ? 1 : 0))
                                 .append((double) scores[i]).endRow();
@@ -327,15 +328,36 @@ public final class HotStore implements AutoCloseable {
                     app.flush(); // close() swallows errors; flush() reports them
                 }
                 long updated;
-                try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET prediction = p.prediction, "
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET prediction = p.prediction, "
                         + "score = p.score, model_version = ?, predicted_at = now() FROM predictions_staged p "
                         + "WHERE " + TABLE + ".uid = p.uid AND " + TABLE + ".prediction IS NULL")) {
                     ps.setString(1, modelVersion);
                     updated = ps.executeUpdate();
                 }
                 st.execute("DROP TABLE predictions_staged");
-                connection.commit();
                 return updated;
+            }
+        });
+    }
+
+    /** Work on the connection that may throw SQLException. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. A failure is a
+     * StepFailure saying "cannot {@code what} in FILE".
+     */
+    <T> T inTransaction(String what, SqlWork<T> work) {
+        try {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -343,7 +365,7 @@ public final class HotStore implements AutoCloseable {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new StepFailure("cannot store predictions in " + file + ": " + e.getMessage(), e);
+            throw new StepFailure("cannot " + what + " in " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -20,7 +20,7 @@ class AlertTest {
                 : List.of(new HotStoreActivity.Source("10.0.0.9", attacks, 40, 2));
         return new HotStoreActivity(5000, oldestUnscored == null ? 0 : 10, oldestUnscored, lastIngested, 100, 5.0, 900,
                 attacks, attacks == 0 ? Map.of() : Map.of("PartOfAHorizontalPortScan", attacks), sources, List.of(),
-                Map.of("3", 900L));
+                Map.of("3", 900L), List.of());
     }
 
     static List<String> names(List<Alert> alerts) {

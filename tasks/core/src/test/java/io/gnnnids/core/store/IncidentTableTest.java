@@ -1,0 +1,88 @@
+package io.gnnnids.core.store;
+
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.incident.Incident;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class IncidentTableTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration GAP = Duration.ofMinutes(15);
+
+    @TempDir
+    Path dir;
+
+    private int batches;
+
+    @Test
+    void flaggedFlowsGroupPerHostGrowAcrossRunsCloseWhenQuietAndARerunChangesNothing() throws Exception {
+        try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
+            // Host .5 scans three targets within a minute; host .6 has one flagged flow; a benign flow of .5 is no part.
+            store(hot, 0.9f, flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23), flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23),
+                    flow("a3", 1060, "10.0.0.5", "10.0.1.3", 2323), flow("b1", 1010, "10.0.0.6", "8.8.8.8", 443));
+            store(hot, 0.1f, flow("ok", 1050, "10.0.0.5", "10.0.0.1", 53));
+            assertEquals(new IncidentTable.Update(4, 2, 0, 0), IncidentTable.update(hot, GAP));
+            List<Incident> first = IncidentTable.all(hot);
+            assertEquals(2, first.size());
+            Incident scan = first.get(0);
+            assertEquals("10.0.0.5", scan.host());
+            assertEquals(List.of(1000.0, 1060.0, 3L, 3L, 2L), List.of(scan.firstSeen(), scan.lastSeen(), scan.flows(),
+                    scan.peers(), scan.ports()));
+            assertEquals(0.9, scan.maxScore(), 1e-6);
+            assertEquals(List.of("7"), scan.modelVersions());
+            assertEquals(List.of(Incident.NEW, 1), List.of(scan.status(), scan.revision()));
+
+            // A re-run finds nothing new: same incidents, same revisions.
+            assertEquals(new IncidentTable.Update(0, 0, 0, 0), IncidentTable.update(hot, GAP));
+            assertEquals(first, IncidentTable.all(hot));
+
+            // The scan goes on 15 minutes after its last flow (the gap itself): the incident grows.
+            store(hot, 0.95f, flow("a4", 1060 + 900, "10.0.0.5", "10.0.1.4", 23));
+            assertEquals(new IncidentTable.Update(1, 0, 1, 1), IncidentTable.update(hot, GAP));
+            Incident grown = IncidentTable.all(hot).get(0);
+            assertEquals(scan.id(), grown.id());
+            assertEquals(List.of(4L, 4L, 1960.0, Incident.ONGOING, 2), List.of(grown.flows(), grown.peers(),
+                    grown.lastSeen(), grown.status(), grown.revision()));
+            assertEquals(0.95, grown.maxScore(), 1e-6);
+            // .6's incident closed: the newest traffic (1960) is more than the gap past its last flow (1010).
+            Incident quiet = IncidentTable.all(hot).get(1);
+            assertEquals(List.of("10.0.0.6", Incident.CLOSED, 2), List.of(quiet.host(), quiet.status(), quiet.revision()));
+
+            // Past the gap, the same host starts a new incident, and the scan closes once traffic moves on.
+            store(hot, 0.8f, flow("a5", 1960 + 901, "10.0.0.5", "10.0.1.5", 23));
+            store(hot, 0.1f, flow("later", 1960 + 901 + 901, "10.0.0.7", "10.0.0.1", 53));
+            assertEquals(new IncidentTable.Update(1, 1, 0, 2), IncidentTable.update(hot, GAP));
+            List<Incident> now = IncidentTable.all(hot);
+            assertEquals(3, now.size());
+            assertEquals(List.of(Incident.CLOSED, Incident.CLOSED, Incident.CLOSED),
+                    now.stream().map(Incident::status).toList());
+            assertEquals(List.of(3, 2, 2), now.stream().map(Incident::revision).toList());
+            assertEquals(3, IncidentTable.recent(hot, Duration.ofHours(1), 10).size());
+        }
+    }
+
+    private void store(HotStore hot, float score, Flow... flows) throws Exception {
+        String batch = "b" + (++batches);
+        hot.insertBatch(batch, TestFlows.write(dir.resolve(batch + ".parquet"), List.of(flows)));
+        List<String> uids = new ArrayList<>();
+        for (Flow f : flows) uids.add(f.uid());
+        float[] scores = new float[flows.length];
+        java.util.Arrays.fill(scores, score);
+        hot.writePredictions(uids, scores, 0.5, "7");
+    }
+
+    private static Flow flow(String uid, double ts, String orig, String resp, int port) {
+        Flow f = TestFlows.flow(uid, ts, 2);
+        return new Flow(ts, uid, orig, f.origP(), resp, port, f.proto(), f.service(), f.duration(), f.origBytes(),
+                f.respBytes(), f.connState(), f.localOrig(), f.localResp(), f.missedBytes(), f.history(), f.origPkts(),
+                f.origIpBytes(), f.respPkts(), f.respIpBytes(), f.label(), f.detailedLabel());
+    }
+}
