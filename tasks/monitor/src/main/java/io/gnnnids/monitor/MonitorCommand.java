@@ -12,11 +12,15 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
+import io.gnnnids.core.incident.Incident;
+import io.gnnnids.core.incident.IncidentAlerts;
+import io.gnnnids.core.kafka.AlertTopic;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionLag;
 import io.gnnnids.core.monitor.Alert;
 import io.gnnnids.core.monitor.HotStoreActivity;
 import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.store.IncidentTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -33,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +48,12 @@ import java.util.stream.Collectors;
                 + "waiting for a prediction and for how long, when flows last arrived, and the attacks the model flagged "
                 + "in the last --window (by family, top sources and targets, model versions). Writes the report to "
                 + "<report-dir>/monitor-<time>.json and latest.json, and appends its alerts to <report-dir>/alerts.jsonl.",
+                "New incidents, and incidents whose flows, peers or ports have doubled since, are published to "
+                        + "--alerts-topic as JSON keyed by incident id, with their top flows: at least once, and the "
+                        + "same state never twice (the topic, read back, records what was sent).",
                 "Alerts: critical when the lag passes --max-lag, when records wait in Kafka but nothing was stored for "
                         + "--max-delay, when a flow has waited longer than --max-delay for a prediction, or when Kafka "
-                        + "cannot be read; a warning when attacks were detected.",
+                        + "cannot be read, or incidents cannot be published; a warning when attacks were detected.",
                 "Exit codes: 0 reported, 1 failure or (with --fail-on-alert) a critical alert, 2 bad usage."})
 public class MonitorCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
@@ -88,6 +96,11 @@ public class MonitorCommand extends StepCommand {
             description = "Reports older than this are deleted (default ${DEFAULT-VALUE}; alerts.jsonl is kept).")
     Duration reportRetention;
 
+    @Option(names = "--alerts-topic", defaultValue = "${env:NIDS_ALERTS_TOPIC:-nids-alerts}",
+            description = "Kafka topic that new and escalated incidents go to (env NIDS_ALERTS_TOPIC; default "
+                    + "${DEFAULT-VALUE}; empty publishes none).")
+    String alertsTopic;
+
     @Mixin
     WorkDirOption workDir;
 
@@ -97,7 +110,8 @@ public class MonitorCommand extends StepCommand {
 
     /** The report: where the ETL stands in Kafka, what the hot store shows, and the alerts raised. */
     record Report(String generatedAt, String topic, String group, Long lag, List<PartitionLag> partitions,
-                  String kafkaError, String window, HotStoreActivity hotStore, List<Alert> alerts) {
+                  String kafkaError, String window, HotStoreActivity hotStore, String alertsTopic,
+                  int incidentsPublished, List<Alert> alerts) {
     }
 
     @Override
@@ -119,16 +133,47 @@ public class MonitorCommand extends StepCommand {
         } catch (StepFailure e) {
             kafkaError = e.getMessage(); // reported as an alert: the rest of the report still helps
         }
+        boolean publishing = alertsTopic != null && !alertsTopic.isBlank();
+        Map<String, Incident> published = null;
+        String publishError = null;
+        if (publishing && kafkaError == null) { // unreadable Kafka is an alert already
+            try {
+                published = IncidentAlerts.published(AlertTopic.lastByKey(bootstrap, alertsTopic));
+            } catch (StepFailure e) {
+                publishError = e.getMessage();
+            }
+        }
         HotStoreActivity activity = null;
+        List<AlertTopic.Message> messages = new ArrayList<>();
         if (Files.exists(duckdb)) {
             try (HotStore store = hot.openReadOnly()) {
                 activity = HotStoreActivity.read(store, window);
+                if (published != null) {
+                    for (IncidentAlerts.Due due : IncidentAlerts.due(IncidentTable.all(store), published)) {
+                        String id = due.incident().id();
+                        messages.add(new AlertTopic.Message(id, IncidentAlerts.message(due,
+                                IncidentTable.topFlows(store, id, IncidentAlerts.TOP_FLOWS), now)));
+                    }
+                }
             }
         }
-        List<Alert> alerts = Alert.raise(topic, group, lag, kafkaError, activity, new Alert.Limits(maxLag, maxDelay, window));
+        int sent = 0;
+        if (!messages.isEmpty()) {
+            try {
+                AlertTopic.publish(bootstrap, alertsTopic, "gnn-nids-alerts-" + alertsTopic, messages);
+                sent = messages.size();
+            } catch (StepFailure e) {
+                publishError = e.getMessage();
+            }
+        }
+        List<Alert> alerts = new ArrayList<>(Alert.raise(topic, group, lag, kafkaError, activity,
+                new Alert.Limits(maxLag, maxDelay, window)));
+        if (publishError != null) {
+            alerts.add(Alert.incidentsUnpublished(alertsTopic, published == null ? -1 : messages.size(), publishError));
+        }
         Long totalLag = lag == null ? null : PartitionLag.total(lag);
         Report report = new Report(now.toString(), topic, group, totalLag, lag, kafkaError, DurationConverter.text(window),
-                activity, alerts);
+                activity, publishing ? alertsTopic : null, sent, alerts);
 
         Path file = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".json");
         // Atomic, so a reader of latest.json never sees half a report.
@@ -153,7 +198,8 @@ public class MonitorCommand extends StepCommand {
             run.count("flows", activity.flows()).count("unscored", activity.unscored())
                     .count("scored_in_window", activity.scoredInWindow()).count("attacks_in_window", activity.attacksInWindow());
         }
-        run.count("alerts", alerts.size()).count("critical_alerts", critical.size())
+        if (sent > 0) log.info("published {} new or escalated incidents to topic '{}'", sent, alertsTopic);
+        run.count("incidents_published", sent).count("alerts", alerts.size()).count("critical_alerts", critical.size())
                 .reasons(alerts.stream().collect(Collectors.toMap(Alert::name, a -> 1L, Long::sum, LinkedHashMap::new)))
                 .output("report", file).output("latest", reports.resolve("latest.json"));
         return run.write(workDir.path().resolve("monitor").resolve("monitor-" + now.toEpochMilli() + ".json"));

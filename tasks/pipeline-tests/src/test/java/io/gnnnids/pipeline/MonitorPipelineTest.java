@@ -82,6 +82,27 @@ class MonitorPipelineTest {
         return tmp.resolve("hot.duckdb");
     }
 
+    String alertsTopic() {
+        return "alerts-" + topic;
+    }
+
+    /** Every committed message on the alerts topic, counted one by one. */
+    long alertMessages() {
+        java.util.Properties p = io.gnnnids.core.kafka.KafkaClients.consumer(kafka.bootstrapServers(), "test", null);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            var partitions = consumer.partitionsFor(alertsTopic()).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(alertsTopic(), i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            long n = 0;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                n += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return n;
+        }
+    }
+
     Path reports() {
         return tmp.resolve("reports");
     }
@@ -89,7 +110,7 @@ class MonitorPipelineTest {
     StepRunner.Result monitor(String... more) {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
                 "--group", group, "--duckdb", duckdb().toString(), "--report-dir", reports().toString(),
-                "--work-dir", tmp.resolve("work").toString()));
+                "--work-dir", tmp.resolve("work").toString(), "--alerts-topic", alertsTopic()));
         args.addAll(List.of(more));
         return StepRunner.inProcess("monitor", args.toArray(String[]::new));
     }
@@ -130,6 +151,13 @@ class MonitorPipelineTest {
         }
         assertEquals(50, inIncidents);
         assertTrue(hot.get("incidents").size() >= sources.size(), hot.get("incidents").toString());
+        // Each incident went to the alerts topic once, and a second run sends none of them again.
+        int incidents = hot.get("incidents").size();
+        assertEquals(incidents, report.get("incidentsPublished").asInt());
+        assertEquals(incidents, alertMessages());
+        StepRunner.Result again = monitor("--max-lag", "500", "--max-delay", "0s");
+        assertEquals(0, Manifest.read(again.manifest()).count("incidents_published"), again.toString());
+        assertEquals(incidents, alertMessages());
 
         List<String> names = new ArrayList<>();
         report.get("alerts").forEach(a -> names.add(a.get("name").asText() + "/" + a.get("severity").asText()));
@@ -137,7 +165,7 @@ class MonitorPipelineTest {
                 "attacks_detected/warning"), names);
         assertTrue(report.get("alerts").get(3).get("message").asText().contains("50 of 200 flows scored in the last 15m"),
                 report.toString());
-        assertEquals(4, Files.readAllLines(reports().resolve("alerts.jsonl")).size());
+        assertEquals(8, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "two runs, four alerts each");
 
         Manifest m = Manifest.read(r.manifest());
         assertEquals(2000, m.count("lag"));
@@ -148,7 +176,7 @@ class MonitorPipelineTest {
         assertEquals(1, failing.exitCode(), failing.toString());
         assertTrue(failing.err().strip().lines().reduce((a, b) -> b).orElse("").contains("3 critical alert(s): consumer_lag"),
                 failing.toString());
-        assertEquals(8, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "the failing run still reported");
+        assertEquals(12, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "the failing run still reported");
     }
 
     @Test

@@ -97,9 +97,15 @@ public enum FlowColumn {
 
     /** "ts, uid, ..." for SELECT and INSERT lists. */
     public static String sqlColumnList() {
+        return sqlColumnList(null);
+    }
+
+    /** "t.ts, t.uid, ..." for a SELECT that names the table {@code alias} (none when null). */
+    public static String sqlColumnList(String alias) {
         StringBuilder sb = new StringBuilder();
         for (FlowColumn c : ALL) {
             if (sb.length() > 0) sb.append(", ");
+            if (alias != null) sb.append(alias).append('.');
             sb.append(c.column);
         }
         return sb.toString();

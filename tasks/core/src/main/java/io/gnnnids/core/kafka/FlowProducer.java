@@ -129,9 +129,14 @@ public final class FlowProducer implements AutoCloseable {
 
     /** Creates the topic with the broker's default replication unless it exists already. */
     public static void ensureTopic(String bootstrap, String topic, int partitions) {
+        ensureTopic(bootstrap, topic, partitions, Map.of());
+    }
+
+    /** As {@link #ensureTopic(String, String, int)}, with topic settings (for example cleanup.policy). */
+    public static void ensureTopic(String bootstrap, String topic, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(KafkaClients.admin(bootstrap, "admin"))) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs)))
                         .all().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

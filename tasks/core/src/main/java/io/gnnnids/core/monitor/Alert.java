@@ -67,6 +67,12 @@ public record Alert(String name, String severity, String message) {
         return alerts;
     }
 
+    /** Incidents that could not be published: the next run sends them, since the topic records what was sent. */
+    public static Alert incidentsUnpublished(String topic, int due, String error) {
+        return new Alert("incidents_unpublished", CRITICAL, "cannot publish " + (due < 0 ? "the" : due) + " new or "
+                + "escalated incidents to topic '" + topic + "' (" + error + "); the next run sends them: check Kafka");
+    }
+
     /** Seconds as a duration people read: 45s, 12m, 3h. */
     private static String seconds(double s) {
         long whole = (long) s;

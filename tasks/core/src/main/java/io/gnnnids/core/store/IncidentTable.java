@@ -1,8 +1,10 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.flow.FlowColumn;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.IncidentGrouping;
+import io.gnnnids.core.incident.ScoredFlow;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -91,8 +93,27 @@ public final class IncidentTable {
         }
     }
 
-    /** Every incident, by first flow: for tests and exports. */
+    /** The incident's {@code limit} highest-scored flows, earliest first among equal scores. */
+    public static List<ScoredFlow> topFlows(HotStore store, String incidentId, int limit) {
+        List<ScoredFlow> out = new ArrayList<>();
+        try (PreparedStatement ps = store.connection().prepareStatement("SELECT " + FlowColumn.sqlColumnList("f")
+                + ", f.score FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid WHERE i.incident_id = ? "
+                + "ORDER BY f.score DESC, f.ts, f.uid LIMIT ?")) {
+            ps.setString(1, incidentId);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new ScoredFlow(FlowRows.read(rs), rs.getDouble(FlowColumn.ALL.size() + 1)));
+            }
+        } catch (SQLException e) {
+            throw new StepFailure("cannot read the flows of incident " + incidentId + " in " + store.file() + ": "
+                    + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Every incident, by first flow (none in a file that predates incidents). */
     public static List<Incident> all(HotStore store) {
+        if (!exists(store)) return List.of();
         try (PreparedStatement ps = store.connection().prepareStatement(
                 "SELECT " + COLUMNS + " FROM " + TABLE + " ORDER BY first_seen, id")) {
             return read(ps);
