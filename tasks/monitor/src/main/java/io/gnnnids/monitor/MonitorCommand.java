@@ -1,6 +1,5 @@
 package io.gnnnids.monitor;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
@@ -18,6 +17,7 @@ import io.gnnnids.core.kafka.AlertTopic;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionLag;
 import io.gnnnids.core.monitor.Alert;
+import io.gnnnids.core.monitor.AlertLog;
 import io.gnnnids.core.monitor.HotStoreActivity;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
@@ -28,11 +28,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,7 +45,8 @@ import java.util.stream.Collectors;
         description = {"Reports on the pipeline and what it detects: the ETL's consumer lag per partition, the flows "
                 + "waiting for a prediction and for how long, when flows last arrived, and the attacks the model flagged "
                 + "in the last --window (by family, top sources and targets, model versions). Writes the report to "
-                + "<report-dir>/monitor-<time>.json and latest.json, and appends its alerts to <report-dir>/alerts.jsonl.",
+                + "<report-dir>/monitor-<time>.json and latest.json, and appends to <report-dir>/alerts.jsonl a line when an "
+                + "alert is raised and one when it clears (rotated past 10 MB, 5 old files kept).",
                 "New incidents, and incidents whose flows, peers or ports have doubled since, are published to "
                         + "--alerts-topic as JSON keyed by incident id, with their top flows: at least once, and the "
                         + "same state never twice (the topic, read back, records what was sent).",
@@ -59,8 +58,9 @@ public class MonitorCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
     private static final DateTimeFormatter REPORT_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    /** One alert per line of alerts.jsonl. */
-    private static final ObjectMapper JSON_LINE = new ObjectMapper();
+    /** alerts.jsonl is rotated past 10 MB, keeping 5 old files. */
+    private static final long ALERT_LOG_BYTES = 10L << 20;
+    private static final int ALERT_LOG_KEEP = 5;
 
     @Mixin
     KafkaOptions kafka;
@@ -179,10 +179,12 @@ public class MonitorCommand extends StepCommand {
         // Atomic, so a reader of latest.json never sees half a report.
         JsonFiles.writeAtomically(report, file);
         JsonFiles.writeAtomically(report, reports.resolve("latest.json"));
-        appendAlerts(report, reports.resolve("alerts.jsonl"));
+        AlertLog alertLog = new AlertLog(reports, ALERT_LOG_BYTES, ALERT_LOG_KEEP);
+        List<AlertLog.Line> changes = alertLog.record(report.generatedAt(), alerts);
         pruneReports(reports, now.minus(reportRetention));
 
         for (Alert a : alerts) log.warn("{} alert {}: {}", a.severity(), a.name(), a.message());
+        for (AlertLog.Line l : changes) if (l.state().equals(AlertLog.CLEARED)) log.info("alert {} cleared", l.name());
         log.info("lag {}, {} flows in the hot store ({} waiting for a prediction), {} attacks in the last {}; report {}",
                 totalLag == null ? "unknown" : totalLag, activity == null ? 0 : activity.flows(),
                 activity == null ? 0 : activity.unscored(), activity == null ? 0 : activity.attacksInWindow(),
@@ -203,22 +205,6 @@ public class MonitorCommand extends StepCommand {
                 .reasons(alerts.stream().collect(Collectors.toMap(Alert::name, a -> 1L, Long::sum, LinkedHashMap::new)))
                 .output("report", file).output("latest", reports.resolve("latest.json"));
         return run.write(workDir.path().resolve("monitor").resolve("monitor-" + now.toEpochMilli() + ".json"));
-    }
-
-    /** One JSON line per alert, for a log shipper or a tail -f. */
-    private static void appendAlerts(Report report, Path file) throws IOException {
-        StringBuilder lines = new StringBuilder();
-        for (Alert a : report.alerts()) {
-            Map<String, String> line = new LinkedHashMap<>();
-            line.put("generatedAt", report.generatedAt());
-            line.put("name", a.name());
-            line.put("severity", a.severity());
-            line.put("message", a.message());
-            lines.append(JSON_LINE.writeValueAsString(line)).append('\n');
-        }
-        if (lines.length() > 0) {
-            Files.writeString(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        }
     }
 
     /** Deletes the monitor-*.json reports written before {@code before}. */

@@ -165,7 +165,7 @@ class MonitorPipelineTest {
                 "attacks_detected/warning"), names);
         assertTrue(report.get("alerts").get(3).get("message").asText().contains("50 of 200 flows scored in the last 15m"),
                 report.toString());
-        assertEquals(8, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "two runs, four alerts each");
+        assertEquals(4, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "raised once, not at every run");
 
         Manifest m = Manifest.read(r.manifest());
         assertEquals(2000, m.count("lag"));
@@ -176,7 +176,17 @@ class MonitorPipelineTest {
         assertEquals(1, failing.exitCode(), failing.toString());
         assertTrue(failing.err().strip().lines().reduce((a, b) -> b).orElse("").contains("3 critical alert(s): consumer_lag"),
                 failing.toString());
-        assertEquals(12, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "the failing run still reported");
+        assertEquals(4, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "nothing new was raised");
+
+        // Within looser limits the three critical alerts clear, each with one line; the detections stay up.
+        assertEquals(0, monitor("--max-lag", "100000", "--max-delay", "1d").exitCode());
+        List<String> lines = Files.readAllLines(reports().resolve("alerts.jsonl"));
+        assertEquals(7, lines.size());
+        for (String line : lines.subList(4, 7)) {
+            JsonNode cleared = JSON.readTree(line);
+            assertEquals("cleared", cleared.get("state").asText(), line);
+            assertEquals("critical", cleared.get("severity").asText(), line);
+        }
     }
 
     @Test
