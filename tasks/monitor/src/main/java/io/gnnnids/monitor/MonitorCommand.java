@@ -19,6 +19,7 @@ import io.gnnnids.core.kafka.PartitionLag;
 import io.gnnnids.core.monitor.Alert;
 import io.gnnnids.core.monitor.AlertLog;
 import io.gnnnids.core.monitor.HotStoreActivity;
+import io.gnnnids.core.monitor.Webhook;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +103,12 @@ public class MonitorCommand extends StepCommand {
                     + "${DEFAULT-VALUE}; empty publishes none).")
     String alertsTopic;
 
+    @Option(names = "--webhook-url", defaultValue = "${env:NIDS_WEBHOOK_URL}", paramLabel = "URL",
+            description = "Also post new and escalated incidents to this webhook (env NIDS_WEBHOOK_URL), as "
+                    + "Slack-compatible JSON: up to 20 a request, 5 requests a run, retried with backoff; what it does "
+                    + "not take waits in <report-dir>/webhook-pending.json for the next run.")
+    URI webhookUrl;
+
     @Mixin
     WorkDirOption workDir;
 
@@ -122,6 +130,10 @@ public class MonitorCommand extends StepCommand {
         Path duckdb = hot.path();
         if (maxLag < 0) throw new UsageError("--max-lag must not be negative, got " + maxLag);
         if (window.isZero() || window.isNegative()) throw new UsageError("--window must be positive");
+        boolean publishing = alertsTopic != null && !alertsTopic.isBlank();
+        if (webhookUrl != null && !publishing) {
+            throw new UsageError("--webhook-url needs --alerts-topic: the topic records which incidents were sent");
+        }
         Path reports = reportDir != null ? reportDir : workDir.path().resolve("reports");
         StepRun run = new StepRun("monitor");
         Instant now = Instant.now();
@@ -133,7 +145,6 @@ public class MonitorCommand extends StepCommand {
         } catch (StepFailure e) {
             kafkaError = e.getMessage(); // reported as an alert: the rest of the report still helps
         }
-        boolean publishing = alertsTopic != null && !alertsTopic.isBlank();
         Map<String, Incident> published = null;
         String publishError = null;
         if (publishing && kafkaError == null) { // unreadable Kafka is an alert already
@@ -145,6 +156,7 @@ public class MonitorCommand extends StepCommand {
         }
         HotStoreActivity activity = null;
         List<AlertTopic.Message> messages = new ArrayList<>();
+        Map<String, String> texts = new LinkedHashMap<>();
         if (Files.exists(duckdb)) {
             try (HotStore store = hot.openReadOnly()) {
                 activity = HotStoreActivity.read(store, window);
@@ -153,10 +165,15 @@ public class MonitorCommand extends StepCommand {
                         String id = due.incident().id();
                         messages.add(new AlertTopic.Message(id, IncidentAlerts.message(due,
                                 IncidentTable.topFlows(store, id, IncidentAlerts.TOP_FLOWS), now)));
+                        texts.put(id + "#" + due.incident().revision(), IncidentAlerts.text(due));
                     }
                 }
             }
         }
+        Webhook webhook = webhookUrl == null ? null : new Webhook(reports.resolve("webhook-pending.json"), webhookUrl,
+                20, 5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)));
+        // Queued before the topic records them as sent: a run that dies in between sends them twice, never not.
+        if (webhook != null) webhook.enqueue(texts);
         int sent = 0;
         if (!messages.isEmpty()) {
             try {
@@ -171,6 +188,8 @@ public class MonitorCommand extends StepCommand {
         if (publishError != null) {
             alerts.add(Alert.incidentsUnpublished(alertsTopic, published == null ? -1 : messages.size(), publishError));
         }
+        Webhook.Delivery delivery = webhook == null ? null : webhook.deliver();
+        if (delivery != null && delivery.error() != null) alerts.add(Alert.webhookFailed(delivery.pending(), delivery.error()));
         Long totalLag = lag == null ? null : PartitionLag.total(lag);
         Report report = new Report(now.toString(), topic, group, totalLag, lag, kafkaError, DurationConverter.text(window),
                 activity, publishing ? alertsTopic : null, sent, alerts);
@@ -201,6 +220,9 @@ public class MonitorCommand extends StepCommand {
                     .count("scored_in_window", activity.scoredInWindow()).count("attacks_in_window", activity.attacksInWindow());
         }
         if (sent > 0) log.info("published {} new or escalated incidents to topic '{}'", sent, alertsTopic);
+        if (delivery != null) {
+            run.count("webhook_sent", delivery.sent()).count("webhook_pending", delivery.pending());
+        }
         run.count("incidents_published", sent).count("alerts", alerts.size()).count("critical_alerts", critical.size())
                 .reasons(alerts.stream().collect(Collectors.toMap(Alert::name, a -> 1L, Long::sum, LinkedHashMap::new)))
                 .output("report", file).output("latest", reports.resolve("latest.json"));

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -201,6 +204,44 @@ class MonitorPipelineTest {
         assertEquals(0, report.get("alerts").size(), report.toString());
         assertTrue(!Files.exists(reports().resolve("alerts.jsonl")));
         assertEquals(0, Manifest.read(r.manifest()).count("alerts"));
+    }
+
+    @Test
+    void incidentsReachAWebhookThatFailsAtFirstOnceItIsBack() throws Exception {
+        etl(1000, 1000);
+        score(1000, 30);
+        AtomicInteger failures = new AtomicInteger(100);
+        List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            boolean fail = failures.getAndDecrement() > 0;
+            if (!fail) bodies.add(body);
+            exchange.sendResponseHeaders(fail ? 503 : 200, -1);
+            exchange.close();
+        });
+        hook.start();
+        try {
+            String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/";
+            StepRunner.Result down = monitor("--webhook-url", url);
+            JsonNode report = JSON.readTree(reports().resolve("latest.json").toFile());
+            int incidents = report.get("incidentsPublished").asInt();
+            assertTrue(incidents > 0, report.toString());
+            assertEquals(incidents, Manifest.read(down.manifest()).count("webhook_pending"));
+            assertTrue(report.get("alerts").toString().contains("webhook_failed"), report.toString());
+
+            failures.set(0);
+            StepRunner.Result back = monitor("--webhook-url", url);
+            Manifest m = Manifest.read(back.manifest());
+            assertEquals(incidents, m.count("webhook_sent"));
+            assertEquals(0, m.count("webhook_pending"));
+            assertEquals(0, m.count("incidents_published"), "the topic already has them");
+            long lines = bodies.stream().mapToLong(b -> b.split("\\\\n").length).sum();
+            assertEquals(incidents, lines, bodies.toString());
+            assertTrue(bodies.get(0).startsWith("{\"text\":\"gnn-nids: new incident inc-"), bodies.toString());
+        } finally {
+            hook.stop(0);
+        }
     }
 
     @Test

@@ -52,6 +52,18 @@ public final class IncidentAlerts {
         return out;
     }
 
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC);
+
+    /** One line for a person: "new incident inc-…: 10.0.0.5, 312 flows to 40 peers on 2 ports, score 0.990, …". */
+    public static String text(Due due) {
+        Incident i = due.incident();
+        return String.format(java.util.Locale.ROOT, "gnn-nids: %s incident %s: %s, %d flows to %d peers on %d ports, "
+                        + "score %.3f, %s to %s UTC (%s)", due.reason(), i.id(), i.host(), i.flows(), i.peers(), i.ports(),
+                i.maxScore(), TIME.format(Instant.ofEpochMilli((long) (i.firstSeen() * 1000))),
+                TIME.format(Instant.ofEpochMilli((long) (i.lastSeen() * 1000))), i.status());
+    }
+
     /** The message of a due incident, as JSON. */
     public static String message(Due due, List<ScoredFlow> topFlows, Instant at) {
         try {

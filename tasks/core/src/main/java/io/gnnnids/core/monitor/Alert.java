@@ -73,6 +73,12 @@ public record Alert(String name, String severity, String message) {
                 + "escalated incidents to topic '" + topic + "' (" + error + "); the next run sends them: check Kafka");
     }
 
+    /** Messages the webhook did not take: they wait in the queue for the next run. */
+    public static Alert webhookFailed(int pending, String error) {
+        return new Alert("webhook_failed", CRITICAL, pending + " incident messages wait for the webhook (" + error
+                + "); the next run sends them: check --webhook-url and the service behind it");
+    }
+
     /** Seconds as a duration people read: 45s, 12m, 3h. */
     private static String seconds(double s) {
         long whole = (long) s;
