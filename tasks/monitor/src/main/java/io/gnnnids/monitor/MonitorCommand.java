@@ -1,5 +1,7 @@
 package io.gnnnids.monitor;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
@@ -18,6 +20,8 @@ import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionLag;
 import io.gnnnids.core.monitor.Alert;
 import io.gnnnids.core.monitor.AlertLog;
+import io.gnnnids.core.monitor.DetectionsHtml;
+import io.gnnnids.core.monitor.DetectionsView;
 import io.gnnnids.core.monitor.HotStoreActivity;
 import io.gnnnids.core.monitor.Webhook;
 import io.gnnnids.core.store.HotStore;
@@ -47,7 +51,8 @@ import java.util.stream.Collectors;
         description = {"Reports on the pipeline and what it detects: the ETL's consumer lag per partition, the flows "
                 + "waiting for a prediction and for how long, when flows last arrived, and the attacks the model flagged "
                 + "in the last --window (by family, top sources and targets, model versions). Writes the report to "
-                + "<report-dir>/monitor-<time>.json and latest.json, and appends to <report-dir>/alerts.jsonl a line when an "
+                + "<report-dir>/monitor-<time>.json and latest.json, the same as a self-contained page (monitor-<time>.html, "
+                + "latest.html: incidents, detections over time, scores, families, sources, recent runs), and appends to <report-dir>/alerts.jsonl a line when an "
                 + "alert is raised and one when it clears (rotated past 10 MB, 5 old files kept).",
                 "New incidents, and incidents whose flows, peers or ports have doubled since, are published to "
                         + "--alerts-topic as JSON keyed by incident id, with their top flows: at least once, and the "
@@ -63,6 +68,9 @@ public class MonitorCommand extends StepCommand {
     /** alerts.jsonl is rotated past 10 MB, keeping 5 old files. */
     private static final long ALERT_LOG_BYTES = 10L << 20;
     private static final int ALERT_LOG_KEEP = 5;
+    /** How many monitoring runs the page's trend shows. */
+    private static final int RECENT_RUNS = 24;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     KafkaOptions kafka;
@@ -95,7 +103,7 @@ public class MonitorCommand extends StepCommand {
     boolean failOnAlert;
 
     @Option(names = "--report-retention", paramLabel = "DURATION", defaultValue = "7d", converter = DurationConverter.class,
-            description = "Reports older than this are deleted (default ${DEFAULT-VALUE}; alerts.jsonl is kept).")
+            description = "Reports and pages older than this are deleted (default ${DEFAULT-VALUE}; alerts.jsonl is kept).")
     Duration reportRetention;
 
     @Option(names = "--alerts-topic", defaultValue = "${env:NIDS_ALERTS_TOPIC:-nids-alerts}",
@@ -155,11 +163,13 @@ public class MonitorCommand extends StepCommand {
             }
         }
         HotStoreActivity activity = null;
+        DetectionsView view = null;
         List<AlertTopic.Message> messages = new ArrayList<>();
         Map<String, String> texts = new LinkedHashMap<>();
         if (Files.exists(duckdb)) {
             try (HotStore store = hot.openReadOnly()) {
                 activity = HotStoreActivity.read(store, window);
+                view = DetectionsView.read(store, window, activity.incidents());
                 if (published != null) {
                     for (IncidentAlerts.Due due : IncidentAlerts.due(IncidentTable.all(store), published)) {
                         String id = due.incident().id();
@@ -198,6 +208,12 @@ public class MonitorCommand extends StepCommand {
         // Atomic, so a reader of latest.json never sees half a report.
         JsonFiles.writeAtomically(report, file);
         JsonFiles.writeAtomically(report, reports.resolve("latest.json"));
+        // The page's trend includes this run: its report is written above.
+        String page = DetectionsHtml.render(new DetectionsHtml.Page(report.generatedAt(), topic, totalLag,
+                report.window(), activity, view, alerts, recentRuns(reports, RECENT_RUNS)));
+        Path html = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".html");
+        writeAtomically(page, html);
+        writeAtomically(page, reports.resolve("latest.html"));
         AlertLog alertLog = new AlertLog(reports, ALERT_LOG_BYTES, ALERT_LOG_KEEP);
         List<AlertLog.Line> changes = alertLog.record(report.generatedAt(), alerts);
         pruneReports(reports, now.minus(reportRetention));
@@ -225,13 +241,47 @@ public class MonitorCommand extends StepCommand {
         }
         run.count("incidents_published", sent).count("alerts", alerts.size()).count("critical_alerts", critical.size())
                 .reasons(alerts.stream().collect(Collectors.toMap(Alert::name, a -> 1L, Long::sum, LinkedHashMap::new)))
-                .output("report", file).output("latest", reports.resolve("latest.json"));
+                .output("report", file).output("latest", reports.resolve("latest.json")).output("html", html)
+                .output("latest_html", reports.resolve("latest.html"));
         return run.write(workDir.path().resolve("monitor").resolve("monitor-" + now.toEpochMilli() + ".json"));
     }
 
-    /** Deletes the monitor-*.json reports written before {@code before}. */
+    /** The last {@code n} runs' reports (monitor-<time>.json, whose names sort by time), oldest first. */
+    private static List<DetectionsHtml.Run> recentRuns(Path dir, int n) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "monitor-*.json")) {
+            all.forEach(files::add);
+        }
+        files.sort(null);
+        List<DetectionsHtml.Run> runs = new ArrayList<>();
+        for (Path f : files.subList(Math.max(0, files.size() - n), files.size())) {
+            JsonNode r = JSON.readTree(f.toFile());
+            JsonNode hot = r.path("hotStore");
+            runs.add(new DetectionsHtml.Run(r.path("generatedAt").asText(), number(r.get("lag")), number(hot.get("unscored")),
+                    decimal(hot.get("oldestUnscoredAgeSeconds")), decimal(hot.get("lastIngestedAgeSeconds")),
+                    r.path("alerts").size()));
+        }
+        return runs;
+    }
+
+    private static Long number(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asLong();
+    }
+
+    private static Double decimal(JsonNode n) {
+        return n == null || n.isNull() ? null : n.asDouble();
+    }
+
+    /** Text to a temp file beside {@code file}, then renamed over it: a reader never sees half a page. */
+    private static void writeAtomically(String text, Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Deletes the monitor-*.json and .html reports written before {@code before}. */
     private static void pruneReports(Path dir, Instant before) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "monitor-*.json")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "monitor-*.{json,html}")) {
             for (Path f : files) {
                 if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
             }

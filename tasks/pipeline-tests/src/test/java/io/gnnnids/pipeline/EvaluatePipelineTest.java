@@ -170,36 +170,17 @@ class EvaluatePipelineTest {
     @Test
     @Order(2)
     void theHtmlReportOpensInAHeadlessBrowserWithItsCurvesDrawn() throws Exception {
-        Path chromium = chromium();
+        HeadlessChromium chromium = HeadlessChromium.find(tmp.resolve("chromium"));
         assumeTrue(chromium != null, "no chromium binary on PATH (apt-get install chromium): the browser check is skipped");
         assertNotNull(html, "the report of the previous test");
-        Path profile = Files.createDirectories(tmp.resolve("chromium-profile"));
-        Path png = tmp.resolve("report.png");
-        List<String> base = List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1200,2000");
-        String dom = browse(base, "--dump-dom", html.toUri().toString());
+        String dom = chromium.dom(html);
         Matcher polylines = Pattern.compile("<polyline[^>]* points=\"([^\"]+)\"").matcher(dom);
         List<Integer> points = new ArrayList<>();
         while (polylines.find()) points.add(polylines.group(1).trim().split("\\s+").length);
         // ROC and PR, each for all inputs and for the Hakai capture (the Echo capture has no attack, so no curve).
         assertEquals(4, points.size(), "polylines in the rendered DOM: " + points);
         for (int n : points) assertTrue(n >= 10, "a curve of " + n + " points: " + points);
-
-        browse(base, "--screenshot=" + png, html.toUri().toString());
-        BufferedImage image = ImageIO.read(png.toFile());
-        assertNotNull(image, "chromium wrote " + png);
-        Set<Integer> colours = new HashSet<>();
-        long nonWhite = 0;
-        for (int y = 0; y < image.getHeight(); y += 2) {
-            for (int x = 0; x < image.getWidth(); x += 2) {
-                int rgb = image.getRGB(x, y) & 0xFFFFFF;
-                colours.add(rgb);
-                if (rgb != 0xFFFFFF) nonWhite++;
-            }
-        }
-        assertTrue(colours.size() > 20, "the page is drawn, not blank: " + colours.size() + " colours");
-        assertTrue(nonWhite > 5_000, nonWhite + " pixels that are not white");
+        chromium.assertDrawn(html);
     }
 
     @Test
@@ -268,31 +249,5 @@ class EvaluatePipelineTest {
         assertEquals("cache (MLflow unreachable)", m.info().get("model_source"));
         assertFalse(m.outputs().containsKey("mlflow_run"));
         assertTrue(Files.isRegularFile(Path.of(m.outputs().get("evaluation_html"))));
-    }
-
-    /** A chromium binary on PATH, or null. */
-    static Path chromium() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) return p;
-            }
-        }
-        return null;
-    }
-
-    /** Runs chromium with the options plus {@code extra}; returns its stdout. */
-    static String browse(List<String> base, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(base);
-        cmd.addAll(List.of(extra));
-        Path out = Files.createTempFile(tmp, "chromium-out", ".txt");
-        Path err = Files.createTempFile(tmp, "chromium-err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly().waitFor();
-            throw new AssertionError("chromium did not finish within 2 minutes: " + Files.readString(err));
-        }
-        assertEquals(0, p.exitValue(), "chromium failed: " + Files.readString(err));
-        return Files.readString(out);
     }
 }

@@ -23,9 +23,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The monitor step against a real Kafka broker and a hot store that the ETL filled and infer partly scored. */
 class MonitorPipelineTest {
@@ -204,6 +206,33 @@ class MonitorPipelineTest {
         assertEquals(0, report.get("alerts").size(), report.toString());
         assertTrue(!Files.exists(reports().resolve("alerts.jsonl")));
         assertEquals(0, Manifest.read(r.manifest()).count("alerts"));
+    }
+
+    @Test
+    void theDetectionsPageOpensOfflineInAHeadlessBrowserWithItsIncidentsAndCharts() throws Exception {
+        etl(2000, 2000);
+        score(2000, 120);
+        monitor();
+        StepRunner.Result r = monitor();
+        assertEquals(0, r.exitCode(), r.toString());
+        Path latest = reports().resolve("latest.html");
+        assertEquals(Files.readString(Path.of(Manifest.read(r.manifest()).outputs().get("html"))), Files.readString(latest));
+        String page = Files.readString(latest);
+        assertTrue(!page.contains("<script") && !page.contains("src=") && !page.contains("href="), "self-contained");
+        JsonNode hot = JSON.readTree(reports().resolve("latest.json").toFile()).get("hotStore");
+
+        HeadlessChromium chromium = HeadlessChromium.find(tmp.resolve("chromium"));
+        assumeTrue(chromium != null, "no chromium binary on PATH (apt-get install chromium): the browser check is skipped");
+        String dom = chromium.dom(latest);
+        for (JsonNode incident : hot.get("incidents")) {
+            assertTrue(dom.contains(incident.get("id").asText()), incident.get("id") + " is listed");
+        }
+        // Charts drawn: the hourly line, the score bins and the family bars.
+        assertTrue(Pattern.compile("<polyline[^>]* points=\"[^\"]+\"").matcher(dom).find(), "a line over time");
+        long bars = Pattern.compile("<rect [^>]*height=\"14\"").matcher(dom).results().count();
+        assertTrue(bars >= 3, bars + " bars");
+        assertTrue(dom.contains("Recent monitoring runs") && dom.contains("Top sources and targets"), "every section");
+        chromium.assertDrawn(latest);
     }
 
     @Test

@@ -139,11 +139,11 @@ public final class EvaluationHtml {
     }
 
     /** A figure with 4 decimals; "—" when it is not defined. */
-    static String fmt(Double v) {
+    public static String fmt(Double v) {
         return v == null || !Double.isFinite(v) ? "—" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) return "";
         StringBuilder out = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {

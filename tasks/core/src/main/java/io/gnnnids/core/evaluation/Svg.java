@@ -4,24 +4,24 @@ import java.util.List;
 import java.util.Locale;
 
 /** Inline SVG charts for {@link EvaluationHtml}: drawn here, so the page needs no script and nothing from the network. */
-final class Svg {
-    static final String[] COLOURS = {"#222222", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+public final class Svg {
+    public static final String[] COLOURS = {"#222222", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
             "#e377c2", "#17becf"};
     private static final String OPEN = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" ";
 
     /** One line of a chart, in the unit square. */
-    record Series(String label, String colour, List<Curves.Point> points) {
+    public record Series(String label, String colour, List<Curves.Point> points) {
     }
 
     /** One bar of a bar chart: a value in [0, 1], or null for "not defined". */
-    record Bar(String label, String colour, Double value) {
+    public record Bar(String label, String colour, Double value) {
     }
 
     private Svg() {
     }
 
     /** A square chart over [0, 1] x [0, 1], one polyline per series, a legend below. */
-    static String lines(String title, String xLabel, String yLabel, List<Series> series, boolean diagonal) {
+    public static String lines(String title, String xLabel, String yLabel, List<Series> series, boolean diagonal) {
         int size = 320;
         int left = 56;
         int top = 16;
@@ -63,7 +63,7 @@ final class Svg {
     }
 
     /** Horizontal bars of values in [0, 1], one row each, the value written beside its bar ("—" when null). */
-    static String bars(String title, List<Bar> bars) {
+    public static String bars(String title, List<Bar> bars) {
         int labelWidth = 300;
         int barWidth = 360;
         int row = 20;

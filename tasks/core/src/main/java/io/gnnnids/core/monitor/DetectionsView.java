@@ -1,0 +1,72 @@
+package io.gnnnids.core.monitor;
+
+import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.incident.Incident;
+import io.gnnnids.core.incident.ScoredFlow;
+import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.store.IncidentTable;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the detections report draws beyond {@link HotStoreActivity}: flows scored and flagged per hour of traffic
+ * over the last day, by model version; the scores of the window; per ground-truth family, how much was flagged;
+ * and the flows behind each listed incident.
+ *
+ * @param hours       per hour of traffic (by flow time, the newest day), per model version
+ * @param scoreBins   flows scored in the window per score bin of width 1/{@link #BINS}
+ * @param families    per family of the flows scored in the window that carry a label
+ * @param incidentTop the highest-scored flows of each listed incident, by incident id
+ */
+public record DetectionsView(List<Hour> hours, long[] scoreBins, List<Family> families,
+                             Map<String, List<ScoredFlow>> incidentTop) {
+
+    public static final int BINS = 20;
+    static final int FLOWS_PER_INCIDENT = 5;
+
+    /** An hour of traffic (epoch seconds of its start) as one model version scored it. */
+    public record Hour(long start, String modelVersion, long scored, long flagged) {
+    }
+
+    /** A ground-truth family: flows and how many were flagged. */
+    public record Family(String name, boolean attack, long flows, long flagged) {
+    }
+
+    public static DetectionsView read(HotStore store, Duration window, List<Incident> incidents) {
+        String since = "CAST(now() AS TIMESTAMP) - to_milliseconds(" + window.toMillis() + ")";
+        try {
+            List<Hour> hours = new ArrayList<>();
+            try (PreparedStatement ps = store.connection().prepareStatement("SELECT CAST(floor(ts / 3600) * 3600 AS BIGINT) "
+                    + "AS h, model_version, count(*), count(*) FILTER (prediction = 1) FROM " + HotStore.TABLE
+                    + " WHERE prediction IS NOT NULL AND ts >= (SELECT max(ts) FROM " + HotStore.TABLE + ") - 86400 "
+                    + "GROUP BY ALL ORDER BY h, model_version"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) hours.add(new Hour(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+            }
+            long[] bins = new long[BINS];
+            try (PreparedStatement ps = store.connection().prepareStatement("SELECT least(CAST(floor(score * " + BINS
+                    + ") AS INTEGER), " + (BINS - 1) + ") AS b, count(*) FROM " + HotStore.TABLE + " WHERE predicted_at >= "
+                    + since + " GROUP BY b"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) bins[Math.max(0, rs.getInt(1))] += rs.getLong(2);
+            }
+            List<Family> families = new ArrayList<>();
+            try (PreparedStatement ps = store.connection().prepareStatement("SELECT coalesce(detailed_label, label) AS f, "
+                    + "bool_or(label = 'malicious'), count(*) AS n, count(*) FILTER (prediction = 1) FROM " + HotStore.TABLE
+                    + " WHERE predicted_at >= " + since + " AND label IS NOT NULL GROUP BY f ORDER BY n DESC, f");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) families.add(new Family(rs.getString(1), rs.getBoolean(2), rs.getLong(3), rs.getLong(4)));
+            }
+            Map<String, List<ScoredFlow>> top = new LinkedHashMap<>();
+            for (Incident i : incidents) top.put(i.id(), IncidentTable.topFlows(store, i.id(), FLOWS_PER_INCIDENT));
+            return new DetectionsView(hours, bins, families, top);
+        } catch (SQLException e) {
+            throw new StepFailure("cannot read the detections of " + store.file() + ": " + e.getMessage(), e);
+        }
+    }
+}
