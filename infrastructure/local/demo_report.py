@@ -178,7 +178,7 @@ def summary() -> None:
     print(f"  hot store (DuckDB)       {duckdb_path}")
     print(f"  cold store (Parquet)     {cold_uri}")
     print(f"  batch manifests          {work_dir / 'batches'}")
-    print(f"  monitoring report        {work_dir / 'reports' / 'latest.json'}")
+    print(f"  detections page          {work_dir / 'reports' / 'latest.html'} (open it in a browser)")
     if run_id:
         experiment = run["info"]["experiment_id"]
         print(f"  MLflow run               {tracking_uri}/#/experiments/{experiment}/runs/{run_id}")
