@@ -4,8 +4,9 @@
 `monitor` reads where the ETL's consumer group stands in Kafka (lag per partition), how many flows in the hot
 store wait for a prediction and for how long, when flows last arrived, and the attacks the model flagged in the
 last 15 minutes: by family, top sources and targets, model versions. It writes a JSON report to
-`NIDS_REPORT_DIR` (default `$NIDS_WORK_DIR/reports`): `monitor-<time>.json`, `latest.json`, and each alert as a
-line of `alerts.jsonl`.
+`NIDS_REPORT_DIR` (default `$NIDS_WORK_DIR/reports`): `monitor-<time>.json`, `latest.json`, the same as a page
+(`latest.html`, and `run-<run id>.html`, which the "Detections" tab of this run shows), and a line of
+`alerts.jsonl` when an alert is raised or clears. New and escalated incidents go to the Kafka topic `nids-alerts`.
 
 Critical alerts (lag above `max_lag`, nothing stored or scored for `max_delay`, Kafka unreadable) fail the run
 when `fail_on_alert` is on (the default), so they show in the Airflow UI and its failure notifications; detected
@@ -31,9 +32,10 @@ with nids_dag(
 ) as dag:
     monitor = step_task(
         "monitor", "monitor",
-        args='--window 15m --max-lag "$NIDS_RUN_MAX_LAG" --max-delay "$NIDS_RUN_MAX_DELAY"'
+        args='--window 15m --max-lag "$NIDS_RUN_MAX_LAG" --max-delay "$NIDS_RUN_MAX_DELAY" --run-id "$NIDS_RUN_ID"'
              ' ${NIDS_RUN_FAIL_ON_ALERT:+--fail-on-alert}',
         env={
+            "NIDS_RUN_ID": "{{ run_id }}",
             "NIDS_RUN_MAX_LAG": "{{ params.max_lag }}",
             "NIDS_RUN_MAX_DELAY": "{{ params.max_delay }}",
             "NIDS_RUN_FAIL_ON_ALERT": "{{ 'yes' if params.fail_on_alert else '' }}",

@@ -17,6 +17,7 @@ _home = tempfile.mkdtemp(prefix="nids-airflow-home-")
 os.environ["AIRFLOW_HOME"] = _home
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(DAGS_DIR)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO_ROOT / "airflow" / "plugins")
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 os.environ.pop("NIDS_RUNNER", None)
 os.environ.pop("NIDS_TASK_RETRIES", None)

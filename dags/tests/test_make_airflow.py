@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.parse
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -184,6 +185,19 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
         workers = [args for args in ours.values() if "LocalExecutor" in args]
         assert len(workers) == max(2, os.cpu_count() or 1), workers
         assert any("replay.jar generate --live" in args for args in ours.values()), ours
+
+        # The detections plugin is loaded: its page answers the logged-in user only.
+        reports = state / "airflow" / "data" / "work" / "reports"
+        reports.mkdir(parents=True, exist_ok=True)
+        (reports / "latest.html").write_text("<!DOCTYPE html><html><body>a detections page</body></html>")
+        detections = f"http://127.0.0.1:{port}/detections/latest"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(detections, timeout=30)
+        assert refused.value.code == 401
+        page = urllib.request.Request(detections, headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(page, timeout=30) as answer:
+            assert "a detections page" in answer.read().decode()
+        assert "nids_detections" in {p["name"] for p in api(port, "GET", "/api/v2/plugins", token=token)["plugins"]}
 
         # Switched on first: a paused DAG is not queued by an asset event.
         api(port, "PATCH", "/api/v2/dags/nids_inference", {"is_paused": False}, token)

@@ -78,6 +78,7 @@ export_step_settings() {
 export_airflow_settings() {
   export AIRFLOW_HOME="$1"
   export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
+  export AIRFLOW__CORE__PLUGINS_FOLDER="$ROOT/airflow/plugins"
   export AIRFLOW__CORE__LOAD_EXAMPLES=False
 }
 

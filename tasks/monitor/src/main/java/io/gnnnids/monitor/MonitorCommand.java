@@ -117,6 +117,10 @@ public class MonitorCommand extends StepCommand {
                     + "not take waits in <report-dir>/webhook-pending.json for the next run.")
     URI webhookUrl;
 
+    @Option(names = "--run-id", description = "Also write the page as <report-dir>/run-<RUN_ID>.html (characters other "
+            + "than letters, digits, '.', '_' and '-' become '_'), where the Airflow plugin finds a DAG run's page.")
+    String runId;
+
     @Mixin
     WorkDirOption workDir;
 
@@ -214,6 +218,9 @@ public class MonitorCommand extends StepCommand {
         Path html = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".html");
         writeAtomically(page, html);
         writeAtomically(page, reports.resolve("latest.html"));
+        if (runId != null && !runId.isBlank()) {
+            writeAtomically(page, reports.resolve("run-" + runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".html"));
+        }
         AlertLog alertLog = new AlertLog(reports, ALERT_LOG_BYTES, ALERT_LOG_KEEP);
         List<AlertLog.Line> changes = alertLog.record(report.generatedAt(), alerts);
         pruneReports(reports, now.minus(reportRetention));
@@ -279,9 +286,9 @@ public class MonitorCommand extends StepCommand {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Deletes the monitor-*.json and .html reports written before {@code before}. */
+    /** Deletes the reports and pages (monitor-*.json, monitor-*.html, run-*.html) written before {@code before}. */
     private static void pruneReports(Path dir, Instant before) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "monitor-*.{json,html}")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "{monitor-*.json,monitor-*.html,run-*.html}")) {
             for (Path f : files) {
                 if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
             }

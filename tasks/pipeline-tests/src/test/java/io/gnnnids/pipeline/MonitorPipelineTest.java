@@ -213,9 +213,11 @@ class MonitorPipelineTest {
         etl(2000, 2000);
         score(2000, 120);
         monitor();
-        StepRunner.Result r = monitor();
+        StepRunner.Result r = monitor("--run-id", "manual__2026-12-01T10:00:00+00:00");
         assertEquals(0, r.exitCode(), r.toString());
         Path latest = reports().resolve("latest.html");
+        // The page of an Airflow run, where the plugin looks for it.
+        assertEquals(Files.readString(latest), Files.readString(reports().resolve("run-manual__2026-12-01T10_00_00_00_00.html")));
         assertEquals(Files.readString(Path.of(Manifest.read(r.manifest()).outputs().get("html"))), Files.readString(latest));
         String page = Files.readString(latest);
         assertTrue(!page.contains("<script") && !page.contains("src=") && !page.contains("href="), "self-contained");
