@@ -399,14 +399,15 @@ public final class HotStore implements AutoCloseable {
 
     /**
      * Writes the flows marked by archive run {@code archiveId} to {@code dir}, one Parquet file per UTC day of their
-     * ts: every flow field, the batch that stored it, ingested_at and the prediction columns, sorted by ts and uid so
-     * that writing them again gives the same file.
+     * ts: every flow field, the batch that stored it, ingested_at, the prediction columns and the incident the flow
+     * belongs to (null for most), sorted by ts and uid so that writing them again gives the same file.
      */
     public List<DayFile> exportArchive(String archiveId, Path dir) {
         List<String> extra = new ArrayList<>(EXTRA_COLUMNS.keySet());
         extra.remove(ARCHIVE_ID);
-        String columns = FlowColumn.sqlColumnList() + ", " + String.join(", ", extra);
-        String marked = " FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = " + DuckDb.literal(archiveId);
+        String columns = FlowColumn.sqlColumnList() + ", " + String.join(", ", extra) + ", incident_id";
+        String marked = " FROM " + TABLE + " LEFT JOIN " + IncidentTable.FLOWS + " USING (uid) WHERE " + ARCHIVE_ID
+                + " = " + DuckDb.literal(archiveId);
         try (Statement st = connection.createStatement()) {
             Files.createDirectories(dir);
             // The flows per day in one pass, then one COPY per day.
@@ -432,14 +433,17 @@ public final class HotStore implements AutoCloseable {
     }
 
     /**
-     * Deletes the flows marked by archive run {@code archiveId}, in one transaction that fails, deleting nothing,
-     * unless they are exactly the {@code expected} flows it exported.
+     * Deletes the flows marked by archive run {@code archiveId}, and their rows of {@code incident_flows} (the
+     * archive names each flow's incident; {@code incidents} keeps the incidents' figures), in one transaction that
+     * fails, deleting nothing, unless they are exactly the {@code expected} flows it exported.
      */
     public long deleteArchived(String archiveId, long expected) {
         try {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
+                update("DELETE FROM " + IncidentTable.FLOWS + " WHERE uid IN (SELECT uid FROM " + TABLE + " WHERE "
+                        + ARCHIVE_ID + " = ?)", archiveId);
                 long deleted = update("DELETE FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = ?", archiveId);
                 if (deleted != expected) {
                     connection.rollback();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -66,6 +67,34 @@ class IncidentTableTest {
                     now.stream().map(Incident::status).toList());
             assertEquals(List.of(3, 2, 2), now.stream().map(Incident::revision).toList());
             assertEquals(3, IncidentTable.recent(hot, Duration.ofHours(1), 10).size());
+        }
+    }
+
+    @Test
+    void archivedFlowsNameTheirIncidentAndLeaveItsFlowsTableWithThem() throws Exception {
+        try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
+            store(hot, 0.9f, flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23), flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
+            store(hot, 0.1f, flow("ok", 1050, "10.0.0.5", "10.0.0.1", 53));
+            IncidentTable.update(hot, GAP);
+            String incident = IncidentTable.all(hot).get(0).id();
+            Thread.sleep(5); // stored before "now minus no retention"
+            assertEquals(3, hot.markForArchive("arc-1", Duration.ZERO));
+            List<DayFile> files = hot.exportArchive("arc-1", dir.resolve("export"));
+            Map<String, String> incidentOf = new java.util.HashMap<>();
+            try (java.sql.Statement st = hot.connection().createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT uid, incident_id FROM read_parquet('" + files.get(0).file() + "')")) {
+                while (rs.next()) incidentOf.put(rs.getString(1), rs.getString(2));
+            }
+            Map<String, String> expected = new java.util.HashMap<>(Map.of("a1", incident, "a2", incident));
+            expected.put("ok", null);
+            assertEquals(expected, incidentOf);
+            assertEquals(3, hot.deleteArchived("arc-1", 3));
+            try (java.sql.Statement st = hot.connection().createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM incident_flows")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1));
+            }
+            assertEquals(2, IncidentTable.all(hot).get(0).flows(), "the incident keeps its figures");
         }
     }
 
