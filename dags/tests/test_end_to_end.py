@@ -154,6 +154,13 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     assert 0 < len(report["hotStore"]["incidents"]) <= min(incidents, 50)
     assert {"id", "host", "firstSeen", "lastSeen", "flows", "peers", "ports", "status"} <= set(
         report["hotStore"]["incidents"][0])
+    # The run's page, also as latest.html: its incidents, and the champion with its evaluation on the real captures.
+    pages = Path(env["NIDS_WORK_DIR"]) / "reports"
+    [run_page] = list(pages.glob("run-*.html"))
+    page = run_page.read_text()
+    assert page == (pages / "latest.html").read_text()
+    assert report["hotStore"]["incidents"][0]["id"] in page
+    assert f"{MODEL_NAME}/1" in page and "Its last evaluation, version " + f"{MODEL_NAME}/1" in page
 
     # Every flow is scored, so a zero retention moves them all to the archive, each once.
     states = dag_test("nids_lifecycle", {"retention": "0s"}, env)

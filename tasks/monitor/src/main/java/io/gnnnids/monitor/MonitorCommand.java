@@ -214,7 +214,7 @@ public class MonitorCommand extends StepCommand {
         JsonFiles.writeAtomically(report, reports.resolve("latest.json"));
         // The page's trend includes this run: its report is written above.
         String page = DetectionsHtml.render(new DetectionsHtml.Page(report.generatedAt(), topic, totalLag,
-                report.window(), activity, view, alerts, recentRuns(reports, RECENT_RUNS)));
+                report.window(), activity, view, alerts, recentRuns(reports, RECENT_RUNS), champion(workDir.path())));
         Path html = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".html");
         writeAtomically(page, html);
         writeAtomically(page, reports.resolve("latest.html"));
@@ -269,6 +269,48 @@ public class MonitorCommand extends StepCommand {
                     r.path("alerts").size()));
         }
         return runs;
+    }
+
+    /** The model of infer's last run (its newest manifest) and the newest evaluation, from the work directory. */
+    private static DetectionsHtml.Champion champion(Path work) throws IOException {
+        Path scored = newest(work.resolve("infer"), "infer-*.json");
+        if (scored == null) return null;
+        JsonNode infer = JSON.readTree(scored.toFile());
+        String evaluatedAt = null;
+        String evaluatedVersion = null;
+        List<DetectionsHtml.Evaluated> rows = new ArrayList<>();
+        Path evaluation = null;
+        if (Files.isDirectory(work.resolve("evaluate"))) {
+            try (var runs = Files.list(work.resolve("evaluate"))) {
+                evaluation = runs.map(d -> d.resolve("evaluation.json")).filter(Files::isRegularFile)
+                        .max(java.util.Comparator.comparing(Path::toString)).orElse(null); // names sort by time
+            }
+        }
+        if (evaluation != null) {
+            JsonNode e = JSON.readTree(evaluation.toFile());
+            evaluatedAt = e.path("createdAt").asText();
+            evaluatedVersion = e.path("model").path("name").asText() + "/" + e.path("model").path("version").asText();
+            rows.add(evaluated("all inputs", e.path("overall")));
+            for (JsonNode in : e.path("inputs")) rows.add(evaluated(in.path("name").asText(), in.path("figures")));
+        }
+        return new DetectionsHtml.Champion(infer.path("outputs").path("model").asText(),
+                infer.path("info").path("threshold").asText(), infer.path("info").path("model_source").asText(),
+                infer.path("startedAt").asText(), evaluatedAt, evaluatedVersion, rows);
+    }
+
+    private static DetectionsHtml.Evaluated evaluated(String input, JsonNode f) {
+        return new DetectionsHtml.Evaluated(input, f.path("flows").asLong(), decimal(f.get("detectionRate")),
+                decimal(f.get("falsePositiveRate")), decimal(f.get("f1")), decimal(f.get("rocAuc")));
+    }
+
+    /** The file of {@code dir} matching {@code glob} whose name sorts last, or null. */
+    private static Path newest(Path dir, String glob) throws IOException {
+        if (!Files.isDirectory(dir)) return null;
+        Path last = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+            for (Path f : files) if (last == null || f.getFileName().toString().compareTo(last.getFileName().toString()) > 0) last = f;
+        }
+        return last;
     }
 
     private static Long number(JsonNode n) {

@@ -38,9 +38,22 @@ public final class DetectionsHtml {
                       Double lastIngestedAgeSeconds, int alerts) {
     }
 
-    /** Everything one page shows; {@code activity} and {@code view} are null while there is no hot store. */
+    /** The model infer last scored with, and its last evaluation ({@code evaluatedAt} null when none). */
+    public record Champion(String model, String threshold, String source, String scoredAt, String evaluatedAt,
+                           String evaluatedVersion, List<Evaluated> evaluation) {
+    }
+
+    /** One input of an evaluation: flows, detection rate, false-positive rate, F1, ROC-AUC (null: not defined). */
+    public record Evaluated(String input, long flows, Double detectionRate, Double falsePositiveRate, Double f1,
+                            Double rocAuc) {
+    }
+
+    /**
+     * Everything one page shows; {@code activity} and {@code view} are null while there is no hot store,
+     * {@code champion} while infer has not run.
+     */
     public record Page(String generatedAt, String topic, Long lag, String window, HotStoreActivity activity,
-                       DetectionsView view, List<Alert> alerts, List<Run> recentRuns) {
+                       DetectionsView view, List<Alert> alerts, List<Run> recentRuns, Champion champion) {
     }
 
     private DetectionsHtml() {
@@ -70,6 +83,7 @@ public final class DetectionsHtml {
             sources(h, a);
             versions(h, a.modelVersions());
         }
+        champion(h, p.champion());
         trend(h, p.recentRuns());
         return h.append("</body></html>\n").toString();
     }
@@ -187,6 +201,30 @@ public final class DetectionsHtml {
     private static void versions(StringBuilder h, Map<String, Long> versions) {
         h.append("<h2>Models</h2>\n<table><tr><th>model version</th><th>flows scored in the window</th></tr>");
         versions.forEach((v, n) -> h.append("<tr><td>").append(esc(v)).append("</td><td>").append(n).append("</td></tr>"));
+        h.append("</table>\n");
+    }
+
+    private static void champion(StringBuilder h, Champion c) {
+        h.append("<h2>The model in use</h2>\n");
+        if (c == null) {
+            h.append("<p>infer has not scored anything yet.</p>\n");
+            return;
+        }
+        h.append("<p>").append(esc(c.model())).append(", threshold ").append(esc(c.threshold())).append(" (from ")
+                .append(esc(c.source())).append("), last scoring run ").append(esc(c.scoredAt())).append(".</p>\n");
+        if (c.evaluatedAt() == null) {
+            h.append("<p>No evaluation yet: trigger the nids_evaluation DAG to measure it on labelled captures.</p>\n");
+            return;
+        }
+        h.append("<p>Its last evaluation, version ").append(esc(c.evaluatedVersion())).append(", ")
+                .append(esc(c.evaluatedAt())).append(":</p>\n<table><tr><th>input</th><th>flows</th>"
+                        + "<th>detection rate</th><th>false-positive rate</th><th>F1</th><th>ROC-AUC</th></tr>");
+        for (Evaluated e : c.evaluation()) {
+            h.append("<tr><td>").append(esc(e.input())).append("</td><td>").append(e.flows()).append("</td><td>")
+                    .append(EvaluationHtml.fmt(e.detectionRate())).append("</td><td>")
+                    .append(EvaluationHtml.fmt(e.falsePositiveRate())).append("</td><td>").append(EvaluationHtml.fmt(e.f1()))
+                    .append("</td><td>").append(EvaluationHtml.fmt(e.rocAuc())).append("</td></tr>");
+        }
         h.append("</table>\n");
     }
 
