@@ -76,10 +76,10 @@ public final class DetectionsHtml {
         if (a == null || p.view() == null) {
             h.append("<p>There is no hot store yet: nothing was stored.</p>\n");
         } else {
-            incidents(h, a.incidents(), p.view().incidentTop());
             timeline(h, p.view().hours());
             h.append("<h2>Scores and families</h2>\n<div class=\"charts\">").append(scores(p.view().scoreBins()))
                     .append(families(p.view().families())).append("</div>\n");
+            incidents(h, a.incidents(), p.view().incidentTop());
             sources(h, a);
             versions(h, a.modelVersions());
         }
@@ -108,8 +108,8 @@ public final class DetectionsHtml {
             h.append("<p>No incident is open or changed in the window.</p>\n");
             return;
         }
-        h.append("<p class=\"note\">A source host's flagged flows close in time, the highest scores first; under each, "
-                + "its top flows.</p>\n<table><tr><th>incident</th><th>host</th><th>status</th><th>from (UTC)</th>"
+        h.append("<p class=\"note\">A source host's flagged flows close in time, the highest scores first; under the "
+                + "first " + DetectionsView.INCIDENTS_WITH_FLOWS + ", their top flows.</p>\n<table><tr><th>incident</th><th>host</th><th>status</th><th>from (UTC)</th>"
                 + "<th>to</th><th>flows</th><th>peers</th><th>ports</th><th>max score</th><th>mean</th><th>model</th></tr>");
         for (Incident i : incidents) {
             h.append("<tr><td>").append(esc(i.id())).append("</td><td class=\"l\">").append(esc(i.host()))

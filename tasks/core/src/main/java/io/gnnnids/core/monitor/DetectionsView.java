@@ -23,13 +23,15 @@ import java.util.Map;
  * @param hours       per hour of traffic (by flow time, the newest day), per model version
  * @param scoreBins   flows scored in the window per score bin of width 1/{@link #BINS}
  * @param families    per family of the flows scored in the window that carry a label
- * @param incidentTop the highest-scored flows of each listed incident, by incident id
+ * @param incidentTop the highest-scored flows of the first listed incidents, by incident id
  */
 public record DetectionsView(List<Hour> hours, long[] scoreBins, List<Family> families,
                              Map<String, List<ScoredFlow>> incidentTop) {
 
     public static final int BINS = 20;
     static final int FLOWS_PER_INCIDENT = 5;
+    /** The page shows the flows of the first incidents only: it stays readable with many open. */
+    static final int INCIDENTS_WITH_FLOWS = 10;
 
     /** An hour of traffic (epoch seconds of its start) as one model version scored it. */
     public record Hour(long start, String modelVersion, long scored, long flagged) {
@@ -63,7 +65,9 @@ public record DetectionsView(List<Hour> hours, long[] scoreBins, List<Family> fa
                 while (rs.next()) families.add(new Family(rs.getString(1), rs.getBoolean(2), rs.getLong(3), rs.getLong(4)));
             }
             Map<String, List<ScoredFlow>> top = new LinkedHashMap<>();
-            for (Incident i : incidents) top.put(i.id(), IncidentTable.topFlows(store, i.id(), FLOWS_PER_INCIDENT));
+            for (Incident i : incidents.subList(0, Math.min(INCIDENTS_WITH_FLOWS, incidents.size()))) {
+                top.put(i.id(), IncidentTable.topFlows(store, i.id(), FLOWS_PER_INCIDENT));
+            }
             return new DetectionsView(hours, bins, families, top);
         } catch (SQLException e) {
             throw new StepFailure("cannot read the detections of " + store.file() + ": " + e.getMessage(), e);
