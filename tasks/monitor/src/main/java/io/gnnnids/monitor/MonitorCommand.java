@@ -13,9 +13,6 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
-import io.gnnnids.core.incident.Incident;
-import io.gnnnids.core.incident.IncidentAlerts;
-import io.gnnnids.core.kafka.AlertTopic;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionLag;
 import io.gnnnids.core.monitor.Alert;
@@ -23,9 +20,9 @@ import io.gnnnids.core.monitor.AlertLog;
 import io.gnnnids.core.monitor.DetectionsHtml;
 import io.gnnnids.core.monitor.DetectionsView;
 import io.gnnnids.core.monitor.HotStoreActivity;
+import io.gnnnids.core.monitor.IncidentPublisher;
 import io.gnnnids.core.monitor.Webhook;
 import io.gnnnids.core.store.HotStore;
-import io.gnnnids.core.store.IncidentTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -44,7 +41,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 @Command(name = "monitor",
@@ -157,53 +153,31 @@ public class MonitorCommand extends StepCommand {
         } catch (StepFailure e) {
             kafkaError = e.getMessage(); // reported as an alert: the rest of the report still helps
         }
-        Map<String, Incident> published = null;
-        String publishError = null;
-        if (publishing && kafkaError == null) { // unreadable Kafka is an alert already
-            try {
-                published = IncidentAlerts.published(AlertTopic.lastByKey(bootstrap, alertsTopic));
-            } catch (StepFailure e) {
-                publishError = e.getMessage();
-            }
-        }
+        // Unreadable Kafka is an alert already: no incident is published then.
+        Webhook webhook = webhookUrl == null ? null : new Webhook(reports.resolve("webhook-pending.json"), webhookUrl,
+                20, 5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)));
+        IncidentPublisher publisher = publishing && kafkaError == null
+                ? new IncidentPublisher(bootstrap, alertsTopic, webhook) : null;
+        if (publisher != null) publisher.readSent();
         HotStoreActivity activity = null;
         DetectionsView view = null;
-        List<AlertTopic.Message> messages = new ArrayList<>();
-        Map<String, String> texts = new LinkedHashMap<>();
         if (Files.exists(duckdb)) {
             try (HotStore store = hot.openReadOnly()) {
                 activity = HotStoreActivity.read(store, window);
                 view = DetectionsView.read(store, window, activity.incidents());
-                if (published != null) {
-                    for (IncidentAlerts.Due due : IncidentAlerts.due(IncidentTable.all(store), published)) {
-                        String id = due.incident().id();
-                        messages.add(new AlertTopic.Message(id, IncidentAlerts.message(due,
-                                IncidentTable.topFlows(store, id, IncidentAlerts.TOP_FLOWS), now)));
-                        texts.put(id + "#" + due.incident().revision(), IncidentAlerts.text(due));
-                    }
-                }
+                if (publisher != null) publisher.collect(store, now);
             }
         }
-        Webhook webhook = webhookUrl == null ? null : new Webhook(reports.resolve("webhook-pending.json"), webhookUrl,
-                20, 5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)));
-        // Queued before the topic records them as sent: a run that dies in between sends them twice, never not.
-        if (webhook != null) webhook.enqueue(texts);
-        int sent = 0;
-        if (!messages.isEmpty()) {
-            try {
-                AlertTopic.publish(bootstrap, alertsTopic, "gnn-nids-alerts-" + alertsTopic, messages);
-                sent = messages.size();
-            } catch (StepFailure e) {
-                publishError = e.getMessage();
-            }
-        }
+        IncidentPublisher.Outcome published = publisher == null ? null : publisher.send();
         List<Alert> alerts = new ArrayList<>(Alert.raise(topic, group, lag, kafkaError, activity,
                 new Alert.Limits(maxLag, maxDelay, window)));
-        if (publishError != null) {
-            alerts.add(Alert.incidentsUnpublished(alertsTopic, published == null ? -1 : messages.size(), publishError));
+        if (published != null && published.error() != null) {
+            alerts.add(Alert.incidentsUnpublished(alertsTopic, publisher.due(), published.error()));
         }
-        Webhook.Delivery delivery = webhook == null ? null : webhook.deliver();
+        // Without Kafka nothing new is sent, but what waits for the webhook still goes.
+        Webhook.Delivery delivery = published != null ? published.webhook() : webhook == null ? null : webhook.deliver();
         if (delivery != null && delivery.error() != null) alerts.add(Alert.webhookFailed(delivery.pending(), delivery.error()));
+        int sent = published == null ? 0 : published.published();
         Long totalLag = lag == null ? null : PartitionLag.total(lag);
         Report report = new Report(now.toString(), topic, group, totalLag, lag, kafkaError, DurationConverter.text(window),
                 activity, publishing ? alertsTopic : null, sent, alerts);
