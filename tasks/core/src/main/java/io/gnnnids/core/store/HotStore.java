@@ -237,10 +237,8 @@ public final class HotStore implements AutoCloseable {
      */
     public HotWriteResult insertBatch(String batchId, Path batchParquet) {
         String cols = FlowColumn.sqlColumnList();
-        try {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement()) {
+        return inTransaction("store batch " + batchId + " from " + batchParquet, c -> {
+            try (Statement st = c.createStatement()) {
                 String parquet = "read_parquet(" + DuckDb.literal(batchParquet) + ")";
                 long staged;
                 long distinct;
@@ -261,14 +259,14 @@ public final class HotStore implements AutoCloseable {
                 // The batch's uids that are stored already, by this batch (a re-run) or by another one.
                 st.execute("CREATE OR REPLACE TEMP TABLE hot_stored AS SELECT f.uid, f.batch_id FROM " + TABLE
                         + " f SEMI JOIN " + source + " s ON f.uid = s.uid");
-                try (PreparedStatement ps = connection.prepareStatement(
+                try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO " + TABLE + " (" + cols + ", batch_id, ingested_at) SELECT " + cols + ", ?, now()"
                                 + " FROM " + source + " s ANTI JOIN hot_stored d ON s.uid = d.uid")) {
                     ps.setString(1, batchId);
                     ps.executeUpdate();
                 }
                 List<String> elsewhere = new ArrayList<>();
-                try (PreparedStatement ps = connection.prepareStatement(
+                try (PreparedStatement ps = c.prepareStatement(
                         "SELECT uid FROM hot_stored WHERE batch_id IS DISTINCT FROM ? ORDER BY uid")) {
                     ps.setString(1, batchId);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -278,20 +276,12 @@ public final class HotStore implements AutoCloseable {
                 long inserted = distinct - elsewhere.size();
                 st.execute("DROP TABLE IF EXISTS hot_staged");
                 st.execute("DROP TABLE hot_stored");
-                connection.commit();
                 HotWriteResult result = new HotWriteResult(staged, inserted, staged - inserted, elsewhere);
                 log.debug("batch {}: {} staged, {} stored, {} duplicates ({} uids stored by other batches)",
                         batchId, staged, inserted, result.duplicates(), elsewhere.size());
                 return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
-        } catch (SQLException e) {
-            throw new StepFailure("cannot store batch " + batchId + " from " + batchParquet + " in " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Up to {@code limit} flows waiting for a prediction, oldest first. */
@@ -438,29 +428,16 @@ public final class HotStore implements AutoCloseable {
      * fails, deleting nothing, unless they are exactly the {@code expected} flows it exported.
      */
     public long deleteArchived(String archiveId, long expected) {
-        try {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                update("DELETE FROM " + IncidentTable.FLOWS + " WHERE uid IN (SELECT uid FROM " + TABLE + " WHERE "
-                        + ARCHIVE_ID + " = ?)", archiveId);
-                long deleted = update("DELETE FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = ?", archiveId);
-                if (deleted != expected) {
-                    connection.rollback();
-                    throw new StepFailure("archive run " + archiveId + " exported " + expected + " flows but " + deleted
-                            + " are marked in " + file + "; nothing was deleted — run archive again to export them anew");
-                }
-                connection.commit();
-                return deleted;
-            } catch (RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
+        return inTransaction("delete the archived flows", c -> {
+            update("DELETE FROM " + IncidentTable.FLOWS + " WHERE uid IN (SELECT uid FROM " + TABLE + " WHERE "
+                    + ARCHIVE_ID + " = ?)", archiveId);
+            long deleted = update("DELETE FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = ?", archiveId);
+            if (deleted != expected) { // thrown inside the transaction: it is rolled back
+                throw new StepFailure("archive run " + archiveId + " exported " + expected + " flows but " + deleted
+                        + " are marked in " + file + "; nothing was deleted — run archive again to export them anew");
             }
-        } catch (SQLException e) {
-            throw new StepFailure("cannot delete the archived flows from " + file + ": " + e.getMessage(), e);
-        }
+            return deleted;
+        });
     }
 
     /** Runs an UPDATE or DELETE with string and long parameters; returns the rows changed. */
