@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** JSON files (manifests, reports) that a reader never sees half written. */
+/** JSON files (manifests, reports) and pages that a reader never sees half written. */
 public final class JsonFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -17,10 +18,15 @@ public final class JsonFiles {
 
     /** Writes the value as indented JSON to a temp file beside {@code file}, then renames it over; returns the absolute path. */
     public static Path writeAtomically(Object value, Path file) throws IOException {
+        return writeTextAtomically(JSON.writeValueAsString(value), file);
+    }
+
+    /** Writes the text (UTF-8) to a temp file beside {@code file}, then renames it over; returns the absolute path. */
+    public static Path writeTextAtomically(String text, Path file) throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), value);
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return abs;
     }

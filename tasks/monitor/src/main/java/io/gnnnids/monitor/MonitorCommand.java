@@ -190,10 +190,10 @@ public class MonitorCommand extends StepCommand {
         String page = DetectionsHtml.render(new DetectionsHtml.Page(report.generatedAt(), topic, totalLag,
                 report.window(), activity, view, alerts, recentRuns(reports, RECENT_RUNS), champion(workDir.path())));
         Path html = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".html");
-        writeAtomically(page, html);
-        writeAtomically(page, reports.resolve("latest.html"));
+        JsonFiles.writeTextAtomically(page, html);
+        JsonFiles.writeTextAtomically(page, reports.resolve("latest.html"));
         if (runId != null && !runId.isBlank()) {
-            writeAtomically(page, reports.resolve("run-" + runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".html"));
+            JsonFiles.writeTextAtomically(page, reports.resolve("run-" + runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".html"));
         }
         AlertLog alertLog = new AlertLog(reports, ALERT_LOG_BYTES, ALERT_LOG_KEEP);
         List<AlertLog.Line> changes = alertLog.record(report.generatedAt(), alerts);
@@ -293,13 +293,6 @@ public class MonitorCommand extends StepCommand {
 
     private static Double decimal(JsonNode n) {
         return n == null || n.isNull() ? null : n.asDouble();
-    }
-
-    /** Text to a temp file beside {@code file}, then renamed over it: a reader never sees half a page. */
-    private static void writeAtomically(String text, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Deletes the reports and pages (monitor-*.json, monitor-*.html, run-*.html) written before {@code before}. */
