@@ -77,6 +77,10 @@ start() {
 }
 
 # Ready once the port answers and the log says so.
-started() { port_open "$PORT" && tail -c +"$((LOG_OFFSET + 1))" "$LOG" | grep -q "Kafka Server started"; }
+# grep -c reads to the end: grep -q would stop at the first match, and with pipefail tail's SIGPIPE would fail the
+# check whenever this start wrote more than a pipe's buffer (as after the transaction log's 50 partitions exist).
+started() {
+  port_open "$PORT" && [[ "$(tail -c +"$((LOG_OFFSET + 1))" "$LOG" | grep -c "Kafka Server started")" != 0 ]]
+}
 
 service_main "$@"
