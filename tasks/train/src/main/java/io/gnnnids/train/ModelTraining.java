@@ -102,11 +102,19 @@ final class ModelTraining {
                                 + "(threshold {}, {})", fmt(test.prAuc()), fmt(test.rocAuc()), fmt(test.f1()),
                         fmt(test.precision()), fmt(test.recall()), fmt(test.falsePositiveRate()),
                         fmt(outcome.threshold()), operatingPoint);
+                if (outcome.familyHead() == null) {
+                    log.info("family head: not trained (the training attacks name fewer than two families)");
+                } else {
+                    StringBuilder perFamily = new StringBuilder();
+                    outcome.familyAccuracy().forEach((family, a) -> perFamily.append(perFamily.isEmpty() ? "" : ", ")
+                            .append(family).append(' ').append(fmt(a.rate())).append(" of ").append(a.count()));
+                    log.info("family head: {} of the test attacks named right ({})", fmt(outcome.familyAccuracyOverall()),
+                            perFamily);
+                }
 
                 Path bundle = Files.createTempDirectory("gnn-nids-model-");
                 try {
-                    ModelBundle.Card card = new ModelBundle.Card(model.architecture(), outcome.spec(),
-                            outcome.threshold(), window, dataRange(sources, split, test, operatingPoint));
+                    ModelBundle.Card card = outcome.card(window, dataRange(sources, split, test, operatingPoint));
                     ModelBundle.save(bundle, model, card);
                     upload(runId, bundle, test);
                     if (sources.prepared() != null) uploadLeftOut(runId, bundle, sources.prepared().screened());
@@ -241,6 +249,11 @@ final class ModelTraining {
         m.put("threshold", outcome.threshold());
         m.put("best_epoch", (double) outcome.result().bestEpoch());
         t.families().forEach((family, rate) -> m.put("test_detection_rate." + Mlflow.metricName(family), rate.rate()));
+        if (outcome.familyHead() != null && !outcome.familyAccuracy().isEmpty()) {
+            m.put("test_family_accuracy", outcome.familyAccuracyOverall());
+            outcome.familyAccuracy().forEach((family, a) ->
+                    m.put("test_family_accuracy." + Mlflow.metricName(family), a.rate()));
+        }
         return m;
     }
 

@@ -11,11 +11,11 @@ import java.util.List;
 public final class NodeFeatures {
 
     /** How a connection attempt ended, from conn_state. */
-    static final byte ESTABLISHED = 0;
-    static final byte NO_ANSWER = 1;
-    static final byte REJECTED = 2;
-    static final byte RESET = 3;
-    static final byte OTHER = 4;
+    public static final byte ESTABLISHED = 0;
+    public static final byte NO_ANSWER = 1;
+    public static final byte REJECTED = 2;
+    public static final byte RESET = 3;
+    public static final byte OTHER = 4;
 
     private static final List<String> NAMES = List.of(
             "log_out_flows", "log_in_flows", "log_out_peers", "log_in_peers",
@@ -45,7 +45,7 @@ public final class NodeFeatures {
         return NAMES;
     }
 
-    static byte outcome(String connState) {
+    public static byte outcome(String connState) {
         if (connState == null) return OTHER;
         return switch (connState) {
             case "SF", "S1", "S2", "S3" -> ESTABLISHED;

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,7 @@ public final class Detector implements AutoCloseable {
     private final EGraphSage model;
     private final GraphBuilder builder;
     private final ModelBundle.Card card;
+    private Explainer explainer; // made on first use: it copies the weights
 
     public Detector(EGraphSage model, ModelBundle.Card card) {
         this.model = model;
@@ -65,6 +69,22 @@ public final class Detector implements AutoCloseable {
      * on a second thread while the engine scores the current one.
      */
     public float[] score(List<Flow> context, List<Flow> toScore) {
+        return score(context, toScore, false).scores();
+    }
+
+    /**
+     * Scores and their explanations: for each flow of {@code toScore}, its attack probability and, when it is
+     * flagged ({@link #isAttack}), why ({@link Explainer}) and what its source did in its window; null otherwise.
+     */
+    public record Scored(float[] scores, Explanation[] explanations) {
+    }
+
+    /** As {@link #score(List, List)}, with an explanation for every flagged flow. */
+    public Scored scoreAndExplain(List<Flow> context, List<Flow> toScore) {
+        return score(context, toScore, true);
+    }
+
+    private Scored score(List<Flow> context, List<Flow> toScore, boolean explain) {
         Map<Long, Window> byWindow = new TreeMap<>();
         for (int i = 0; i < toScore.size(); i++) {
             Flow f = toScore.get(i);
@@ -77,8 +97,9 @@ public final class Detector implements AutoCloseable {
         List<Window> graphs = new ArrayList<>();
         for (Window w : byWindow.values()) graphs.addAll(w.parts(GraphWindows.DEFAULT_MAX_EDGES));
         float[] scores = new float[toScore.size()];
+        Explanation[] explanations = explain ? new Explanation[toScore.size()] : null;
         List<List<Window>> chunks = chunks(graphs);
-        if (chunks.isEmpty()) return scores;
+        if (chunks.isEmpty()) return new Scored(scores, explanations);
         ExecutorService building = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, "graph-build");
             t.setDaemon(true);
@@ -92,19 +113,45 @@ public final class Detector implements AutoCloseable {
                     List<Window> following = chunks.get(c + 1);
                     next = building.submit(() -> build(following));
                 }
-                float[] s = model.score(batch.graph());
+                float[] s;
+                Map<Integer, Explainer.Verdict> verdicts = Map.of();
+                if (explain) {
+                    Explainer.Pass pass = explainer().new Pass(batch.graph(), card.threshold());
+                    EGraphSage.Activations a = model.scoreWithActivations(batch.graph(), pass::select);
+                    s = a.scores();
+                    verdicts = pass.explain(a);
+                } else {
+                    s = model.score(batch.graph());
+                }
                 List<Window> windows = chunks.get(c);
                 for (int p = 0; p < windows.size(); p++) {
                     // Each window's graph lists its flows to score first, in the order given.
                     int offset = batch.edgeOffsets()[p];
-                    List<Integer> idx = windows.get(p).indices;
-                    for (int j = 0; j < idx.size(); j++) scores[idx.get(j)] = s[offset + j];
+                    Window w = windows.get(p);
+                    Set<String> flaggedSources = new HashSet<>();
+                    for (int j = 0; j < w.indices.size(); j++) {
+                        scores[w.indices.get(j)] = s[offset + j];
+                        if (verdicts.containsKey(offset + j)) flaggedSources.add(w.toScore.get(j).origH());
+                    }
+                    if (flaggedSources.isEmpty()) continue;
+                    Map<String, Explanation.Neighbourhood> sources = Explanation.Neighbourhood.of(flaggedSources, w.flows());
+                    for (int j = 0; j < w.indices.size(); j++) {
+                        Explainer.Verdict v = verdicts.get(offset + j);
+                        if (v != null) {
+                            explanations[w.indices.get(j)] = Explanation.of(v, sources.get(w.toScore.get(j).origH()));
+                        }
+                    }
                 }
             }
         } finally {
             building.shutdownNow();
         }
-        return scores;
+        return new Scored(scores, explanations);
+    }
+
+    private Explainer explainer() {
+        if (explainer == null) explainer = new Explainer(model, card.features(), card.familyHead());
+        return explainer;
     }
 
     /** The flows of one window: those to score (with their positions in the caller's list) and the context. */
@@ -143,6 +190,11 @@ public final class Detector implements AutoCloseable {
                 if (!part.toScore.isEmpty()) parts.add(part);
             }
             return parts;
+        }
+
+        /** Every flow of the window part: those to score, then the context. */
+        Iterable<Flow> flows() {
+            return () -> java.util.stream.Stream.concat(toScore.stream(), context.stream()).iterator();
         }
 
         /** The i-th flow: those to score first, then the context. */

@@ -179,16 +179,75 @@ public final class EGraphSage implements AutoCloseable {
      * matrix products do not keep their outputs for the backward pass.
      */
     NDArray edgeHidden(GraphArrays g, boolean training) {
+        return edgeHidden(g, training, null);
+    }
+
+    /**
+     * As {@link #edgeHidden(GraphArrays, boolean)}; when {@code preActivations} is given (one slot per layer and one
+     * for the head), it receives each layer's values before the ReLU, which the ReLU leaves as they are.
+     */
+    private NDArray edgeHidden(GraphArrays g, boolean training, NDArray[] preActivations) {
         float dropout = (float) architecture.dropout();
         NDArray edgeMessages = g.edgeMessages; // the same in every layer
         NDArray h = g.nodes;
         for (int k = 0; k < architecture.layers(); k++) {
             NDArray neighbours = g.neighbourMean.matMul(h);
             NDArray in = NDArrays.concat(new NDList(h, neighbours, edgeMessages), 1);
-            h = dropout(Activation.relu(in.matMul(layerWeight[k]).addi(layerBias[k])), dropout, training);
+            NDArray pre = in.matMul(layerWeight[k]).addi(layerBias[k]);
+            if (preActivations != null) preActivations[k] = pre;
+            h = dropout(Activation.relu(pre), dropout, training);
         }
         NDArray hidden = g.edges.matMul(headEdge).addi(nodeTerms(g, h)).addi(headBias);
+        if (preActivations != null) preActivations[architecture.layers()] = hidden;
         return dropout(Activation.relu(hidden), dropout, training);
+    }
+
+    /**
+     * What a scoring pass computed on the way, for the rows a caller asked for: each layer's node values before
+     * the ReLU ({@code layers[k]}, {@code nodes.length x hidden}, row-major) and the edge head's ({@code head},
+     * {@code edges.length x hidden}).
+     */
+    public record Activations(float[] scores, int[] nodes, float[][] layers, int[] edges, float[] head) {
+    }
+
+    /** Which rows to keep, chosen once the scores are known. */
+    public record Selection(int[] nodes, int[] edges) {
+        public static final Selection NONE = new Selection(new int[0], new int[0]);
+    }
+
+    /**
+     * Scores every edge of {@code g}, as {@link #score(EdgeGraph)} does, and keeps the intermediate values of the
+     * nodes and edges {@code select} picks from the scores: what an explanation or the family head needs, at no
+     * cost beyond copying those rows.
+     */
+    public Activations scoreWithActivations(EdgeGraph g, java.util.function.Function<float[], Selection> select) {
+        checkFits(g);
+        int layers = architecture.layers();
+        if (g.edges() == 0) return new Activations(new float[0], new int[0], new float[layers][0], new int[0], new float[0]);
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager call = manager.newSubManager()) {
+            NDArray[] pre = new NDArray[layers + 1];
+            float[] scores = attackProbability(edgeHidden(GraphArrays.forScoring(call, g), false, pre)).toFloatArray();
+            Selection s = select.apply(scores);
+            float[][] nodeRows = new float[layers][];
+            for (int k = 0; k < layers; k++) nodeRows[k] = rows(pre[k], s.nodes());
+            return new Activations(scores, s.nodes(), nodeRows, s.edges(), rows(pre[layers], s.edges()));
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private static float[] rows(NDArray matrix, int[] rows) {
+        if (rows.length == 0) return new float[0];
+        long[] index = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) index[i] = rows[i];
+        return matrix.get(new NDIndex("{}", matrix.getManager().create(index))).toFloatArray();
+    }
+
+    /** A copy of one parameter's values (row-major), by its name in {@link Architecture#parameterShapes()}. */
+    float[] values(String name) {
+        return parameters.get(name).toFloatArray();
     }
 
     /** {@code S[src] + D[dst]} for every edge, S = h W_src and D = h W_dst (see {@link GraphArrays}). */

@@ -13,7 +13,8 @@ import java.time.Duration;
 
 /**
  * A model version's files: {@code model.params} (the network's weights) and {@code model.json} (architecture,
- * feature list, scaler statistics, decision threshold, graph window and the training data range). Everything
+ * feature list, scaler statistics, decision threshold, graph window, the training data range and, for versions
+ * trained with one, the family head). Everything
  * needed to score flows exactly as at training time.
  */
 public final class ModelBundle {
@@ -30,7 +31,12 @@ public final class ModelBundle {
      * @param dataRange free-form facts about the training data (first/last day, row counts) and its test metrics
      */
     public record Card(EGraphSage.Architecture architecture, FeatureSpec features, double threshold, Duration window,
-                       JsonNode dataRange) {
+                       JsonNode dataRange, FamilyHead familyHead) {
+        /** A card without a family head: the version flags flows without naming their family. */
+        public Card(EGraphSage.Architecture architecture, FeatureSpec features, double threshold, Duration window,
+                    JsonNode dataRange) {
+            this(architecture, features, threshold, window, dataRange, null);
+        }
     }
 
     public static void save(Path dir, EGraphSage model, Card card) throws IOException {
@@ -44,6 +50,7 @@ public final class ModelBundle {
         root.put("window", card.window().toString());
         root.set("features", card.features().toJson());
         root.set("data", card.dataRange() == null ? JSON.createObjectNode() : card.dataRange());
+        if (card.familyHead() != null) root.set("family_head", card.familyHead().toJson());
         JSON.writeValue(dir.resolve(CARD_FILE).toFile(), root);
     }
 
@@ -56,7 +63,7 @@ public final class ModelBundle {
         }
         return new Card(JSON.treeToValue(root.get("architecture"), EGraphSage.Architecture.class),
                 FeatureSpec.fromJson(root.get("features")), root.path("threshold").asDouble(),
-                Duration.parse(root.path("window").asText()), root.get("data"));
+                Duration.parse(root.path("window").asText()), root.get("data"), FamilyHead.fromJson(root.get("family_head")));
     }
 
     /** Loads the model; the caller closes it. */

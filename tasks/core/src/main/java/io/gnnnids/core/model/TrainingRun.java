@@ -1,5 +1,6 @@
 package io.gnnnids.core.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.FeatureSpec;
@@ -9,6 +10,7 @@ import io.gnnnids.core.graph.NodeKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -63,12 +65,24 @@ public final class TrainingRun {
      * @param threshold      decision threshold chosen on validation
      * @param validation     metrics on the validation windows at that threshold
      * @param test           metrics on the test windows at that threshold
+     * @param familyHead     names the family of a flagged flow; null when the training attacks have fewer than two
+     * @param familyAccuracy per family of the test attacks, how many the head names right (empty without a head)
      */
     public record Outcome(EGraphSage model, FeatureSpec spec, double threshold, Metrics validation, Metrics test,
-                          TrainResult result) {
+                          TrainResult result, FamilyHead familyHead, Map<String, FamilyHead.Accuracy> familyAccuracy) {
         /** A detector over this model with the graphs cut by {@code window}; closing it closes the model. */
         public Detector detector(Duration window) {
-            return new Detector(model, new ModelBundle.Card(model.architecture(), spec, threshold, window, null));
+            return new Detector(model, card(window, null));
+        }
+
+        /** What model.json says of this outcome. */
+        public ModelBundle.Card card(Duration window, JsonNode dataRange) {
+            return new ModelBundle.Card(model.architecture(), spec, threshold, window, dataRange, familyHead);
+        }
+
+        /** The share of the test attacks whose family the head names right; NaN without a head or test attacks. */
+        public double familyAccuracyOverall() {
+            return FamilyHead.overall(familyAccuracy);
         }
     }
 
@@ -117,7 +131,11 @@ public final class TrainingRun {
         double threshold = operatingPoint.threshold(valScores, valLabels, sourceEdges(validation, split.validationSources()));
         Metrics validationMetrics = Metrics.of(valScores, valLabels, families(split.validation()), threshold);
         Metrics testMetrics = evaluate(model, builder, split.test(), threshold);
-        return new Outcome(model, spec, threshold, validationMetrics, testMetrics, result);
+        // The family head learns from the binary model's view of the training attacks, once that model is final.
+        FamilyHead familyHead = FamilyHead.train(model, train, families(split.train()), config.seed());
+        Map<String, FamilyHead.Accuracy> familyAccuracy = familyHead == null ? Map.of()
+                : familyHead.accuracy(model, graphs(builder, split.test()), families(split.test()));
+        return new Outcome(model, spec, threshold, validationMetrics, testMetrics, result, familyHead, familyAccuracy);
     }
 
     /** How many edges each source's graphs hold, in order. */

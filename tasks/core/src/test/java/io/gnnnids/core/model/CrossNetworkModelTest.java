@@ -3,6 +3,9 @@ package io.gnnnids.core.model;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
+import io.gnnnids.core.graph.EdgeGraph;
+import io.gnnnids.core.graph.FeatureGroups;
+import io.gnnnids.core.graph.GraphBuilder;
 import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.replay.GeneratorOptions;
@@ -18,10 +21,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -71,15 +78,112 @@ class CrossNetworkModelTest {
     }
 
     @Test
+    void familyHeadNamesTheFamilyOfAttacksOnTheUnseenNetwork() {
+        assertNotNull(outcome.familyHead(), "the training attacks name several families");
+        outcome.familyAccuracy().forEach((f, a) -> System.out.printf("  family named right: %-26s %5d flows, %5.1f%%%n",
+                f, a.count(), 100 * a.rate()));
+        System.out.printf("  family named right overall: %.4f%n", outcome.familyAccuracyOverall());
+        assertTrue(outcome.familyAccuracyOverall() >= 0.7, "family accuracy " + outcome.familyAccuracy());
+    }
+
+    @Test
+    void everyFlaggedFlowIsExplainedAndExplainingChangesNoScore() {
+        List<Flow> flows = new ArrayList<>();
+        split.test().forEach(flows::addAll);
+        Detector detector = new Detector(outcome.model(), outcome.card(WINDOW, null)); // the class closes the model
+        Detector.Scored scored = detector.scoreAndExplain(List.of(), flows);
+        assertArrayEquals(detector.score(flows), scored.scores());
+        Map<String, Integer> firstReasons = new TreeMap<>();
+        for (int i = 0; i < flows.size(); i++) {
+            Explanation e = scored.explanations()[i];
+            assertEquals(detector.isAttack(scored.scores()[i]), e != null, "explained exactly when flagged");
+            if (e == null) continue;
+            assertTrue(e.reasons().size() <= Explainer.REASONS && !e.reasons().isEmpty(), e.toString());
+            assertNotNull(e.family());
+            assertTrue(e.source().flows() >= 1 && e.source().peers() >= 1, e.toString());
+            assertEquals(e, Explanation.fromJson(e.toJson()));
+            firstReasons.merge(e.reasons().get(0).group(), 1, Integer::sum);
+        }
+        System.out.println("  first reasons of the flagged flows: " + firstReasons);
+    }
+
+    @Test
+    void aFloodIsExplainedByItsSourcesFanOutAndUnansweredShareNotByItsTiming() {
+        List<Flow> flood = new ArrayList<>();
+        split.test().forEach(w -> w.stream().filter(f -> "DDoS".equals(f.detailedLabel())).forEach(flood::add));
+        List<Flow> all = new ArrayList<>();
+        split.test().forEach(all::addAll);
+        Detector detector = new Detector(outcome.model(), outcome.card(WINDOW, null));
+        Detector.Scored scored = detector.scoreAndExplain(List.of(), all);
+        Map<String, Integer> reasons = new TreeMap<>();
+        int explained = 0, bySource = 0, byTiming = 0, namedDdos = 0;
+        for (int i = 0; i < all.size(); i++) {
+            Explanation e = scored.explanations()[i];
+            if (e == null || !"DDoS".equals(all.get(i).detailedLabel())) continue;
+            explained++;
+            List<String> groups = e.reasons().stream().map(Explainer.Reason::group).toList();
+            groups.forEach(g -> reasons.merge(g, 1, Integer::sum));
+            if (groups.contains("source's fan-out") || groups.contains("source's unanswered and refused share")) bySource++;
+            if (groups.get(0).equals("timing of the conversation")) byTiming++;
+            if ("DDoS".equals(e.family())) namedDdos++;
+        }
+        System.out.printf("  %d flood flows, %d flagged; reasons %s; named DDoS %d%n", flood.size(), explained, reasons,
+                namedDdos);
+        assertTrue(explained > 100, "the unseen network's flood is flagged: " + explained + " of " + flood.size());
+        assertTrue(bySource >= 0.9 * explained, bySource + " of " + explained + " by the source's fan-out or unanswered share");
+        assertEquals(0, byTiming, "no flood flow is flagged first for its timing");
+    }
+
+    @Test
+    void sourceOcclusionMatchesAFullPassWithTheGroupAtItsMean() {
+        // The window with the most attacks.
+        List<Flow> window = split.test().stream().max(java.util.Comparator.comparingLong(
+                w -> w.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).count())).orElseThrow();
+        EdgeGraph g = new GraphBuilder(outcome.spec()).build(window);
+        Explainer explainer = new Explainer(outcome.model(), outcome.spec(), outcome.familyHead());
+        Explainer.Pass pass = explainer.new Pass(g, outcome.threshold());
+        EGraphSage.Activations a = outcome.model().scoreWithActivations(g, pass::select);
+        assertTrue(a.edges().length > 0, "the window holds flagged flows");
+        int hidden = outcome.model().architecture().hidden();
+        for (int r = 0; r < a.edges().length; r++) {
+            assertEquals(a.scores()[a.edges()[r]], explainer.score(a.head(), r), 1e-5, "the kept head values give the score");
+        }
+        Map<Integer, Integer> rowOf = new HashMap<>();
+        for (int r = 0; r < a.nodes().length; r++) rowOf.put(a.nodes()[r], r);
+        int source = g.src()[a.edges()[0]];
+        Map<String, float[]> shifts = pass.sourceShifts(source, rowOf, a);
+        float[] headSrc = outcome.model().values("head.src.weight");
+        for (FeatureGroups.Group group : FeatureGroups.of(outcome.spec())) {
+            if (!group.sourceNode() || !shifts.containsKey(group.name())) continue;
+            float[] nodes = g.nodeFeatures().clone();
+            for (int c : group.columns()) nodes[source * g.nodeDim() + c] = 0;
+            EdgeGraph occluded = new EdgeGraph(g.nodes(), g.edges(), nodes, g.nodeDim(), g.edgeFeatures(), g.edgeDim(),
+                    g.src(), g.dst(), g.labels(), g.scored());
+            float[] before = a.layers()[1];
+            float[] after = outcome.model().scoreWithActivations(occluded,
+                    s -> new EGraphSage.Selection(new int[] {source}, new int[0])).layers()[1];
+            int row = rowOf.get(source);
+            for (int j = 0; j < hidden; j++) {
+                double expected = 0;
+                for (int i = 0; i < hidden; i++) {
+                    expected += (Math.max(0, after[i]) - Math.max(0, before[row * hidden + i])) * headSrc[i * hidden + j];
+                }
+                assertEquals(expected, shifts.get(group.name())[j], 1e-4, group.name() + " at column " + j);
+            }
+        }
+    }
+
+    @Test
     void savedAndLoadedModelGivesIdenticalScores(@TempDir Path dir) throws Exception {
-        ModelBundle.save(dir, outcome.model(), new ModelBundle.Card(outcome.model().architecture(), outcome.spec(),
-                outcome.threshold(), WINDOW, null));
+        ModelBundle.save(dir, outcome.model(), outcome.card(WINDOW, null));
         List<Flow> window = split.test().get(split.test().size() / 2);
         // The original detector wraps the shared model, which the class closes at the end.
         Detector original = new Detector(outcome.model(), ModelBundle.readCard(dir));
         try (Detector loaded = Detector.load(dir)) {
             assertArrayEquals(original.score(window), loaded.score(window));
             assertEquals(outcome.threshold(), loaded.threshold());
+            assertEquals(outcome.familyHead().families(), loaded.card().familyHead().families());
+            assertEquals(outcome.familyHead().toJson(), loaded.card().familyHead().toJson());
         }
     }
 

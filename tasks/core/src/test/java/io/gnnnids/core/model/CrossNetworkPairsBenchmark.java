@@ -17,6 +17,7 @@ import java.util.List;
  * rate per family at the model's own threshold. {@code -Dnids.cross.networks=1} trains on 100,000 flows (2 days) of
  * the first seed's network alone, split by time: the hardest case, one address plan and one port per campaign.
  * The pairs come from {@code -Dnids.cross.pairs=11:12,21:22} (default 1:2, 11:12 and 21:22).
+ * {@code .family_accuracy} is the share of the unseen network's attack flows whose family the family head names right.
  * {@code bench.cross.min_family_dr} is how well the model ranks each family on the network it never saw: the
  * lowest detection rate of any family in any pair at the threshold that flags 1 % of that network's benign flows.
  */
@@ -50,6 +51,9 @@ class CrossNetworkPairsBenchmark {
                 trainSeed, testSeed, t.precision(), t.recall(), t.rocAuc(), o.threshold(), o.result().bestEpoch());
         t.families().forEach((f, r) -> System.out.printf("# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(),
                 r.detected(), r.count()));
+        ModelBenchmark.print(name + ".family_accuracy", o.familyAccuracyOverall(), "");
+        o.familyAccuracy().forEach((f, a) -> System.out.printf("# family named right %-26s %.4f (%d of %d)%n", f,
+                a.rate(), a.correct(), a.count()));
         // The same scores at the threshold that flags 1 % of the unseen network's benign flows.
         GraphBuilder builder = new GraphBuilder(o.spec());
         List<EdgeGraph> graphs = TrainingRun.graphs(builder, unseen);
