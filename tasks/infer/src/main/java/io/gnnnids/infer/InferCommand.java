@@ -13,6 +13,7 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.model.Detector;
+import io.gnnnids.core.model.Explanation;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import org.slf4j.Logger;
@@ -33,7 +34,9 @@ import java.util.TreeMap;
 @Command(name = "infer",
         description = {"Scores the flows of the hot store that have no prediction yet with the champion model (or "
                 + "--model-version): builds their graphs with the flows around them as context and writes prediction, "
-                + "score, model_version and predicted_at by uid in one transaction. Model files are cached locally "
+                + "score, model_version and predicted_at by uid in one transaction; for each flagged flow also "
+                + "predicted_family (the model's family head) and explanation (JSON: the feature groups that moved its score "
+                + "most and its source's activity in the window). Model files are cached locally "
                 + "per version; if MLflow is unreachable the last cached champion is used, with a warning.",
                 "Then groups the flagged flows into incidents (table incidents): a source host's flagged flows within "
                         + "--incident-gap of each other form one incident, which grows while the activity goes on and "
@@ -107,14 +110,24 @@ public class InferCommand extends StepCommand {
 
         try (Detector detector = model.detector()) {
             long t0 = System.nanoTime();
-            float[] scores = detector.score(context, toScore);
+            Detector.Scored scored = detector.scoreAndExplain(context, toScore);
+            float[] scores = scored.scores();
             double scoreSeconds = (System.nanoTime() - t0) / 1e9;
             List<String> uids = new ArrayList<>(toScore.size());
+            String[] families = new String[toScore.size()];
+            String[] explanations = new String[toScore.size()];
             Map<String, Long> detected = new TreeMap<>();
+            Map<String, Long> named = new TreeMap<>();
             long attacks = 0;
             for (int i = 0; i < toScore.size(); i++) {
                 Flow f = toScore.get(i);
                 uids.add(f.uid());
+                Explanation why = scored.explanations()[i];
+                if (why != null) {
+                    families[i] = why.family();
+                    explanations[i] = why.toJson();
+                    if (why.family() != null) named.merge(why.family(), 1L, Long::sum);
+                }
                 if (detector.isAttack(scores[i])) {
                     attacks++;
                     detected.merge(f.detailedLabel() == null ? "(no label)" : f.detailedLabel(), 1L, Long::sum);
@@ -124,11 +137,13 @@ public class InferCommand extends StepCommand {
             IncidentTable.Update incidents;
             // Two transactions: flagged flows left without an incident by a crash in between are grouped next run.
             try (HotStore store = hot.open()) {
-                updated = store.writePredictions(uids, scores, detector.threshold(), model.version());
+                updated = store.writePredictions(uids, scores, detector.threshold(), model.version(), families,
+                        explanations);
                 incidents = IncidentTable.update(store, incidentGap);
             }
             log.info("scored {} flows with {} version {} ({} context flows, {} s): {} attacks", toScore.size(), modelName,
                     model.version(), context.size(), String.format("%.2f", scoreSeconds), attacks);
+            if (!named.isEmpty()) log.info("families named for the flagged flows: {}", named);
             log.info("incidents: {} new, {} grown, {} closed ({} flagged flows grouped)", incidents.created(),
                     incidents.grown(), incidents.closed(), incidents.flows());
             run.count("scored", toScore.size()).count("updated", updated).count("attacks", attacks)
@@ -137,7 +152,8 @@ public class InferCommand extends StepCommand {
                     .count("context", context.size()).reasons(detected)
                     .output("duckdb", duckdb.toAbsolutePath()).output("model", modelName + "/" + model.version())
                     .info("threshold", detector.threshold()).info("model_source", model.source())
-                    .info("score_seconds", String.format("%.3f", scoreSeconds));
+                    .info("score_seconds", String.format("%.3f", scoreSeconds))
+                    .info("families_named", named.toString());
             return run.write(work.resolve("infer").resolve("infer-" + System.currentTimeMillis() + ".json"));
         }
     }

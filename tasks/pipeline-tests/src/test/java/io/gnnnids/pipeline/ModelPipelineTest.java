@@ -137,14 +137,16 @@ class ModelPipelineTest {
             String run = m.outputs().get("mlflow_run");
             var metrics = client.runMetrics(run);
             for (String k : List.of("test_f1", "test_precision", "test_recall", "test_fpr", "test_roc_auc", "test_pr_auc",
-                    "test_accuracy", "train_loss", "val_loss", "val_f1", "test_detection_rate.DDoS")) {
+                    "test_accuracy", "train_loss", "val_loss", "val_f1", "test_detection_rate.DDoS",
+                    "test_family_accuracy", "test_family_accuracy.DDoS")) {
                 assertTrue(metrics.containsKey(k), k + " logged: " + metrics.keySet());
             }
             assertTrue(metrics.get("test_f1") >= 0.8, "test F1 " + metrics.get("test_f1"));
             Path card = tmp.resolve("card/model.json");
             client.downloadArtifact(client.artifactUri(run), "model/model.json", card);
             String json = Files.readString(card);
-            assertTrue(json.contains("\"threshold\"") && json.contains("\"features\"") && json.contains("\"architecture\""));
+            assertTrue(json.contains("\"threshold\"") && json.contains("\"features\"") && json.contains("\"architecture\"")
+                    && json.contains("\"family_head\""), "model.json holds the model and its family head");
         }
     }
 
@@ -190,6 +192,15 @@ class ModelPipelineTest {
         StepRunner.Result again = infer(mlflow.trackingUri());
         assertEquals(99, again.exitCode(), again.toString());
         assertEquals(before, snapshot(), "a re-run changes nothing");
+
+        // Every flagged flow, and only those, has its explanation and family; the families are the labels' names.
+        assertEquals(flagged, count("prediction = 1 AND explanation IS NOT NULL AND predicted_family IS NOT NULL"));
+        assertEquals(0, count("prediction = 0 AND (explanation IS NOT NULL OR predicted_family IS NOT NULL)"));
+        assertEquals(flagged, count("prediction = 1 AND json_array_length(explanation -> '$.reasons') >= 1 "
+                + "AND (explanation ->> '$.source.flows')::BIGINT >= 1"));
+        long named = count("prediction = 1 AND label = 'malicious' AND predicted_family = detailed_label");
+        long flaggedAttacks = count("prediction = 1 AND label = 'malicious'");
+        assertTrue(named > 0.5 * flaggedAttacks, named + " of " + flaggedAttacks + " flagged attacks named by their family");
 
         long right = count("(prediction = 1) = (label = 'malicious')");
         assertTrue(right > 0.9 * FLOWS, right + " of " + FLOWS + " predictions agree with the ground truth");

@@ -16,12 +16,14 @@ import java.util.List;
  * @param ports         distinct responder ports
  * @param maxScore      highest score of its flows
  * @param meanScore     mean score of its flows
+ * @param families      the families the model named for its flows, the most frequent first
  * @param modelVersions the model versions that flagged them
  * @param status        {@code new}, {@code ongoing} or {@code closed}
  * @param revision      1 when created, one more at each change of its flows or status: (id, revision) names one state
  */
 public record Incident(String id, String host, double firstSeen, double lastSeen, long flows, long peers, long ports,
-                       double maxScore, double meanScore, List<String> modelVersions, String status, int revision) {
+                       double maxScore, double meanScore, List<String> families, List<String> modelVersions,
+                       String status, int revision) {
 
     public static final String NEW = "new";
     public static final String ONGOING = "ongoing";

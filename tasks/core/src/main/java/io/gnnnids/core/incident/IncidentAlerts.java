@@ -59,9 +59,10 @@ public final class IncidentAlerts {
     public static String text(Due due) {
         Incident i = due.incident();
         return String.format(java.util.Locale.ROOT, "gnn-nids: %s incident %s: %s, %d flows to %d peers on %d ports, "
-                        + "score %.3f, %s to %s UTC (%s)", due.reason(), i.id(), i.host(), i.flows(), i.peers(), i.ports(),
+                        + "score %.3f, %s to %s UTC (%s)%s", due.reason(), i.id(), i.host(), i.flows(), i.peers(), i.ports(),
                 i.maxScore(), TIME.format(Instant.ofEpochMilli((long) (i.firstSeen() * 1000))),
-                TIME.format(Instant.ofEpochMilli((long) (i.lastSeen() * 1000))), i.status());
+                TIME.format(Instant.ofEpochMilli((long) (i.lastSeen() * 1000))), i.status(),
+                i.families().isEmpty() ? "" : ", likely " + String.join(" or ", i.families().subList(0, Math.min(2, i.families().size()))));
     }
 
     /** The message of a due incident, as JSON. */

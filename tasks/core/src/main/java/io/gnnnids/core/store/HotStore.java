@@ -40,9 +40,9 @@ public final class HotStore implements AutoCloseable {
     /**
      * Bump when the table changes; {@link #migrate} brings older files up to date. Version 2 dropped the primary key
      * on uid (uniqueness is enforced by {@link #insertBatch}); version 3 added {@code archive_id}; version 4 the
-     * incident tables ({@link IncidentTable}).
+     * incident tables ({@link IncidentTable}); version 5 {@code predicted_family} and {@code explanation}.
      */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
     public static final String TABLE = "flows";
     private static final String ARCHIVE_ID = "archive_id";
 
@@ -69,6 +69,9 @@ public final class HotStore implements AutoCloseable {
         m.put("score", "DOUBLE");
         m.put("model_version", "VARCHAR");
         m.put("predicted_at", "TIMESTAMP");
+        // For flagged flows: the family head's guess, and why the flow was flagged (JSON, see model.Explanation).
+        m.put("predicted_family", "VARCHAR");
+        m.put("explanation", "VARCHAR");
         // The archive run that is moving the row out of the hot store (see markForArchive).
         m.put(ARCHIVE_ID, "VARCHAR");
         return m;
@@ -164,6 +167,7 @@ public final class HotStore implements AutoCloseable {
                 st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + e.getKey() + " " + e.getValue());
             }
             st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.TABLE + " (" + IncidentTable.DEFINITION + ")");
+            st.execute("ALTER TABLE " + IncidentTable.TABLE + " ADD COLUMN IF NOT EXISTS " + IncidentTable.ADDED_COLUMNS);
             st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION + ")");
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
             st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ", now()) ON CONFLICT (version) DO NOTHING");
@@ -307,19 +311,33 @@ public final class HotStore implements AutoCloseable {
      * concurrent run changes nothing). Returns the rows updated.
      */
     public long writePredictions(List<String> uids, float[] scores, double threshold, String modelVersion) {
+        return writePredictions(uids, scores, threshold, modelVersion, null, null);
+    }
+
+    /**
+     * As {@link #writePredictions(List, float[], double, String)}, with each flow's predicted family and explanation
+     * (JSON); either array may be null, and so may its entries (flows that were not flagged).
+     */
+    public long writePredictions(List<String> uids, float[] scores, double threshold, String modelVersion,
+                                 String[] families, String[] explanations) {
         return inTransaction("store predictions", c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE)");
+                st.execute("CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE, "
+                        + "predicted_family VARCHAR, explanation VARCHAR)");
                 try (DuckDBAppender app = ((DuckDBConnection) c).createAppender("temp", "main", "predictions_staged")) {
                     for (int i = 0; i < uids.size(); i++) {
                         app.beginRow().append(uids.get(i)).append((byte) (scores[i] >= threshold ? 1 : 0))
-                                .append((double) scores[i]).endRow();
+                                .append((double) scores[i]);
+                        appendText(app, families == null ? null : families[i]);
+                        appendText(app, explanations == null ? null : explanations[i]);
+                        app.endRow();
                     }
                     app.flush(); // close() swallows errors; flush() reports them
                 }
                 long updated;
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET prediction = p.prediction, "
-                        + "score = p.score, model_version = ?, predicted_at = now() FROM predictions_staged p "
+                        + "score = p.score, predicted_family = p.predicted_family, explanation = p.explanation, "
+                        + "model_version = ?, predicted_at = now() FROM predictions_staged p "
                         + "WHERE " + TABLE + ".uid = p.uid AND " + TABLE + ".prediction IS NULL")) {
                     ps.setString(1, modelVersion);
                     updated = ps.executeUpdate();
@@ -328,6 +346,11 @@ public final class HotStore implements AutoCloseable {
                 return updated;
             }
         });
+    }
+
+    private static void appendText(DuckDBAppender app, String value) throws SQLException {
+        if (value == null) app.appendNull();
+        else app.append(value);
     }
 
     /** Work on the connection that may throw SQLException. */

@@ -1,5 +1,7 @@
 package io.gnnnids.core.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.FlowColumn;
 import io.gnnnids.core.incident.Incident;
@@ -35,15 +37,19 @@ public final class IncidentTable {
     static final String DEFINITION = "id VARCHAR PRIMARY KEY, host VARCHAR NOT NULL, first_seen DOUBLE NOT NULL, "
             + "last_seen DOUBLE NOT NULL, flows BIGINT NOT NULL, peers BIGINT NOT NULL, ports BIGINT NOT NULL, "
             + "max_score DOUBLE, mean_score DOUBLE, model_versions VARCHAR, status VARCHAR NOT NULL, "
-            + "revision INTEGER NOT NULL, updated_at TIMESTAMP NOT NULL";
+            + "revision INTEGER NOT NULL, updated_at TIMESTAMP NOT NULL, families VARCHAR";
+    /** Columns added since the table first shipped, for files that have it without them. */
+    static final String ADDED_COLUMNS = "families VARCHAR";
     static final String FLOWS_DEFINITION = "uid VARCHAR PRIMARY KEY, incident_id VARCHAR NOT NULL";
 
     private static final String COLUMNS = "id, host, first_seen, last_seen, flows, peers, ports, max_score, mean_score, "
-            + "model_versions, status, revision";
+            + "model_versions, status, revision, families";
 
     /** What one update did: flows assigned, incidents created, grown and closed. */
     public record Update(long flows, long created, long grown, long closed) {
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private IncidentTable() {
     }
@@ -97,14 +103,19 @@ public final class IncidentTable {
     public static List<ScoredFlow> topFlows(HotStore store, String incidentId, int limit) {
         List<ScoredFlow> out = new ArrayList<>();
         try (PreparedStatement ps = store.connection().prepareStatement("SELECT " + FlowColumn.sqlColumnList("f")
-                + ", f.score FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid WHERE i.incident_id = ? "
+                + ", f.score, f.predicted_family, f.explanation FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid WHERE i.incident_id = ? "
                 + "ORDER BY f.score DESC, f.ts, f.uid LIMIT ?")) {
             ps.setString(1, incidentId);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new ScoredFlow(FlowRows.read(rs), rs.getDouble(FlowColumn.ALL.size() + 1)));
+                int at = FlowColumn.ALL.size();
+                while (rs.next()) {
+                    String explanation = rs.getString(at + 3);
+                    out.add(new ScoredFlow(FlowRows.read(rs), rs.getDouble(at + 1), rs.getString(at + 2),
+                            explanation == null ? null : JSON.readTree(explanation)));
+                }
             }
-        } catch (SQLException e) {
+        } catch (SQLException | JsonProcessingException e) {
             throw new StepFailure("cannot read the flows of incident " + incidentId + " in " + store.file() + ": "
                     + e.getMessage(), e);
         }
@@ -167,7 +178,8 @@ public final class IncidentTable {
                 for (String id : ids) app.beginRow().append(id).endRow();
                 app.flush();
             }
-            st.execute("INSERT INTO " + TABLE + " SELECT i.incident_id, any_value(f.orig_h), min(f.ts), max(f.ts), "
+            st.execute("INSERT INTO " + TABLE + " (id, host, first_seen, last_seen, flows, peers, ports, max_score, "
+                    + "mean_score, model_versions, status, revision, updated_at) SELECT i.incident_id, any_value(f.orig_h), min(f.ts), max(f.ts), "
                     + "count(*), count(DISTINCT f.resp_h), count(DISTINCT f.resp_p), max(f.score), avg(f.score), "
                     + "string_agg(DISTINCT f.model_version, ',' ORDER BY f.model_version), '" + Incident.NEW + "', 1, now() "
                     + "FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid "
@@ -177,18 +189,27 @@ public final class IncidentTable {
                     + "max_score = excluded.max_score, mean_score = excluded.mean_score, "
                     + "model_versions = excluded.model_versions, status = '" + Incident.ONGOING + "', "
                     + "revision = " + TABLE + ".revision + 1, updated_at = excluded.updated_at");
+            // The families named for an incident's flows, the most frequent first.
+            st.execute("UPDATE " + TABLE + " SET families = t.families FROM (SELECT incident_id, string_agg(family, ',' "
+                    + "ORDER BY n DESC, family) AS families FROM (SELECT i.incident_id, f.predicted_family AS family, "
+                    + "count(*) AS n FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid "
+                    + "WHERE i.incident_id IN (SELECT id FROM incidents_touched) AND f.predicted_family IS NOT NULL "
+                    + "GROUP BY ALL) GROUP BY incident_id) t WHERE " + TABLE + ".id = t.incident_id");
             st.execute("DROP TABLE incidents_touched");
         }
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return commaSeparated == null ? List.of() : Arrays.asList(commaSeparated.split(","));
     }
 
     private static List<Incident> read(PreparedStatement ps) throws SQLException {
         List<Incident> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                String versions = rs.getString(10);
                 out.add(new Incident(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getDouble(8), rs.getDouble(9),
-                        versions == null ? List.of() : Arrays.asList(versions.split(",")), rs.getString(11), rs.getInt(12)));
+                        rs.getLong(6), rs.getLong(7), rs.getDouble(8), rs.getDouble(9), list(rs.getString(13)),
+                        list(rs.getString(10)), rs.getString(11), rs.getInt(12)));
             }
         }
         return out;

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IncidentAlertsTest {
 
     static Incident incident(String id, long flows, long peers, long ports, String status, int revision) {
-        return new Incident(id, "10.0.0.5", 1000, 1000 + flows, flows, peers, ports, 0.97, 0.9, List.of("3"), status,
+        return new Incident(id, "10.0.0.5", 1000, 1000 + flows, flows, peers, ports, 0.97, 0.9, List.of("DDoS"), List.of("3"), status,
                 revision);
     }
 
@@ -46,5 +46,7 @@ class IncidentAlertsTest {
         assertTrue(json.contains("\"reason\":\"new\"") && json.contains("\"publishedAt\":\"2026-12-01T10:00:00Z\"")
                 && json.contains("\"uid\":\"C1\"") && json.contains("\"score\":0.97"), json);
         assertEquals(Map.of("inc-a", scan), IncidentAlerts.published(Map.of("inc-a", json, "other", "not json")));
+        assertTrue(IncidentAlerts.text(new IncidentAlerts.Due(scan, IncidentAlerts.NEW)).endsWith("(new), likely DDoS"),
+                "the one line names the likely family");
     }
 }

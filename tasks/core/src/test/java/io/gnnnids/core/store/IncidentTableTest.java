@@ -2,6 +2,7 @@ package io.gnnnids.core.store;
 
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.incident.Incident;
+import io.gnnnids.core.incident.ScoredFlow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,27 @@ class IncidentTableTest {
                 assertEquals(0, rs.getLong(1));
             }
             assertEquals(2, IncidentTable.all(hot).get(0).flows(), "the incident keeps its figures");
+        }
+    }
+
+    @Test
+    void anIncidentNamesTheFamiliesOfItsFlowsMostFrequentFirstAndItsTopFlowsCarryTheirExplanations() throws Exception {
+        try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
+            List<Flow> flows = List.of(flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23), flow("a2", 1010, "10.0.0.5", "10.0.1.2", 23),
+                    flow("a3", 1020, "10.0.0.5", "10.0.1.3", 80), flow("a4", 1030, "10.0.0.5", "10.0.1.4", 80),
+                    flow("a5", 1040, "10.0.0.5", "10.0.1.5", 80));
+            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
+            String why = "{\"reasons\":[{\"group\":\"source's fan-out\",\"logOddsDrop\":4.2,\"scoreWithout\":0.1}]}";
+            hot.writePredictions(flows.stream().map(Flow::uid).toList(), new float[] {0.9f, 0.95f, 0.8f, 0.7f, 0.75f},
+                    0.5, "7", new String[] {"PartOfAHorizontalPortScan", "PartOfAHorizontalPortScan", "DDoS", "DDoS", "DDoS"},
+                    new String[] {why, why, why, why, why});
+            IncidentTable.update(hot, GAP);
+            Incident incident = IncidentTable.all(hot).get(0);
+            assertEquals(List.of("DDoS", "PartOfAHorizontalPortScan"), incident.families());
+            List<ScoredFlow> top = IncidentTable.topFlows(hot, incident.id(), 2);
+            assertEquals(List.of("a2", "a1"), top.stream().map(s -> s.flow().uid()).toList());
+            assertEquals("PartOfAHorizontalPortScan", top.get(0).family());
+            assertEquals("source's fan-out", top.get(0).explanation().path("reasons").get(0).path("group").asText());
         }
     }
 
