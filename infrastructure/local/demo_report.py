@@ -126,8 +126,13 @@ def summary() -> None:
             """).fetchone()
         top_incidents = db.execute(f"""
             SELECT id, host, status, flows, peers, ports, max_score,
-                   to_timestamp(first_seen), to_timestamp(last_seen)
+                   to_timestamp(first_seen), to_timestamp(last_seen), coalesce(families, ''),
+                   (SELECT f.explanation ->> '$.reasons[0].group' FROM incident_flows i JOIN flows f USING (uid)
+                    WHERE i.incident_id = incidents.id ORDER BY f.score DESC, f.uid LIMIT 1)
             FROM incidents ORDER BY flows DESC, id LIMIT {TOP_INCIDENTS}""").fetchall()
+        named = db.execute("""
+            SELECT count(*) FILTER (WHERE predicted_family = detailed_label), count(*) FROM flows
+            WHERE prediction = 1 AND label = 'malicious' AND detailed_label IS NOT NULL""").fetchone()
     cold_files = sorted(Path(cold_uri).glob("date=*/*.parquet")) if "://" not in cold_uri else []
 
     print("\n== Ingested")
@@ -164,13 +169,18 @@ def summary() -> None:
     false_alarms = fp / (fp + tn) if fp + tn else float("nan")
     print(f"  attacks detected {tp:,} of {tp + fn:,} ({detected:.2%}); "
           f"benign flows flagged {fp:,} of {fp + tn:,} ({false_alarms:.2%})")
+    if named[1]:
+        print(f"  flagged attacks whose family the model named right {named[0]:,} of {named[1]:,} "
+              f"({named[0] / named[1]:.2%}); each flagged flow's reasons: column explanation")
 
     count, still_open, grouped = incidents
     print(f"\n== Incidents ({count:,}: {still_open:,} open; {grouped:,} flagged flows grouped by source host)")
     if top_incidents:
-        print(table(("incident", "host", "status", "flows", "peers", "ports", "score", "from", "to (UTC)"),
-                    [(i, h, st, f"{n:,}", f"{p:,}", f"{pt:,}", f"{sc:.3f}", f"{a:%m-%d %H:%M}", f"{b:%m-%d %H:%M}")
-                     for i, h, st, n, p, pt, sc, a, b in top_incidents]))
+        print(table(("incident", "host", "status", "flows", "peers", "ports", "score", "from", "to (UTC)",
+                     "likely family", "top flow flagged for"),
+                    [(i, h, st, f"{n:,}", f"{p:,}", f"{pt:,}", f"{sc:.3f}", f"{a:%m-%d %H:%M}", f"{b:%m-%d %H:%M}",
+                      fam.split(",")[0], why or "")
+                     for i, h, st, n, p, pt, sc, a, b, fam, why in top_incidents]))
         if count > len(top_incidents):
             print(f"  ... the {len(top_incidents)} largest of {count:,}: table incidents of the hot store")
 

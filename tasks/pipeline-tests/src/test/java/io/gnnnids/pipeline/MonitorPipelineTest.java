@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.model.Explainer;
+import io.gnnnids.core.model.Explanation;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
@@ -73,11 +75,19 @@ class MonitorPipelineTest {
             List<Flow> flows = store.unpredicted(count);
             List<String> uids = new ArrayList<>();
             float[] scores = new float[flows.size()];
+            String[] families = new String[flows.size()];
+            String[] explanations = new String[flows.size()];
+            String why = new Explanation(List.of(new Explainer.Reason("source's fan-out", 3.2, 0.2)), "DDoS", 0.9,
+                    new Explanation.Neighbourhood(40, 30, 1, 0.95, 0)).toJson();
             for (int i = 0; i < flows.size(); i++) {
                 uids.add(flows.get(i).uid());
                 scores[i] = i < attacks ? 0.97f : 0.02f;
+                if (i < attacks) {
+                    families[i] = "DDoS";
+                    explanations[i] = why;
+                }
             }
-            store.writePredictions(uids, scores, 0.5, "3");
+            store.writePredictions(uids, scores, 0.5, "3", families, explanations);
             IncidentTable.update(store, Duration.ofMinutes(15));
             return flows;
         }
@@ -160,6 +170,13 @@ class MonitorPipelineTest {
         int incidents = hot.get("incidents").size();
         assertEquals(incidents, report.get("incidentsPublished").asInt());
         assertEquals(incidents, alertMessages());
+        // Each message carries the incident with the families named and its top flows with their explanations.
+        for (String message : io.gnnnids.core.kafka.AlertTopic.lastByKey(kafka.bootstrapServers(), alertsTopic()).values()) {
+            JsonNode alert = JSON.readTree(message);
+            assertEquals("DDoS", alert.at("/incident/families/0").asText(), message);
+            assertEquals("source's fan-out", alert.at("/topFlows/0/explanation/reasons/0/group").asText(), message);
+            assertEquals("DDoS", alert.at("/topFlows/0/family").asText(), message);
+        }
         StepRunner.Result again = monitor("--max-lag", "500", "--max-delay", "0s");
         assertEquals(0, Manifest.read(again.manifest()).count("incidents_published"), again.toString());
         assertEquals(incidents, alertMessages());
@@ -234,6 +251,8 @@ class MonitorPipelineTest {
         long bars = Pattern.compile("<rect [^>]*height=\"14\"").matcher(dom).results().count();
         assertTrue(bars >= 3, bars + " bars");
         assertTrue(dom.contains("Recent monitoring runs") && dom.contains("Top sources and targets"), "every section");
+        assertTrue(dom.contains("Families named for the flows flagged") && dom.contains("DDoS: source's fan-out (source: 40 "
+                + "flows to 30 peers on 1 ports, 95% unanswered)"), "the families named and the flows' explanations");
         chromium.assertDrawn(latest);
     }
 

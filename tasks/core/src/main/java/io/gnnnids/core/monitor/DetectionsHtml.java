@@ -79,6 +79,10 @@ public final class DetectionsHtml {
             timeline(h, p.view().hours());
             h.append("<h2>Scores and families</h2>\n<div class=\"charts\">").append(scores(p.view().scoreBins()))
                     .append(families(p.view().families())).append("</div>\n");
+            h.append("<h2>What was flagged, and why</h2>\n<div class=\"charts\">")
+                    .append(counts("Families named for the flows flagged in the window (share of them)", p.view().named()))
+                    .append(counts("First reason given for the flows flagged in the window (share of them)",
+                            p.view().reasons())).append("</div>\n");
             incidents(h, a.incidents(), p.view().incidentTop());
             sources(h, a);
             versions(h, a.modelVersions());
@@ -110,14 +114,16 @@ public final class DetectionsHtml {
         }
         h.append("<p class=\"note\">A source host's flagged flows close in time, the highest scores first; under the "
                 + "first " + DetectionsView.INCIDENTS_WITH_FLOWS + ", their top flows.</p>\n<table><tr><th>incident</th><th>host</th><th>status</th><th>from (UTC)</th>"
-                + "<th>to</th><th>flows</th><th>peers</th><th>ports</th><th>max score</th><th>mean</th><th>model</th></tr>");
+                + "<th>to</th><th>flows</th><th>peers</th><th>ports</th><th>max score</th><th>mean</th><th>model</th>"
+                + "<th>families named</th></tr>");
         for (Incident i : incidents) {
             h.append("<tr><td>").append(esc(i.id())).append("</td><td class=\"l\">").append(esc(i.host()))
                     .append("</td><td class=\"l\">").append(esc(i.status())).append("</td><td>").append(time(i.firstSeen()))
                     .append("</td><td>").append(time(i.lastSeen())).append("</td><td>").append(i.flows()).append("</td><td>")
                     .append(i.peers()).append("</td><td>").append(i.ports()).append("</td><td>").append(score(i.maxScore()))
                     .append("</td><td>").append(score(i.meanScore())).append("</td><td>")
-                    .append(esc(String.join(", ", i.modelVersions()))).append("</td></tr>");
+                    .append(esc(String.join(", ", i.modelVersions()))).append("</td><td class=\"l\">")
+                    .append(esc(String.join(", ", i.families()))).append("</td></tr>");
             for (ScoredFlow s : top.getOrDefault(i.id(), List.of())) {
                 Flow f = s.flow();
                 h.append("<tr class=\"flow\"><td>").append(esc(f.uid())).append("</td><td class=\"l\" colspan=\"3\">")
@@ -126,10 +132,27 @@ public final class DetectionsHtml {
                         .append(f.service() == null ? "" : "/" + esc(f.service())).append("</td><td>").append(time(f.ts()))
                         .append("</td><td class=\"l\" colspan=\"3\">").append(esc(f.connState() == null ? "" : f.connState()))
                         .append(f.detailedLabel() == null ? "" : " — " + esc(f.detailedLabel())).append("</td><td>")
-                        .append(score(s.score())).append("</td><td colspan=\"2\"></td></tr>");
+                        .append(score(s.score())).append("</td><td class=\"l\" colspan=\"3\">").append(esc(why(s)))
+                        .append("</td></tr>");
             }
         }
         h.append("</table>\n");
+    }
+
+    /** "DDoS: source's fan-out, connection state (source: 812 flows to 3 peers on 2 ports, 97% unanswered)" */
+    static String why(ScoredFlow s) {
+        StringBuilder out = new StringBuilder(s.family() == null ? "" : s.family() + ": ");
+        if (s.explanation() == null) return out.toString();
+        List<String> groups = new ArrayList<>();
+        s.explanation().path("reasons").forEach(r -> groups.add(r.path("group").asText()));
+        out.append(String.join(", ", groups));
+        com.fasterxml.jackson.databind.JsonNode src = s.explanation().path("source");
+        if (!src.isMissingNode()) {
+            out.append(String.format(java.util.Locale.ROOT, " (source: %d flows to %d peers on %d ports, %.0f%% unanswered)",
+                    src.path("flows").asLong(), src.path("peers").asLong(), src.path("ports").asLong(),
+                    100 * src.path("unansweredShare").asDouble()));
+        }
+        return out.toString();
     }
 
     private static void timeline(StringBuilder h, List<DetectionsView.Hour> hours) {
@@ -171,6 +194,15 @@ public final class DetectionsHtml {
             bars.add(new Svg.Bar(label, Svg.COLOURS[i >= bins.length / 2 ? 2 : 1], total == 0 ? null : (double) bins[i] / total));
         }
         return Svg.bars("Scores of the flows scored in the window (share of them)", bars);
+    }
+
+    private static String counts(String title, List<DetectionsView.Count> counts) {
+        long total = counts.stream().mapToLong(DetectionsView.Count::flows).sum();
+        List<Svg.Bar> bars = new ArrayList<>();
+        for (DetectionsView.Count c : counts) {
+            bars.add(new Svg.Bar(c.name() + " (" + c.flows() + ")", Svg.COLOURS[2], (double) c.flows() / total));
+        }
+        return Svg.bars(title, bars);
     }
 
     private static String families(List<DetectionsView.Family> families) {
