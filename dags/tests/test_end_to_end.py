@@ -161,6 +161,14 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     assert page == (pages / "latest.html").read_text()
     assert report["hotStore"]["incidents"][0]["id"] in page
     assert f"{MODEL_NAME}/1" in page and "Its last evaluation, version " + f"{MODEL_NAME}/1" in page
+    assert "On its test windows at training:" in page and "family named right" in page
+    # Every flagged flow has its family and explanation; the incidents name their families, and so does the page.
+    with duckdb.connect(env["NIDS_DUCKDB_PATH"], read_only=True) as db:
+        unexplained, named_incidents = db.execute(
+            "SELECT (SELECT count(*) FROM flows WHERE prediction = 1 AND (explanation IS NULL OR predicted_family IS NULL)),"
+            " (SELECT count(*) FROM incidents WHERE families IS NOT NULL)").fetchone()
+    assert unexplained == 0 and named_incidents == incidents
+    assert "Families named for the flows flagged" in page
 
     # Every flow is scored, so a zero retention moves them all to the archive, each once.
     states = dag_test("nids_lifecycle", {"retention": "0s"}, env)

@@ -15,6 +15,8 @@ import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionLag;
+import io.gnnnids.core.mlflow.ModelCache;
+import io.gnnnids.core.model.ModelBundle;
 import io.gnnnids.core.monitor.Alert;
 import io.gnnnids.core.monitor.AlertLog;
 import io.gnnnids.core.monitor.DetectionsHtml;
@@ -41,6 +43,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 @Command(name = "monitor",
@@ -267,9 +270,30 @@ public class MonitorCommand extends StepCommand {
             rows.add(evaluated("all inputs", e.path("overall")));
             for (JsonNode in : e.path("inputs")) rows.add(evaluated(in.path("name").asText(), in.path("figures")));
         }
-        return new DetectionsHtml.Champion(infer.path("outputs").path("model").asText(),
-                infer.path("info").path("threshold").asText(), infer.path("info").path("model_source").asText(),
-                infer.path("startedAt").asText(), evaluatedAt, evaluatedVersion, rows);
+        String model = infer.path("outputs").path("model").asText();
+        return new DetectionsHtml.Champion(model, infer.path("info").path("threshold").asText(),
+                infer.path("info").path("model_source").asText(), infer.path("startedAt").asText(),
+                testFigures(work, model), evaluatedAt, evaluatedVersion, rows);
+    }
+
+    /** The test figures train wrote into the version's model.json, as infer cached it ("name/version"). */
+    private static Map<String, Double> testFigures(Path work, String model) throws IOException {
+        Map<String, Double> out = new LinkedHashMap<>();
+        int slash = model.lastIndexOf('/');
+        if (slash < 0) return out;
+        Path card = new ModelCache(work.resolve("models")).dirFor(model.substring(0, slash), model.substring(slash + 1))
+                .resolve(ModelBundle.CARD_FILE);
+        if (!Files.isRegularFile(card)) return out;
+        JsonNode data = JSON.readTree(card.toFile()).path("data");
+        JsonNode t = data.path("test_metrics");
+        for (String[] f : new String[][] {{"F1", "f1"}, {"precision", "precision"}, {"detection rate", "recall"},
+                {"false-positive rate", "falsePositiveRate"}, {"ROC-AUC", "rocAuc"}, {"PR-AUC", "prAuc"}}) {
+            if (t.path(f[1]).isNumber()) out.put(f[0], t.path(f[1]).asDouble());
+        }
+        if (data.path("test_family_accuracy").isNumber()) {
+            out.put("family named right", data.path("test_family_accuracy").asDouble());
+        }
+        return out;
     }
 
     private static DetectionsHtml.Evaluated evaluated(String input, JsonNode f) {

@@ -114,7 +114,7 @@ final class ModelTraining {
 
                 Path bundle = Files.createTempDirectory("gnn-nids-model-");
                 try {
-                    ModelBundle.Card card = outcome.card(window, dataRange(sources, split, test, operatingPoint));
+                    ModelBundle.Card card = outcome.card(window, dataRange(sources, split, outcome, operatingPoint));
                     ModelBundle.save(bundle, model, card);
                     upload(runId, bundle, test);
                     if (sources.prepared() != null) uploadLeftOut(runId, bundle, sources.prepared().screened());
@@ -257,7 +257,9 @@ final class ModelTraining {
         return m;
     }
 
-    private static ObjectNode dataRange(Sources sources, TrainingRun.Split split, Metrics test, OperatingPoint op) {
+    private static ObjectNode dataRange(Sources sources, TrainingRun.Split split, TrainingRun.Outcome outcome,
+                                        OperatingPoint op) {
+        Metrics test = outcome.test();
         ObjectNode d = JSON.createObjectNode();
         if (sources.first() != null) {
             d.put("from", sources.first().toString());
@@ -276,6 +278,7 @@ final class ModelTraining {
         d.put("rows_test", split.flows(split.test()));
         d.put("operating_point", op.toString());
         d.set("test_metrics", JSON.valueToTree(test));
+        if (!outcome.familyAccuracy().isEmpty()) d.put("test_family_accuracy", outcome.familyAccuracyOverall());
         return d;
     }
 

@@ -38,9 +38,12 @@ public final class DetectionsHtml {
                       Double lastIngestedAgeSeconds, int alerts) {
     }
 
-    /** The model infer last scored with, and its last evaluation ({@code evaluatedAt} null when none). */
-    public record Champion(String model, String threshold, String source, String scoredAt, String evaluatedAt,
-                           String evaluatedVersion, List<Evaluated> evaluation) {
+    /**
+     * The model infer last scored with, its test figures from training ({@code test}: name to value, empty when its
+     * files are not in the work directory's model cache), and its last evaluation ({@code evaluatedAt} null when none).
+     */
+    public record Champion(String model, String threshold, String source, String scoredAt, Map<String, Double> test,
+                           String evaluatedAt, String evaluatedVersion, List<Evaluated> evaluation) {
     }
 
     /** One input of an evaluation: flows, detection rate, false-positive rate, F1, ROC-AUC (null: not defined). */
@@ -244,6 +247,13 @@ public final class DetectionsHtml {
         }
         h.append("<p>").append(esc(c.model())).append(", threshold ").append(esc(c.threshold())).append(" (from ")
                 .append(esc(c.source())).append("), last scoring run ").append(esc(c.scoredAt())).append(".</p>\n");
+        if (!c.test().isEmpty()) {
+            h.append("<p>On its test windows at training:</p>\n<table><tr>");
+            c.test().keySet().forEach(k -> h.append("<th>").append(esc(k)).append("</th>"));
+            h.append("</tr><tr>");
+            c.test().values().forEach(v -> h.append("<td>").append(EvaluationHtml.fmt(v)).append("</td>"));
+            h.append("</tr></table>\n");
+        }
         if (c.evaluatedAt() == null) {
             h.append("<p>No evaluation yet: trigger the nids_evaluation DAG to measure it on labelled captures.</p>\n");
             return;
