@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * E-GraphSAGE edge classifier: node embeddings from mean-aggregated {@code [h_u ; e_uv]} messages, then an MLP on
@@ -220,7 +221,7 @@ public final class EGraphSage implements AutoCloseable {
      * nodes and edges {@code select} picks from the scores: what an explanation or the family head needs, at no
      * cost beyond copying those rows.
      */
-    public Activations scoreWithActivations(EdgeGraph g, java.util.function.Function<float[], Selection> select) {
+    public Activations scoreWithActivations(EdgeGraph g, Function<float[], Selection> select) {
         checkFits(g);
         int layers = architecture.layers();
         if (g.edges() == 0) return new Activations(new float[0], new int[0], new float[layers][0], new int[0], new float[0]);

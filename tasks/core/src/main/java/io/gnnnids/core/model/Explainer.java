@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Why a flow was flagged: occlusion by feature group. Each group of the flow's own features, and each group of its
@@ -94,7 +95,7 @@ public final class Explainer {
 
         /** The flagged edges, and the nodes whose first-layer values the source groups need. */
         EGraphSage.Selection select(float[] scores) {
-            int[] flagged = java.util.stream.IntStream.range(0, scores.length)
+            int[] flagged = IntStream.range(0, scores.length)
                     .filter(e -> scores[e] >= threshold && (g.scored() == null || g.scored()[e])).toArray();
             if (flagged.length == 0) return EGraphSage.Selection.NONE;
             if (sourceGroups.isEmpty()) return new EGraphSage.Selection(new int[0], flagged);

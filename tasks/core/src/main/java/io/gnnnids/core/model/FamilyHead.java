@@ -8,11 +8,13 @@ import io.gnnnids.core.graph.EdgeGraph;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Names the likely attack family of a flagged flow (the labels' detailed names: DDoS, C&C,
@@ -182,7 +184,7 @@ public final class FamilyHead {
             GraphBatch batch = GraphBatch.of(run);
             int edges = batch.graph().edges();
             int start = first;
-            int[] picked = java.util.stream.IntStream.range(0, edges).filter(i -> keep[start + i]).toArray();
+            int[] picked = IntStream.range(0, edges).filter(i -> keep[start + i]).toArray();
             first += edges;
             if (picked.length == 0) continue;
             EdgeGraph g = batch.graph();
@@ -205,7 +207,7 @@ public final class FamilyHead {
         FamilyHead head = new FamilyHead(names, dim, w, b);
         int step = 0;
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
-            java.util.Collections.shuffle(Arrays.asList(order), random);
+            Collections.shuffle(Arrays.asList(order), random);
             for (int from = 0; from < n; from += BATCH) {
                 int to = Math.min(n, from + BATCH);
                 Arrays.fill(gw, 0);

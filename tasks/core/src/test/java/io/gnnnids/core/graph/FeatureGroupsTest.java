@@ -32,19 +32,16 @@ class FeatureGroupsTest {
                 groupOf.put((g.sourceNode() ? spec.nodeFeatures() : spec.edgeFeatures()).get(c), g.name());
             }
         }
-        assertEquals("connection state", groupOf.get("conn_state_S0"));
-        assertEquals("responder port", groupOf.get("resp_port_well_known"));
-        assertEquals("service", groupOf.get("service_http"));
-        assertEquals("TCP history", groupOf.get("history_orig_S"));
-        assertEquals("timing of the conversation", groupOf.get("pair_interval_cv"));
-        assertEquals("conversation with this peer", groupOf.get("log_pair_flows"));
-        assertEquals("bytes, packets and duration", groupOf.get("log_orig_bytes"));
-        assertEquals("source's fan-out", groupOf.get("log_out_peers"));
-        assertEquals("source's fan-out", groupOf.get("out_ports_per_flow"));
-        assertEquals("source's unanswered and refused share", groupOf.get("out_no_answer_share"));
-        assertEquals("source's fan-in", groupOf.get("log_in_peers"));
-        assertEquals("source's volumes", groupOf.get("mean_log_bytes_sent"));
-        assertEquals("source's protocol mix", groupOf.get("udp_share"));
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(Map.entry("conn_state_S0", "connection state"),
+                Map.entry("resp_port_well_known", "responder port"), Map.entry("service_http", "service"),
+                Map.entry("history_orig_S", "TCP history"), Map.entry("pair_interval_cv", "timing of the conversation"),
+                Map.entry("log_pair_flows", "conversation with this peer"),
+                Map.entry("log_orig_bytes", "bytes, packets and duration"), Map.entry("log_out_peers", "source's fan-out"),
+                Map.entry("out_ports_per_flow", "source's fan-out"),
+                Map.entry("out_no_answer_share", "source's unanswered and refused share"),
+                Map.entry("log_in_peers", "source's fan-in"), Map.entry("mean_log_bytes_sent", "source's volumes"),
+                Map.entry("udp_share", "source's protocol mix")));
+        expected.forEach((feature, group) -> assertEquals(group, groupOf.get(feature), feature));
         assertTrue(groupOf.keySet().stream().noneMatch(f -> f.equals("ts") || f.contains("uid") || f.contains("addr")));
     }
 }
