@@ -168,6 +168,12 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
             "SELECT (SELECT count(*) FROM flows WHERE prediction = 1 AND (explanation IS NULL OR predicted_family IS NULL)),"
             " (SELECT count(*) FROM incidents WHERE families IS NOT NULL)").fetchone()
     assert unexplained == 0 and named_incidents == incidents
+    # The README's query for the flagged flows and why, as a user would paste it.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    query = readme.split("```sql\n", 1)[1].split("```", 1)[0]
+    with duckdb.connect(env["NIDS_DUCKDB_PATH"], read_only=True) as db:
+        rows = db.execute(query).fetchall()
+    assert rows and all(row[5] and row[6] for row in rows), rows
     assert "Families named for the flows flagged" in page
 
     # Every flow is scored, so a zero retention moves them all to the archive, each once.
