@@ -130,11 +130,13 @@ public final class TrainingRun {
         float[] valScores = scoreAll(model, validation);
         double threshold = operatingPoint.threshold(valScores, valLabels, sourceEdges(validation, split.validationSources()));
         Metrics validationMetrics = Metrics.of(valScores, valLabels, families(split.validation()), threshold);
-        Metrics testMetrics = evaluate(model, builder, split.test(), threshold);
+        List<EdgeGraph> test = graphs(builder, split.test());
+        String[] testFamilies = families(split.test());
+        Metrics testMetrics = Metrics.of(scoreAll(model, test), labels(test), testFamilies, threshold);
         // The family head learns from the binary model's view of the training attacks, once that model is final.
         FamilyHead familyHead = FamilyHead.train(model, train, families(split.train()), config.seed());
         Map<String, FamilyHead.Accuracy> familyAccuracy = familyHead == null ? Map.of()
-                : familyHead.accuracy(model, graphs(builder, split.test()), families(split.test()));
+                : familyHead.accuracy(model, test, testFamilies);
         return new Outcome(model, spec, threshold, validationMetrics, testMetrics, result, familyHead, familyAccuracy);
     }
 
