@@ -44,7 +44,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from airflow.sdk import Asset
@@ -190,7 +190,7 @@ def nids_dag(*, dag_id: str, doc_md: str | None, schedule, tag: str, params: dic
         dag_id=dag_id,
         doc_md=doc_md,
         schedule=schedule,
-        start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
+        start_date=datetime(2025, 1, 1, tzinfo=UTC),
         catchup=False,
         max_active_runs=1,
         default_args=default_args,

@@ -23,7 +23,8 @@ with nids_dag(
         "retention": Param(None, type=["null", "string"], pattern=DURATION_PATTERN,
                            title="Hot store retention for this run (e.g. 24h; default NIDS_HOT_RETENTION or 24h)"),
         "cold_retention": Param(None, type=["null", "string"], pattern=DURATION_PATTERN,
-                                title="Cold store retention in days for this run (e.g. 90d; default NIDS_COLD_RETENTION)"),
+                                title="Cold store retention in days for this run "
+                                      "(e.g. 90d; default NIDS_COLD_RETENTION)"),
     },
 ) as dag:
     archive = step_task(

@@ -66,7 +66,8 @@ class Service:
 def kafka_classpath(state: Path) -> str:
     # The classpath `make local-up` resolved is reused; otherwise Maven resolves it (offline first).
     cached = REPO_ROOT / ".local" / "kafka" / "classpath.txt"
-    if cached.is_file() and cached.stat().st_size and cached.stat().st_mtime >= (KAFKA_CONF / "pom.xml").stat().st_mtime:
+    fresh = cached.is_file() and cached.stat().st_mtime >= (KAFKA_CONF / "pom.xml").stat().st_mtime
+    if fresh and cached.stat().st_size:
         return cached.read_text().strip()
     out = state / "classpath.txt"
     base = ["mvn", "-q", "-B", "-f", str(KAFKA_CONF / "pom.xml"), "dependency:build-classpath",

@@ -1,5 +1,5 @@
-"""`make bench-live` as a user runs it, short and slow (three minutes at 500 flows/s): it trains a champion, runs the live
-pipeline, prints its three figures, and stops by itself, leaving no process and no port behind."""
+"""`make bench-live` as a user runs it, short and slow (three minutes at 500 flows/s): it trains a champion, runs the
+live pipeline, prints its three figures, and stops by itself, leaving no process and no port behind."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import os
 import re
 import subprocess
 
-import services
-
 import pytest
+
+import services
 
 pytestmark = pytest.mark.e2e
 

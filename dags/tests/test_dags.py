@@ -4,7 +4,7 @@ the steps' contract needs. test_exit_codes.py runs tasks to check what their exi
 from __future__ import annotations
 
 import importlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -76,8 +76,8 @@ EXPECTED = {
         "duckdb": set(),
         "manifest_from": {},
         "jars": {"train": "train"},
-        "params": {"days": 21, "end_date": None, "baseline": None, "synthetic_networks": 0, "target_fpr": 0.01, "min_pr_auc": 0.95,
-                   "promote": "if-better", "max_epochs": 100},
+        "params": {"days": 21, "end_date": None, "baseline": None, "synthetic_networks": 0, "target_fpr": 0.01,
+                   "min_pr_auc": 0.95, "promote": "if-better", "max_epochs": 100},
     },
 }
 
@@ -98,7 +98,7 @@ def test_dag_schedule_and_defaults(dagbag, dag_id):
     assert "gnn-nids" in dag.tags
     assert dag.doc_md and dag_id in dag.doc_md
     assert {name: dag.params[name] for name in expected["params"]} == expected["params"]
-    assert dag.start_date == datetime(2025, 1, 1, tzinfo=timezone.utc)
+    assert dag.start_date == datetime(2025, 1, 1, tzinfo=UTC)
     assert dag.start_date.utcoffset() == timedelta(0)
     for task in dag.tasks:
         assert task.owner == "gnn-nids"
@@ -162,7 +162,7 @@ def test_tasks_run_in_order(dagbag, dag_id):
     dag = dagbag.dags[dag_id]
     ids = EXPECTED[dag_id]["tasks"]
     assert sorted(dag.task_ids) == sorted(ids)
-    for upstream, downstream in zip(ids, ids[1:]):
+    for upstream, downstream in zip(ids, ids[1:], strict=False):
         assert dag.get_task(upstream).downstream_task_ids == {downstream}
         assert dag.get_task(downstream).upstream_task_ids == {upstream}
     assert dag.get_task(ids[0]).upstream_task_ids == set()

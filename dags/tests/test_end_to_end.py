@@ -1,5 +1,6 @@
-"""The ETL, training, evaluation, inference, monitoring and lifecycle DAGs run with `airflow dags test` against a real Kafka, a real MLflow
-server and the step jars, then the hot store, the model registry, the report and the archive are checked."""
+"""The ETL, training, evaluation, inference, monitoring and lifecycle DAGs run with `airflow dags test` against a real
+Kafka, a real MLflow server and the step jars, then the hot store, the model registry, the report and the archive are
+checked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def mlflow_get(tracking_uri: str, path: str, **query) -> dict:
 
 def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     env = pipeline
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     run(["java", "-jar", jar("replay"), "generate", "--flows", str(FLOWS), "--days", "2", "--hosts", "80",
          "--seed", "5"], env)
 
@@ -165,8 +166,9 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     # Every flagged flow has its family and explanation; the incidents name their families, and so does the page.
     with duckdb.connect(env["NIDS_DUCKDB_PATH"], read_only=True) as db:
         unexplained, named_incidents = db.execute(
-            "SELECT (SELECT count(*) FROM flows WHERE prediction = 1 AND (explanation IS NULL OR predicted_family IS NULL)),"
-            " (SELECT count(*) FROM incidents WHERE families IS NOT NULL)").fetchone()
+            "SELECT (SELECT count(*) FROM flows WHERE prediction = 1 "
+            "AND (explanation IS NULL OR predicted_family IS NULL)), "
+            "(SELECT count(*) FROM incidents WHERE families IS NOT NULL)").fetchone()
     assert unexplained == 0 and named_incidents == incidents
     # The README's query for the flagged flows and why, as a user would paste it.
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()

@@ -64,7 +64,8 @@ def start_time(pid: int) -> str | None:
 
 def processes() -> list[tuple[int, int, int, str]]:
     """(pid, parent, session, command line) of every live process."""
-    out = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid=,sid=,stat=,args="], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid=,sid=,stat=,args="], capture_output=True, text=True,
+                         check=True).stdout
     rows = []
     for line in out.splitlines():
         pid, ppid, sid, stat, *args = line.split(None, 4)

@@ -80,7 +80,8 @@ def table(header: tuple[str, ...], rows: list[tuple]) -> str:
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        padded = (c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+        lines.append("  " + "  ".join(padded))
         if n == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -138,8 +139,8 @@ def summary() -> None:
     print("\n== Ingested")
     print(f"  Kafka records consumed   {consumed:,} in {len(manifests)} batches")
     print(f"  flows stored (hot)       {stored:,}  ({first_ts:%Y-%m-%d %H:%M} to {last_ts:%Y-%m-%d %H:%M} UTC)")
-    print(f"  quarantined              {quarantined:,}" + (
-        "  (" + ", ".join(f"{r}: {c}" for r, c in sorted(reasons.items(), key=lambda x: -x[1])) + ")" if reasons else ""))
+    by_reason = ", ".join(f"{r}: {c}" for r, c in sorted(reasons.items(), key=lambda x: -x[1]))
+    print(f"  quarantined              {quarantined:,}" + (f"  ({by_reason})" if reasons else ""))
     print(f"  cold store objects       {len(cold_files)} Parquet files in "
           f"{len({f.parent.name for f in cold_files})} daily partitions")
 
