@@ -7,7 +7,7 @@ VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate
 
-.PHONY: help demo build jars venv test test-dags airflow bench bench-live local-up local-down local-status clean
+.PHONY: help demo build jars venv lint test test-dags airflow bench bench-live local-up local-down local-status clean
 
 JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
 # Class-data archives of the steps that run every few minutes: their JVMs start in half the time.
@@ -40,13 +40,20 @@ $(ARCHIVES) &: $(JARS)
 
 venv: $(VENV)/.installed ## create the Python environment (Airflow, MLflow, pytest) in .venv
 
-$(VENV)/.installed: airflow/requirements.txt
+$(VENV)/.installed: airflow/requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -r airflow/requirements.txt
+	$(VENV)/bin/pip install -q -r airflow/requirements.txt -r requirements-dev.txt
 	touch $@
 
-test: venv ## run every test: Java (real Kafka, S3, MLflow, DuckDB), then the DAGs end to end (about 15 minutes)
+# Every shell script: *.sh and the CI entry point.
+SHELL_SCRIPTS := .ci/run $(shell find . \( -name .venv -o -name .local -o -name target -o -name .git \) -prune -o -name '*.sh' -print)
+
+lint: venv ## check the style: ruff (DAGs, tests, plugin, scripts; Airflow's AIR rules included) and shellcheck
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/shellcheck $(SHELL_SCRIPTS)
+
+test: venv lint ## the style checks, then every test: Java (real Kafka, S3, MLflow, DuckDB), then the DAGs end to end (about 20 minutes)
 	$(MVN) $(MVN_FLAGS) verify
 	$(VENV)/bin/pytest dags/tests
 

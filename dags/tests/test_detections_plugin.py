@@ -12,12 +12,12 @@ def client(tmp_path_factory, airflow_home):
 
     reports = tmp_path_factory.mktemp("reports")
     os.environ["NIDS_REPORT_DIR"] = str(reports)
-    # What `airflow api-server` sets up on its first start: the key that signs the UI's and the API's tokens.
-    os.environ.setdefault("AIRFLOW__API_AUTH__JWT_SECRET", "test-only-secret-for-the-plugin-test")
-    from fastapi.testclient import TestClient
-
+    # What `airflow api-server` sets up on its first start: the key that signs the UI's and the API's tokens (64
+    # bytes at least, as HS512 asks).
+    os.environ.setdefault("AIRFLOW__API_AUTH__JWT_SECRET", "test-only-secret-for-the-plugin-test-" + "0" * 32)
     from airflow.api_fastapi.app import create_app
     from airflow.utils import db
+    from fastapi.testclient import TestClient
 
     db.initdb()  # the API checks tokens against its table of revoked ones
 
