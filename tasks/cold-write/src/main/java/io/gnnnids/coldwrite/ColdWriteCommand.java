@@ -12,31 +12,35 @@ import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "cold-write",
-        description = {"Writes a batch that hot-write stored to the cold store as Parquet, one object per UTC day: "
-                + "<cold-uri>/date=YYYY-MM-DD/<batch-id>.parquet, on a local path or s3://bucket/prefix. Object names "
-                + "come from the batch id, so re-running overwrites the same objects. Flows hot-write found already "
-                + "stored by another batch are left out, so no flow is counted twice.",
-                "Exit codes: 0 written, 2 bad usage, 1 failure (for example S3 unreachable)."})
+@Command(
+        name = "cold-write",
+        description = {
+            "Writes a batch that hot-write stored to the cold store as Parquet, one object per UTC day: "
+                    + "<cold-uri>/date=YYYY-MM-DD/<batch-id>.parquet, on a local path or s3://bucket/prefix. Object names "
+                    + "come from the batch id, so re-running overwrites the same objects. Flows hot-write found already "
+                    + "stored by another batch are left out, so no flow is counted twice.",
+            "Exit codes: 0 written, 2 bad usage, 1 failure (for example S3 unreachable)."
+        })
 public class ColdWriteCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(ColdWriteCommand.class);
 
     @Option(names = "--manifest", description = "Manifest printed by hot-write.")
     Path manifest;
 
-    @Option(names = "--cold-uri", defaultValue = "${env:NIDS_COLD_URI}",
+    @Option(
+            names = "--cold-uri",
+            defaultValue = "${env:NIDS_COLD_URI}",
             description = "Cold store: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI). "
                     + "S3 uses AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.")
     String coldUri;
@@ -53,16 +57,24 @@ public class ColdWriteCommand extends StepCommand {
         StepRun run = new StepRun(StagedBatches.COLD_STEP).input(manifest).batch(batch);
 
         Path duplicatesFile = batch.duplicates();
-        Set<String> exclude = Files.exists(duplicatesFile) ? new HashSet<>(Files.readAllLines(duplicatesFile)) : Set.of();
+        Set<String> exclude =
+                Files.exists(duplicatesFile) ? new HashSet<>(Files.readAllLines(duplicatesFile)) : Set.of();
 
         // The usual batch, one day with every uid once and new, is the cold object already; the rest is split and
         // filtered. Hot-write counted the uids it left out: repeated in the batch or stored by another one.
-        boolean asItIs = exclude.isEmpty() && in.count("duplicates") == 0 && batch.days() != null && batch.days().size() == 1;
+        boolean asItIs = exclude.isEmpty()
+                && in.count("duplicates") == 0
+                && batch.days() != null
+                && batch.days().size() == 1;
         List<ColdObject> objects;
         try (ObjectStore store = ObjectStores.open(coldUri)) {
             ColdStore cold = new ColdStore(store);
             objects = asItIs
-                    ? List.of(cold.storeAsItIs(batch.id(), batch.parquet(), LocalDate.parse(batch.days().get(0)), batch.records()))
+                    ? List.of(cold.storeAsItIs(
+                            batch.id(),
+                            batch.parquet(),
+                            LocalDate.parse(batch.days().get(0)),
+                            batch.records()))
                     : cold.writeBatch(batch.id(), batch.parquet(), exclude, batch.coldScratch());
         }
         long rows = 0;
@@ -72,7 +84,10 @@ public class ColdWriteCommand extends StepCommand {
             rows += o.rows();
             bytes += o.bytes();
         }
-        run.count("rows", rows).count("objects", objects.size()).count("bytes", bytes).count("excluded", exclude.size());
+        run.count("rows", rows)
+                .count("objects", objects.size())
+                .count("bytes", bytes)
+                .count("excluded", exclude.size());
         log.info("batch {}: {} flows written to {} in {} object(s)", batch.id(), rows, coldUri, objects.size());
         return run.write(StagedBatches.manifestOf(batch, StagedBatches.COLD_STEP));
     }

@@ -6,25 +6,27 @@ import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.StepFailure;
-import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-@Command(name = "commit-offsets",
-        description = {"Commits a batch's end offsets for the consumer group, once hot-write and cold-write have both "
-                + "succeeded, so the next consume-batch starts after it. Refuses if the group has already moved past "
-                + "the batch's start; a re-run on a committed batch changes nothing.",
-                "Exit codes: 0 committed (or already committed), 2 bad usage, 1 failure."})
+@Command(
+        name = "commit-offsets",
+        description = {
+            "Commits a batch's end offsets for the consumer group, once hot-write and cold-write have both "
+                    + "succeeded, so the next consume-batch starts after it. Refuses if the group has already moved past "
+                    + "the batch's start; a re-run on a committed batch changes nothing.",
+            "Exit codes: 0 committed (or already committed), 2 bad usage, 1 failure."
+        })
 public class CommitOffsetsCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(CommitOffsetsCommand.class);
 
@@ -34,8 +36,11 @@ public class CommitOffsetsCommand extends StepCommand {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--group", defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
-            description = "Consumer group to commit for; must be the batch's (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--group",
+            defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
+            description =
+                    "Consumer group to commit for; must be the batch's (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
     String group;
 
     public static void main(String[] args) {
@@ -52,13 +57,20 @@ public class CommitOffsetsCommand extends StepCommand {
                     + " was consumed for (" + batch.group() + ")");
         }
         if (!Files.isRegularFile(StagedBatches.manifestOf(batch, StagedBatches.HOT_STEP))) {
-            throw new StepFailure("batch " + batch.id() + " has no hot-write manifest: run hot-write on it before committing");
+            throw new StepFailure(
+                    "batch " + batch.id() + " has no hot-write manifest: run hot-write on it before committing");
         }
         StepRun run = new StepRun(StagedBatches.COMMIT_STEP).input(manifest).batch(batch);
-        OffsetCommitter.CommitOutcome outcome = OffsetCommitter.commit(bootstrapServers, group, batch.topic(), batch.offsets());
-        long records = batch.offsets().stream().mapToLong(r -> r.end() - r.start()).sum();
+        OffsetCommitter.CommitOutcome outcome =
+                OffsetCommitter.commit(bootstrapServers, group, batch.topic(), batch.offsets());
+        long records =
+                batch.offsets().stream().mapToLong(r -> r.end() - r.start()).sum();
         run.count("offsets_records", records).info("outcome", outcome);
-        log.info("batch {}: offsets {} for group {} {}", batch.id(), batch.offsets(), group,
+        log.info(
+                "batch {}: offsets {} for group {} {}",
+                batch.id(),
+                batch.offsets(),
+                group,
                 outcome == OffsetCommitter.CommitOutcome.COMMITTED ? "committed" : "were already committed");
         return run.write(StagedBatches.manifestOf(batch, StagedBatches.COMMIT_STEP));
     }

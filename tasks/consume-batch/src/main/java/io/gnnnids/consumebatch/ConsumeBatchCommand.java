@@ -1,33 +1,33 @@
 package io.gnnnids.consumebatch;
 
-import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.batch.BatchStager;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
-import io.gnnnids.core.cli.NothingToDo;
-import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.EtlGroupOptions;
 import io.gnnnids.core.cli.KafkaOptions;
+import io.gnnnids.core.cli.NothingToDo;
+import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "consume-batch",
-        description = {"Reads the next batch of Zeek conn records from Kafka, from the group's committed offsets and "
-                + "without committing, validates them and stages them in $NIDS_WORK_DIR/batches/<batch-id>/: "
-                + "batch.parquet, quarantine.jsonl (rejected records with the reason) and manifest.json.",
-                "Stops at --max-records, at --timeout, or as soon as it has caught up with the end of the topic. "
-                        + "A batch staged earlier but never committed is resumed instead of read again.",
-                "Exit codes: 0 staged, 99 nothing new, 2 bad usage, 1 failure."})
+@Command(
+        name = "consume-batch",
+        description = {
+            "Reads the next batch of Zeek conn records from Kafka, from the group's committed offsets and "
+                    + "without committing, validates them and stages them in $NIDS_WORK_DIR/batches/<batch-id>/: "
+                    + "batch.parquet, quarantine.jsonl (rejected records with the reason) and manifest.json.",
+            "Stops at --max-records, at --timeout, or as soon as it has caught up with the end of the topic. "
+                    + "A batch staged earlier but never committed is resumed instead of read again.",
+            "Exit codes: 0 staged, 99 nothing new, 2 bad usage, 1 failure."
+        })
 public class ConsumeBatchCommand extends StepCommand {
 
     @Mixin
@@ -36,24 +36,37 @@ public class ConsumeBatchCommand extends StepCommand {
     @Mixin
     EtlGroupOptions etl;
 
-    @Option(names = "--work-dir", defaultValue = "${env:NIDS_WORK_DIR}",
+    @Option(
+            names = "--work-dir",
+            defaultValue = "${env:NIDS_WORK_DIR}",
             description = "Staging folder; batches go to <work-dir>/batches/<batch-id>/ (env NIDS_WORK_DIR).")
     Path workDir;
 
-    @Option(names = "--max-records", defaultValue = "5000",
+    @Option(
+            names = "--max-records",
+            defaultValue = "5000",
             description = "Most records in one batch (default ${DEFAULT-VALUE}).")
     int maxRecords;
 
-    @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "Longest time to spend reading (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--max-message-bytes", defaultValue = "65536",
+    @Option(
+            names = "--max-message-bytes",
+            defaultValue = "65536",
             description = "Records larger than this are quarantined as too_large (default ${DEFAULT-VALUE}).")
     int maxMessageBytes;
 
-    @Option(names = "--keep-staged", defaultValue = "24h", converter = DurationConverter.class,
-            description = "How long the staged Parquet of a committed batch is kept; manifests and quarantines stay (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--keep-staged",
+            defaultValue = "24h",
+            converter = DurationConverter.class,
+            description =
+                    "How long the staged Parquet of a committed batch is kept; manifests and quarantines stay (default ${DEFAULT-VALUE}).")
     Duration keepStaged;
 
     public static void main(String[] args) {
@@ -78,9 +91,9 @@ public class ConsumeBatchCommand extends StepCommand {
         }
 
         BatchStager stager = new BatchStager(staged, topic, group, maxMessageBytes);
-        Optional<Path> manifest = stager.stage(handler -> BatchConsumer.consume(
-                bootstrapServers, topic, group, maxRecords, timeout, handler));
-        return manifest.orElseThrow(() ->
-                new NothingToDo("no new records on topic '" + topic + "' for group '" + group + "'"));
+        Optional<Path> manifest = stager.stage(
+                handler -> BatchConsumer.consume(bootstrapServers, topic, group, maxRecords, timeout, handler));
+        return manifest.orElseThrow(
+                () -> new NothingToDo("no new records on topic '" + topic + "' for group '" + group + "'"));
     }
 }

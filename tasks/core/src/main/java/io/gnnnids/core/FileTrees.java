@@ -8,8 +8,7 @@ import java.util.stream.Stream;
 
 /** Folder trees on disk. */
 public final class FileTrees {
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /** Deletes a folder and everything below it; nothing happens when it does not exist. */
     public static void deleteRecursively(Path dir) throws IOException {

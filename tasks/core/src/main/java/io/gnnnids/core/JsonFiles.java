@@ -2,7 +2,6 @@ package io.gnnnids.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +12,7 @@ import java.nio.file.StandardCopyOption;
 public final class JsonFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonFiles() {
-    }
+    private JsonFiles() {}
 
     /** Writes the value as indented JSON to a temp file beside {@code file}, then renames it over; returns the absolute path. */
     public static Path writeAtomically(Object value, Path file) throws IOException {

@@ -19,13 +19,6 @@ import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,16 +31,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "evaluate",
-        description = {"Scores labelled flows with a model version (the champion, or --model-version) and reports "
-                + "how well it detects the attacks, overall, per attack family and per input: detection and "
-                + "false-positive rate, precision, F1, ROC-AUC, PR-AUC, detection rate at 0.1 % and 1 % false "
-                + "positives. Inputs are labelled Zeek logs (every format replay file reads; each file is one capture, "
-                + "scored on its own) or the cold store's flows of --from..--to. The hot store is not touched.",
-                "Writes evaluation.json and evaluation.html (self-contained, opens offline) to --output-dir, and logs "
-                        + "a run with both to MLflow (experiment " + EvaluationTracking.EXPERIMENT + ").",
-                "Exit codes: 0 evaluated, 99 no labelled flow in the inputs, 2 bad usage, 1 failure."})
+@Command(
+        name = "evaluate",
+        description = {
+            "Scores labelled flows with a model version (the champion, or --model-version) and reports "
+                    + "how well it detects the attacks, overall, per attack family and per input: detection and "
+                    + "false-positive rate, precision, F1, ROC-AUC, PR-AUC, detection rate at 0.1 % and 1 % false "
+                    + "positives. Inputs are labelled Zeek logs (every format replay file reads; each file is one capture, "
+                    + "scored on its own) or the cold store's flows of --from..--to. The hot store is not touched.",
+            "Writes evaluation.json and evaluation.html (self-contained, opens offline) to --output-dir, and logs "
+                    + "a run with both to MLflow (experiment " + EvaluationTracking.EXPERIMENT + ").",
+            "Exit codes: 0 evaluated, 99 no labelled flow in the inputs, 2 bad usage, 1 failure."
+        })
 public class EvaluateCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(EvaluateCommand.class);
     private static final DateTimeFormatter RUN_TIME =
@@ -57,13 +59,19 @@ public class EvaluateCommand extends StepCommand {
     List<Path> paths = new ArrayList<>();
 
     // A value may hold several paths, one per line: the nids_evaluation DAG passes its list that way.
-    @Option(names = "--input", paramLabel = "FILE", split = "\\R",
+    @Option(
+            names = "--input",
+            paramLabel = "FILE",
+            split = "\\R",
             description = "A labelled Zeek log (JSON, TSV, IoT-23 conn.log.labeled, CSV; .gz too), one capture; "
                     + "repeat it for several (one value may also hold several paths, one per line).")
     List<Path> inputs = new ArrayList<>();
 
-    @Option(names = "--cold-uri", defaultValue = "${env:NIDS_COLD_URI}",
-            description = "Cold store read with --from/--to: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
+    @Option(
+            names = "--cold-uri",
+            defaultValue = "${env:NIDS_COLD_URI}",
+            description =
+                    "Cold store read with --from/--to: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
     String coldUri;
 
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day of the cold store to evaluate on.")
@@ -107,7 +115,8 @@ public class EvaluateCommand extends StepCommand {
                 read.add(EvaluationInput.readCold(coldUri, from, to, work.resolve("cold-cache")));
             } else {
                 Set<String> names = new HashSet<>();
-                for (Path f : files) read.add(EvaluationInput.readFile(f, uniqueName(EvaluationInput.stem(f), names), quarantine));
+                for (Path f : files)
+                    read.add(EvaluationInput.readFile(f, uniqueName(EvaluationInput.stem(f), names), quarantine));
             }
         }
         long labelled = read.stream().mapToLong(EvaluationInput::labelled).sum();
@@ -115,11 +124,14 @@ public class EvaluateCommand extends StepCommand {
 
         EvaluationReport report;
         List<ScoredInput> scored = new ArrayList<>();
-        try (ResolvedModel model = ResolvedModel.resolve(new ModelCache(work.resolve("models")), trackingUri, modelName,
-                modelVersion)) {
-            for (EvaluationInput in : read) scored.add(ScoredInput.of(in, model.detector().score(in.flows())));
-            report = EvaluationReport.of(new EvaluationReport.Model(modelName, model.version(),
-                    model.detector().threshold(), model.source()), scored);
+        try (ResolvedModel model =
+                ResolvedModel.resolve(new ModelCache(work.resolve("models")), trackingUri, modelName, modelVersion)) {
+            for (EvaluationInput in : read)
+                scored.add(ScoredInput.of(in, model.detector().score(in.flows())));
+            report = EvaluationReport.of(
+                    new EvaluationReport.Model(
+                            modelName, model.version(), model.detector().threshold(), model.source()),
+                    scored);
         }
         for (EvaluationReport.Input in : report.inputs()) summary(in.name(), in.figures());
         summary("all inputs", report.overall());
@@ -132,15 +144,20 @@ public class EvaluateCommand extends StepCommand {
         Figures all = report.overall();
         Map<String, Long> rejected = new TreeMap<>();
         read.forEach(in -> in.rejectedByReason().forEach((k, v) -> rejected.merge(k, v, Long::sum)));
-        run.count("flows", all.flows()).count("attacks", all.attacks()).count("benign", all.benign())
-                .count("unlabelled", all.unlabelled()).count("rejected", rejected.values().stream().mapToLong(v -> v).sum())
+        run.count("flows", all.flows())
+                .count("attacks", all.attacks())
+                .count("benign", all.benign())
+                .count("unlabelled", all.unlabelled())
+                .count("rejected", rejected.values().stream().mapToLong(v -> v).sum())
                 .reasons(rejected)
-                .output("evaluation_json", json).output("evaluation_html", html)
+                .output("evaluation_json", json)
+                .output("evaluation_html", html)
                 .output("model", modelName + "/" + report.model().version());
         if (Files.exists(quarantineFile)) run.output("quarantine", quarantineFile);
         if (mlflowRun != null) run.output("mlflow_run", mlflowRun);
         for (EvaluationInput in : read) run.output("input:" + in.name(), in.source());
-        run.info("threshold", report.model().threshold()).info("model_source", report.model().source());
+        run.info("threshold", report.model().threshold())
+                .info("model_source", report.model().source());
         report.metrics().forEach(run::info);
         return run.write(out.resolve("manifest.json"));
     }
@@ -182,9 +199,19 @@ public class EvaluateCommand extends StepCommand {
     }
 
     private static void summary(String name, Figures f) {
-        log.info("{}: {} flows, {} attacks, {} benign, {} unlabelled; detection rate {}, false-positive rate {}, "
-                        + "precision {}, F1 {}, ROC-AUC {}", name, f.flows(), f.attacks(), f.benign(), f.unlabelled(),
-                fmt(f.detectionRate()), fmt(f.falsePositiveRate()), fmt(f.precision()), fmt(f.f1()), fmt(f.rocAuc()));
+        log.info(
+                "{}: {} flows, {} attacks, {} benign, {} unlabelled; detection rate {}, false-positive rate {}, "
+                        + "precision {}, F1 {}, ROC-AUC {}",
+                name,
+                f.flows(),
+                f.attacks(),
+                f.benign(),
+                f.unlabelled(),
+                fmt(f.detectionRate()),
+                fmt(f.falsePositiveRate()),
+                fmt(f.precision()),
+                fmt(f.f1()),
+                fmt(f.rocAuc()));
     }
 
     private static String fmt(Double v) {

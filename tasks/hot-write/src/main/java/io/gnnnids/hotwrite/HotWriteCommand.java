@@ -10,19 +10,21 @@ import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.HotWriteResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-@Command(name = "hot-write",
-        description = {"Inserts a staged batch into the hot DuckDB table 'flows' (created or migrated as needed). "
-                + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is harmless.",
-                "Exit codes: 0 written, 2 bad usage, 1 failure (for example the DuckDB file stayed locked)."})
+@Command(
+        name = "hot-write",
+        description = {
+            "Inserts a staged batch into the hot DuckDB table 'flows' (created or migrated as needed). "
+                    + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is harmless.",
+            "Exit codes: 0 written, 2 bad usage, 1 failure (for example the DuckDB file stayed locked)."
+        })
 public class HotWriteCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(HotWriteCommand.class);
 
@@ -54,8 +56,13 @@ public class HotWriteCommand extends StepCommand {
                 .count("duplicates", result.duplicates())
                 .output("duckdb", duckdb.toAbsolutePath())
                 .output("duplicates", duplicates);
-        log.info("batch {}: {} of {} flows stored in {} ({} duplicates)", batch.id(), result.inserted(),
-                result.staged(), duckdb, result.duplicates());
+        log.info(
+                "batch {}: {} of {} flows stored in {} ({} duplicates)",
+                batch.id(),
+                result.inserted(),
+                result.staged(),
+                duckdb,
+                result.duplicates());
         return run.write(StagedBatches.manifestOf(batch, StagedBatches.HOT_STEP));
     }
 }

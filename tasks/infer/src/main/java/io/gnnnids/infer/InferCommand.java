@@ -16,12 +16,6 @@ import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.Explanation;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,18 +24,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "infer",
-        description = {"Scores the flows of the hot store that have no prediction yet with the champion model (or "
-                + "--model-version): builds their graphs with the flows around them as context and writes prediction, "
-                + "score, model_version and predicted_at by uid in one transaction; for each flagged flow also "
-                + "predicted_family (the model's family head) and explanation (JSON: the feature groups that moved its score "
-                + "most and its source's activity in the window). Model files are cached locally "
-                + "per version; if MLflow is unreachable the last cached champion is used, with a warning.",
-                "Then groups the flagged flows into incidents (table incidents): a source host's flagged flows within "
-                        + "--incident-gap of each other form one incident, which grows while the activity goes on and "
-                        + "is closed once the traffic is past its last flow by more than the gap.",
-                "Exit codes: 0 scored, 99 nothing waits, 2 bad usage, 1 failure."})
+@Command(
+        name = "infer",
+        description = {
+            "Scores the flows of the hot store that have no prediction yet with the champion model (or "
+                    + "--model-version): builds their graphs with the flows around them as context and writes prediction, "
+                    + "score, model_version and predicted_at by uid in one transaction; for each flagged flow also "
+                    + "predicted_family (the model's family head) and explanation (JSON: the feature groups that moved its score "
+                    + "most and its source's activity in the window). Model files are cached locally "
+                    + "per version; if MLflow is unreachable the last cached champion is used, with a warning.",
+            "Then groups the flagged flows into incidents (table incidents): a source host's flagged flows within "
+                    + "--incident-gap of each other form one incident, which grows while the activity goes on and "
+                    + "is closed once the traffic is past its last flow by more than the gap.",
+            "Exit codes: 0 scored, 99 nothing waits, 2 bad usage, 1 failure."
+        })
 public class InferCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(InferCommand.class);
 
@@ -54,11 +56,17 @@ public class InferCommand extends StepCommand {
     @Option(names = "--model-version", description = "Score with this version instead of the champion.")
     String modelVersion;
 
-    @Option(names = "--batch-size", defaultValue = "10000",
+    @Option(
+            names = "--batch-size",
+            defaultValue = "10000",
             description = "Most flows scored in one run, oldest first (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--incident-gap", paramLabel = "DURATION", defaultValue = "15m", converter = DurationConverter.class,
+    @Option(
+            names = "--incident-gap",
+            paramLabel = "DURATION",
+            defaultValue = "15m",
+            converter = DurationConverter.class,
             description = "A host's flagged flows closer than this belong to one incident (default ${DEFAULT-VALUE}).")
     Duration incidentGap;
 
@@ -89,7 +97,8 @@ public class InferCommand extends StepCommand {
             if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
             model = ResolvedModel.resolve(cache, trackingUri, modelName, modelVersion);
             // Context: the other flows of the windows of the batch (which is in (ts, uid) order), from the part of each
-            // window its first flow there falls in: a busy window is cut into graphs of a bounded size, and the flows of
+            // window its first flow there falls in: a busy window is cut into graphs of a bounded size, and the flows
+            // of
             // earlier parts share no graph with the batch.
             Set<String> batchUids = new HashSet<>();
             for (Flow f : toScore) batchUids.add(f.uid());
@@ -101,7 +110,8 @@ public class InferCommand extends StepCommand {
                 double windowStart = detector.windowStart(first);
                 windowEnd = detector.windowEnd(first);
                 long skip = Detector.contextStart(store.rank(windowStart, first));
-                for (Flow f : store.between(windowStart, windowEnd, skip)) if (!batchUids.contains(f.uid())) context.add(f);
+                for (Flow f : store.between(windowStart, windowEnd, skip))
+                    if (!batchUids.contains(f.uid())) context.add(f);
             }
         } catch (RuntimeException e) {
             if (model != null) model.detector().close();
@@ -137,21 +147,37 @@ public class InferCommand extends StepCommand {
             IncidentTable.Update incidents;
             // Two transactions: flagged flows left without an incident by a crash in between are grouped next run.
             try (HotStore store = hot.open()) {
-                updated = store.writePredictions(uids, scores, detector.threshold(), model.version(), families,
-                        explanations);
+                updated = store.writePredictions(
+                        uids, scores, detector.threshold(), model.version(), families, explanations);
                 incidents = IncidentTable.update(store, incidentGap);
             }
-            log.info("scored {} flows with {} version {} ({} context flows, {} s): {} attacks", toScore.size(), modelName,
-                    model.version(), context.size(), String.format("%.2f", scoreSeconds), attacks);
+            log.info(
+                    "scored {} flows with {} version {} ({} context flows, {} s): {} attacks",
+                    toScore.size(),
+                    modelName,
+                    model.version(),
+                    context.size(),
+                    String.format("%.2f", scoreSeconds),
+                    attacks);
             if (!named.isEmpty()) log.info("families named for the flagged flows: {}", named);
-            log.info("incidents: {} new, {} grown, {} closed ({} flagged flows grouped)", incidents.created(),
-                    incidents.grown(), incidents.closed(), incidents.flows());
-            run.count("scored", toScore.size()).count("updated", updated).count("attacks", attacks)
-                    .count("incidents_new", incidents.created()).count("incidents_grown", incidents.grown())
+            log.info(
+                    "incidents: {} new, {} grown, {} closed ({} flagged flows grouped)",
+                    incidents.created(),
+                    incidents.grown(),
+                    incidents.closed(),
+                    incidents.flows());
+            run.count("scored", toScore.size())
+                    .count("updated", updated)
+                    .count("attacks", attacks)
+                    .count("incidents_new", incidents.created())
+                    .count("incidents_grown", incidents.grown())
                     .count("incidents_closed", incidents.closed())
-                    .count("context", context.size()).reasons(detected)
-                    .output("duckdb", duckdb.toAbsolutePath()).output("model", modelName + "/" + model.version())
-                    .info("threshold", detector.threshold()).info("model_source", model.source())
+                    .count("context", context.size())
+                    .reasons(detected)
+                    .output("duckdb", duckdb.toAbsolutePath())
+                    .output("model", modelName + "/" + model.version())
+                    .info("threshold", detector.threshold())
+                    .info("model_source", model.source())
                     .info("score_seconds", String.format("%.3f", scoreSeconds))
                     .info("families_named", named.toString());
             return run.write(work.resolve("infer").resolve("infer-" + System.currentTimeMillis() + ".json"));

@@ -1,5 +1,8 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
@@ -10,11 +13,6 @@ import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
 import io.gnnnids.core.store.ParquetFlowWriter;
 import io.gnnnids.core.testing.S3ServerExtension;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,9 +27,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The archive step on a hot store holding the honeypot capture's real flows, scored but for the last few: local and
@@ -60,11 +59,12 @@ class ArchivePipelineTest {
 
     @BeforeEach
     void fillHotStore() throws Exception {
-        Path sample = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23")).resolve("CTU-Honeypot-Capture-5-1-labeled.csv");
+        Path sample = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"))
+                .resolve("CTU-Honeypot-Capture-5-1-labeled.csv");
         Path parquet = tmp.resolve("batch.parquet");
         uids = new ArrayList<>();
         try (FlowFileReader reader = FlowFileReader.open(sample, FlowFormat.AUTO);
-             ParquetFlowWriter writer = new ParquetFlowWriter(parquet)) {
+                ParquetFlowWriter writer = new ParquetFlowWriter(parquet)) {
             while (reader.hasNext()) {
                 FlowFileReader.Item item = reader.next();
                 assertTrue(item.valid(), "line " + item.lineNumber() + ": " + item.error());
@@ -88,8 +88,16 @@ class ArchivePipelineTest {
     @Test
     void movesScoredFlowsPastRetentionToTheArchiveOnceAndKeepsTheRest() throws Exception {
         Path archive = tmp.resolve("archive");
-        String[] args = {"--duckdb", duckdb().toString(), "--archive-uri", archive.toString(), "--retention", "0s",
-                "--work-dir", tmp.resolve("work").toString()};
+        String[] args = {
+            "--duckdb",
+            duckdb().toString(),
+            "--archive-uri",
+            archive.toString(),
+            "--retention",
+            "0s",
+            "--work-dir",
+            tmp.resolve("work").toString()
+        };
         StepRunner.Result r = StepRunner.inProcess("archive", args);
         assertEquals(0, r.exitCode(), r.toString());
         Manifest m = Manifest.read(r.manifest());
@@ -101,7 +109,10 @@ class ArchivePipelineTest {
 
         assertEquals(moved, PipelineFixture.coldCounts(archive)[1], "distinct uids in the archive");
         assertArchiveHoldsExactlyTheScoredFlows(archive);
-        assertEquals(new HashSet<>(uids.subList((int) moved, uids.size())), hotUids(), "the flows without a prediction stay");
+        assertEquals(
+                new HashSet<>(uids.subList((int) moved, uids.size())),
+                hotUids(),
+                "the flows without a prediction stay");
 
         StepRunner.Result again = StepRunner.inProcess("archive", args);
         assertEquals(99, again.exitCode(), again.toString());
@@ -111,8 +122,14 @@ class ArchivePipelineTest {
 
     @Test
     void flowsStoredWithinTheRetentionStay() throws Exception {
-        StepRunner.Result r = StepRunner.inProcess("archive", "--duckdb", duckdb().toString(), "--archive-uri",
-                tmp.resolve("archive").toString(), "--work-dir", tmp.resolve("work").toString());
+        StepRunner.Result r = StepRunner.inProcess(
+                "archive",
+                "--duckdb",
+                duckdb().toString(),
+                "--archive-uri",
+                tmp.resolve("archive").toString(),
+                "--work-dir",
+                tmp.resolve("work").toString());
         assertEquals(99, r.exitCode(), r.toString());
         assertTrue(r.err().contains("stored more than 1d ago"), r.toString());
         assertEquals(uids.size(), hotUids().size());
@@ -120,8 +137,14 @@ class ArchivePipelineTest {
             assertEquals(List.of(), store.list(""));
         }
 
-        StepRunner.Result noHotStore = StepRunner.inProcess("archive", "--duckdb", tmp.resolve("none.duckdb").toString(),
-                "--archive-uri", tmp.resolve("archive").toString(), "--work-dir", tmp.resolve("work").toString());
+        StepRunner.Result noHotStore = StepRunner.inProcess(
+                "archive",
+                "--duckdb",
+                tmp.resolve("none.duckdb").toString(),
+                "--archive-uri",
+                tmp.resolve("archive").toString(),
+                "--work-dir",
+                tmp.resolve("work").toString());
         assertEquals(99, noHotStore.exitCode(), noHotStore.toString());
         assertTrue(noHotStore.err().contains("does not exist yet"), noHotStore.toString());
         assertTrue(!java.nio.file.Files.exists(tmp.resolve("none.duckdb")), "archive creates no hot store");
@@ -131,13 +154,23 @@ class ArchivePipelineTest {
     void finishesARunThatDiedBeforeDeletingUnderItsOwnId() throws Exception {
         Path archive = tmp.resolve("archive");
         // The run died after marking the flows and storing the first day's object.
-        try (HotStore hot = HotStore.open(duckdb(), WAIT); ObjectStore store = ObjectStores.open(archive.toString())) {
+        try (HotStore hot = HotStore.open(duckdb(), WAIT);
+                ObjectStore store = ObjectStores.open(archive.toString())) {
             hot.markForArchive("archive-died", Duration.ZERO);
-            DayFile first = hot.exportArchive("archive-died", tmp.resolve("died")).get(0);
+            DayFile first =
+                    hot.exportArchive("archive-died", tmp.resolve("died")).get(0);
             new ColdStore(store).storeAsItIs("archive-died", first.file(), first.day(), first.rows());
         }
-        StepRunner.Result r = StepRunner.inProcess("archive", "--duckdb", duckdb().toString(), "--archive-uri",
-                archive.toString(), "--retention", "0s", "--work-dir", tmp.resolve("work").toString());
+        StepRunner.Result r = StepRunner.inProcess(
+                "archive",
+                "--duckdb",
+                duckdb().toString(),
+                "--archive-uri",
+                archive.toString(),
+                "--retention",
+                "0s",
+                "--work-dir",
+                tmp.resolve("work").toString());
         assertEquals(0, r.exitCode(), r.toString());
         Manifest m = Manifest.read(r.manifest());
         assertEquals(uids.size() - UNSCORED, m.count("archived"));
@@ -177,7 +210,8 @@ class ArchivePipelineTest {
         assertEquals(2, m.count("cold_objects_expired"));
         assertEquals("30d", m.info().get("cold_retention"));
         try (ObjectStore cold = s3.openStore("cold")) {
-            assertEquals(List.of(ColdStore.key(today.minusDays(29), "b1"), ColdStore.key(today, "b1")), cold.list("date="));
+            assertEquals(
+                    List.of(ColdStore.key(today.minusDays(29), "b1"), ColdStore.key(today, "b1")), cold.list("date="));
         }
         Path local = tmp.resolve("archive-download");
         try (ObjectStore store = s3.openStore("archive")) {
@@ -191,42 +225,57 @@ class ArchivePipelineTest {
         String db = duckdb().toString();
         StepRunner.Result noArchive = StepRunner.inProcess("archive", "--duckdb", db);
         assertEquals(2, noArchive.exitCode(), noArchive.toString());
-        assertTrue(noArchive.err().contains("--archive-uri") && noArchive.err().contains("NIDS_ARCHIVE_URI"), noArchive.toString());
+        assertTrue(
+                noArchive.err().contains("--archive-uri") && noArchive.err().contains("NIDS_ARCHIVE_URI"),
+                noArchive.toString());
 
-        StepRunner.Result hours = StepRunner.inProcess("archive", "--duckdb", db, "--archive-uri", tmp.resolve("a").toString(),
-                "--cold-uri", tmp.resolve("c").toString(), "--cold-retention", "12h");
+        StepRunner.Result hours = StepRunner.inProcess(
+                "archive",
+                "--duckdb",
+                db,
+                "--archive-uri",
+                tmp.resolve("a").toString(),
+                "--cold-uri",
+                tmp.resolve("c").toString(),
+                "--cold-retention",
+                "12h");
         assertEquals(2, hours.exitCode(), hours.toString());
         assertTrue(hours.err().contains("whole days"), hours.toString());
 
-        StepRunner.Result noCold = StepRunner.inProcess("archive", "--duckdb", db, "--archive-uri", tmp.resolve("a").toString(),
-                "--cold-retention", "90d");
+        StepRunner.Result noCold = StepRunner.inProcess(
+                "archive", "--duckdb", db, "--archive-uri", tmp.resolve("a").toString(), "--cold-retention", "90d");
         assertEquals(2, noCold.exitCode(), noCold.toString());
         assertTrue(noCold.err().contains("NIDS_COLD_URI"), noCold.toString());
 
-        StepRunner.Result emptyIsUnset = StepRunner.inProcess("archive", "--duckdb", db, "--archive-uri",
-                tmp.resolve("a").toString(), "--cold-retention", "");
+        StepRunner.Result emptyIsUnset = StepRunner.inProcess(
+                "archive", "--duckdb", db, "--archive-uri", tmp.resolve("a").toString(), "--cold-retention", "");
         assertEquals(99, emptyIsUnset.exitCode(), "an empty cold retention keeps the cold store: " + emptyIsUnset);
 
-        StepRunner.Result notADuration = StepRunner.inProcess("archive", "--duckdb", db, "--archive-uri",
-                tmp.resolve("a").toString(), "--retention", "a day");
+        StepRunner.Result notADuration = StepRunner.inProcess(
+                "archive", "--duckdb", db, "--archive-uri", tmp.resolve("a").toString(), "--retention", "a day");
         assertEquals(2, notADuration.exitCode(), notADuration.toString());
         assertEquals(1, notADuration.err().strip().lines().count(), notADuration.toString());
     }
 
     /** The archive holds each scored flow once, with its prediction and model version, and nothing else. */
     private void assertArchiveHoldsExactlyTheScoredFlows(Path archive) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT uid), count(prediction), sum(prediction), "
-                     + "count(*) FILTER (model_version = '3'), count(*) FILTER (batch_id = 'b1') FROM read_parquet('"
-                     + archive.toAbsolutePath() + "/date=*/*.parquet', hive_partitioning = false)")) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT count(*), count(DISTINCT uid), count(prediction), sum(prediction), "
+                                + "count(*) FILTER (model_version = '3'), count(*) FILTER (batch_id = 'b1') FROM read_parquet('"
+                                + archive.toAbsolutePath() + "/date=*/*.parquet', hive_partitioning = false)")) {
             rs.next();
             long scored = uids.size() - UNSCORED;
-            assertEquals(List.of(scored, scored, scored, attacks, scored, scored),
+            assertEquals(
+                    List.of(scored, scored, scored, attacks, scored, scored),
                     List.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)));
         }
         Set<String> archived = new HashSet<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT uid FROM read_parquet('" + archive.toAbsolutePath() + "/date=*/*.parquet')")) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT uid FROM read_parquet('" + archive.toAbsolutePath() + "/date=*/*.parquet')")) {
             while (rs.next()) archived.add(rs.getString(1));
         }
         assertEquals(new HashSet<>(uids.subList(0, uids.size() - UNSCORED)), archived);
@@ -234,8 +283,9 @@ class ArchivePipelineTest {
 
     private Set<String> hotUids() throws Exception {
         Set<String> hot = new HashSet<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb()); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT uid FROM flows")) {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT uid FROM flows")) {
             while (rs.next()) hot.add(rs.getString(1));
         }
         return hot;

@@ -1,5 +1,8 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.batch.Manifest;
@@ -9,18 +12,14 @@ import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.testing.MlflowServerExtension;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * train --baseline through the jar, on a real network's flows with their labels taken away (the IoT-23 Echo
@@ -54,9 +53,25 @@ class BaselineTrainingPipelineTest {
     }
 
     StepRunner.Result train(String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--cold-uri", cold.toString(), "--days", "0",
-                "--tracking-uri", mlflow.trackingUri(), "--model-name", MODEL, "--work-dir", tmp.resolve("work").toString(),
-                "--synthetic-networks", "3", "--synthetic-flows", "4000", "--max-epochs", "3", "--min-pr-auc", "0"));
+        List<String> args = new ArrayList<>(List.of(
+                "--cold-uri",
+                cold.toString(),
+                "--days",
+                "0",
+                "--tracking-uri",
+                mlflow.trackingUri(),
+                "--model-name",
+                MODEL,
+                "--work-dir",
+                tmp.resolve("work").toString(),
+                "--synthetic-networks",
+                "3",
+                "--synthetic-flows",
+                "4000",
+                "--max-epochs",
+                "3",
+                "--min-pr-auc",
+                "0"));
         args.addAll(List.of(extra));
         return StepRunner.javaJar("train", Map.of(), args.toArray(String[]::new));
     }

@@ -1,15 +1,14 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.gnnnids.core.testing.KafkaBrokerExtension;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The ETL figures of {@code make bench}, printed as {@code bench.<name> <value> <unit>} lines: replay throughput, ETL
@@ -31,7 +30,9 @@ class EtlBenchmark {
     Path tmp;
 
     static void print(String name, double value, String unit) {
-        System.out.printf("%s %s %s%n", name, value >= 100 ? String.valueOf(Math.round(value)) : String.format("%.2f", value), unit);
+        System.out.printf(
+                "%s %s %s%n",
+                name, value >= 100 ? String.valueOf(Math.round(value)) : String.format("%.2f", value), unit);
         System.out.flush();
     }
 
@@ -49,27 +50,61 @@ class EtlBenchmark {
         Path cold = tmp.resolve("cold");
 
         long t0 = System.nanoTime();
-        ok(StepRunner.inProcess("replay", "generate", "--flows", String.valueOf(FLOWS), "--seed", "11", "--hosts", "400",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--manifest-dir", tmp.toString()));
+        ok(StepRunner.inProcess(
+                "replay",
+                "generate",
+                "--flows",
+                String.valueOf(FLOWS),
+                "--seed",
+                "11",
+                "--hosts",
+                "400",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--manifest-dir",
+                tmp.toString()));
         double replaySeconds = (System.nanoTime() - t0) / 1e9;
         print("bench.replay.flows_per_s", FLOWS / replaySeconds, "flows/s");
 
         long t1 = System.nanoTime();
         int batches = 0;
         Map<String, Double> stepSeconds = new java.util.LinkedHashMap<>();
-        String[] consumeArgs = {"--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--group", group,
-                "--work-dir", work.toString(), "--max-records", String.valueOf(BATCH), "--timeout", "60s"};
+        String[] consumeArgs = {
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--topic",
+            topic,
+            "--group",
+            group,
+            "--work-dir",
+            work.toString(),
+            "--max-records",
+            String.valueOf(BATCH),
+            "--timeout",
+            "60s"
+        };
         while (true) {
             StepRunner.Result c = StepRunner.inProcess("consume-batch", consumeArgs);
             if (c.exitCode() == 99) break;
             Path m = ok(c).manifest();
             Path consumed = m;
-            m = ok(StepRunner.inProcess("hot-write", "--manifest", m.toString(), "--duckdb", duckdb.toString())).manifest();
+            m = ok(StepRunner.inProcess("hot-write", "--manifest", m.toString(), "--duckdb", duckdb.toString()))
+                    .manifest();
             Path hot = m;
-            m = ok(StepRunner.inProcess("cold-write", "--manifest", m.toString(), "--cold-uri", cold.toString())).manifest();
-            Path committed = ok(StepRunner.inProcess("commit-offsets", "--manifest", m.toString(), "--bootstrap-servers",
-                    kafka.bootstrapServers(), "--group", group)).manifest();
-            for (Path p : new Path[]{consumed, hot, m, committed}) {
+            m = ok(StepRunner.inProcess("cold-write", "--manifest", m.toString(), "--cold-uri", cold.toString()))
+                    .manifest();
+            Path committed = ok(StepRunner.inProcess(
+                            "commit-offsets",
+                            "--manifest",
+                            m.toString(),
+                            "--bootstrap-servers",
+                            kafka.bootstrapServers(),
+                            "--group",
+                            group))
+                    .manifest();
+            for (Path p : new Path[] {consumed, hot, m, committed}) {
                 io.gnnnids.core.batch.Manifest man = io.gnnnids.core.batch.Manifest.read(p);
                 stepSeconds.merge(man.step(), man.seconds(), Double::sum);
             }
@@ -78,7 +113,8 @@ class EtlBenchmark {
         double etlSeconds = (System.nanoTime() - t1) / 1e9;
         PipelineFixture.assertExactlyOnce(FLOWS, duckdb, cold);
         print("bench.etl.flows_per_s", FLOWS / etlSeconds, "flows/s");
-        System.out.printf("# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s; cold store %.1f bytes per flow%n",
+        System.out.printf(
+                "# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s; cold store %.1f bytes per flow%n",
                 FLOWS, batches, BATCH, etlSeconds, stepSeconds, (double) PipelineFixture.sizeOf(cold) / FLOWS);
     }
 
@@ -95,8 +131,19 @@ class EtlBenchmark {
 
     /** Puts {@code flows} generated flows on topic {@code name} and warms the page cache with one jar run. */
     private void replay(String name, int flows, Map<String, String> env) throws Exception {
-        ok(StepRunner.inProcess("replay", "generate", "--flows", String.valueOf(flows), "--seed", "12",
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", name, "--manifest-dir", tmp.toString()));
+        ok(StepRunner.inProcess(
+                "replay",
+                "generate",
+                "--flows",
+                String.valueOf(flows),
+                "--seed",
+                "12",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                name,
+                "--manifest-dir",
+                tmp.toString()));
         // As on a scheduler that runs the steps every few minutes, the jars are in the page cache.
         StepRunner.javaJar("hot-write", env, "--version");
     }
@@ -112,7 +159,7 @@ class EtlBenchmark {
         if (c.exitCode() == 99) return false;
         seconds.merge("consume-batch", (System.nanoTime() - t) / 1e9, Double::sum);
         Path m = ok(c).manifest();
-        for (String step : new String[]{"hot-write", "cold-write", "commit-offsets"}) {
+        for (String step : new String[] {"hot-write", "cold-write", "commit-offsets"}) {
             t = System.nanoTime();
             m = ok(StepRunner.javaJar(step, env, "--manifest", m.toString())).manifest();
             seconds.merge(step, (System.nanoTime() - t) / 1e9, Double::sum);
@@ -166,7 +213,8 @@ class EtlBenchmark {
         while (oneBatch(env, DAG_BATCH, seconds)) batches++;
         assertStoredOnce("bench-deployed", FLOWS);
         print("bench.etl.deployed_flows_per_s", FLOWS / sum(seconds), "flows/s");
-        System.out.printf("# %d flows in %d batches of up to %d: %.1f s of jar runs; per step %s%n",
+        System.out.printf(
+                "# %d flows in %d batches of up to %d: %.1f s of jar runs; per step %s%n",
                 FLOWS, batches, DAG_BATCH, sum(seconds), seconds);
     }
 }

@@ -1,6 +1,9 @@
 package io.gnnnids.pipeline;
 
-import javax.imageio.ImageIO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
@@ -10,10 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
 
 /** Opens the project's HTML reports in a headless chromium, offline, as a person's browser would render them. */
 final class HeadlessChromium {
@@ -62,13 +62,24 @@ final class HeadlessChromium {
     }
 
     private String run(String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + work.resolve("profile"), "--window-size=1200,2000"));
+        List<String> cmd = new ArrayList<>(List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + work.resolve("profile"),
+                "--window-size=1200,2000"));
         cmd.addAll(List.of(extra));
         Path out = Files.createTempFile(work, "chromium-out", ".txt");
         Path err = Files.createTempFile(work, "chromium-err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(2, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError("chromium did not finish within 2 minutes: " + Files.readString(err));

@@ -1,16 +1,15 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.testing.MlflowServerExtension;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * {@code bench.infer.task10k_wall_s}: one {@code java -jar infer.jar} run on 10,000 unpredicted flows, JVM start and
@@ -30,13 +29,35 @@ class InferJarBenchmark {
         Path cold = tmp.resolve("cold");
         Path duckdb = tmp.resolve("hot.duckdb");
         ModelFixture.store(tmp, ModelFixture.traffic(51, 20_000), cold, null, "train");
-        StepRunner.Result trained = StepRunner.inProcess("train", "--cold-uri", cold.toString(), "--end-date",
-                ModelFixture.END, "--days", "3", "--tracking-uri", mlflow.trackingUri(), "--model-name", "bench",
-                "--work-dir", tmp.resolve("work").toString(), "--max-epochs", "5", "--min-pr-auc", "0");
+        StepRunner.Result trained = StepRunner.inProcess(
+                "train",
+                "--cold-uri",
+                cold.toString(),
+                "--end-date",
+                ModelFixture.END,
+                "--days",
+                "3",
+                "--tracking-uri",
+                mlflow.trackingUri(),
+                "--model-name",
+                "bench",
+                "--work-dir",
+                tmp.resolve("work").toString(),
+                "--max-epochs",
+                "5",
+                "--min-pr-auc",
+                "0");
         assertEquals(0, trained.exitCode(), trained.toString());
 
-        Map<String, String> env = Map.of("NIDS_DUCKDB_PATH", duckdb.toString(), "MLFLOW_TRACKING_URI", mlflow.trackingUri(),
-                "NIDS_MODEL_NAME", "bench", "NIDS_WORK_DIR", tmp.resolve("work").toString());
+        Map<String, String> env = Map.of(
+                "NIDS_DUCKDB_PATH",
+                duckdb.toString(),
+                "MLFLOW_TRACKING_URI",
+                mlflow.trackingUri(),
+                "NIDS_MODEL_NAME",
+                "bench",
+                "NIDS_WORK_DIR",
+                tmp.resolve("work").toString());
         // A first run fills the model cache (and DJL's natives cache), as earlier scheduled runs would have.
         ModelFixture.store(tmp, ModelFixture.traffic(52, 1_000), tmp.resolve("cold-warm"), duckdb, "warm");
         assertEquals(0, StepRunner.javaJar("infer", env).exitCode());

@@ -1,21 +1,20 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.store.HoldDuckDbLock;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The task-CLI contract, checked on the shaded jars as Airflow runs them: {@code java -jar <step>.jar ...}. */
 class JarContractTest {
@@ -38,7 +37,19 @@ class JarContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"replay", "consume-batch", "hot-write", "cold-write", "commit-offsets", "train", "infer", "archive", "monitor", "evaluate"})
+    @ValueSource(
+            strings = {
+                "replay",
+                "consume-batch",
+                "hot-write",
+                "cold-write",
+                "commit-offsets",
+                "train",
+                "infer",
+                "archive",
+                "monitor",
+                "evaluate"
+            })
     void helpAndVersionWork(String step) throws Exception {
         StepRunner.Result help = StepRunner.javaJar(step, Map.of(), "--help");
         assertEquals(0, help.exitCode(), help.toString());
@@ -51,7 +62,7 @@ class JarContractTest {
     @Test
     void helpNamesTheEnvironmentVariables() throws Exception {
         String help = StepRunner.javaJar("consume-batch", Map.of(), "--help").out();
-        for (String var : new String[]{"KAFKA_BOOTSTRAP_SERVERS", "NIDS_TOPIC", "NIDS_GROUP_ID", "NIDS_WORK_DIR"}) {
+        for (String var : new String[] {"KAFKA_BOOTSTRAP_SERVERS", "NIDS_TOPIC", "NIDS_GROUP_ID", "NIDS_WORK_DIR"}) {
             assertTrue(help.contains(var), "--help mentions " + var + ":\n" + help);
         }
     }
@@ -67,14 +78,16 @@ class JarContractTest {
 
     @Test
     void missingConfigurationNamesTheOptionAndItsVariable() throws Exception {
-        StepRunner.Result r = StepRunner.javaJar("hot-write", Map.of(), "--manifest", tmp.resolve("m.json").toString());
+        StepRunner.Result r = StepRunner.javaJar(
+                "hot-write", Map.of(), "--manifest", tmp.resolve("m.json").toString());
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("--duckdb") && r.err().contains("NIDS_DUCKDB_PATH"), r.toString());
     }
 
     @Test
     void missingManifestIsAUsageError() throws Exception {
-        StepRunner.Result r = StepRunner.javaJar("hot-write", env("m"), "--manifest", tmp.resolve("nope.json").toString());
+        StepRunner.Result r = StepRunner.javaJar(
+                "hot-write", env("m"), "--manifest", tmp.resolve("nope.json").toString());
         assertEquals(2, r.exitCode(), r.toString());
         assertTrue(r.err().contains("nope.json"), r.toString());
     }
@@ -83,19 +96,28 @@ class JarContractTest {
     @Test
     void aJarCopiedWithoutDuckDbsNativeLibrarySaysWhatToDo() throws Exception {
         Map<String, String> env = env("alone");
-        assertEquals(0, StepRunner.javaJar("replay", env, "generate", "--flows", "10", "--seed", "3").exitCode());
+        assertEquals(
+                0,
+                StepRunner.javaJar("replay", env, "generate", "--flows", "10", "--seed", "3")
+                        .exitCode());
         Path m = lastLineManifest(StepRunner.javaJar("consume-batch", env), "consume-batch");
         Path alone = Files.createDirectories(tmp.resolve("alone")).resolve("hot-write.jar");
         Files.copy(StepRunner.jar("hot-write"), alone);
 
         StepRunner.Result r = StepRunner.javaJar(alone, env, "--manifest", m.toString());
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.err().contains("libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it"
-                + " along with the jar"), r.toString());
-        Files.copy(StepRunner.jar("hot-write").resolveSibling("libduckdb_java.so_linux_amd64"),
+        assertTrue(
+                r.err()
+                        .contains("libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it"
+                                + " along with the jar"),
+                r.toString());
+        Files.copy(
+                StepRunner.jar("hot-write").resolveSibling("libduckdb_java.so_linux_amd64"),
                 alone.resolveSibling("libduckdb_java.so_linux_amd64"));
-        assertEquals(10, Manifest.read(lastLineManifest(StepRunner.javaJar(alone, env, "--manifest", m.toString()),
-                "hot-write")).count("inserted"));
+        assertEquals(
+                10,
+                Manifest.read(lastLineManifest(StepRunner.javaJar(alone, env, "--manifest", m.toString()), "hot-write"))
+                        .count("inserted"));
     }
 
     @Test
@@ -129,11 +151,18 @@ class JarContractTest {
         Path m = lastLineManifest(StepRunner.javaJar("consume-batch", env), "consume-batch");
 
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                HoldDuckDbLock.class.getName(), tmp.resolve("hot.duckdb").toString(), "60")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process holder = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HoldDuckDbLock.class.getName(),
+                        tmp.resolve("hot.duckdb").toString(),
+                        "60")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
-            String ready = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            String ready =
+                    new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
             assertEquals(HoldDuckDbLock.READY, ready);
             StepRunner.Result r = StepRunner.javaJar("hot-write", env, "--manifest", m.toString(), "--lock-wait", "3s");
             assertEquals(1, r.exitCode(), r.toString());

@@ -8,7 +8,6 @@ import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
 import io.gnnnids.core.store.ParquetFlowWriter;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,12 +21,11 @@ final class ModelFixture {
     /** The traffic covers 2026-04-01 to this day. */
     static final String END = "2026-04-03";
 
-    private ModelFixture() {
-    }
+    private ModelFixture() {}
 
     static List<Flow> traffic(long seed, int flows) {
-        GeneratorOptions o = GeneratorOptions.withDefaults(flows, 120, 3, Instant.parse("2026-04-01T00:00:00Z"), 0.1,
-                seed, Clock.systemUTC());
+        GeneratorOptions o = GeneratorOptions.withDefaults(
+                flows, 120, 3, Instant.parse("2026-04-01T00:00:00Z"), 0.1, seed, Clock.systemUTC());
         List<Flow> out = new ArrayList<>();
         new TrafficGenerator(o).forEachRemaining(out::add);
         return out;

@@ -1,16 +1,21 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.mlflow.Mlflow;
-import io.gnnnids.core.replay.GeneratorOptions;
-import io.gnnnids.core.replay.TrafficGenerator;
-import io.gnnnids.core.store.ColdStore;
-import io.gnnnids.core.store.HotStore;
-import io.gnnnids.core.store.ObjectStore;
-import io.gnnnids.core.store.ObjectStores;
-import io.gnnnids.core.store.ParquetFlowWriter;
 import io.gnnnids.core.testing.MlflowServerExtension;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,23 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * train and infer against a real MLflow server, a cold store and a DuckDB hot store filled with generated traffic:
@@ -65,8 +53,19 @@ class ModelPipelineTest {
     }
 
     StepRunner.Result train(String coldUri, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--cold-uri", coldUri, "--end-date", END, "--days", "3",
-                "--tracking-uri", mlflow.trackingUri(), "--model-name", MODEL, "--work-dir", work.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--cold-uri",
+                coldUri,
+                "--end-date",
+                END,
+                "--days",
+                "3",
+                "--tracking-uri",
+                mlflow.trackingUri(),
+                "--model-name",
+                MODEL,
+                "--work-dir",
+                work.toString()));
         args.addAll(List.of(extra));
         if (!args.contains("--max-epochs")) args.addAll(List.of("--max-epochs", "20"));
         if (!args.contains("--min-pr-auc")) args.addAll(List.of("--min-pr-auc", "0.8"));
@@ -74,8 +73,17 @@ class ModelPipelineTest {
     }
 
     StepRunner.Result infer(String trackingUri, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--duckdb", duckdb.toString(), "--tracking-uri", trackingUri,
-                "--model-name", MODEL, "--work-dir", work.toString(), "--batch-size", "12000"));
+        List<String> args = new ArrayList<>(List.of(
+                "--duckdb",
+                duckdb.toString(),
+                "--tracking-uri",
+                trackingUri,
+                "--model-name",
+                MODEL,
+                "--work-dir",
+                work.toString(),
+                "--batch-size",
+                "12000"));
         args.addAll(List.of(extra));
         return StepRunner.inProcess("infer", args.toArray(String[]::new));
     }
@@ -86,7 +94,7 @@ class ModelPipelineTest {
 
     static long value(String query) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb);
-             ResultSet rs = c.createStatement().executeQuery(query)) {
+                ResultSet rs = c.createStatement().executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -110,9 +118,28 @@ class ModelPipelineTest {
         List<Flow> noise = new ArrayList<>();
         for (Flow f : ModelFixture.traffic(43, 6_000)) {
             String label = random.nextDouble() < 0.3 ? Flow.MALICIOUS : Flow.BENIGN;
-            noise.add(new Flow(f.ts(), f.uid(), f.origH(), f.origP(), f.respH(), f.respP(), f.proto(), f.service(),
-                    f.duration(), f.origBytes(), f.respBytes(), f.connState(), f.localOrig(), f.localResp(),
-                    f.missedBytes(), f.history(), f.origPkts(), f.origIpBytes(), f.respPkts(), f.respIpBytes(), label,
+            noise.add(new Flow(
+                    f.ts(),
+                    f.uid(),
+                    f.origH(),
+                    f.origP(),
+                    f.respH(),
+                    f.respP(),
+                    f.proto(),
+                    f.service(),
+                    f.duration(),
+                    f.origBytes(),
+                    f.respBytes(),
+                    f.connState(),
+                    f.localOrig(),
+                    f.localResp(),
+                    f.missedBytes(),
+                    f.history(),
+                    f.origPkts(),
+                    f.origIpBytes(),
+                    f.respPkts(),
+                    f.respIpBytes(),
+                    label,
                     null));
         }
         Path noisy = tmp.resolve("cold-noise");
@@ -133,20 +160,36 @@ class ModelPipelineTest {
         Manifest m = Manifest.read(r.manifest());
         assertEquals(MODEL + "/1", m.outputs().get("model_version"));
         try (Mlflow client = new Mlflow(mlflow.trackingUri())) {
-            assertEquals("1", client.versionByAlias(MODEL, "champion").orElseThrow().version());
+            assertEquals(
+                    "1", client.versionByAlias(MODEL, "champion").orElseThrow().version());
             String run = m.outputs().get("mlflow_run");
             var metrics = client.runMetrics(run);
-            for (String k : List.of("test_f1", "test_precision", "test_recall", "test_fpr", "test_roc_auc", "test_pr_auc",
-                    "test_accuracy", "train_loss", "val_loss", "val_f1", "test_detection_rate.DDoS",
-                    "test_family_accuracy", "test_family_accuracy.DDoS")) {
+            for (String k : List.of(
+                    "test_f1",
+                    "test_precision",
+                    "test_recall",
+                    "test_fpr",
+                    "test_roc_auc",
+                    "test_pr_auc",
+                    "test_accuracy",
+                    "train_loss",
+                    "val_loss",
+                    "val_f1",
+                    "test_detection_rate.DDoS",
+                    "test_family_accuracy",
+                    "test_family_accuracy.DDoS")) {
                 assertTrue(metrics.containsKey(k), k + " logged: " + metrics.keySet());
             }
             assertTrue(metrics.get("test_f1") >= 0.8, "test F1 " + metrics.get("test_f1"));
             Path card = tmp.resolve("card/model.json");
             client.downloadArtifact(client.artifactUri(run), "model/model.json", card);
             String json = Files.readString(card);
-            assertTrue(json.contains("\"threshold\"") && json.contains("\"features\"") && json.contains("\"architecture\"")
-                    && json.contains("\"family_head\""), "model.json holds the model and its family head");
+            assertTrue(
+                    json.contains("\"threshold\"")
+                            && json.contains("\"features\"")
+                            && json.contains("\"architecture\"")
+                            && json.contains("\"family_head\""),
+                    "model.json holds the model and its family head");
         }
     }
 
@@ -156,11 +199,14 @@ class ModelPipelineTest {
         StepRunner.Result same = train(cold.toString());
         assertEquals(0, same.exitCode(), same.toString());
         try (Mlflow client = new Mlflow(mlflow.trackingUri())) {
-            assertEquals("1", client.versionByAlias(MODEL, "champion").orElseThrow().version(),
+            assertEquals(
+                    "1",
+                    client.versionByAlias(MODEL, "champion").orElseThrow().version(),
                     "the same data and seed give the same model, which is not better than the champion");
             StepRunner.Result always = train(cold.toString(), "--promote", "always");
             assertEquals(0, always.exitCode(), always.toString());
-            assertEquals("3", client.versionByAlias(MODEL, "champion").orElseThrow().version());
+            assertEquals(
+                    "3", client.versionByAlias(MODEL, "champion").orElseThrow().version());
         }
     }
 
@@ -184,7 +230,8 @@ class ModelPipelineTest {
         assertEquals(flagged, count("uid IN (SELECT uid FROM incident_flows)"));
         assertEquals(count("orig_h IN (SELECT host FROM incidents) AND prediction = 1"), flagged);
         long started = 0;
-        for (StepRunner.Result r : List.of(first, second, third)) started += Manifest.read(r.manifest()).count("incidents_new");
+        for (StepRunner.Result r : List.of(first, second, third))
+            started += Manifest.read(r.manifest()).count("incidents_new");
         assertEquals(started, value("SELECT count(*) FROM incidents"));
         assertEquals(flagged, value("SELECT sum(flows) FROM incidents"));
 
@@ -196,11 +243,15 @@ class ModelPipelineTest {
         // Every flagged flow, and only those, has its explanation and family; the families are the labels' names.
         assertEquals(flagged, count("prediction = 1 AND explanation IS NOT NULL AND predicted_family IS NOT NULL"));
         assertEquals(0, count("prediction = 0 AND (explanation IS NOT NULL OR predicted_family IS NOT NULL)"));
-        assertEquals(flagged, count("prediction = 1 AND json_array_length(explanation -> '$.reasons') >= 1 "
-                + "AND (explanation ->> '$.source.flows')::BIGINT >= 1"));
+        assertEquals(
+                flagged,
+                count("prediction = 1 AND json_array_length(explanation -> '$.reasons') >= 1 "
+                        + "AND (explanation ->> '$.source.flows')::BIGINT >= 1"));
         long named = count("prediction = 1 AND label = 'malicious' AND predicted_family = detailed_label");
         long flaggedAttacks = count("prediction = 1 AND label = 'malicious'");
-        assertTrue(named > 0.5 * flaggedAttacks, named + " of " + flaggedAttacks + " flagged attacks named by their family");
+        assertTrue(
+                named > 0.5 * flaggedAttacks,
+                named + " of " + flaggedAttacks + " flagged attacks named by their family");
 
         long right = count("(prediction = 1) = (label = 'malicious')");
         assertTrue(right > 0.9 * FLOWS, right + " of " + FLOWS + " predictions agree with the ground truth");
@@ -219,16 +270,27 @@ class ModelPipelineTest {
         assertEquals(FLOWS + 2_000, count("prediction IS NOT NULL"));
 
         ModelFixture.store(tmp, ModelFixture.traffic(45, 500), tmp.resolve("cold-more2"), duckdb, "b3");
-        StepRunner.Result noCache = StepRunner.inProcess("infer", "--duckdb", duckdb.toString(), "--tracking-uri",
-                "http://127.0.0.1:" + closed, "--model-name", MODEL, "--work-dir", tmp.resolve("empty-work").toString());
+        StepRunner.Result noCache = StepRunner.inProcess(
+                "infer",
+                "--duckdb",
+                duckdb.toString(),
+                "--tracking-uri",
+                "http://127.0.0.1:" + closed,
+                "--model-name",
+                MODEL,
+                "--work-dir",
+                tmp.resolve("empty-work").toString());
         assertEquals(1, noCache.exitCode(), noCache.toString());
-        assertTrue(noCache.err().contains("cannot reach MLflow") && noCache.err().contains("no champion"), noCache.toString());
+        assertTrue(
+                noCache.err().contains("cannot reach MLflow") && noCache.err().contains("no champion"),
+                noCache.toString());
     }
 
     private static String snapshot() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb);
-             ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT count(*), sum(prediction), sum(score), max(predicted_at)::VARCHAR FROM flows")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT count(*), sum(prediction), sum(score), max(predicted_at)::VARCHAR FROM flows")) {
             rs.next();
             return rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getDouble(3) + "/" + rs.getString(4);
         }

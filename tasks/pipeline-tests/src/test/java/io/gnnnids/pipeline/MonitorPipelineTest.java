@@ -1,7 +1,12 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.model.Explainer;
@@ -9,13 +14,6 @@ import io.gnnnids.core.model.Explanation;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +24,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The monitor step against a real Kafka broker and a hot store that the ETL filled and infer partly scored. */
 class MonitorPipelineTest {
@@ -60,13 +59,49 @@ class MonitorPipelineTest {
 
     /** Sends generated flows to the topic and stores the first {@code batch} of them with one ETL run. */
     void etl(int flows, int batch) {
-        ok("replay", "generate", "--flows", String.valueOf(flows), "--seed", "41", "--bootstrap-servers",
-                kafka.bootstrapServers(), "--topic", topic, "--manifest-dir", tmp.toString());
-        Path m = ok("consume-batch", "--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--group", group,
-                "--work-dir", tmp.resolve("work").toString(), "--max-records", String.valueOf(batch)).manifest();
-        m = ok("hot-write", "--manifest", m.toString(), "--duckdb", duckdb().toString()).manifest();
-        m = ok("cold-write", "--manifest", m.toString(), "--cold-uri", tmp.resolve("cold").toString()).manifest();
-        ok("commit-offsets", "--manifest", m.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "--group", group);
+        ok(
+                "replay",
+                "generate",
+                "--flows",
+                String.valueOf(flows),
+                "--seed",
+                "41",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--manifest-dir",
+                tmp.toString());
+        Path m = ok(
+                        "consume-batch",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--group",
+                        group,
+                        "--work-dir",
+                        tmp.resolve("work").toString(),
+                        "--max-records",
+                        String.valueOf(batch))
+                .manifest();
+        m = ok("hot-write", "--manifest", m.toString(), "--duckdb", duckdb().toString())
+                .manifest();
+        m = ok(
+                        "cold-write",
+                        "--manifest",
+                        m.toString(),
+                        "--cold-uri",
+                        tmp.resolve("cold").toString())
+                .manifest();
+        ok(
+                "commit-offsets",
+                "--manifest",
+                m.toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--group",
+                group);
     }
 
     /** Scores the oldest {@code count} waiting flows as infer would, the first {@code attacks} of them as attacks. */
@@ -77,8 +112,12 @@ class MonitorPipelineTest {
             float[] scores = new float[flows.size()];
             String[] families = new String[flows.size()];
             String[] explanations = new String[flows.size()];
-            String why = new Explanation(List.of(new Explainer.Reason("source's fan-out", 3.2, 0.2)), "DDoS", 0.9,
-                    new Explanation.Neighbourhood(40, 30, 1, 0.95, 0)).toJson();
+            String why = new Explanation(
+                            List.of(new Explainer.Reason("source's fan-out", 3.2, 0.2)),
+                            "DDoS",
+                            0.9,
+                            new Explanation.Neighbourhood(40, 30, 1, 0.95, 0))
+                    .toJson();
             for (int i = 0; i < flows.size(); i++) {
                 uids.add(flows.get(i).uid());
                 scores[i] = i < attacks ? 0.97f : 0.02f;
@@ -106,7 +145,8 @@ class MonitorPipelineTest {
         java.util.Properties p = io.gnnnids.core.kafka.KafkaClients.consumer(kafka.bootstrapServers(), "test", null);
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
             var partitions = consumer.partitionsFor(alertsTopic()).stream()
-                    .map(i -> new org.apache.kafka.common.TopicPartition(alertsTopic(), i.partition())).toList();
+                    .map(i -> new org.apache.kafka.common.TopicPartition(alertsTopic(), i.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var end = consumer.endOffsets(partitions);
@@ -123,9 +163,21 @@ class MonitorPipelineTest {
     }
 
     StepRunner.Result monitor(String... more) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic,
-                "--group", group, "--duckdb", duckdb().toString(), "--report-dir", reports().toString(),
-                "--work-dir", tmp.resolve("work").toString(), "--alerts-topic", alertsTopic()));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--group",
+                group,
+                "--duckdb",
+                duckdb().toString(),
+                "--report-dir",
+                reports().toString(),
+                "--work-dir",
+                tmp.resolve("work").toString(),
+                "--alerts-topic",
+                alertsTopic()));
         args.addAll(List.of(more));
         return StepRunner.inProcess("monitor", args.toArray(String[]::new));
     }
@@ -149,7 +201,9 @@ class MonitorPipelineTest {
         assertEquals(50, sumValues(hot.get("attacksByLabel")));
         assertEquals(200, hot.get("modelVersions").get("3").asLong());
         JsonNode top = hot.get("topSources").get(0);
-        long fromTop = scored.subList(0, 50).stream().filter(f -> f.origH().equals(top.get("host").asText())).count();
+        long fromTop = scored.subList(0, 50).stream()
+                .filter(f -> f.origH().equals(top.get("host").asText()))
+                .count();
         assertEquals(fromTop, top.get("attacks").asLong(), "the top source's attack count");
         assertTrue(hot.get("topSources").size() <= 10 && hot.get("topTargets").size() >= 1, hot.toString());
         // The 50 flagged flows, grouped by source into incidents that the report lists.
@@ -165,16 +219,22 @@ class MonitorPipelineTest {
             inIncidents += incident.get("flows").asLong();
         }
         assertEquals(50, inIncidents);
-        assertTrue(hot.get("incidents").size() >= sources.size(), hot.get("incidents").toString());
+        assertTrue(
+                hot.get("incidents").size() >= sources.size(),
+                hot.get("incidents").toString());
         // Each incident went to the alerts topic once, and a second run sends none of them again.
         int incidents = hot.get("incidents").size();
         assertEquals(incidents, report.get("incidentsPublished").asInt());
         assertEquals(incidents, alertMessages());
         // Each message carries the incident with the families named and its top flows with their explanations.
-        for (String message : io.gnnnids.core.kafka.AlertTopic.lastByKey(kafka.bootstrapServers(), alertsTopic()).values()) {
+        for (String message : io.gnnnids.core.kafka.AlertTopic.lastByKey(kafka.bootstrapServers(), alertsTopic())
+                .values()) {
             JsonNode alert = JSON.readTree(message);
             assertEquals("DDoS", alert.at("/incident/families/0").asText(), message);
-            assertEquals("source's fan-out", alert.at("/topFlows/0/explanation/reasons/0/group").asText(), message);
+            assertEquals(
+                    "source's fan-out",
+                    alert.at("/topFlows/0/explanation/reasons/0/group").asText(),
+                    message);
             assertEquals("DDoS", alert.at("/topFlows/0/family").asText(), message);
         }
         StepRunner.Result again = monitor("--max-lag", "500", "--max-delay", "0s");
@@ -182,10 +242,18 @@ class MonitorPipelineTest {
         assertEquals(incidents, alertMessages());
 
         List<String> names = new ArrayList<>();
-        report.get("alerts").forEach(a -> names.add(a.get("name").asText() + "/" + a.get("severity").asText()));
-        assertEquals(List.of("consumer_lag/critical", "etl_stalled/critical", "inference_behind/critical",
-                "attacks_detected/warning"), names);
-        assertTrue(report.get("alerts").get(3).get("message").asText().contains("50 of 200 flows scored in the last 15m"),
+        report.get("alerts")
+                .forEach(a -> names.add(
+                        a.get("name").asText() + "/" + a.get("severity").asText()));
+        assertEquals(
+                List.of(
+                        "consumer_lag/critical",
+                        "etl_stalled/critical",
+                        "inference_behind/critical",
+                        "attacks_detected/warning"),
+                names);
+        assertTrue(
+                report.get("alerts").get(3).get("message").asText().contains("50 of 200 flows scored in the last 15m"),
                 report.toString());
         assertEquals(4, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "raised once, not at every run");
 
@@ -196,7 +264,13 @@ class MonitorPipelineTest {
 
         StepRunner.Result failing = monitor("--max-lag", "500", "--max-delay", "0s", "--fail-on-alert");
         assertEquals(1, failing.exitCode(), failing.toString());
-        assertTrue(failing.err().strip().lines().reduce((a, b) -> b).orElse("").contains("3 critical alert(s): consumer_lag"),
+        assertTrue(
+                failing.err()
+                        .strip()
+                        .lines()
+                        .reduce((a, b) -> b)
+                        .orElse("")
+                        .contains("3 critical alert(s): consumer_lag"),
                 failing.toString());
         assertEquals(4, Files.readAllLines(reports().resolve("alerts.jsonl")).size(), "nothing new was raised");
 
@@ -234,25 +308,37 @@ class MonitorPipelineTest {
         assertEquals(0, r.exitCode(), r.toString());
         Path latest = reports().resolve("latest.html");
         // The page of an Airflow run, where the plugin looks for it.
-        assertEquals(Files.readString(latest), Files.readString(reports().resolve("run-manual__2026-12-01T10_00_00_00_00.html")));
-        assertEquals(Files.readString(Path.of(Manifest.read(r.manifest()).outputs().get("html"))), Files.readString(latest));
+        assertEquals(
+                Files.readString(latest),
+                Files.readString(reports().resolve("run-manual__2026-12-01T10_00_00_00_00.html")));
+        assertEquals(
+                Files.readString(Path.of(Manifest.read(r.manifest()).outputs().get("html"))), Files.readString(latest));
         String page = Files.readString(latest);
         assertTrue(!page.contains("<script") && !page.contains("src=") && !page.contains("href="), "self-contained");
         JsonNode hot = JSON.readTree(reports().resolve("latest.json").toFile()).get("hotStore");
 
         HeadlessChromium chromium = HeadlessChromium.find(tmp.resolve("chromium"));
-        assumeTrue(chromium != null, "no chromium binary on PATH (apt-get install chromium): the browser check is skipped");
+        assumeTrue(
+                chromium != null,
+                "no chromium binary on PATH (apt-get install chromium): the browser check is skipped");
         String dom = chromium.dom(latest);
         for (JsonNode incident : hot.get("incidents")) {
             assertTrue(dom.contains(incident.get("id").asText()), incident.get("id") + " is listed");
         }
         // Charts drawn: the hourly line, the score bins and the family bars.
-        assertTrue(Pattern.compile("<polyline[^>]* points=\"[^\"]+\"").matcher(dom).find(), "a line over time");
-        long bars = Pattern.compile("<rect [^>]*height=\"14\"").matcher(dom).results().count();
+        assertTrue(
+                Pattern.compile("<polyline[^>]* points=\"[^\"]+\"").matcher(dom).find(), "a line over time");
+        long bars = Pattern.compile("<rect [^>]*height=\"14\"")
+                .matcher(dom)
+                .results()
+                .count();
         assertTrue(bars >= 3, bars + " bars");
         assertTrue(dom.contains("Recent monitoring runs") && dom.contains("Top sources and targets"), "every section");
-        assertTrue(dom.contains("Families named for the flows flagged") && dom.contains("DDoS: source's fan-out (source: 40 "
-                + "flows to 30 peers on 1 ports, 95% unanswered)"), "the families named and the flows' explanations");
+        assertTrue(
+                dom.contains("Families named for the flows flagged")
+                        && dom.contains("DDoS: source's fan-out (source: 40 "
+                                + "flows to 30 peers on 1 ports, 95% unanswered)"),
+                "the families named and the flows' explanations");
         chromium.assertDrawn(latest);
     }
 

@@ -1,12 +1,6 @@
 package io.gnnnids.pipeline;
 
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,14 +15,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Shared set-up and read-back for the pipeline tests: topics, raw messages, DuckDB and cold-store counts. */
 final class PipelineFixture {
 
-    private PipelineFixture() {
-    }
+    private PipelineFixture() {}
 
     /** Sends raw message bodies as they are (for malformed input a normal producer would never write). */
     static void sendRaw(String bootstrap, String topic, List<byte[]> values) {
@@ -51,10 +49,13 @@ final class PipelineFixture {
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             Set<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toSet());
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .collect(Collectors.toSet());
             Map<TopicPartition, OffsetAndMetadata> m = c.committed(parts);
-            return m.entrySet().stream().filter(e -> e.getValue() != null)
-                    .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+            return m.entrySet().stream()
+                    .filter(e -> e.getValue() != null)
+                    .collect(Collectors.toMap(
+                            e -> e.getKey().partition(), e -> e.getValue().offset()));
         }
     }
 
@@ -65,29 +66,31 @@ final class PipelineFixture {
     /** {rows, distinct uids} of the hot table. */
     static long[] hotCounts(Path duckdb) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath());
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT uid) FROM flows")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT uid) FROM flows")) {
             rs.next();
-            return new long[]{rs.getLong(1), rs.getLong(2)};
+            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 
     /** {rows, distinct uids} over every Parquet object below a local cold store folder. */
     static long[] coldCounts(Path coldDir) throws SQLException, IOException {
-        if (!Files.isDirectory(coldDir)) return new long[]{0, 0};
+        if (!Files.isDirectory(coldDir)) return new long[] {0, 0};
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT uid) FROM read_parquet('"
-                     + coldDir.toAbsolutePath() + "/date=*/*.parquet')")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT uid) FROM read_parquet('"
+                        + coldDir.toAbsolutePath() + "/date=*/*.parquet')")) {
             rs.next();
-            return new long[]{rs.getLong(1), rs.getLong(2)};
+            return new long[] {rs.getLong(1), rs.getLong(2)};
         }
     }
 
     /** Bytes of every file below a folder. */
     static long sizeOf(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         }
     }
 

@@ -1,13 +1,12 @@
 package io.gnnnids.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import io.gnnnids.core.testing.S3ServerExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,9 @@ import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The ETL with the cold store on S3 (a real S3 server on 127.0.0.1), run as java -jar processes. */
 class S3ColdStorePipelineTest {
@@ -78,8 +77,11 @@ class S3ColdStorePipelineTest {
         ok(StepRunner.javaJar("commit-offsets", env, "--manifest", coldManifest.toString()));
 
         Manifest cold = Manifest.read(coldManifest);
-        assertTrue(cold.count("objects") >= 2, "two days of traffic make at least two daily objects: " + cold.outputs());
-        assertTrue(cold.outputs().values().stream().allMatch(u -> u.startsWith("s3://" + s3.bucket() + "/cold/s3ok/date=")),
+        assertTrue(
+                cold.count("objects") >= 2, "two days of traffic make at least two daily objects: " + cold.outputs());
+        assertTrue(
+                cold.outputs().values().stream()
+                        .allMatch(u -> u.startsWith("s3://" + s3.bucket() + "/cold/s3ok/date=")),
                 cold.outputs().toString());
         long[] counts = coldCounts("cold/s3ok");
         assertEquals(4000, counts[0]);
@@ -117,7 +119,7 @@ class S3ColdStorePipelineTest {
         ok(StepRunner.javaJar("commit-offsets", up, "--manifest", cold.toString()));
         assertEquals(1500, coldCounts("cold/s3down")[0]);
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + tmp.resolve("hot.duckdb"));
-             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM flows")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM flows")) {
             rs.next();
             assertEquals(1500, rs.getLong(1));
         }

@@ -9,9 +9,8 @@ import io.gnnnids.evaluate.EvaluateCommand;
 import io.gnnnids.hotwrite.HotWriteCommand;
 import io.gnnnids.infer.InferCommand;
 import io.gnnnids.monitor.MonitorCommand;
-import io.gnnnids.train.TrainCommand;
 import io.gnnnids.replay.ReplayCommand;
-
+import io.gnnnids.train.TrainCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -52,8 +51,7 @@ final class StepRunner {
             "monitor", MonitorCommand::new,
             "evaluate", EvaluateCommand::new);
 
-    private StepRunner() {
-    }
+    private StepRunner() {}
 
     /** Runs a step's command object in this JVM (the logic of the jar without its start-up). */
     static Result inProcess(String step, String... args) {
@@ -68,7 +66,8 @@ final class StepRunner {
         Path tasks = Path.of(System.getProperty("nids.tasks.dir", "../"));
         Path jar = tasks.resolve(step).resolve("target").resolve(step + ".jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run the tests with mvn verify (or make test), which packages the jars first");
+            throw new IllegalStateException(
+                    jar + " is missing: run the tests with mvn verify (or make test), which packages the jars first");
         }
         return jar;
     }
@@ -80,14 +79,16 @@ final class StepRunner {
      * Runs {@code java <DAG_JAVA_OPTS> -XX:SharedArchiveFile=<step>.jsa -jar <step>.jar args} as the DAGs do, with env
      * added to this environment (the class-data archive beside the jar is used when the build wrote one).
      */
-    static Result javaJar(String step, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    static Result javaJar(String step, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         return javaJar(jar(step), env, args);
     }
 
     /** Runs the jar at {@code jar} (a step's jar, possibly copied elsewhere) as {@link #javaJar(String, Map, String...)}. */
     static Result javaJar(Path jar, Map<String, String> env, String... args) throws IOException, InterruptedException {
         String step = jar.getFileName().toString().replaceFirst("\\.jar$", "");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(DAG_JAVA_OPTS);
         cmd.add("-XX:SharedArchiveFile=" + jar.resolveSibling(step + ".jsa"));
         cmd.addAll(List.of("-jar", jar.toString()));
@@ -102,7 +103,9 @@ final class StepRunner {
             p.destroyForcibly();
             throw new IllegalStateException(step + " did not finish within 5 minutes");
         }
-        Result r = new Result(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
+        Result r = new Result(
+                p.exitValue(),
+                Files.readString(outFile, StandardCharsets.UTF_8),
                 Files.readString(errFile, StandardCharsets.UTF_8));
         Files.deleteIfExists(outFile);
         Files.deleteIfExists(errFile);

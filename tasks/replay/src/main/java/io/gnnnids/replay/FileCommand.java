@@ -9,13 +9,6 @@ import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.replay.FlowSink;
 import io.gnnnids.core.replay.Pacer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -25,8 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "file",
+@Command(
+        name = "file",
         description = "Sends existing Zeek conn logs: JSON lines, TSV with a #fields header (IoT-23 conn.log.labeled "
                 + "included), or CSV with Zeek field names as header; .gz files are read as well. Records that fail "
                 + "validation are not sent: they are counted by reason and the first ones are logged with their line. "
@@ -39,11 +39,14 @@ public class FileCommand extends StepCommand {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Zeek log files.")
     List<Path> paths;
 
-    @Option(names = "--format", defaultValue = "auto",
+    @Option(
+            names = "--format",
+            defaultValue = "auto",
             description = "auto, json, tsv or csv (default ${DEFAULT-VALUE}: detected from the content).")
     FlowFormat format;
 
-    @Option(names = "--rebase-time",
+    @Option(
+            names = "--rebase-time",
             description = "Shift timestamps so the first flow happens now, keeping the spacing between flows.")
     boolean rebaseTime;
 
@@ -68,7 +71,11 @@ public class FileCommand extends StepCommand {
                         if (item.flow() == null) {
                             rejected.merge(item.error().reason().code(), 1L, Long::sum);
                             if (rejects++ < LOGGED_REJECTS) {
-                                log.warn("{}:{}: not sent: {}", p, item.lineNumber(), item.error().getMessage());
+                                log.warn(
+                                        "{}:{}: not sent: {}",
+                                        p,
+                                        item.lineNumber(),
+                                        item.error().getMessage());
                             }
                             continue;
                         }
@@ -91,10 +98,18 @@ public class FileCommand extends StepCommand {
             }
             run.output("destination", sink.describe());
         }
-        log.info("sent {} flows in {} s ({} flows/s), {} records not sent {}", pacer.count(),
-                String.format("%.1f", pacer.seconds()), Math.round(pacer.perSecond()), rejects, rejected);
-        run.count("flows", pacer.count()).count("rejected", rejects).reasons(rejected)
-                .count("files", paths.size()).count("files_failed", failed.size());
+        log.info(
+                "sent {} flows in {} s ({} flows/s), {} records not sent {}",
+                pacer.count(),
+                String.format("%.1f", pacer.seconds()),
+                Math.round(pacer.perSecond()),
+                rejects,
+                rejected);
+        run.count("flows", pacer.count())
+                .count("rejected", rejects)
+                .reasons(rejected)
+                .count("files", paths.size())
+                .count("files_failed", failed.size());
         Path manifest = run.write(destination.manifestFile("file"));
         if (!failed.isEmpty()) {
             throw new StepFailure(failed.size() + " of " + paths.size() + " files could not be read: "

@@ -3,7 +3,10 @@ package io.gnnnids.replay;
 import io.gnnnids.core.cli.Cli;
 import picocli.CommandLine.Command;
 
-@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
         description = "Sends Zeek conn records to Kafka (or a JSON-lines file): synthetic labelled traffic of a "
                 + "simulated network, or existing Zeek logs.",
         subcommands = {GenerateCommand.class, FileCommand.class})

@@ -7,10 +7,10 @@ import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.NodeKey;
-import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ModelVersionInfo;
+import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.EGraphSage;
 import io.gnnnids.core.model.Metrics;
@@ -19,10 +19,6 @@ import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
-import org.mlflow.api.proto.Service;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +27,9 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.mlflow.api.proto.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A training run as MLflow records it: parameters, per-epoch losses, test metrics, the model's artifacts; then the
@@ -40,8 +39,7 @@ final class ModelTraining {
     private static final Logger log = LoggerFactory.getLogger(ModelTraining.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    record Result(String runId, Metrics test, double threshold, boolean passedGate, String version, boolean promoted) {
-    }
+    record Result(String runId, Metrics test, double threshold, boolean passedGate, String version, boolean promoted) {}
 
     /**
      * The quality gate. PR-AUC does not depend on the threshold: a model that ranks every attack above every benign
@@ -50,7 +48,8 @@ final class ModelTraining {
     record Gate(double minPrAuc, double minF1) {
         /** Why the test metrics fail the gate, or null when they pass. */
         String failure(Metrics test) {
-            if (!(test.prAuc() >= minPrAuc)) return String.format("test PR-AUC %.4f is below --min-pr-auc %.2f", test.prAuc(), minPrAuc);
+            if (!(test.prAuc() >= minPrAuc))
+                return String.format("test PR-AUC %.4f is below --min-pr-auc %.2f", test.prAuc(), minPrAuc);
             if (test.f1() < minF1) return String.format("test F1 %.4f is below --min-f1 %.2f", test.f1(), minF1);
             return null;
         }
@@ -60,9 +59,14 @@ final class ModelTraining {
      * What the run trained on: cold-store labelled flows of first..last (first null when none), generated networks,
      * and a baseline period (null when none) with what its preparation did.
      */
-    record Sources(TrainingData cold, LocalDate first, LocalDate last, int syntheticNetworks, long syntheticFlows,
-                   TimeRange baseline, Baseline.Prepared prepared) {
-    }
+    record Sources(
+            TrainingData cold,
+            LocalDate first,
+            LocalDate last,
+            int syntheticNetworks,
+            long syntheticFlows,
+            TimeRange baseline,
+            Baseline.Prepared prepared) {}
 
     /** The baseline flows the screen left out, at most this many, go to MLflow for the operator to look at. */
     private static final int LEFT_OUT_REPORTED = 200;
@@ -77,9 +81,17 @@ final class ModelTraining {
         this.cache = cache;
     }
 
-    Result train(TrainingRun.Split split, TrainConfig config, NodeKey nodeKey, Duration window,
-                 OperatingPoint operatingPoint, Sources sources, Gate gate, boolean promoteAlways,
-                 boolean promoteIfBetter) throws IOException {
+    Result train(
+            TrainingRun.Split split,
+            TrainConfig config,
+            NodeKey nodeKey,
+            Duration window,
+            OperatingPoint operatingPoint,
+            Sources sources,
+            Gate gate,
+            boolean promoteAlways,
+            boolean promoteIfBetter)
+            throws IOException {
         String experiment = mlflow.experimentId(TrainCommand.EXPERIMENT);
         Service.RunInfo runInfo = mlflow.startRun(experiment, "train-" + sources.last());
         String runId = runInfo.getRunId();
@@ -90,25 +102,50 @@ final class ModelTraining {
                 mlflow.logMetric(runId, "train_loss", e.trainLoss(), e.epoch());
                 mlflow.logMetric(runId, "val_loss", e.validationLoss(), e.epoch());
                 mlflow.logMetric(runId, "val_f1", e.validationF1(), e.epoch());
-                log.info("epoch {}: train_loss {} val_loss {} val_f1 {} ({} s)", e.epoch(), fmt(e.trainLoss()),
-                        fmt(e.validationLoss()), fmt(e.validationF1()), fmt(e.seconds()));
+                log.info(
+                        "epoch {}: train_loss {} val_loss {} val_f1 {} ({} s)",
+                        e.epoch(),
+                        fmt(e.trainLoss()),
+                        fmt(e.validationLoss()),
+                        fmt(e.validationF1()),
+                        fmt(e.seconds()));
             });
             try (EGraphSage model = outcome.model()) {
                 Metrics test = outcome.test();
                 mlflow.logMetrics(runId, metrics(test, outcome));
-                mlflow.logParams(runId, Map.of("best_epoch", String.valueOf(outcome.result().bestEpoch()),
-                        "threshold", String.valueOf(outcome.threshold())));
-                log.info("test: PR-AUC {} ROC-AUC {} F1 {} precision {} detection rate {} false-positive rate {} "
-                                + "(threshold {}, {})", fmt(test.prAuc()), fmt(test.rocAuc()), fmt(test.f1()),
-                        fmt(test.precision()), fmt(test.recall()), fmt(test.falsePositiveRate()),
-                        fmt(outcome.threshold()), operatingPoint);
+                mlflow.logParams(
+                        runId,
+                        Map.of(
+                                "best_epoch",
+                                String.valueOf(outcome.result().bestEpoch()),
+                                "threshold",
+                                String.valueOf(outcome.threshold())));
+                log.info(
+                        "test: PR-AUC {} ROC-AUC {} F1 {} precision {} detection rate {} false-positive rate {} "
+                                + "(threshold {}, {})",
+                        fmt(test.prAuc()),
+                        fmt(test.rocAuc()),
+                        fmt(test.f1()),
+                        fmt(test.precision()),
+                        fmt(test.recall()),
+                        fmt(test.falsePositiveRate()),
+                        fmt(outcome.threshold()),
+                        operatingPoint);
                 if (outcome.familyHead() == null) {
                     log.info("family head: not trained (the training attacks name fewer than two families)");
                 } else {
                     StringBuilder perFamily = new StringBuilder();
-                    outcome.familyAccuracy().forEach((family, a) -> perFamily.append(perFamily.isEmpty() ? "" : ", ")
-                            .append(family).append(' ').append(fmt(a.rate())).append(" of ").append(a.count()));
-                    log.info("family head: {} of the test attacks named right ({})", fmt(outcome.familyAccuracyOverall()),
+                    outcome.familyAccuracy()
+                            .forEach((family, a) -> perFamily
+                                    .append(perFamily.isEmpty() ? "" : ", ")
+                                    .append(family)
+                                    .append(' ')
+                                    .append(fmt(a.rate()))
+                                    .append(" of ")
+                                    .append(a.count()));
+                    log.info(
+                            "family head: {} of the test attacks named right ({})",
+                            fmt(outcome.familyAccuracyOverall()),
                             perFamily);
                 }
 
@@ -117,7 +154,8 @@ final class ModelTraining {
                     ModelBundle.Card card = outcome.card(window, dataRange(sources, split, outcome, operatingPoint));
                     ModelBundle.save(bundle, model, card);
                     upload(runId, bundle, test);
-                    if (sources.prepared() != null) uploadLeftOut(runId, bundle, sources.prepared().screened());
+                    if (sources.prepared() != null)
+                        uploadLeftOut(runId, bundle, sources.prepared().screened());
                     String failure = gate.failure(test);
                     boolean passed = failure == null;
                     if (!passed) log.warn("quality gate failed: {}", failure);
@@ -129,8 +167,7 @@ final class ModelTraining {
                     mlflow.ensureRegisteredModel(modelName);
                     String source = mlflow.artifactUri(runId) + "/" + ModelCache.ARTIFACT_DIR;
                     ModelVersionInfo version = mlflow.createModelVersion(modelName, source, runId);
-                    boolean promote = promoteAlways
-                            || (promoteIfBetter && beatsChampion(test, split));
+                    boolean promote = promoteAlways || (promoteIfBetter && beatsChampion(test, split));
                     if (promote) {
                         mlflow.setAlias(modelName, Mlflow.CHAMPION, version.version());
                         log.info("model {} version {} is now the champion", modelName, version.version());
@@ -158,14 +195,17 @@ final class ModelTraining {
         Path dir = cache.fetch(mlflow, champion.get());
         try (Detector detector = Detector.load(dir)) {
             Metrics current = detector.evaluate(split.test());
-            log.info("champion version {} scores PR-AUC {} on the same test windows; the new version {}",
-                    champion.get().version(), fmt(current.prAuc()), fmt(candidate.prAuc()));
+            log.info(
+                    "champion version {} scores PR-AUC {} on the same test windows; the new version {}",
+                    champion.get().version(),
+                    fmt(current.prAuc()),
+                    fmt(candidate.prAuc()));
             return candidate.prAuc() > current.prAuc() || Double.isNaN(current.prAuc());
         }
     }
 
     private void upload(String runId, Path bundle, Metrics test) throws IOException {
-        for (String f : new String[]{EGraphSage.PARAMETERS_FILE, ModelBundle.CARD_FILE}) {
+        for (String f : new String[] {EGraphSage.PARAMETERS_FILE, ModelBundle.CARD_FILE}) {
             mlflow.uploadArtifact(runId, ModelCache.ARTIFACT_DIR + "/" + f, bundle.resolve(f));
         }
         Path metrics = bundle.resolve("metrics.json");
@@ -186,19 +226,34 @@ final class ModelTraining {
         root.put("left_out", screened.leftOut().size());
         root.put("screen_threshold", screened.threshold());
         var flows = root.putArray("flows");
-        for (Baseline.Scored s : screened.leftOut().subList(0, Math.min(LEFT_OUT_REPORTED, screened.leftOut().size()))) {
+        for (Baseline.Scored s : screened.leftOut()
+                .subList(0, Math.min(LEFT_OUT_REPORTED, screened.leftOut().size()))) {
             Flow f = s.flow();
-            flows.addObject().put("score", s.score()).put("ts", f.ts()).put("uid", f.uid()).put("orig_h", f.origH())
-                    .put("orig_p", f.origP()).put("resp_h", f.respH()).put("resp_p", f.respP()).put("proto", f.proto())
-                    .put("service", f.service()).put("conn_state", f.connState());
+            flows.addObject()
+                    .put("score", s.score())
+                    .put("ts", f.ts())
+                    .put("uid", f.uid())
+                    .put("orig_h", f.origH())
+                    .put("orig_p", f.origP())
+                    .put("resp_h", f.respH())
+                    .put("resp_p", f.respP())
+                    .put("proto", f.proto())
+                    .put("service", f.service())
+                    .put("conn_state", f.connState());
         }
         Path file = dir.resolve("baseline_left_out.json");
         JSON.writeValue(file.toFile(), root);
         mlflow.uploadArtifact(runId, "baseline_left_out.json", file);
     }
 
-    private static Map<String, String> params(TrainConfig c, NodeKey nodeKey, Duration window, OperatingPoint op,
-                                              Sources sources, TrainingRun.Split split, Gate gate) {
+    private static Map<String, String> params(
+            TrainConfig c,
+            NodeKey nodeKey,
+            Duration window,
+            OperatingPoint op,
+            Sources sources,
+            TrainingRun.Split split,
+            Gate gate) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("model", "E-GraphSAGE");
         p.put("layers", String.valueOf(c.layers()));
@@ -224,14 +279,22 @@ final class ModelTraining {
         p.put("synthetic_flows", String.valueOf(sources.syntheticFlows()));
         if (sources.baseline() != null) {
             p.put("baseline", sources.baseline().toString());
-            p.put("baseline_flows", String.valueOf(sources.prepared().screened().flows().size()));
-            p.put("baseline_left_out", String.valueOf(sources.prepared().screened().leftOut().size()));
+            p.put(
+                    "baseline_flows",
+                    String.valueOf(sources.prepared().screened().flows().size()));
+            p.put(
+                    "baseline_left_out",
+                    String.valueOf(sources.prepared().screened().leftOut().size()));
             p.put("baseline_attacks", String.valueOf(sources.prepared().attacks()));
         }
         p.put("rows_train", String.valueOf(split.flows(split.train())));
         p.put("rows_validation", String.valueOf(split.flows(split.validation())));
         p.put("rows_test", String.valueOf(split.flows(split.test())));
-        p.put("windows", String.valueOf(split.train().size() + split.validation().size() + split.test().size()));
+        p.put(
+                "windows",
+                String.valueOf(split.train().size()
+                        + split.validation().size()
+                        + split.test().size()));
         return p;
     }
 
@@ -251,14 +314,14 @@ final class ModelTraining {
         t.families().forEach((family, rate) -> m.put("test_detection_rate." + Mlflow.metricName(family), rate.rate()));
         if (outcome.familyHead() != null && !outcome.familyAccuracy().isEmpty()) {
             m.put("test_family_accuracy", outcome.familyAccuracyOverall());
-            outcome.familyAccuracy().forEach((family, a) ->
-                    m.put("test_family_accuracy." + Mlflow.metricName(family), a.rate()));
+            outcome.familyAccuracy()
+                    .forEach((family, a) -> m.put("test_family_accuracy." + Mlflow.metricName(family), a.rate()));
         }
         return m;
     }
 
-    private static ObjectNode dataRange(Sources sources, TrainingRun.Split split, TrainingRun.Outcome outcome,
-                                        OperatingPoint op) {
+    private static ObjectNode dataRange(
+            Sources sources, TrainingRun.Split split, TrainingRun.Outcome outcome, OperatingPoint op) {
         Metrics test = outcome.test();
         ObjectNode d = JSON.createObjectNode();
         if (sources.first() != null) {

@@ -7,51 +7,61 @@ import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.NothingToDo;
 import io.gnnnids.core.cli.Refused;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.cli.UsageError;
 import io.gnnnids.core.cli.WorkDirOption;
+import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
-import io.gnnnids.core.cli.TimeRange;
-import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.model.GeneratedNetworks;
 import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.List;
-
-@Command(name = "train",
-        description = {"Trains a new version of the GNN on the labelled flows of the cold store's last --days up to "
-                + "--end-date (chronological train / validation / test split) and on --synthetic-networks generated "
-                + "networks (split by network). Early stopping on validation loss; the decision threshold flags "
-                + "--target-fpr of the validation benign flows. Logs the run to MLflow (experiment "
-                + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves the "
-                + "alias 'champion' per --promote.",
-                "Exit codes: 0 trained, 99 too little labelled data, 3 refused by the quality gate, 2 bad usage, "
-                        + "1 failure."})
+@Command(
+        name = "train",
+        description = {
+            "Trains a new version of the GNN on the labelled flows of the cold store's last --days up to "
+                    + "--end-date (chronological train / validation / test split) and on --synthetic-networks generated "
+                    + "networks (split by network). Early stopping on validation loss; the decision threshold flags "
+                    + "--target-fpr of the validation benign flows. Logs the run to MLflow (experiment "
+                    + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves the "
+                    + "alias 'champion' per --promote.",
+            "Exit codes: 0 trained, 99 too little labelled data, 3 refused by the quality gate, 2 bad usage, "
+                    + "1 failure."
+        })
 public class TrainCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
     public static final String EXPERIMENT = "gnn-nids-binary-training";
 
-    enum Promote { IF_BETTER, ALWAYS, NEVER }
+    enum Promote {
+        IF_BETTER,
+        ALWAYS,
+        NEVER
+    }
 
-    @Option(names = "--cold-uri", defaultValue = "${env:NIDS_COLD_URI}",
+    @Option(
+            names = "--cold-uri",
+            defaultValue = "${env:NIDS_COLD_URI}",
             description = "Cold store to read: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
     String coldUri;
 
-    @Option(names = "--days", defaultValue = "21",
+    @Option(
+            names = "--days",
+            defaultValue = "21",
             description = "Days of labelled cold-store flows to read; 0 reads none (default ${DEFAULT-VALUE}).")
     int days;
 
@@ -61,43 +71,62 @@ public class TrainCommand extends StepCommand {
     @Mixin
     ModelRegistryOptions registry;
 
-    @Option(names = "--min-pr-auc", defaultValue = "0.95",
+    @Option(
+            names = "--min-pr-auc",
+            defaultValue = "0.95",
             description = "Quality gate: the test PR-AUC (average precision; it does not depend on the threshold) the "
                     + "model must reach to be registered (default ${DEFAULT-VALUE}).")
     double minPrAuc;
 
-    @Option(names = "--min-f1", defaultValue = "0",
+    @Option(
+            names = "--min-f1",
+            defaultValue = "0",
             description = "Quality gate: the test F1 at the chosen threshold the model must reach too (default "
                     + "${DEFAULT-VALUE}, no limit).")
     double minF1;
 
-    @Option(names = "--target-fpr", defaultValue = "0.01",
+    @Option(
+            names = "--target-fpr",
+            defaultValue = "0.01",
             description = "Operating point: the decision threshold flags at most this share of the validation benign "
                     + "flows of each source (the deployment's days, the baseline, each generated network) "
                     + "(default ${DEFAULT-VALUE}).")
     double targetFpr;
 
-    @Option(names = "--threshold-rule", defaultValue = "target-fpr", converter = ThresholdRuleConverter.class,
+    @Option(
+            names = "--threshold-rule",
+            defaultValue = "target-fpr",
+            converter = ThresholdRuleConverter.class,
             description = "How the threshold is chosen on validation: target-fpr or max-f1 (default ${DEFAULT-VALUE}).")
     OperatingPoint.Rule thresholdRule;
 
-    @Option(names = "--synthetic-networks", defaultValue = "0",
-            description = "Generated networks to train, validate and test on besides the cold store's flows: many "
-                    + "networks of many sizes teach what carries over to a network never seen (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--synthetic-networks",
+            defaultValue = "0",
+            description =
+                    "Generated networks to train, validate and test on besides the cold store's flows: many "
+                            + "networks of many sizes teach what carries over to a network never seen (default ${DEFAULT-VALUE}).")
     int syntheticNetworks;
 
-    @Option(names = "--baseline", converter = TimeRange.Converter.class,
+    @Option(
+            names = "--baseline",
+            converter = TimeRange.Converter.class,
             description = "Learn this network's normal traffic: every cold-store flow of the period FROM..TO "
                     + "(YYYY-MM-DD..YYYY-MM-DD, or ISO instants) counts as benign, except those a model of generated "
                     + "networks flags (left out and reported), and attacks generated onto the network's own hosts and "
                     + "services are the positives. Needs no labels: the first training on a new network.")
     TimeRange baseline;
 
-    @Option(names = "--synthetic-flows", defaultValue = "40000",
+    @Option(
+            names = "--synthetic-flows",
+            defaultValue = "40000",
             description = "Flows per generated network, on average (default ${DEFAULT-VALUE}).")
     long syntheticFlows;
 
-    @Option(names = "--promote", defaultValue = "if-better", converter = PromoteConverter.class,
+    @Option(
+            names = "--promote",
+            defaultValue = "if-better",
+            converter = PromoteConverter.class,
             description = "Move the alias 'champion' to the new version: if-better (beats the champion on the same "
                     + "test window), always, never (default ${DEFAULT-VALUE}).")
     Promote promote;
@@ -105,28 +134,47 @@ public class TrainCommand extends StepCommand {
     @Mixin
     WorkDirOption workDir;
 
-    @Option(names = "--window", defaultValue = "10m", converter = DurationConverter.class,
+    @Option(
+            names = "--window",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
             description = "Time window of one graph (default ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--node-key", defaultValue = "ip", converter = NodeKeyConverter.class,
+    @Option(
+            names = "--node-key",
+            defaultValue = "ip",
+            converter = NodeKeyConverter.class,
             description = "Graph nodes: ip, or ip-port for responders (default ${DEFAULT-VALUE}).")
     NodeKey nodeKey;
 
-    @Option(names = "--max-epochs", defaultValue = "100", description = "Most training epochs (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-epochs",
+            defaultValue = "100",
+            description = "Most training epochs (default ${DEFAULT-VALUE}).")
     int maxEpochs;
 
-    @Option(names = "--patience", defaultValue = "10",
+    @Option(
+            names = "--patience",
+            defaultValue = "10",
             description = "Epochs without a better validation loss before stopping (default ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--learning-rate",
+            defaultValue = "0.001",
+            description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--min-flows", defaultValue = "1000",
+    @Option(
+            names = "--min-flows",
+            defaultValue = "1000",
             description = "Fewest labelled flows worth training on (default ${DEFAULT-VALUE}).")
     long minFlows;
 
@@ -145,11 +193,14 @@ public class TrainCommand extends StepCommand {
                     + "--synthetic-networks");
         }
         if (baseline != null) UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
-        if (syntheticNetworks < 0) throw new UsageError("--synthetic-networks must be 0 or more, got " + syntheticNetworks);
-        if (syntheticFlows < 1_000) throw new UsageError("--synthetic-flows must be at least 1000, got " + syntheticFlows);
+        if (syntheticNetworks < 0)
+            throw new UsageError("--synthetic-networks must be 0 or more, got " + syntheticNetworks);
+        if (syntheticFlows < 1_000)
+            throw new UsageError("--synthetic-flows must be at least 1000, got " + syntheticFlows);
         if (minPrAuc < 0 || minPrAuc > 1) throw new UsageError("--min-pr-auc must be between 0 and 1, got " + minPrAuc);
         if (minF1 < 0 || minF1 > 1) throw new UsageError("--min-f1 must be between 0 and 1, got " + minF1);
-        if (!(targetFpr >= 0 && targetFpr < 1)) throw new UsageError("--target-fpr must be in [0, 1), got " + targetFpr);
+        if (!(targetFpr >= 0 && targetFpr < 1))
+            throw new UsageError("--target-fpr must be in [0, 1), got " + targetFpr);
         LocalDate last = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC);
         LocalDate first = last.minusDays(Math.max(days, 1) - 1L);
         Path work = workDir.path();
@@ -158,7 +209,9 @@ public class TrainCommand extends StepCommand {
         TrainingData data = days > 0
                 ? TrainingData.read(coldUri, first, last, work.resolve("cold-cache"), window)
                 : TrainingData.of(List.of(), 0, window);
-        TrainConfig config = TrainConfig.defaults(seed).withMaxEpochs(maxEpochs).withPatience(patience)
+        TrainConfig config = TrainConfig.defaults(seed)
+                .withMaxEpochs(maxEpochs)
+                .withPatience(patience)
                 .withLearningRate(learningRate);
         OperatingPoint operatingPoint = new OperatingPoint(thresholdRule, targetFpr);
         TrainingRun.Split split = TrainingRun.chronological(data.windows(), 0.70, 0.15);
@@ -167,8 +220,8 @@ public class TrainCommand extends StepCommand {
         TrainingRun.Split generated = null;
         if (networks > 0) {
             log.info("generating {} networks of about {} flows each", networks, syntheticFlows);
-            generated = GeneratedNetworks.split(GeneratedNetworks.generate(seed, networks, syntheticFlows, window),
-                    0.15, 0.15);
+            generated = GeneratedNetworks.split(
+                    GeneratedNetworks.generate(seed, networks, syntheticFlows, window), 0.15, 0.15);
         }
         Baseline.Prepared prepared = null;
         if (baseline != null) {
@@ -177,10 +230,16 @@ public class TrainCommand extends StepCommand {
                 throw new NothingToDo("too few flows in the baseline " + baseline + " of " + coldUri + ": "
                         + observed.size() + ", need at least " + minFlows + " (--min-flows); choose a longer period");
             }
-            log.info("screening the baseline's {} flows with a model of {} generated networks", observed.size(), networks);
+            log.info(
+                    "screening the baseline's {} flows with a model of {} generated networks",
+                    observed.size(),
+                    networks);
             prepared = Baseline.prepare(observed, generated, seed, config, nodeKey, window, operatingPoint);
-            log.info("baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
-                    + "generated onto its hosts", prepared.screened().benign(), prepared.screened().leftOut().size(),
+            log.info(
+                    "baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
+                            + "generated onto its hosts",
+                    prepared.screened().benign(),
+                    prepared.screened().leftOut().size(),
                     prepared.attacks());
             String doubt = prepared.screened().doubt(String.valueOf(baseline));
             if (doubt != null) {
@@ -199,28 +258,47 @@ public class TrainCommand extends StepCommand {
         try (Mlflow mlflow = new Mlflow(trackingUri)) {
             ModelTraining training = new ModelTraining(mlflow, modelName, new ModelCache(work.resolve("models")));
             ModelTraining.Gate gate = new ModelTraining.Gate(minPrAuc, minF1);
-            ModelTraining.Sources sources = new ModelTraining.Sources(data, days > 0 ? first : null, last,
-                    networks, syntheticFlows, baseline, prepared);
-            ModelTraining.Result r = training.train(split, config, nodeKey, window, operatingPoint, sources, gate,
-                    promote == Promote.ALWAYS, promote == Promote.IF_BETTER);
-            run.count("flows", data.totalFlows()).count("labelled_flows", data.labelledFlows())
+            ModelTraining.Sources sources = new ModelTraining.Sources(
+                    data, days > 0 ? first : null, last, networks, syntheticFlows, baseline, prepared);
+            ModelTraining.Result r = training.train(
+                    split,
+                    config,
+                    nodeKey,
+                    window,
+                    operatingPoint,
+                    sources,
+                    gate,
+                    promote == Promote.ALWAYS,
+                    promote == Promote.IF_BETTER);
+            run.count("flows", data.totalFlows())
+                    .count("labelled_flows", data.labelledFlows())
                     .count("train_flows", split.flows(split.train()))
                     .count("validation_flows", split.flows(split.validation()))
                     .count("test_flows", split.flows(split.test()))
                     .output("mlflow_run", r.runId())
-                    .info("test_pr_auc", r.test().prAuc()).info("test_f1", r.test().f1())
-                    .info("test_fpr", r.test().falsePositiveRate()).info("threshold", r.threshold())
-                    .info("data_from", first).info("data_to", last);
+                    .info("test_pr_auc", r.test().prAuc())
+                    .info("test_f1", r.test().f1())
+                    .info("test_fpr", r.test().falsePositiveRate())
+                    .info("threshold", r.threshold())
+                    .info("data_from", first)
+                    .info("data_to", last);
             if (r.version() != null) {
                 run.output("model_version", modelName + "/" + r.version()).info("champion", r.promoted());
             }
             if (!r.passedGate()) {
                 run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
-                throw new Refused(String.format("quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
+                throw new Refused(String.format(
+                        "quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
                                 + "detection rate %.4f, false-positive rate %.4f on %d test flows); no version registered, "
-                                + "see MLflow run %s", gate.failure(r.test()), r.test().prAuc(), r.test().f1(),
-                        r.test().precision(), r.test().recall(), r.test().falsePositiveRate(),
-                        r.test().tp() + r.test().fp() + r.test().tn() + r.test().fn(), r.runId()));
+                                + "see MLflow run %s",
+                        gate.failure(r.test()),
+                        r.test().prAuc(),
+                        r.test().f1(),
+                        r.test().precision(),
+                        r.test().recall(),
+                        r.test().falsePositiveRate(),
+                        r.test().tp() + r.test().fp() + r.test().tn() + r.test().fn(),
+                        r.runId()));
             }
             return run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
         }
@@ -249,5 +327,4 @@ public class TrainCommand extends StepCommand {
             return NodeKey.valueOf(value.trim().toUpperCase().replace('-', '_'));
         }
     }
-
 }

@@ -19,23 +19,39 @@ import java.util.List;
  * @param days    the UTC days (YYYY-MM-DD, ascending) of the staged flows; null in manifests written before it was
  *                recorded
  */
-public record Batch(String id, String dir, String topic, String group, List<OffsetRange> offsets,
-                    long records, long quarantined, List<String> days) {
+public record Batch(
+        String id,
+        String dir,
+        String topic,
+        String group,
+        List<OffsetRange> offsets,
+        long records,
+        long quarantined,
+        List<String> days) {
 
     public static final String PARQUET = "batch.parquet";
     public static final String QUARANTINE = "quarantine.jsonl";
     public static final String MANIFEST = "manifest.json";
     /** Uids of the batch that other batches had already stored (written by hot-write; cold-write leaves them out). */
     public static final String DUPLICATES = "duplicates.txt";
+
     public static final String COLD_SCRATCH = "cold";
 
     /** The batch id for these offsets: topic plus a short digest of the ranges, stable across re-reads. */
     public static String idFor(String topic, List<OffsetRange> offsets) {
         StringBuilder canonical = new StringBuilder(topic);
-        offsets.stream().sorted(Comparator.comparingInt(OffsetRange::partition))
-                .forEach(r -> canonical.append('|').append(r.partition()).append(':').append(r.start()).append('-').append(r.end()));
+        offsets.stream()
+                .sorted(Comparator.comparingInt(OffsetRange::partition))
+                .forEach(r -> canonical
+                        .append('|')
+                        .append(r.partition())
+                        .append(':')
+                        .append(r.start())
+                        .append('-')
+                        .append(r.end()));
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             String safeTopic = topic.replaceAll("[^A-Za-z0-9._-]", "_");
             return safeTopic + "-" + HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {

@@ -2,15 +2,13 @@ package io.gnnnids.core.batch;
 
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.cli.UsageError;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reading the manifest a step receives with {@code --manifest}, checking it comes from the step expected before. */
 public final class BatchManifests {
-    private BatchManifests() {
-    }
+    private BatchManifests() {}
 
     /**
      * The manifest at {@code path}, which must have been written by {@code expectedStep} and describe a batch
@@ -30,8 +28,8 @@ public final class BatchManifests {
             throw new UsageError("--manifest " + path + " describes no batch");
         }
         if (!Files.isRegularFile(m.batch().parquet())) {
-            throw new StepFailure("staged file " + m.batch().parquet() + " of batch " + m.batch().id()
-                    + " is gone: run consume-batch again (the batch will be re-read from Kafka)");
+            throw new StepFailure("staged file " + m.batch().parquet() + " of batch "
+                    + m.batch().id() + " is gone: run consume-batch again (the batch will be re-read from Kafka)");
         }
         return m;
     }

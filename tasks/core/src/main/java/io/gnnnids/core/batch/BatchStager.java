@@ -8,10 +8,6 @@ import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.store.ParquetFlowWriter;
 import io.gnnnids.core.util.OrderedHandoff;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +15,8 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns Kafka records into a staged batch: valid flows into {@code batch.parquet}, the rest into
@@ -36,8 +34,7 @@ public final class BatchStager {
     }
 
     /** A record the parser refused, on its way to the quarantine file. */
-    private record Rejected(byte[] value, InvalidFlow reason, int partition, long offset) {
-    }
+    private record Rejected(byte[] value, InvalidFlow reason, int partition, long offset) {}
 
     private final StagedBatches staged;
     private final String topic;
@@ -62,14 +59,15 @@ public final class BatchStager {
             long valid;
             List<LocalDate> days;
             QuarantineWriter quarantine = new QuarantineWriter(incoming.resolve(Batch.QUARANTINE));
-            try (ParquetFlowWriter parquet = new ParquetFlowWriter(incoming.resolve(Batch.PARQUET)); quarantine;
-                 OrderedHandoff<Object> writer = new OrderedHandoff<>("batch-writer", item -> {
-                     if (item instanceof Rejected r) {
-                         quarantine.write(r.value(), r.reason(), topic, r.partition(), r.offset());
-                     } else {
-                         parquet.write((Flow) item);
-                     }
-                 })) {
+            try (ParquetFlowWriter parquet = new ParquetFlowWriter(incoming.resolve(Batch.PARQUET));
+                    quarantine;
+                    OrderedHandoff<Object> writer = new OrderedHandoff<>("batch-writer", item -> {
+                        if (item instanceof Rejected r) {
+                            quarantine.write(r.value(), r.reason(), topic, r.partition(), r.offset());
+                        } else {
+                            parquet.write((Flow) item);
+                        }
+                    })) {
                 // Polling and parsing here, Parquet encoding and writing on the writer's thread.
                 consumed = source.read((partition, offset, value) -> {
                     try {
@@ -93,7 +91,14 @@ public final class BatchStager {
                 FileTrees.deleteRecursively(dir);
             }
             Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
-            Batch batch = new Batch(id, dir.toString(), topic, group, consumed.offsets(), valid, quarantine.count(),
+            Batch batch = new Batch(
+                    id,
+                    dir.toString(),
+                    topic,
+                    group,
+                    consumed.offsets(),
+                    valid,
+                    quarantine.count(),
                     days.stream().map(LocalDate::toString).toList());
             run.batch(batch)
                     .count("consumed", consumed.records())
@@ -103,13 +108,23 @@ public final class BatchStager {
                     .output("parquet", batch.parquet());
             if (quarantine.count() > 0) {
                 run.output("quarantine", batch.quarantine());
-                log.warn("quarantined {} of {} records ({}): see {}", quarantine.count(), consumed.records(),
-                        quarantine.reasons(), batch.quarantine());
+                log.warn(
+                        "quarantined {} of {} records ({}): see {}",
+                        quarantine.count(),
+                        consumed.records(),
+                        quarantine.reasons(),
+                        batch.quarantine());
             }
             run.info("stop_reason", consumed.stopReason());
             Path manifest = run.write(StagedBatches.manifestOf(batch, StagedBatches.CONSUME_STEP));
-            log.info("staged batch {}: {} flows, {} quarantined, offsets {} ({}, {} s)", id, valid, quarantine.count(),
-                    consumed.offsets(), consumed.stopReason(), String.format("%.2f", run.seconds()));
+            log.info(
+                    "staged batch {}: {} flows, {} quarantined, offsets {} ({}, {} s)",
+                    id,
+                    valid,
+                    quarantine.count(),
+                    consumed.offsets(),
+                    consumed.stopReason(),
+                    String.format("%.2f", run.seconds()));
             return Optional.of(manifest);
         } finally {
             if (Files.exists(incoming)) FileTrees.deleteRecursively(incoming);

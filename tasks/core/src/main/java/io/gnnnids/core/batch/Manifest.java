@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gnnnids.core.JsonFiles;
-
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,9 +27,17 @@ import java.util.Map;
  * @param seconds  wall time of the run
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Manifest(String step, String version, String input, Batch batch, Map<String, Long> counts,
-                       Map<String, Long> reasons, Map<String, String> outputs, Map<String, String> info,
-                       String startedAt, double seconds) {
+public record Manifest(
+        String step,
+        String version,
+        String input,
+        Batch batch,
+        Map<String, Long> counts,
+        Map<String, Long> reasons,
+        Map<String, String> outputs,
+        Map<String, String> info,
+        String startedAt,
+        double seconds) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -56,7 +63,8 @@ public record Manifest(String step, String version, String input, Batch batch, M
         try {
             return JSON.readValue(file.toFile(), Manifest.class);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new NoSuchFileException(file + " (the manifest does not exist: pass the path the previous step printed)");
+            throw new NoSuchFileException(
+                    file + " (the manifest does not exist: pass the path the previous step printed)");
         }
     }
 

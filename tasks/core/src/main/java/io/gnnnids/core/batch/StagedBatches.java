@@ -1,9 +1,6 @@
 package io.gnnnids.core.batch;
 
 import io.gnnnids.core.FileTrees;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The staging area {@code <work-dir>/batches/}: one folder per batch holding its Parquet file, its quarantine and
@@ -25,6 +24,7 @@ public final class StagedBatches {
 
     /** The ETL steps, in order; each names its manifest in the batch folder. */
     public static final String CONSUME_STEP = "consume-batch";
+
     public static final String HOT_STEP = "hot-write";
     public static final String COLD_STEP = "cold-write";
     public static final String COMMIT_STEP = "commit-offsets";
@@ -60,12 +60,15 @@ public final class StagedBatches {
     public Optional<Path> uncommittedStartingAt(String topic, String group, Map<Integer, Long> startPositions) {
         if (!Files.isDirectory(root)) return Optional.empty();
         try (Stream<Path> dirs = Files.list(root)) {
-            List<Path> manifests = dirs.map(d -> d.resolve(Batch.MANIFEST)).filter(Files::isRegularFile).toList();
+            List<Path> manifests = dirs.map(d -> d.resolve(Batch.MANIFEST))
+                    .filter(Files::isRegularFile)
+                    .toList();
             return manifests.stream()
                     .filter(m -> startsAt(read(m), topic, group, startPositions))
                     .max(Comparator.comparing(StagedBatches::modified))
                     .map(m -> {
-                        log.info("resuming batch {} staged earlier and not yet committed (its records are read again from the stage, not from Kafka)",
+                        log.info(
+                                "resuming batch {} staged earlier and not yet committed (its records are read again from the stage, not from Kafka)",
                                 m.getParent().getFileName());
                         return m;
                     });

@@ -1,7 +1,6 @@
 package io.gnnnids.core.batch;
 
 import io.gnnnids.core.cli.Cli;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -59,7 +58,16 @@ public final class StepRun {
     }
 
     public Manifest manifest() {
-        return new Manifest(step, Cli.version(), input, batch, counts, reasons, outputs, info, startedAt.toString(),
+        return new Manifest(
+                step,
+                Cli.version(),
+                input,
+                batch,
+                counts,
+                reasons,
+                outputs,
+                info,
+                startedAt.toString(),
                 Math.round(seconds() * 1000) / 1000.0);
     }
 

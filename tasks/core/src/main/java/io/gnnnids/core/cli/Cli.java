@@ -1,18 +1,16 @@
 package io.gnnnids.core.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.sql.SQLException;
 import java.util.Optional;
+import picocli.CommandLine;
 
 /** Runs a step command with the project's conventions for exit codes and error messages. */
 public final class Cli {
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /** Entry point for a step's {@code main}: runs and exits the JVM with the step's exit code. */
     public static void main(Object command, String[] args) {
@@ -73,7 +71,10 @@ public final class Cli {
             if (t instanceof NoSuchFileException) {
                 msg = "no such file: " + msg;
             }
-            if (msg != null && !msg.isBlank() && !(t instanceof UncheckedIOException) && !(t instanceof SQLException && best != null)) {
+            if (msg != null
+                    && !msg.isBlank()
+                    && !(t instanceof UncheckedIOException)
+                    && !(t instanceof SQLException && best != null)) {
                 best = msg;
             } else if (best == null && msg == null) {
                 best = t.getClass().getSimpleName();
@@ -98,7 +99,7 @@ public final class Cli {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"gnn-nids " + version()};
+            return new String[] {"gnn-nids " + version()};
         }
     }
 }

@@ -1,10 +1,9 @@
 package io.gnnnids.core.cli;
 
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /** Parses durations as people write them: {@code 500ms}, {@code 60s}, {@code 5m}, {@code 24h}, {@code 7d}, or ISO-8601 {@code PT1M}. */
 public class DurationConverter implements CommandLine.ITypeConverter<Duration> {
@@ -43,7 +42,8 @@ public class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         try {
             return Duration.parse(value.trim().toUpperCase());
         } catch (RuntimeException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (examples: 500ms, 60s, 5m, 24h, 7d)");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration (examples: 500ms, 60s, 5m, 24h, 7d)");
         }
     }
 }

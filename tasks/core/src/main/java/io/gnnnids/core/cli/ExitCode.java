@@ -15,6 +15,5 @@ public final class ExitCode {
     /** Nothing to do: the DAG marks the task skipped ({@code skip_on_exit_code=99}). */
     public static final int NOTHING_TO_DO = 99;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

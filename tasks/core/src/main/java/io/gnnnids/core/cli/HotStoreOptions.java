@@ -1,19 +1,23 @@
 package io.gnnnids.core.cli;
 
 import io.gnnnids.core.store.HotStore;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Option;
 
 /** The options of every step that opens the hot store: which DuckDB file, and how long to wait for its lock. */
 public class HotStoreOptions {
 
-    @Option(names = "--duckdb", defaultValue = "${env:NIDS_DUCKDB_PATH}",
+    @Option(
+            names = "--duckdb",
+            defaultValue = "${env:NIDS_DUCKDB_PATH}",
             description = "DuckDB file of the hot store (env NIDS_DUCKDB_PATH).")
     Path duckdb;
 
-    @Option(names = "--lock-wait", defaultValue = "120s", converter = DurationConverter.class,
+    @Option(
+            names = "--lock-wait",
+            defaultValue = "120s",
+            converter = DurationConverter.class,
             description = "How long to retry while another process holds the DuckDB file (default ${DEFAULT-VALUE}).")
     Duration lockWait;
 

@@ -5,7 +5,9 @@ import picocli.CommandLine.Option;
 /** --bootstrap-servers, for every step that talks to Kafka. */
 public class KafkaOptions {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 

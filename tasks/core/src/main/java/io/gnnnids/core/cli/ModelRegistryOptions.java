@@ -5,11 +5,15 @@ import picocli.CommandLine.Option;
 /** The options of the steps that use the model registry: the MLflow server and the registered model's name. */
 public class ModelRegistryOptions {
 
-    @Option(names = "--tracking-uri", defaultValue = "${env:MLFLOW_TRACKING_URI}",
+    @Option(
+            names = "--tracking-uri",
+            defaultValue = "${env:MLFLOW_TRACKING_URI}",
             description = "MLflow tracking server (env MLFLOW_TRACKING_URI).")
     String trackingUri;
 
-    @Option(names = "--model-name", defaultValue = "${env:NIDS_MODEL_NAME:-gnn-nids-binary}",
+    @Option(
+            names = "--model-name",
+            defaultValue = "${env:NIDS_MODEL_NAME:-gnn-nids-binary}",
             description = "Registered model name (env NIDS_MODEL_NAME, default ${DEFAULT-VALUE}).")
     String modelName;
 

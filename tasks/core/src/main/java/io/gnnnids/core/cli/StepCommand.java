@@ -2,22 +2,25 @@ package io.gnnnids.core.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 /**
  * Base of every step command. A step implements {@link #run()}, which does the work and returns the path of the
  * manifest it wrote; this class prints that path as the last line of stdout (what Airflow pushes to XCom) and
  * maps failures to the exit codes in {@link ExitCode} (see {@link Cli}).
  */
-@CommandLine.Command(mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, sortOptions = false,
-        usageHelpAutoWidth = true, showDefaultValues = false)
+@CommandLine.Command(
+        mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        showDefaultValues = false)
 public abstract class StepCommand implements Callable<Integer> {
 
     @Spec

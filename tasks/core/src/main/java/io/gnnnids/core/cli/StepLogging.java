@@ -9,12 +9,11 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import org.slf4j.Logger;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * How every step logs: to stderr only (stdout carries one line, the manifest path, for Airflow's XCom), at INFO, with
@@ -76,10 +75,15 @@ public final class StepLogging extends ContextAwareBase implements Configurator 
             String logger = event.getLoggerName();
             String level = event.getLevel().toString();
             StringBuilder b = new StringBuilder(128)
-                    .append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(' ').append(level)
-                    .append("     ", level.length(), 5).append(' ')
-                    .append(logger, logger.lastIndexOf('.') + 1, logger.length()).append(" - ")
-                    .append(event.getFormattedMessage()).append(System.lineSeparator());
+                    .append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
+                    .append(' ')
+                    .append(level)
+                    .append("     ", level.length(), 5)
+                    .append(' ')
+                    .append(logger, logger.lastIndexOf('.') + 1, logger.length())
+                    .append(" - ")
+                    .append(event.getFormattedMessage())
+                    .append(System.lineSeparator());
             if (event.getThrowableProxy() != null) {
                 b.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append(System.lineSeparator());
             }

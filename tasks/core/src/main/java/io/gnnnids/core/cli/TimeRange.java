@@ -1,11 +1,10 @@
 package io.gnnnids.core.cli;
 
-import picocli.CommandLine;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import picocli.CommandLine;
 
 /**
  * A period as {@code FROM..TO}: UTC days, both included ({@code 2026-11-01..2026-11-07}), or instants, the end
@@ -14,7 +13,8 @@ import java.time.format.DateTimeParseException;
 public record TimeRange(Instant from, Instant to) {
 
     public TimeRange {
-        if (!to.isAfter(from)) throw new IllegalArgumentException("the period ends before it starts: " + from + ".." + to);
+        if (!to.isAfter(from))
+            throw new IllegalArgumentException("the period ends before it starts: " + from + ".." + to);
     }
 
     public boolean contains(double epochSeconds) {
@@ -39,7 +39,8 @@ public record TimeRange(Instant from, Instant to) {
 
     /** The UTC days {@code first}..{@code last}, both included. */
     public static TimeRange ofDays(LocalDate first, LocalDate last) {
-        return new TimeRange(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
+        return new TimeRange(
+                first.atStartOfDay(ZoneOffset.UTC).toInstant(),
                 last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 

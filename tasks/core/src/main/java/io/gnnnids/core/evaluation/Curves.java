@@ -13,16 +13,14 @@ public final class Curves {
     public static final int MAX_POINTS = 200;
 
     /** One point: x is the false-positive rate (ROC) or the detection rate (PR), y the detection rate or precision. */
-    public record Point(double x, double y) {
-    }
+    public record Point(double x, double y) {}
 
     /** Both curves of one set of scores; empty when the labels lack attacks or benign flows. */
     public record Pair(List<Point> roc, List<Point> pr) {
         static final Pair EMPTY = new Pair(List.of(), List.of());
     }
 
-    private Curves() {
-    }
+    private Curves() {}
 
     public static Pair of(float[] scores, int[] labels) {
         float[] attacks = scoresOf(scores, labels, 1);

@@ -1,7 +1,6 @@
 package io.gnnnids.core.evaluation;
 
 import io.gnnnids.core.model.Metrics;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,21 +20,41 @@ public final class EvaluationHtml {
             + "svg{font-size:12px;margin:4px 24px 16px 0}.charts{display:flex;flex-wrap:wrap}"
             + ".note{color:#555}";
 
-    private EvaluationHtml() {
-    }
+    private EvaluationHtml() {}
 
     public static String render(EvaluationReport r) {
         EvaluationReport.Model m = r.model();
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-        h.append("<title>Evaluation of ").append(esc(m.name())).append(" version ").append(esc(m.version()))
-                .append("</title><style>").append(STYLE).append("</style></head><body>\n");
-        h.append("<h1>Evaluation of ").append(esc(m.name())).append(" version ").append(esc(m.version())).append("</h1>\n");
+        h.append("<title>Evaluation of ")
+                .append(esc(m.name()))
+                .append(" version ")
+                .append(esc(m.version()))
+                .append("</title><style>")
+                .append(STYLE)
+                .append("</style></head><body>\n");
+        h.append("<h1>Evaluation of ")
+                .append(esc(m.name()))
+                .append(" version ")
+                .append(esc(m.version()))
+                .append("</h1>\n");
         Figures all = r.overall();
-        h.append("<p>").append(all.flows()).append(" flows in ").append(r.inputs().size()).append(" input(s): ")
-                .append(all.attacks()).append(" attacks, ").append(all.benign()).append(" benign, ")
-                .append(all.unlabelled()).append(" unlabelled (scored as context, not counted). Threshold ")
-                .append(fmt(m.threshold())).append(", model from ").append(esc(m.source())).append(", ")
-                .append(esc(r.createdAt())).append(".</p>\n");
+        h.append("<p>")
+                .append(all.flows())
+                .append(" flows in ")
+                .append(r.inputs().size())
+                .append(" input(s): ")
+                .append(all.attacks())
+                .append(" attacks, ")
+                .append(all.benign())
+                .append(" benign, ")
+                .append(all.unlabelled())
+                .append(" unlabelled (scored as context, not counted). Threshold ")
+                .append(fmt(m.threshold()))
+                .append(", model from ")
+                .append(esc(m.source()))
+                .append(", ")
+                .append(esc(r.createdAt()))
+                .append(".</p>\n");
         h.append("<p class=\"note\">Each input is scored on its own graphs. \"—\": not defined for these flows "
                 + "(no attacks, no benign flows, or nothing flagged).</p>\n");
 
@@ -63,25 +82,32 @@ public final class EvaluationHtml {
 
         h.append("<h2>Detection rate per attack family</h2>\n");
         List<Svg.Bar> families = new ArrayList<>();
-        all.families().forEach((family, rate) -> families.add(new Svg.Bar(family + " (" + rate.count() + ")",
-                Svg.COLOURS[0], rate.rate())));
-        h.append(families.isEmpty() ? "<p>No attacks in the inputs.</p>\n"
-                : Svg.bars("Detection rate per attack family", families) + "\n");
+        all.families()
+                .forEach((family, rate) ->
+                        families.add(new Svg.Bar(family + " (" + rate.count() + ")", Svg.COLOURS[0], rate.rate())));
+        h.append(
+                families.isEmpty()
+                        ? "<p>No attacks in the inputs.</p>\n"
+                        : Svg.bars("Detection rate per attack family", families) + "\n");
 
         h.append("<h2>Per input: detection rate and false-positive rate</h2>\n");
         List<Svg.Bar> perInput = new ArrayList<>();
         for (int i = 0; i < r.inputs().size(); i++) {
             EvaluationReport.Input in = r.inputs().get(i);
-            perInput.add(new Svg.Bar(in.name() + ": detection rate", colour(i), in.figures().detectionRate()));
-            perInput.add(new Svg.Bar(in.name() + ": false-positive rate", colour(i), in.figures().falsePositiveRate()));
+            perInput.add(new Svg.Bar(
+                    in.name() + ": detection rate", colour(i), in.figures().detectionRate()));
+            perInput.add(new Svg.Bar(
+                    in.name() + ": false-positive rate", colour(i), in.figures().falsePositiveRate()));
         }
-        h.append(Svg.bars("Detection rate and false-positive rate per input", perInput)).append('\n');
+        h.append(Svg.bars("Detection rate and false-positive rate per input", perInput))
+                .append('\n');
 
         h.append("<h2>Figures</h2>\n<table><tr><th>input</th><th>flows</th><th>attacks</th><th>benign</th>"
                 + "<th>unlabelled</th><th>rejected</th><th>detected</th><th>false alarms</th><th>detection rate</th>"
                 + "<th>false-positive rate</th><th>precision</th><th>F1</th><th>ROC-AUC</th><th>PR-AUC</th>"
                 + "<th>DR at 0.1 % FPR</th><th>DR at 1 % FPR</th></tr>\n");
-        long rejected = r.inputs().stream().mapToLong(EvaluationReport.Input::rejected).sum();
+        long rejected =
+                r.inputs().stream().mapToLong(EvaluationReport.Input::rejected).sum();
         row(h, "all inputs", all, rejected);
         for (EvaluationReport.Input in : r.inputs()) row(h, in.name(), in.figures(), in.rejected());
         h.append("</table>\n");
@@ -91,8 +117,16 @@ public final class EvaluationHtml {
 
         h.append("<h2>Inputs</h2>\n<table><tr><th>input</th><th>source</th><th>records rejected</th></tr>\n");
         for (EvaluationReport.Input in : r.inputs()) {
-            h.append("<tr><td>").append(esc(in.name())).append("</td><td>").append(esc(in.source())).append("</td><td>")
-                    .append(in.rejected()).append(in.rejectedByReason().isEmpty() ? "" : " " + esc(in.rejectedByReason().toString()))
+            h.append("<tr><td>")
+                    .append(esc(in.name()))
+                    .append("</td><td>")
+                    .append(esc(in.source()))
+                    .append("</td><td>")
+                    .append(in.rejected())
+                    .append(
+                            in.rejectedByReason().isEmpty()
+                                    ? ""
+                                    : " " + esc(in.rejectedByReason().toString()))
                     .append("</td></tr>\n");
         }
         return h.append("</table>\n</body></html>\n").toString();
@@ -100,12 +134,15 @@ public final class EvaluationHtml {
 
     private static void row(StringBuilder h, String name, Figures f, long rejected) {
         h.append("<tr><td>").append(esc(name)).append("</td>");
-        for (long n : new long[]{f.flows(), f.attacks(), f.benign(), f.unlabelled(), rejected, f.detected(), f.falseAlarms()}) {
+        for (long n :
+                new long[] {f.flows(), f.attacks(), f.benign(), f.unlabelled(), rejected, f.detected(), f.falseAlarms()
+                }) {
             h.append("<td>").append(n).append("</td>");
         }
-        List<Double> values = new ArrayList<>(Arrays.asList(f.detectionRate(), f.falsePositiveRate(), f.precision(),
-                f.f1(), f.rocAuc(), f.prAuc()));
-        for (double target : Figures.FPR_TARGETS) values.add(f.detectionRateAtFpr().get(String.valueOf(target)));
+        List<Double> values = new ArrayList<>(
+                Arrays.asList(f.detectionRate(), f.falsePositiveRate(), f.precision(), f.f1(), f.rocAuc(), f.prAuc()));
+        for (double target : Figures.FPR_TARGETS)
+            values.add(f.detectionRateAtFpr().get(String.valueOf(target)));
         for (Double v : values) h.append("<td>").append(fmt(v)).append("</td>");
         h.append("</tr>\n");
     }
@@ -118,11 +155,16 @@ public final class EvaluationHtml {
             return;
         }
         h.append("<table><tr><th>family</th><th>all inputs</th>");
-        for (EvaluationReport.Input in : r.inputs()) h.append("<th>").append(esc(in.name())).append("</th>");
+        for (EvaluationReport.Input in : r.inputs())
+            h.append("<th>").append(esc(in.name())).append("</th>");
         h.append("</tr>\n");
         for (String family : names) {
-            h.append("<tr><td>").append(esc(family)).append("</td>").append(familyCell(r.overall().families(), family));
-            for (EvaluationReport.Input in : r.inputs()) h.append(familyCell(in.figures().families(), family));
+            h.append("<tr><td>")
+                    .append(esc(family))
+                    .append("</td>")
+                    .append(familyCell(r.overall().families(), family));
+            for (EvaluationReport.Input in : r.inputs())
+                h.append(familyCell(in.figures().families(), family));
             h.append("</tr>\n");
         }
         h.append("</table>\n");

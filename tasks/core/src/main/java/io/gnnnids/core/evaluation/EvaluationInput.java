@@ -6,9 +6,6 @@ import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.model.TrainingData;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -17,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The flows of one capture, scored on their own: one file, or a date range of the cold store. Captures are never
@@ -28,8 +27,8 @@ import java.util.TreeMap;
  * @param rejected         records that could not be read (quarantined)
  * @param rejectedByReason those records per reason code
  */
-public record EvaluationInput(String name, String source, List<Flow> flows, long rejected,
-                              Map<String, Long> rejectedByReason) {
+public record EvaluationInput(
+        String name, String source, List<Flow> flows, long rejected, Map<String, Long> rejectedByReason) {
     private static final Logger log = LoggerFactory.getLogger(EvaluationInput.class);
     private static final int LOGGED_REJECTS = 10;
 
@@ -48,7 +47,11 @@ public record EvaluationInput(String name, String source, List<Flow> flows, long
                 rejected.merge(item.error().reason().code(), 1L, Long::sum);
                 quarantine.write(item.bytes(), item.error(), file.toString(), item.lineNumber());
                 if (rejects++ < LOGGED_REJECTS) {
-                    log.warn("{}:{}: not evaluated: {}", file, item.lineNumber(), item.error().getMessage());
+                    log.warn(
+                            "{}:{}: not evaluated: {}",
+                            file,
+                            item.lineNumber(),
+                            item.error().getMessage());
                 }
             }
         }
@@ -67,8 +70,9 @@ public record EvaluationInput(String name, String source, List<Flow> flows, long
     public static String stem(Path file) {
         String name = file.getFileName().toString();
         if (name.endsWith(".gz")) name = name.substring(0, name.length() - 3);
-        for (String ext : new String[]{".labeled", ".json", ".log", ".csv", ".tsv", ".txt", ".jsonl"}) {
-            if (name.endsWith(ext) && name.length() > ext.length()) name = name.substring(0, name.length() - ext.length());
+        for (String ext : new String[] {".labeled", ".json", ".log", ".csv", ".tsv", ".txt", ".jsonl"}) {
+            if (name.endsWith(ext) && name.length() > ext.length())
+                name = name.substring(0, name.length() - ext.length());
         }
         return name;
     }

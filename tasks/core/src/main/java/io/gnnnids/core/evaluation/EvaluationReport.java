@@ -1,7 +1,6 @@
 package io.gnnnids.core.evaluation;
 
 import io.gnnnids.core.mlflow.Mlflow;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,13 +14,11 @@ import java.util.Map;
 public record EvaluationReport(String createdAt, Model model, Figures overall, List<Input> inputs) {
 
     /** The model version scored with; {@code source} says whether it came from MLflow or the local cache. */
-    public record Model(String name, String version, double threshold, String source) {
-    }
+    public record Model(String name, String version, double threshold, String source) {}
 
     /** One input (file or cold-store range) and its figures. */
-    public record Input(String name, String source, long rejected, Map<String, Long> rejectedByReason,
-                        Figures figures) {
-    }
+    public record Input(
+            String name, String source, long rejected, Map<String, Long> rejectedByReason, Figures figures) {}
 
     public static EvaluationReport of(Model model, List<ScoredInput> scored) {
         int total = 0;
@@ -37,11 +34,15 @@ public record EvaluationReport(String createdAt, Model model, Figures overall, L
             System.arraycopy(s.labels(), 0, labels, at, n);
             System.arraycopy(s.families(), 0, families, at, n);
             at += n;
-            inputs.add(new Input(s.name(), s.source(), s.rejected(), s.rejectedByReason(),
+            inputs.add(new Input(
+                    s.name(),
+                    s.source(),
+                    s.rejected(),
+                    s.rejectedByReason(),
                     Figures.of(s.scores(), s.labels(), s.families(), model.threshold())));
         }
-        return new EvaluationReport(Instant.now().toString(), model,
-                Figures.of(scores, labels, families, model.threshold()), inputs);
+        return new EvaluationReport(
+                Instant.now().toString(), model, Figures.of(scores, labels, families, model.threshold()), inputs);
     }
 
     /**

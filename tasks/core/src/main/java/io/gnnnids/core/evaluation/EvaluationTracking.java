@@ -1,7 +1,6 @@
 package io.gnnnids.core.evaluation;
 
 import io.gnnnids.core.mlflow.Mlflow;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,8 +11,7 @@ import java.util.Map;
 public final class EvaluationTracking {
     public static final String EXPERIMENT = "gnn-nids-evaluation";
 
-    private EvaluationTracking() {
-    }
+    private EvaluationTracking() {}
 
     /** Logs the run and uploads the files as artifacts of the same names; returns the run's id. */
     public static String log(Mlflow mlflow, String runName, EvaluationReport report, List<Path> artifacts)
@@ -25,7 +23,8 @@ public final class EvaluationTracking {
             mlflow.setTag(runId, "model_version", report.model().version());
             mlflow.logParams(runId, params(report));
             mlflow.logMetrics(runId, report.metrics());
-            for (Path file : artifacts) mlflow.uploadArtifact(runId, file.getFileName().toString(), file);
+            for (Path file : artifacts)
+                mlflow.uploadArtifact(runId, file.getFileName().toString(), file);
             ok = true;
             return runId;
         } finally {

@@ -1,7 +1,6 @@
 package io.gnnnids.core.evaluation;
 
 import io.gnnnids.core.model.Metrics;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,23 @@ import java.util.Map;
  * @param roc                false-positive rate (x) against detection rate (y); empty without both classes
  * @param pr                 detection rate (x) against precision (y); empty without both classes
  */
-public record Figures(long flows, long attacks, long benign, long unlabelled, long detected, long falseAlarms,
-                      Double detectionRate, Double falsePositiveRate, Double precision, Double f1, Double rocAuc,
-                      Double prAuc, Map<String, Double> detectionRateAtFpr, Map<String, Metrics.FamilyRate> families,
-                      List<Curves.Point> roc, List<Curves.Point> pr) {
+public record Figures(
+        long flows,
+        long attacks,
+        long benign,
+        long unlabelled,
+        long detected,
+        long falseAlarms,
+        Double detectionRate,
+        Double falsePositiveRate,
+        Double precision,
+        Double f1,
+        Double rocAuc,
+        Double prAuc,
+        Map<String, Double> detectionRateAtFpr,
+        Map<String, Metrics.FamilyRate> families,
+        List<Curves.Point> roc,
+        List<Curves.Point> pr) {
 
     /** The false-positive rates at which the detection rate is read off: 0.1 % and 1 %. */
     public static final double[] FPR_TARGETS = {0.001, 0.01};
@@ -40,15 +52,27 @@ public record Figures(long flows, long attacks, long benign, long unlabelled, lo
         boolean both = attacks > 0 && benign > 0;
         Map<String, Double> atFpr = new LinkedHashMap<>();
         for (double target : FPR_TARGETS) {
-            atFpr.put(String.valueOf(target), both ? defined(Metrics.detectionRateAtFpr(scores, labels, target)) : null);
+            atFpr.put(
+                    String.valueOf(target), both ? defined(Metrics.detectionRateAtFpr(scores, labels, target)) : null);
         }
         Curves.Pair curves = Curves.of(scores, labels);
-        return new Figures(scores.length, attacks, benign, scores.length - attacks - benign, m.tp(), m.fp(),
+        return new Figures(
+                scores.length,
+                attacks,
+                benign,
+                scores.length - attacks - benign,
+                m.tp(),
+                m.fp(),
                 attacks > 0 ? m.recall() : null,
                 benign > 0 ? m.falsePositiveRate() : null,
                 m.tp() + m.fp() > 0 ? m.precision() : null,
                 attacks > 0 ? m.f1() : null,
-                both ? defined(m.rocAuc()) : null, both ? defined(m.prAuc()) : null, atFpr, m.families(), curves.roc(), curves.pr());
+                both ? defined(m.rocAuc()) : null,
+                both ? defined(m.prAuc()) : null,
+                atFpr,
+                m.families(),
+                curves.roc(),
+                curves.pr());
     }
 
     public long labelled() {

@@ -1,7 +1,6 @@
 package io.gnnnids.core.evaluation;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +10,14 @@ import java.util.Map;
  * @param labels   1 attack, 0 benign, -1 unlabelled
  * @param families detailed label per flow (null when none)
  */
-public record ScoredInput(String name, String source, long rejected, Map<String, Long> rejectedByReason,
-                          float[] scores, int[] labels, String[] families) {
+public record ScoredInput(
+        String name,
+        String source,
+        long rejected,
+        Map<String, Long> rejectedByReason,
+        float[] scores,
+        int[] labels,
+        String[] families) {
 
     public static ScoredInput of(EvaluationInput input, float[] scores) {
         List<Flow> flows = input.flows();
@@ -24,7 +29,7 @@ public record ScoredInput(String name, String source, long rejected, Map<String,
             labels[i] = Flow.MALICIOUS.equals(f.label()) ? 1 : Flow.BENIGN.equals(f.label()) ? 0 : -1;
             families[i] = f.detailedLabel();
         }
-        return new ScoredInput(input.name(), input.source(), input.rejected(), input.rejectedByReason(), scores,
-                labels, families);
+        return new ScoredInput(
+                input.name(), input.source(), input.rejected(), input.rejectedByReason(), scores, labels, families);
     }
 }

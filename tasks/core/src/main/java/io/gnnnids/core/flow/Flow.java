@@ -34,14 +34,55 @@ public record Flow(
 
     /** The same flow at another time (replay --rebase-time). */
     public Flow withTs(double newTs) {
-        return new Flow(newTs, uid, origH, origP, respH, respP, proto, service, duration, origBytes, respBytes, connState,
-                localOrig, localResp, missedBytes, history, origPkts, origIpBytes, respPkts, respIpBytes, label, detailedLabel);
+        return new Flow(
+                newTs,
+                uid,
+                origH,
+                origP,
+                respH,
+                respP,
+                proto,
+                service,
+                duration,
+                origBytes,
+                respBytes,
+                connState,
+                localOrig,
+                localResp,
+                missedBytes,
+                history,
+                origPkts,
+                origIpBytes,
+                respPkts,
+                respIpBytes,
+                label,
+                detailedLabel);
     }
 
     /** The same flow with other ground truth (null for none). */
     public Flow withLabel(String newLabel, String newDetailedLabel) {
-        return new Flow(ts, uid, origH, origP, respH, respP, proto, service, duration, origBytes, respBytes, connState,
-                localOrig, localResp, missedBytes, history, origPkts, origIpBytes, respPkts, respIpBytes, newLabel,
+        return new Flow(
+                ts,
+                uid,
+                origH,
+                origP,
+                respH,
+                respP,
+                proto,
+                service,
+                duration,
+                origBytes,
+                respBytes,
+                connState,
+                localOrig,
+                localResp,
+                missedBytes,
+                history,
+                origPkts,
+                origIpBytes,
+                respPkts,
+                respIpBytes,
+                newLabel,
                 newDetailedLabel);
     }
 

@@ -1,7 +1,6 @@
 package io.gnnnids.core.flow;
 
 import com.fasterxml.jackson.core.io.NumberInput;
-
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -63,8 +62,9 @@ final class FlowBuilder {
     /** A JSON integer too large for a long. */
     void hugeInteger(FlowColumn c, String digits) throws InvalidFlow {
         switch (c.type) {
-            case INT -> throw new InvalidFlow(Reason.PORT_OUT_OF_RANGE,
-                    c.zeekName + "=" + shown(digits) + " is outside 0-65535");
+            case INT ->
+                throw new InvalidFlow(
+                        Reason.PORT_OUT_OF_RANGE, c.zeekName + "=" + shown(digits) + " is outside 0-65535");
             case DOUBLE -> values[c.ordinal()] = Double.parseDouble(digits);
             default -> throw badType(c, digits, "is out of range");
         }
@@ -193,7 +193,11 @@ final class FlowBuilder {
      */
     static double isoSeconds(String raw) throws InvalidFlow {
         int n = raw.length();
-        if (n < 20 || raw.charAt(4) != '-' || raw.charAt(7) != '-' || raw.charAt(10) != 'T' || raw.charAt(13) != ':'
+        if (n < 20
+                || raw.charAt(4) != '-'
+                || raw.charAt(7) != '-'
+                || raw.charAt(10) != 'T'
+                || raw.charAt(13) != ':'
                 || raw.charAt(16) != ':') {
             throw badIso(raw);
         }
@@ -214,15 +218,27 @@ final class FlowBuilder {
             i = end;
         }
         int offset = zoneOffset(raw, i);
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
-                || second > 59 || fraction.length() > 9 || (i > 19 && fraction.isEmpty())
+        if (year < 0
+                || month < 0
+                || day < 0
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
+                || fraction.length() > 9
+                || (i > 19 && fraction.isEmpty())
                 || offset == Integer.MIN_VALUE) {
             throw badIso(raw);
         }
         long epoch;
         try {
             epoch = LocalDate.of(year, month, day).toEpochDay() * 86_400L
-                    + hour * 3600L + minute * 60L + second - offset;
+                    + hour * 3600L
+                    + minute * 60L
+                    + second
+                    - offset;
         } catch (DateTimeException e) {
             throw badIso(raw); // 2026-02-30 and the like
         }
@@ -233,7 +249,8 @@ final class FlowBuilder {
         if (fraction.isEmpty()) {
             return epoch;
         }
-        return epoch >= 0 ? NumberInput.parseDouble(epoch + "." + fraction, true)
+        return epoch >= 0
+                ? NumberInput.parseDouble(epoch + "." + fraction, true)
                 : epoch + NumberInput.parseDouble("0." + fraction, true);
     }
 
@@ -279,8 +296,10 @@ final class FlowBuilder {
     }
 
     private static InvalidFlow badIso(String raw) {
-        return badType(FlowColumn.TS, raw, "is neither epoch seconds nor an ISO 8601 time with a zone "
-                + "(2026-11-30T10:00:00.123456Z)");
+        return badType(
+                FlowColumn.TS,
+                raw,
+                "is neither epoch seconds nor an ISO 8601 time with a zone " + "(2026-11-30T10:00:00.123456Z)");
     }
 
     /** NaN or +-Infinity for the spellings JSON writers and Zeek use, 0 for anything else. */

@@ -32,7 +32,11 @@ public enum FlowColumn {
 
     /** Column types, with their DuckDB spelling. */
     public enum Type {
-        DOUBLE("DOUBLE"), STRING("VARCHAR"), INT("INTEGER"), LONG("BIGINT"), BOOLEAN("BOOLEAN");
+        DOUBLE("DOUBLE"),
+        STRING("VARCHAR"),
+        INT("INTEGER"),
+        LONG("BIGINT"),
+        BOOLEAN("BOOLEAN");
 
         public final String sql;
 
@@ -47,6 +51,7 @@ public enum FlowColumn {
     public final String zeekName;
     /** The column name in DuckDB and Parquet (no dots, so SQL needs no quoting). */
     public final String column;
+
     public final Type type;
     public final boolean required;
 

@@ -1,7 +1,6 @@
 package io.gnnnids.core.flow;
 
 import io.gnnnids.core.cli.StepFailure;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -178,9 +177,16 @@ public final class FlowFileReader implements Closeable, Iterator<FlowFileReader.
 
     private Item decode(byte[] line) throws IOException {
         if (lines.tooLong()) {
-            return new Item(lineNumber, line, null, new InvalidFlow(Reason.TOO_LARGE, "line is " + lines.length()
-                    + " bytes, the limit is " + parser.maxBytes() + " (the quarantine keeps the first bytes; the "
-                    + "whole line is in the source file)"));
+            return new Item(
+                    lineNumber,
+                    line,
+                    null,
+                    new InvalidFlow(
+                            Reason.TOO_LARGE,
+                            "line is " + lines.length()
+                                    + " bytes, the limit is " + parser.maxBytes()
+                                    + " (the quarantine keeps the first bytes; the "
+                                    + "whole line is in the source file)"));
         }
         return decoder.decode(line);
     }
@@ -247,14 +253,20 @@ public final class FlowFileReader implements Closeable, Iterator<FlowFileReader.
             return null;
         }
         int from = line.length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF
-                ? 3 : 0; // byte order mark some editors put before a CSV header
+                ? 3
+                : 0; // byte order mark some editors put before a CSV header
         return new String(line, from, line.length - from, StandardCharsets.UTF_8);
     }
 
     private Item invalidUtf8(byte[] line) {
         int bad = Utf8.firstInvalid(line, 0, line.length);
-        return new Item(lineNumber, line, null, new InvalidFlow(Reason.INVALID_UTF8,
-                String.format("byte 0x%02X at offset %d is not valid UTF-8", line[bad] & 0xFF, bad)));
+        return new Item(
+                lineNumber,
+                line,
+                null,
+                new InvalidFlow(
+                        Reason.INVALID_UTF8,
+                        String.format("byte 0x%02X at offset %d is not valid UTF-8", line[bad] & 0xFF, bad)));
     }
 
     /** Builds the flow from cells aligned with the header's columns (null column = a field we do not keep). */
@@ -262,7 +274,8 @@ public final class FlowFileReader implements Closeable, Iterator<FlowFileReader.
         builder.clear();
         try {
             if (cells.size() != columns.length) {
-                throw new InvalidFlow(Reason.MALFORMED_ROW,
+                throw new InvalidFlow(
+                        Reason.MALFORMED_ROW,
                         "row has " + cells.size() + " cells but the header names " + columns.length + " fields");
             }
             for (int i = 0; i < columns.length; i++) {
@@ -402,8 +415,11 @@ public final class FlowFileReader implements Closeable, Iterator<FlowFileReader.
         ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < b.length; i++) {
-            if (b[i] == '\\' && i + 3 < b.length && b[i + 1] == 'x'
-                    && Character.digit(b[i + 2], 16) >= 0 && Character.digit(b[i + 3], 16) >= 0) {
+            if (b[i] == '\\'
+                    && i + 3 < b.length
+                    && b[i + 1] == 'x'
+                    && Character.digit(b[i + 2], 16) >= 0
+                    && Character.digit(b[i + 3], 16) >= 0) {
                 out.write(Character.digit(b[i + 2], 16) * 16 + Character.digit(b[i + 3], 16));
                 i += 3;
             } else {
@@ -435,7 +451,8 @@ public final class FlowFileReader implements Closeable, Iterator<FlowFileReader.
             String text = text(line);
             if (text == null) {
                 if (columns == null) {
-                    throw new StepFailure(file + ": the CSV header at line " + lineNumber + " is not UTF-8; " + ACCEPTED);
+                    throw new StepFailure(
+                            file + ": the CSV header at line " + lineNumber + " is not UTF-8; " + ACCEPTED);
                 }
                 return invalidUtf8(line);
             }
@@ -445,13 +462,17 @@ public final class FlowFileReader implements Closeable, Iterator<FlowFileReader.
             boolean wellFormed = splitCsv(text, cells);
             if (columns == null) {
                 if (!wellFormed) {
-                    throw new StepFailure(file + ": the CSV header at line " + lineNumber + " has an unterminated quote");
+                    throw new StepFailure(
+                            file + ": the CSV header at line " + lineNumber + " has an unterminated quote");
                 }
                 columns = columnsOf(cells, "CSV header");
                 return null;
             }
             if (!wellFormed) {
-                return new Item(lineNumber, line, null,
+                return new Item(
+                        lineNumber,
+                        line,
+                        null,
                         new InvalidFlow(Reason.MALFORMED_ROW, "unterminated quote in a CSV row"));
             }
             return fromCells(line, columns, cells, "", "(empty)");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -101,7 +100,8 @@ public final class FlowParser {
         }
         int bad = Utf8.firstInvalid(utf8, 0, utf8.length);
         if (bad >= 0) {
-            throw new InvalidFlow(Reason.INVALID_UTF8,
+            throw new InvalidFlow(
+                    Reason.INVALID_UTF8,
                     String.format("byte 0x%02X at offset %d is not valid UTF-8", utf8[bad] & 0xFF, bad));
         }
         // Jackson would sniff NUL bytes as UTF-16/32; JSON text never starts with one.
@@ -123,8 +123,8 @@ public final class FlowParser {
         }
         int size = utf8Length(line);
         if (size < 0) {
-            throw new InvalidFlow(Reason.INVALID_UTF8,
-                    "unpaired surrogate at index " + (-size - 1) + " cannot be encoded as UTF-8");
+            throw new InvalidFlow(
+                    Reason.INVALID_UTF8, "unpaired surrogate at index " + (-size - 1) + " cannot be encoded as UTF-8");
         }
         if (size > maxBytes) {
             throw tooLarge(size);
@@ -163,7 +163,8 @@ public final class FlowParser {
             first = false;
         }
         if (p.nextToken() != null) {
-            throw new InvalidFlow(Reason.NOT_JSON, "more content after the JSON object; expected one object per message");
+            throw new InvalidFlow(
+                    Reason.NOT_JSON, "more content after the JSON object; expected one object per message");
         }
         return b.build();
     }
@@ -176,8 +177,10 @@ public final class FlowParser {
      */
     private static void readTagged(JsonParser p, String tag, FlowBuilder b) throws IOException, InvalidFlow {
         if (!isConnPath(tag)) {
-            throw new InvalidFlow(Reason.NOT_CONN, "tagged \"" + FlowBuilder.shown(tag) + "\": a record of Zeek's "
-                    + FlowBuilder.shown(tag) + " log, not conn (send only Conn::LOG to this topic)");
+            throw new InvalidFlow(
+                    Reason.NOT_CONN,
+                    "tagged \"" + FlowBuilder.shown(tag) + "\": a record of Zeek's " + FlowBuilder.shown(tag)
+                            + " log, not conn (send only Conn::LOG to this topic)");
         }
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -196,8 +199,10 @@ public final class FlowParser {
 
     /** conn, or conn followed by _ - or . and more (conn_long, conn-internal). */
     static boolean isConnPath(String path) {
-        return path.equals("conn") || (path.length() > 5 && path.startsWith("conn")
-                && (path.charAt(4) == '_' || path.charAt(4) == '-' || path.charAt(4) == '.'));
+        return path.equals("conn")
+                || (path.length() > 5
+                        && path.startsWith("conn")
+                        && (path.charAt(4) == '_' || path.charAt(4) == '-' || path.charAt(4) == '.'));
     }
 
     /** Zeek's nested form {"id":{"orig_h":...,"orig_p":...}}. */
@@ -239,7 +244,8 @@ public final class FlowParser {
     }
 
     private static InvalidFlow notJson(JsonProcessingException e) {
-        String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
+        String where =
+                e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
         return new InvalidFlow(Reason.NOT_JSON, FlowBuilder.shown(String.valueOf(e.getOriginalMessage())) + where);
     }
 
@@ -268,7 +274,9 @@ public final class FlowParser {
                 n += 2;
             } else if (!Character.isSurrogate(ch)) {
                 n += 3;
-            } else if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(ch)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
             } else {

@@ -19,13 +19,12 @@ public final class FlowValidator {
     public static final double MAX_FUTURE_SECONDS = 366d * 24 * 3600;
 
     /** Zeek's conn_state values (base/protocols/conn/main.zeek). */
-    public static final Set<String> CONN_STATES = Set.of(
-            "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH");
+    public static final Set<String> CONN_STATES =
+            Set.of("S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH");
     /** Zeek's transport_proto values. */
     public static final Set<String> PROTOS = Set.of("tcp", "udp", "icmp", "unknown_transport");
 
-    private FlowValidator() {
-    }
+    private FlowValidator() {}
 
     /** Returns the flow unchanged when valid, otherwise throws with the first rule it breaks. */
     public static Flow validate(Flow f) throws InvalidFlow {
@@ -39,15 +38,16 @@ public final class FlowValidator {
             throw new InvalidFlow(Reason.NOT_FINITE, "ts=" + ts + " is not a finite number");
         }
         if (ts < EARLIEST_TS || ts > System.currentTimeMillis() / 1000d + MAX_FUTURE_SECONDS) {
-            throw new InvalidFlow(Reason.BAD_TIMESTAMP,
+            throw new InvalidFlow(
+                    Reason.BAD_TIMESTAMP,
                     "ts=" + ts + " is not between 1990-01-01 and one year from now (epoch seconds expected; integers "
                             + "from 1e11 are read as milliseconds)");
         }
         port(f.origP(), FlowColumn.ORIG_P);
         port(f.respP(), FlowColumn.RESP_P);
         if (!PROTOS.contains(f.proto())) {
-            throw new InvalidFlow(Reason.UNKNOWN_PROTO,
-                    "proto=" + f.proto() + " is not one of tcp, udp, icmp, unknown_transport");
+            throw new InvalidFlow(
+                    Reason.UNKNOWN_PROTO, "proto=" + f.proto() + " is not one of tcp, udp, icmp, unknown_transport");
         }
         address(f.origH(), FlowColumn.ORIG_H);
         address(f.respH(), FlowColumn.RESP_H);
@@ -70,7 +70,8 @@ public final class FlowValidator {
         count(f.respIpBytes(), FlowColumn.RESP_IP_BYTES);
 
         if (f.connState() != null && !CONN_STATES.contains(f.connState())) {
-            throw new InvalidFlow(Reason.UNKNOWN_CONN_STATE,
+            throw new InvalidFlow(
+                    Reason.UNKNOWN_CONN_STATE,
                     "conn_state=" + f.connState() + " is not a Zeek connection state (S0, SF, REJ, ...)");
         }
         String label = f.label();

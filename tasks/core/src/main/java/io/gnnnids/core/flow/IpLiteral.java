@@ -5,8 +5,7 @@ package io.gnnnids.core.flow;
  * host name in an address field is rejected rather than looked up.
  */
 final class IpLiteral {
-    private IpLiteral() {
-    }
+    private IpLiteral() {}
 
     static boolean isValid(String s) {
         if (s == null || s.isEmpty() || s.length() > 45) {

@@ -1,7 +1,6 @@
 package io.gnnnids.core.flow;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;

@@ -8,10 +8,10 @@ import java.nio.ByteOrder;
 final class Utf8 {
     /** Reads 8 bytes as one long, so ASCII text (nearly every Zeek record) is checked a word at a time. */
     private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private static final long HIGH_BITS = 0x8080808080808080L;
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** Offset of the first byte that breaks UTF-8, or -1 when the whole range is valid. */
     static int firstInvalid(byte[] b, int from, int to) {

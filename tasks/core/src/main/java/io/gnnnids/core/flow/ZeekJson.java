@@ -2,7 +2,6 @@ package io.gnnnids.core.flow;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +13,7 @@ import java.nio.charset.StandardCharsets;
  * flow carries them. {@link FlowParser#parseJson(byte[])} reads the output back to an equal Flow.
  */
 public final class ZeekJson {
-    private ZeekJson() {
-    }
+    private ZeekJson() {}
 
     public static byte[] toJson(Flow f) {
         try (ByteArrayBuilder out = new ByteArrayBuilder(512)) {

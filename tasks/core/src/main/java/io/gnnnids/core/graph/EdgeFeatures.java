@@ -1,7 +1,6 @@
 package io.gnnnids.core.graph;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -23,8 +22,8 @@ import java.util.Map;
 public final class EdgeFeatures {
 
     /** Zeek's conn_state values; anything else is "unknown". */
-    static final List<String> CONN_STATES = List.of(
-            "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH");
+    static final List<String> CONN_STATES =
+            List.of("S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH");
 
     /**
      * Zeek history letters (conn.log {@code history}): upper case = originator, lower case = responder.
@@ -118,10 +117,13 @@ public final class EdgeFeatures {
      */
     public static List<String> fitServices(Map<String, Long> serviceCounts, int k) {
         List<Map.Entry<String, Long>> entries = new ArrayList<>(serviceCounts.entrySet());
-        entries.removeIf(e -> e.getKey() == null || e.getKey().equals(SERVICE_OTHER) || e.getKey().equals(SERVICE_NONE));
+        entries.removeIf(e -> e.getKey() == null
+                || e.getKey().equals(SERVICE_OTHER)
+                || e.getKey().equals(SERVICE_NONE));
         entries.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         List<String> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(k, entries.size()); i++) out.add(entries.get(i).getKey());
+        for (int i = 0; i < Math.min(k, entries.size()); i++)
+            out.add(entries.get(i).getKey());
         return out;
     }
 
@@ -232,17 +234,31 @@ public final class EdgeFeatures {
 
     private List<String> buildNames() {
         List<String> n = new ArrayList<>(List.of(
-                "log_duration_ms", "log_orig_bytes", "log_resp_bytes", "log_orig_pkts", "log_resp_pkts",
-                "log_orig_ip_bytes", "log_resp_ip_bytes", "log_missed_bytes", "log_orig_bytes_per_pkt",
-                "log_resp_bytes_per_pkt", "log_pkts_per_second", "duration_unset", "bytes_unset",
-                "proto_tcp", "proto_udp", "proto_icmp", "proto_other"));
+                "log_duration_ms",
+                "log_orig_bytes",
+                "log_resp_bytes",
+                "log_orig_pkts",
+                "log_resp_pkts",
+                "log_orig_ip_bytes",
+                "log_resp_ip_bytes",
+                "log_missed_bytes",
+                "log_orig_bytes_per_pkt",
+                "log_resp_bytes_per_pkt",
+                "log_pkts_per_second",
+                "duration_unset",
+                "bytes_unset",
+                "proto_tcp",
+                "proto_udp",
+                "proto_icmp",
+                "proto_other"));
         for (String s : services) n.add("service_" + s);
         n.add("service_" + SERVICE_OTHER);
         n.add("service_" + SERVICE_NONE);
         for (String s : CONN_STATES) n.add("conn_state_" + s);
         n.add("conn_state_unknown");
         n.addAll(List.of("resp_port_well_known", "resp_port_registered", "resp_port_dynamic", "resp_port_none"));
-        for (PortGroup g : PortGroup.values()) n.add("resp_port_group_" + g.name().toLowerCase());
+        for (PortGroup g : PortGroup.values())
+            n.add("resp_port_group_" + g.name().toLowerCase());
         for (char c : HISTORY_LETTERS.toCharArray()) {
             n.add("history_" + (c == '^' ? "flipped" : Character.isUpperCase(c) ? "orig_" + c : "resp_" + c));
         }
@@ -258,6 +274,7 @@ public final class EdgeFeatures {
     private static final float[] LOG1P_SMALL = new float[1024];
     /** log(m) for m = 1 + i / 4096 over the mantissa range [1, 2], interpolated linearly between entries. */
     private static final int MANTISSA_BITS = 12;
+
     private static final double[] LOG_MANTISSA = new double[(1 << MANTISSA_BITS) + 1];
     private static final double LN2 = Math.log(2);
 

@@ -17,11 +17,9 @@ public final class FeatureGroups {
      * One group: its name, whether its columns are node features (of the flow's source) or edge features (of the
      * flow), and the columns in that matrix.
      */
-    public record Group(String name, boolean sourceNode, int[] columns) {
-    }
+    public record Group(String name, boolean sourceNode, int[] columns) {}
 
-    private FeatureGroups() {
-    }
+    private FeatureGroups() {}
 
     /** The groups of a feature layout: edge groups first, then the source's; every column is in exactly one. */
     public static List<Group> of(FeatureSpec spec) {
@@ -33,9 +31,12 @@ public final class FeatureGroups {
 
     private static List<Group> group(List<String> names, boolean node, Function<String, String> groupOf) {
         Map<String, List<Integer>> columns = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) columns.computeIfAbsent(groupOf.apply(names.get(i)), g -> new ArrayList<>()).add(i);
+        for (int i = 0; i < names.size(); i++)
+            columns.computeIfAbsent(groupOf.apply(names.get(i)), g -> new ArrayList<>())
+                    .add(i);
         List<Group> out = new ArrayList<>();
-        columns.forEach((name, cols) -> out.add(new Group(name, node, cols.stream().mapToInt(Integer::intValue).toArray())));
+        columns.forEach((name, cols) -> out.add(
+                new Group(name, node, cols.stream().mapToInt(Integer::intValue).toArray())));
         return out;
     }
 

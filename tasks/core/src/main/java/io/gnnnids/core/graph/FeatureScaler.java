@@ -2,7 +2,6 @@ package io.gnnnids.core.graph;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.Arrays;
 
 /**
@@ -55,7 +54,8 @@ public final class FeatureScaler {
     public void apply(float[] rows) {
         int dim = mean.length;
         if (dim == 0) return;
-        if (rows.length % dim != 0) throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
+        if (rows.length % dim != 0)
+            throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
         float[] inv = new float[dim];
         for (int c = 0; c < dim; c++) inv[c] = 1f / std[c];
         for (int i = 0; i < rows.length; i += dim) {
@@ -97,7 +97,8 @@ public final class FeatureScaler {
         /** Adds row-major rows of width dim. */
         public void add(float[] data) {
             if (dim == 0) return;
-            if (data.length % dim != 0) throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
+            if (data.length % dim != 0)
+                throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
             if (data.length == 0) return;
             if (rows == 0) {
                 for (int c = 0; c < dim; c++) shift[c] = data[c];

@@ -3,7 +3,6 @@ package io.gnnnids.core.graph;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.List;
 
 /**
@@ -16,8 +15,14 @@ import java.util.List;
  * @param edgeFeatures edge feature names, in column order
  * @param nodeFeatures node feature names, in column order
  */
-public record FeatureSpec(int version, NodeKey nodeKey, List<String> services, List<String> edgeFeatures,
-                          List<String> nodeFeatures, FeatureScaler edgeScaler, FeatureScaler nodeScaler) {
+public record FeatureSpec(
+        int version,
+        NodeKey nodeKey,
+        List<String> services,
+        List<String> edgeFeatures,
+        List<String> nodeFeatures,
+        FeatureScaler edgeScaler,
+        FeatureScaler nodeScaler) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -36,8 +41,14 @@ public record FeatureSpec(int version, NodeKey nodeKey, List<String> services, L
     /** A spec with identity scalers: the layout for a vocabulary, before any scaling is fitted. */
     public static FeatureSpec unscaled(NodeKey key, List<String> services) {
         List<String> edges = GraphBuilder.edgeNames(new EdgeFeatures(services));
-        return new FeatureSpec(CURRENT_VERSION, key, services, edges, NodeFeatures.names(),
-                FeatureScaler.identity(edges.size()), FeatureScaler.identity(NodeFeatures.DIM));
+        return new FeatureSpec(
+                CURRENT_VERSION,
+                key,
+                services,
+                edges,
+                NodeFeatures.names(),
+                FeatureScaler.identity(edges.size()),
+                FeatureScaler.identity(NodeFeatures.DIM));
     }
 
     public int edgeDim() {

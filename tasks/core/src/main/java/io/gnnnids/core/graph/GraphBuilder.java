@@ -1,7 +1,6 @@
 package io.gnnnids.core.graph;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +27,8 @@ public final class GraphBuilder {
     public GraphBuilder(FeatureSpec spec) {
         this.spec = spec;
         this.edgeFeatures = new EdgeFeatures(spec.services());
-        if (!edgeNames(edgeFeatures).equals(spec.edgeFeatures()) || !NodeFeatures.names().equals(spec.nodeFeatures())) {
+        if (!edgeNames(edgeFeatures).equals(spec.edgeFeatures())
+                || !NodeFeatures.names().equals(spec.nodeFeatures())) {
             throw new IllegalArgumentException("the model's feature layout (version " + spec.version()
                     + ") differs from this build's (version " + FeatureSpec.CURRENT_VERSION
                     + "): retrain the model with this version");
@@ -58,8 +58,17 @@ public final class GraphBuilder {
             scored = new boolean[raw.edges];
             for (int i = 0; i < toScore.size(); i++) scored[i] = true;
         }
-        return new EdgeGraph(raw.nodes, raw.edges, raw.nodeFeatures, spec.nodeDim(), raw.edgeFeatures,
-                spec.edgeDim(), raw.src, raw.dst, raw.labels, scored);
+        return new EdgeGraph(
+                raw.nodes,
+                raw.edges,
+                raw.nodeFeatures,
+                spec.nodeDim(),
+                raw.edgeFeatures,
+                spec.edgeDim(),
+                raw.src,
+                raw.dst,
+                raw.labels,
+                scored);
     }
 
     /**
@@ -84,8 +93,14 @@ public final class GraphBuilder {
             edges.add(raw.edgeFeatures);
             nodes.add(raw.nodeFeatures);
         }
-        return new FeatureSpec(FeatureSpec.CURRENT_VERSION, key, unscaled.services(), unscaled.edgeFeatures(),
-                unscaled.nodeFeatures(), edges.fit(), nodes.fit());
+        return new FeatureSpec(
+                FeatureSpec.CURRENT_VERSION,
+                key,
+                unscaled.services(),
+                unscaled.edgeFeatures(),
+                unscaled.nodeFeatures(),
+                edges.fit(),
+                nodes.fit());
     }
 
     /** Edge feature names: the flow's own, then those of its conversation in the window. */
@@ -133,8 +148,7 @@ public final class GraphBuilder {
         return new Raw(nodes, edges, nodeX, x, src, dst, labelled ? labels : null);
     }
 
-    record Raw(int nodes, int edges, float[] nodeFeatures, float[] edgeFeatures, int[] src, int[] dst, int[] labels) {
-    }
+    record Raw(int nodes, int edges, float[] nodeFeatures, float[] edgeFeatures, int[] src, int[] dst, int[] labels) {}
 
     /** Dense node ids for endpoint keys; addresses are interned once, address:port pairs kept as primitive keys. */
     private static final class Endpoints {

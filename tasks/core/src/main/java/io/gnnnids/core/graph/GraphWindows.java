@@ -1,7 +1,6 @@
 package io.gnnnids.core.graph;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,8 +24,7 @@ public final class GraphWindows {
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
     public static final int DEFAULT_MAX_EDGES = 200_000;
 
-    private GraphWindows() {
-    }
+    private GraphWindows() {}
 
     /** All windows of the stream, in order. */
     public static List<List<Flow>> byWindow(Iterator<Flow> flows, Duration window, int maxEdges) {
@@ -39,7 +37,8 @@ public final class GraphWindows {
     public static Iterator<List<Flow>> stream(Iterator<Flow> flows, Duration window, int maxEdges) {
         double seconds = window.toNanos() / 1e9;
         if (!(seconds > 0)) throw new IllegalArgumentException("graph window must be positive, got " + window);
-        if (maxEdges < 1) throw new IllegalArgumentException("max edges per window must be at least 1, got " + maxEdges);
+        if (maxEdges < 1)
+            throw new IllegalArgumentException("max edges per window must be at least 1, got " + maxEdges);
         return new Iterator<>() {
             private Flow pending = flows.hasNext() ? flows.next() : null;
 

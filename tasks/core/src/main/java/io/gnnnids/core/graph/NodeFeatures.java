@@ -12,21 +12,43 @@ public final class NodeFeatures {
 
     /** How a connection attempt ended, from conn_state. */
     public static final byte ESTABLISHED = 0;
+
     public static final byte NO_ANSWER = 1;
     public static final byte REJECTED = 2;
     public static final byte RESET = 3;
     public static final byte OTHER = 4;
 
     private static final List<String> NAMES = List.of(
-            "log_out_flows", "log_in_flows", "log_out_peers", "log_in_peers",
-            "log_out_resp_ports", "log_in_local_ports",
-            "out_no_answer_share", "out_rejected_share", "out_reset_share", "out_other_share",
-            "in_no_answer_share", "in_rejected_share", "in_reset_share", "in_other_share",
-            "mean_log_bytes_sent", "max_log_bytes_sent", "mean_log_bytes_received", "max_log_bytes_received",
-            "mean_log_pkts_sent", "mean_log_pkts_received", "mean_log_duration_ms",
-            "udp_share", "icmp_share",
-            "out_peers_per_flow", "in_peers_per_flow", "out_ports_per_flow",
-            "log_out_flows_per_peer", "log_in_flows_per_peer", "log_out_ports_per_peer", "out_flow_share");
+            "log_out_flows",
+            "log_in_flows",
+            "log_out_peers",
+            "log_in_peers",
+            "log_out_resp_ports",
+            "log_in_local_ports",
+            "out_no_answer_share",
+            "out_rejected_share",
+            "out_reset_share",
+            "out_other_share",
+            "in_no_answer_share",
+            "in_rejected_share",
+            "in_reset_share",
+            "in_other_share",
+            "mean_log_bytes_sent",
+            "max_log_bytes_sent",
+            "mean_log_bytes_received",
+            "max_log_bytes_received",
+            "mean_log_pkts_sent",
+            "mean_log_pkts_received",
+            "mean_log_duration_ms",
+            "udp_share",
+            "icmp_share",
+            "out_peers_per_flow",
+            "in_peers_per_flow",
+            "out_ports_per_flow",
+            "log_out_flows_per_peer",
+            "log_in_flows_per_peer",
+            "log_out_ports_per_peer",
+            "out_flow_share");
 
     public static final int DIM = NAMES.size();
 
@@ -38,8 +60,7 @@ public final class NodeFeatures {
     private static final int OUT_PEERS_PER_FLOW = 23, IN_PEERS_PER_FLOW = 24, OUT_PORTS_PER_FLOW = 25;
     private static final int OUT_FLOWS_PER_PEER = 26, IN_FLOWS_PER_PEER = 27, OUT_PORTS_PER_PEER = 28, OUT_SHARE = 29;
 
-    private NodeFeatures() {
-    }
+    private NodeFeatures() {}
 
     public static List<String> names() {
         return NAMES;
@@ -63,8 +84,8 @@ public final class NodeFeatures {
      * @param outcome  {@link #outcome} of each edge
      * @param edgeRaw  the unscaled edge features ({@link EdgeFeatures} layout), row-major {@code edges x edgeDim}
      */
-    static float[] compute(int nodes, int edges, int[] src, int[] dst, int[] respPort, byte[] outcome,
-                           float[] edgeRaw, int edgeDim) {
+    static float[] compute(
+            int nodes, int edges, int[] src, int[] dst, int[] respPort, byte[] outcome, float[] edgeRaw, int edgeDim) {
         float[] x = new float[nodes * DIM];
         int[] out = new int[nodes];
         int[] in = new int[nodes];

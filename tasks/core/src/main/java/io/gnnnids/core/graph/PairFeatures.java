@@ -15,23 +15,35 @@ import java.util.List;
 final class PairFeatures {
 
     static final List<String> NAMES = List.of(
-            "log_pair_flows", "log_pair_mean_interval_s", "pair_interval_cv", "pair_orig_bytes_std",
-            "pair_resp_bytes_std", "pair_share_of_orig_out", "pair_share_of_resp_in");
+            "log_pair_flows",
+            "log_pair_mean_interval_s",
+            "pair_interval_cv",
+            "pair_orig_bytes_std",
+            "pair_resp_bytes_std",
+            "pair_share_of_orig_out",
+            "pair_share_of_resp_in");
     static final int DIM = NAMES.size();
 
     /** A coefficient of variation beyond this says "irregular" as well as any larger one. */
     private static final double MAX_CV = 10;
 
-    private PairFeatures() {
-    }
+    private PairFeatures() {}
 
     /**
      * Writes the pair features of every edge into columns {@code [offset, offset + DIM)} of its row.
      *
      * @param edgeRaw row-major {@code edges x edgeDim}, the flow features already written
      */
-    static void compute(int nodes, int edges, int[] src, int[] dst, int[] respPort, double[] ts, float[] edgeRaw,
-                        int edgeDim, int offset) {
+    static void compute(
+            int nodes,
+            int edges,
+            int[] src,
+            int[] dst,
+            int[] respPort,
+            double[] ts,
+            float[] edgeRaw,
+            int edgeDim,
+            int offset) {
         int[] out = new int[nodes];
         int[] in = new int[nodes];
         LongIntMap pairs = new LongIntMap(Math.min(edges, 1 << 14));

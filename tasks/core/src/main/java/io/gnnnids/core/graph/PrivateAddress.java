@@ -6,20 +6,25 @@ package io.gnnnids.core.graph;
  * so that a model trained on logs that set them sees the same meaning in logs that do not.
  */
 public final class PrivateAddress {
-    private PrivateAddress() {
-    }
+    private PrivateAddress() {}
 
     public static boolean isPrivate(String a) {
         if (a == null || a.isEmpty()) return false;
         if (a.indexOf(':') >= 0) {
             String s = a.toLowerCase();
-            return s.equals("::1") || s.startsWith("fc") || s.startsWith("fd") || s.startsWith("fe8")
-                    || s.startsWith("fe9") || s.startsWith("fea") || s.startsWith("feb");
+            return s.equals("::1")
+                    || s.startsWith("fc")
+                    || s.startsWith("fd")
+                    || s.startsWith("fe8")
+                    || s.startsWith("fe9")
+                    || s.startsWith("fea")
+                    || s.startsWith("feb");
         }
         int first = octet(a, 0);
         int dot = a.indexOf('.');
         int second = dot < 0 ? -1 : octet(a, dot + 1);
-        return first == 10 || first == 127
+        return first == 10
+                || first == 127
                 || (first == 172 && second >= 16 && second <= 31)
                 || (first == 192 && second == 168)
                 || (first == 169 && second == 254);

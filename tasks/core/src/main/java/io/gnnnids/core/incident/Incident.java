@@ -21,9 +21,20 @@ import java.util.List;
  * @param status        {@code new}, {@code ongoing} or {@code closed}
  * @param revision      1 when created, one more at each change of its flows or status: (id, revision) names one state
  */
-public record Incident(String id, String host, double firstSeen, double lastSeen, long flows, long peers, long ports,
-                       double maxScore, double meanScore, List<String> families, List<String> modelVersions,
-                       String status, int revision) {
+public record Incident(
+        String id,
+        String host,
+        double firstSeen,
+        double lastSeen,
+        long flows,
+        long peers,
+        long ports,
+        double maxScore,
+        double meanScore,
+        List<String> families,
+        List<String> modelVersions,
+        String status,
+        int revision) {
 
     public static final String NEW = "new";
     public static final String ONGOING = "ongoing";

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,19 +22,16 @@ public final class IncidentAlerts {
     /** How many of an incident's flows a message carries, the highest scores first. */
     public static final int TOP_FLOWS = 5;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** What one message says: why it was sent, when, the incident as it stands and its top flows. */
-    public record Message(String reason, String publishedAt, Incident incident, List<ScoredFlow> topFlows) {
-    }
+    public record Message(String reason, String publishedAt, Incident incident, List<ScoredFlow> topFlows) {}
 
     /** An incident to publish, and why. */
-    public record Due(Incident incident, String reason) {
-    }
+    public record Due(Incident incident, String reason) {}
 
-    private IncidentAlerts() {
-    }
+    private IncidentAlerts() {}
 
     /** The incidents due, given the last published state of each incident id. */
     public static List<Due> due(List<Incident> incidents, Map<String, Incident> published) {
@@ -44,7 +40,8 @@ public final class IncidentAlerts {
             Incident before = published.get(now.id());
             if (before == null) {
                 out.add(new Due(now, NEW));
-            } else if (now.flows() >= 2 * before.flows() || now.peers() >= 2 * before.peers()
+            } else if (now.flows() >= 2 * before.flows()
+                    || now.peers() >= 2 * before.peers()
                     || now.ports() >= 2 * before.ports()) {
                 out.add(new Due(now, ESCALATED));
             }
@@ -58,11 +55,28 @@ public final class IncidentAlerts {
     /** One line for a person: "new incident inc-…: 10.0.0.5, 312 flows to 40 peers on 2 ports, score 0.990, …". */
     public static String text(Due due) {
         Incident i = due.incident();
-        return String.format(java.util.Locale.ROOT, "gnn-nids: %s incident %s: %s, %d flows to %d peers on %d ports, "
-                        + "score %.3f, %s to %s UTC (%s)%s", due.reason(), i.id(), i.host(), i.flows(), i.peers(), i.ports(),
-                i.maxScore(), TIME.format(Instant.ofEpochMilli((long) (i.firstSeen() * 1000))),
-                TIME.format(Instant.ofEpochMilli((long) (i.lastSeen() * 1000))), i.status(),
-                i.families().isEmpty() ? "" : ", likely " + String.join(" or ", i.families().subList(0, Math.min(2, i.families().size()))));
+        return String.format(
+                java.util.Locale.ROOT,
+                "gnn-nids: %s incident %s: %s, %d flows to %d peers on %d ports, " + "score %.3f, %s to %s UTC (%s)%s",
+                due.reason(),
+                i.id(),
+                i.host(),
+                i.flows(),
+                i.peers(),
+                i.ports(),
+                i.maxScore(),
+                TIME.format(Instant.ofEpochMilli((long) (i.firstSeen() * 1000))),
+                TIME.format(Instant.ofEpochMilli((long) (i.lastSeen() * 1000))),
+                i.status(),
+                i.families().isEmpty()
+                        ? ""
+                        : ", likely "
+                                + String.join(
+                                        " or ",
+                                        i.families()
+                                                .subList(
+                                                        0,
+                                                        Math.min(2, i.families().size()))));
     }
 
     /** The message of a due incident, as JSON. */
@@ -70,7 +84,8 @@ public final class IncidentAlerts {
         try {
             return JSON.writeValueAsString(new Message(due.reason(), at.toString(), due.incident(), topFlows));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the alert of incident " + due.incident().id(), e);
+            throw new IllegalStateException(
+                    "cannot write the alert of incident " + due.incident().id(), e);
         }
     }
 

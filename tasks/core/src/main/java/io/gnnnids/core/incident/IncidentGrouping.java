@@ -22,30 +22,29 @@ import java.util.Set;
 public final class IncidentGrouping {
 
     /** An incident's span so far. */
-    public record Span(String id, String host, double firstSeen, double lastSeen) {
-    }
+    public record Span(String id, String host, double firstSeen, double lastSeen) {}
 
     /** A flagged flow not yet in an incident. */
-    public record Flagged(String uid, String host, double ts) {
-    }
+    public record Flagged(String uid, String host, double ts) {}
 
     /**
      * @param incidentOf each flow's incident id, by uid
      * @param created    ids of the incidents these flows started
      * @param grown      ids of existing incidents they joined
      */
-    public record Result(Map<String, String> incidentOf, Set<String> created, Set<String> grown) {
-    }
+    public record Result(Map<String, String> incidentOf, Set<String> created, Set<String> grown) {}
 
-    private IncidentGrouping() {
-    }
+    private IncidentGrouping() {}
 
     /** Groups {@code flagged} given the incidents that exist ({@code existing}), with a gap in seconds. */
     public static Result group(List<Span> existing, List<Flagged> flagged, double gapSeconds) {
         Map<String, List<Span>> byHost = new HashMap<>();
-        for (Span s : existing) byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
+        for (Span s : existing)
+            byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
         List<Flagged> ordered = new ArrayList<>(flagged);
-        ordered.sort(Comparator.comparing(Flagged::host).thenComparingDouble(Flagged::ts).thenComparing(Flagged::uid));
+        ordered.sort(Comparator.comparing(Flagged::host)
+                .thenComparingDouble(Flagged::ts)
+                .thenComparing(Flagged::uid));
         Map<String, String> incidentOf = new LinkedHashMap<>();
         Set<String> created = new LinkedHashSet<>();
         Set<String> grown = new LinkedHashSet<>();

@@ -1,14 +1,6 @@
 package io.gnnnids.core.kafka;
 
 import io.gnnnids.core.cli.StepFailure;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A topic of alerts that is its own record of what was sent. Messages are keyed (by incident id) and written in one
@@ -28,35 +27,38 @@ public final class AlertTopic {
     private static final Duration POLL = Duration.ofMillis(200);
 
     /** A message: its key and its JSON value. */
-    public record Message(String key, String value) {
-    }
+    public record Message(String key, String value) {}
 
-    private AlertTopic() {
-    }
+    private AlertTopic() {}
 
     /** The last committed message of each key; empty when the topic does not exist yet. */
     public static Map<String, String> lastByKey(String bootstrap, String topic) {
         Map<String, String> out = new LinkedHashMap<>();
-        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "alerts", null))) {
-            var infos = KafkaClients.call(bootstrap, "read the partitions of topic '" + topic + "'",
-                    () -> consumer.partitionsFor(topic));
+        try (Consumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "alerts", null))) {
+            var infos = KafkaClients.call(
+                    bootstrap, "read the partitions of topic '" + topic + "'", () -> consumer.partitionsFor(topic));
             if (infos == null || infos.isEmpty()) return out;
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(i -> new TopicPartition(topic, i.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // The end offsets under read_committed: the last stable offset, past any open transaction.
-            Map<TopicPartition, Long> end = KafkaClients.call(bootstrap, "read the end of topic '" + topic + "'",
-                    () -> consumer.endOffsets(partitions));
+            Map<TopicPartition, Long> end = KafkaClients.call(
+                    bootstrap, "read the end of topic '" + topic + "'", () -> consumer.endOffsets(partitions));
             long deadline = System.nanoTime() + KafkaClients.API_TIMEOUT.toNanos();
             while (!reached(consumer, end, Set.copyOf(partitions))) {
                 if (System.nanoTime() > deadline) {
                     throw new StepFailure("cannot read topic '" + topic + "' on " + bootstrap + " to its end within "
                             + KafkaClients.API_TIMEOUT.toSeconds() + " s: check that Kafka is up");
                 }
-                for (ConsumerRecord<byte[], byte[]> r : KafkaClients.call(bootstrap, "read topic '" + topic + "'",
-                        () -> consumer.poll(POLL))) {
+                for (ConsumerRecord<byte[], byte[]> r :
+                        KafkaClients.call(bootstrap, "read topic '" + topic + "'", () -> consumer.poll(POLL))) {
                     if (r.key() != null && r.value() != null) {
-                        out.put(new String(r.key(), StandardCharsets.UTF_8), new String(r.value(), StandardCharsets.UTF_8));
+                        out.put(
+                                new String(r.key(), StandardCharsets.UTF_8),
+                                new String(r.value(), StandardCharsets.UTF_8));
                     }
                 }
             }
@@ -64,7 +66,8 @@ public final class AlertTopic {
         return out;
     }
 
-    private static boolean reached(Consumer<?, ?> consumer, Map<TopicPartition, Long> end, Set<TopicPartition> partitions) {
+    private static boolean reached(
+            Consumer<?, ?> consumer, Map<TopicPartition, Long> end, Set<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             if (consumer.position(tp) < end.get(tp)) return false;
         }
@@ -90,7 +93,9 @@ public final class AlertTopic {
                 producer.initTransactions();
                 producer.beginTransaction();
                 for (Message m : messages) {
-                    producer.send(new ProducerRecord<>(topic, m.key().getBytes(StandardCharsets.UTF_8),
+                    producer.send(new ProducerRecord<>(
+                            topic,
+                            m.key().getBytes(StandardCharsets.UTF_8),
                             m.value().getBytes(StandardCharsets.UTF_8)));
                 }
                 producer.commitTransaction();

@@ -60,16 +60,15 @@ public final class BatchConsumer {
         public static final String TIMEOUT = "timeout";
     }
 
-    private BatchConsumer() {
-    }
+    private BatchConsumer() {}
 
     /**
      * Hands at most {@code maxRecords} records, starting at the group's committed offsets, to the handler and
      * stops as soon as every partition reached its end offset as of the start of the call, or at the
      * timeout. Nothing is committed.
      */
-    public static ConsumedBatch consume(String bootstrap, String topic, String group, int maxRecords,
-                                        Duration timeout, RecordHandler handler) {
+    public static ConsumedBatch consume(
+            String bootstrap, String topic, String group, int maxRecords, Duration timeout, RecordHandler handler) {
         if (maxRecords < 0) {
             throw new IllegalArgumentException("maxRecords must not be negative: " + maxRecords);
         }
@@ -77,9 +76,13 @@ public final class BatchConsumer {
         Consumer<byte[], byte[]> consumer = open(bootstrap, group, fastFetch());
         try {
             Map<TopicPartition, Long> start = startPositions(consumer, bootstrap, topic);
-            Map<TopicPartition, Long> end = KafkaClients.call(bootstrap, "read the end offsets of topic '" + topic + "'",
+            Map<TopicPartition, Long> end = KafkaClients.call(
+                    bootstrap,
+                    "read the end offsets of topic '" + topic + "'",
                     () -> consumer.endOffsets(start.keySet()));
-            List<TopicPartition> pending = start.keySet().stream().filter(tp -> start.get(tp) < end.get(tp)).toList();
+            List<TopicPartition> pending = start.keySet().stream()
+                    .filter(tp -> start.get(tp) < end.get(tp))
+                    .toList();
             consumer.assign(pending);
             pending.forEach(tp -> consumer.seek(tp, start.get(tp)));
 
@@ -97,7 +100,9 @@ public final class BatchConsumer {
                         stopReason = ConsumedBatch.TIMEOUT;
                         break;
                     }
-                    ConsumerRecords<byte[], byte[]> records = KafkaClients.call(bootstrap, "read topic '" + topic + "'",
+                    ConsumerRecords<byte[], byte[]> records = KafkaClients.call(
+                            bootstrap,
+                            "read topic '" + topic + "'",
                             () -> consumer.poll(min(Duration.ofNanos(left), MAX_POLL_WAIT)));
                     for (ConsumerRecord<byte[], byte[]> r : records) {
                         if (handed >= maxRecords) {
@@ -110,14 +115,16 @@ public final class BatchConsumer {
                 }
             }
             // A batch that ends exactly at the snapshot end is complete: report it as caught up.
-            if (stopReason.equals(ConsumedBatch.MAX_RECORDS) && pending.stream().allMatch(
-                    tp -> lastHanded.getOrDefault(tp, start.get(tp) - 1) + 1 >= end.get(tp))) {
+            if (stopReason.equals(ConsumedBatch.MAX_RECORDS)
+                    && pending.stream()
+                            .allMatch(tp -> lastHanded.getOrDefault(tp, start.get(tp) - 1) + 1 >= end.get(tp))) {
                 stopReason = ConsumedBatch.CAUGHT_UP;
             }
             List<OffsetRange> ranges = new ArrayList<>();
             lastHanded.entrySet().stream()
                     .sorted(Map.Entry.comparingByKey((a, b) -> Integer.compare(a.partition(), b.partition())))
-                    .forEach(e -> ranges.add(new OffsetRange(e.getKey().partition(), start.get(e.getKey()), e.getValue() + 1)));
+                    .forEach(e -> ranges.add(
+                            new OffsetRange(e.getKey().partition(), start.get(e.getKey()), e.getValue() + 1)));
             log.debug("consumed {} records of topic '{}' for group '{}' ({})", handed, topic, group, stopReason);
             return new ConsumedBatch(List.copyOf(ranges), handed, stopReason);
         } finally {
@@ -141,7 +148,9 @@ public final class BatchConsumer {
     public static List<PartitionLag> lag(String bootstrap, String topic, String group) {
         try (Consumer<byte[], byte[]> consumer = open(bootstrap, group, new Properties())) {
             Map<TopicPartition, Long> start = startPositions(consumer, bootstrap, topic);
-            Map<TopicPartition, Long> end = KafkaClients.call(bootstrap, "read the end offsets of topic '" + topic + "'",
+            Map<TopicPartition, Long> end = KafkaClients.call(
+                    bootstrap,
+                    "read the end offsets of topic '" + topic + "'",
                     () -> consumer.endOffsets(start.keySet()));
             List<PartitionLag> lag = new ArrayList<>();
             start.forEach((tp, position) -> lag.add(new PartitionLag(tp.partition(), position, end.get(tp))));
@@ -155,12 +164,12 @@ public final class BatchConsumer {
     }
 
     /** Where the group stands per partition: its committed offset, else the partition's beginning offset. */
-    static Map<TopicPartition, Long> committedOrBeginning(Consumer<?, ?> consumer, String bootstrap,
-                                                          Set<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> committed = KafkaClients.call(bootstrap,
-                "read the group's committed offsets", () -> consumer.committed(partitions));
-        Map<TopicPartition, Long> beginning = KafkaClients.call(bootstrap,
-                "read the beginning offsets", () -> consumer.beginningOffsets(partitions));
+    static Map<TopicPartition, Long> committedOrBeginning(
+            Consumer<?, ?> consumer, String bootstrap, Set<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = KafkaClients.call(
+                bootstrap, "read the group's committed offsets", () -> consumer.committed(partitions));
+        Map<TopicPartition, Long> beginning =
+                KafkaClients.call(bootstrap, "read the beginning offsets", () -> consumer.beginningOffsets(partitions));
         Map<TopicPartition, Long> start = new HashMap<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata c = committed.get(tp);
@@ -170,11 +179,11 @@ public final class BatchConsumer {
     }
 
     static Set<TopicPartition> partitions(Consumer<?, ?> consumer, String bootstrap, String topic) {
-        List<PartitionInfo> infos = KafkaClients.call(bootstrap, "read the partitions of topic '" + topic + "'",
-                () -> consumer.partitionsFor(topic));
+        List<PartitionInfo> infos = KafkaClients.call(
+                bootstrap, "read the partitions of topic '" + topic + "'", () -> consumer.partitionsFor(topic));
         if (infos == null || infos.isEmpty()) {
-            throw new StepFailure("topic '" + topic + "' does not exist on " + bootstrap
-                    + ": create it or run replay first");
+            throw new StepFailure(
+                    "topic '" + topic + "' does not exist on " + bootstrap + ": create it or run replay first");
         }
         Set<TopicPartition> partitions = new HashSet<>();
         infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
@@ -198,8 +207,8 @@ public final class BatchConsumer {
         return p;
     }
 
-    private static boolean caughtUp(Consumer<?, ?> consumer, List<TopicPartition> partitions,
-                                    Map<TopicPartition, Long> end, String bootstrap) {
+    private static boolean caughtUp(
+            Consumer<?, ?> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> end, String bootstrap) {
         for (TopicPartition tp : partitions) {
             if (KafkaClients.call(bootstrap, "read the position on " + tp, () -> consumer.position(tp)) < end.get(tp)) {
                 return false;
@@ -216,8 +225,10 @@ public final class BatchConsumer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
-            throw new StepFailure("handling record " + r.topic() + "-" + r.partition() + "@" + r.offset()
-                    + " failed: " + e.getMessage(), e);
+            throw new StepFailure(
+                    "handling record " + r.topic() + "-" + r.partition() + "@" + r.offset() + " failed: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

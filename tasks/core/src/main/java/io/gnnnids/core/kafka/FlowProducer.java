@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -36,6 +36,7 @@ public final class FlowProducer implements AutoCloseable {
      * CPU is the scarcer resource where the pipeline runs beside its broker. Batches under 512 KiB were slower.
      */
     static final String COMPRESSION = "lz4";
+
     static final int BATCH_BYTES = 512 * 1024;
     static final int LINGER_MS = 20;
 
@@ -136,8 +137,10 @@ public final class FlowProducer implements AutoCloseable {
     public static void ensureTopic(String bootstrap, String topic, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(KafkaClients.admin(bootstrap, "admin"))) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs)))
-                        .all().get();
+                admin.createTopics(List.of(
+                                new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(configs)))
+                        .all()
+                        .get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw KafkaClients.failure(bootstrap, "create topic '" + topic + "'", e);
@@ -162,10 +165,16 @@ public final class FlowProducer implements AutoCloseable {
         long deadline = System.nanoTime() + KafkaClients.API_TIMEOUT.toNanos();
         while (true) {
             try {
-                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-                if (d != null && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                TopicDescription d = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic);
+                if (d != null
+                        && d.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
                     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    d.partitions()
+                            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
                     admin.listOffsets(latest).all().get();
                     return;
                 }
@@ -173,8 +182,9 @@ public final class FlowProducer implements AutoCloseable {
                 // the new topic or its partitions are not served yet
             }
             if (System.nanoTime() > deadline) {
-                throw new StepFailure("topic '" + topic + "' on " + bootstrap + " has partitions without a leader after "
-                        + KafkaClients.API_TIMEOUT.toSeconds() + " s: check the broker's health");
+                throw new StepFailure(
+                        "topic '" + topic + "' on " + bootstrap + " has partitions without a leader after "
+                                + KafkaClients.API_TIMEOUT.toSeconds() + " s: check the broker's health");
             }
             Thread.sleep(100);
         }

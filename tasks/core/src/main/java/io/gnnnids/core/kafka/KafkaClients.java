@@ -23,10 +23,10 @@ public final class KafkaClients {
 
     /** Upper bound for one blocking client call (metadata, offsets, commit, producer buffer wait). */
     public static final Duration API_TIMEOUT = Duration.ofSeconds(30);
+
     static final int REQUEST_TIMEOUT_MS = 30_000;
 
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     /** Settings every client gets: bootstrap, client id {@code gnn-nids-<role>}, bounded connection timeouts. */
     public static Properties base(String bootstrap, String role) {
@@ -83,14 +83,18 @@ public final class KafkaClients {
             return stepFailure;
         }
         if (cause instanceof TimeoutException || isUnresolvable(cause)) {
-            return new StepFailure("cannot reach Kafka at " + bootstrap + " while trying to " + operation
-                    + " (" + cause.getMessage() + "): check KAFKA_BOOTSTRAP_SERVERS and that Kafka is up", cause);
+            return new StepFailure(
+                    "cannot reach Kafka at " + bootstrap + " while trying to " + operation + " (" + cause.getMessage()
+                            + "): check KAFKA_BOOTSTRAP_SERVERS and that Kafka is up",
+                    cause);
         }
         if (cause instanceof KafkaException || cause instanceof ExecutionException) {
-            return new StepFailure("Kafka at " + bootstrap + " failed to " + operation + ": " + cause.getMessage(), cause);
+            return new StepFailure(
+                    "Kafka at " + bootstrap + " failed to " + operation + ": " + cause.getMessage(), cause);
         }
-        return cause instanceof RuntimeException runtime ? runtime : new StepFailure(
-                "Kafka at " + bootstrap + " failed to " + operation + ": " + cause, cause);
+        return cause instanceof RuntimeException runtime
+                ? runtime
+                : new StepFailure("Kafka at " + bootstrap + " failed to " + operation + ": " + cause, cause);
     }
 
     /** Runs one client call, turning its failure into {@link #failure}. */

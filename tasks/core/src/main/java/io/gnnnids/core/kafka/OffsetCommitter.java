@@ -27,10 +27,12 @@ public final class OffsetCommitter {
 
     private static final Logger log = LoggerFactory.getLogger(OffsetCommitter.class);
 
-    public enum CommitOutcome { COMMITTED, ALREADY_COMMITTED }
-
-    private OffsetCommitter() {
+    public enum CommitOutcome {
+        COMMITTED,
+        ALREADY_COMMITTED
     }
+
+    private OffsetCommitter() {}
 
     /**
      * Commits each range's end for {@code group}, provided the group's committed offset on every partition of
@@ -41,17 +43,19 @@ public final class OffsetCommitter {
         if (ranges.isEmpty()) {
             return CommitOutcome.ALREADY_COMMITTED;
         }
-        Map<TopicPartition, OffsetRange> byPartition = ranges.stream()
-                .collect(Collectors.toMap(r -> new TopicPartition(topic, r.partition()), r -> r));
+        Map<TopicPartition, OffsetRange> byPartition =
+                ranges.stream().collect(Collectors.toMap(r -> new TopicPartition(topic, r.partition()), r -> r));
         try (Consumer<byte[], byte[]> consumer = BatchConsumer.open(bootstrap, group, new Properties())) {
             Set<TopicPartition> known = BatchConsumer.partitions(consumer, bootstrap, topic);
             for (TopicPartition tp : byPartition.keySet()) {
                 if (!known.contains(tp)) {
-                    throw new StepFailure("topic '" + topic + "' on " + bootstrap + " has no partition "
-                            + tp.partition() + ", which this batch covers: the batch belongs to another topic or cluster");
+                    throw new StepFailure(
+                            "topic '" + topic + "' on " + bootstrap + " has no partition " + tp.partition()
+                                    + ", which this batch covers: the batch belongs to another topic or cluster");
                 }
             }
-            Map<TopicPartition, Long> current = BatchConsumer.committedOrBeginning(consumer, bootstrap, byPartition.keySet());
+            Map<TopicPartition, Long> current =
+                    BatchConsumer.committedOrBeginning(consumer, bootstrap, byPartition.keySet());
 
             boolean allAtEnd = true;
             for (Map.Entry<TopicPartition, OffsetRange> e : byPartition.entrySet()) {
@@ -81,8 +85,8 @@ public final class OffsetCommitter {
             }
 
             Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            byPartition.forEach((tp, r) -> ends.put(tp, new OffsetAndMetadata(r.end(),
-                    "gnn-nids batch " + r.start() + "-" + r.end())));
+            byPartition.forEach((tp, r) ->
+                    ends.put(tp, new OffsetAndMetadata(r.end(), "gnn-nids batch " + r.start() + "-" + r.end())));
             KafkaClients.call(bootstrap, "commit offsets for group '" + group + "'", () -> {
                 consumer.assign(ends.keySet());
                 consumer.commitSync(ends, KafkaClients.API_TIMEOUT);

@@ -4,12 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gnnnids.core.cli.StepFailure;
-import org.mlflow.api.proto.Service;
-import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.MlflowHttpException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -26,6 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.mlflow.api.proto.Service;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowHttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The MLflow tracking server as the steps use it: experiments, runs, params and metrics through mlflow-client;
@@ -39,6 +38,7 @@ public final class Mlflow implements AutoCloseable {
     private static final String PROXY_SCHEME = "mlflow-artifacts:";
     /** The alias of the registered version that serves (MLflow stages are deprecated). */
     public static final String CHAMPION = "champion";
+
     private static final String UNREACHABLE = "cannot reach MLflow";
 
     private final String trackingUri;
@@ -49,7 +49,10 @@ public final class Mlflow implements AutoCloseable {
         this.trackingUri = trackingUri.replaceAll("/+$", "");
         this.client = new MlflowClient(this.trackingUri);
         // HTTP/1.1: an upgrade-to-HTTP/2 request with a body is refused by uvicorn's httptools parser (400).
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     public String trackingUri() {
@@ -68,23 +71,28 @@ public final class Mlflow implements AutoCloseable {
 
     /** The experiment's id, creating the experiment on first use. */
     public String experimentId(String name) {
-        return call("find experiment " + name, () -> client.getExperimentByName(name)
-                .map(Service.Experiment::getExperimentId)
-                .orElseGet(() -> client.createExperiment(name)));
+        return call(
+                "find experiment " + name,
+                () -> client.getExperimentByName(name)
+                        .map(Service.Experiment::getExperimentId)
+                        .orElseGet(() -> client.createExperiment(name)));
     }
 
     /** Starts a run; returns its id. */
     public Service.RunInfo startRun(String experimentId, String runName) {
-        return call("create a run", () -> client.createRun(Service.CreateRun.newBuilder()
-                .setExperimentId(experimentId)
-                .setRunName(runName)
-                .setStartTime(System.currentTimeMillis())
-                .build()));
+        return call(
+                "create a run",
+                () -> client.createRun(Service.CreateRun.newBuilder()
+                        .setExperimentId(experimentId)
+                        .setRunName(runName)
+                        .setStartTime(System.currentTimeMillis())
+                        .build()));
     }
 
     public void logParams(String runId, Map<String, String> params) {
         List<Service.Param> batch = new ArrayList<>();
-        params.forEach((k, v) -> batch.add(Service.Param.newBuilder().setKey(k).setValue(truncate(v, 6000)).build()));
+        params.forEach((k, v) -> batch.add(
+                Service.Param.newBuilder().setKey(k).setValue(truncate(v, 6000)).build()));
         // The server takes at most 100 params per batch.
         for (int i = 0; i < batch.size(); i += 100) {
             List<Service.Param> part = batch.subList(i, Math.min(batch.size(), i + 100));
@@ -108,7 +116,12 @@ public final class Mlflow implements AutoCloseable {
         List<Service.Metric> batch = new ArrayList<>();
         metrics.forEach((k, v) -> {
             if (v != null && Double.isFinite(v)) {
-                batch.add(Service.Metric.newBuilder().setKey(k).setValue(v).setTimestamp(now).setStep(0).build());
+                batch.add(Service.Metric.newBuilder()
+                        .setKey(k)
+                        .setValue(v)
+                        .setTimestamp(now)
+                        .setStep(0)
+                        .build());
             }
         });
         for (int i = 0; i < batch.size(); i += 1000) {
@@ -141,8 +154,10 @@ public final class Mlflow implements AutoCloseable {
     /** Uploads a file as a run artifact at {@code relativePath} (e.g. "model/model.json"). */
     public void uploadArtifact(String runId, String relativePath, Path file) throws IOException {
         URI uri = proxyUri(artifactUri(runId), relativePath);
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5))
-                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+        HttpRequest req = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofMinutes(5))
+                .PUT(HttpRequest.BodyPublishers.ofFile(file))
+                .build();
         HttpResponse<String> resp = send(req, HttpResponse.BodyHandlers.ofString(), "upload artifact " + relativePath);
         if (resp.statusCode() / 100 != 2) {
             throw new StepFailure("MLflow at " + trackingUri + " refused the upload of " + relativePath + " (HTTP "
@@ -156,7 +171,8 @@ public final class Mlflow implements AutoCloseable {
         URI uri = proxyUri(artifactUri, relativePath);
         Files.createDirectories(dest.toAbsolutePath().getParent());
         Path tmp = dest.resolveSibling(dest.getFileName() + ".part");
-        HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+        HttpRequest req =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
         HttpResponse<Path> resp = send(req, HttpResponse.BodyHandlers.ofFile(tmp), "download artifact " + relativePath);
         if (resp.statusCode() / 100 != 2) {
             Files.deleteIfExists(tmp);
@@ -190,26 +206,30 @@ public final class Mlflow implements AutoCloseable {
 
     /** Registers the run's artifacts at {@code source} as a new version; returns it once it is READY. */
     public ModelVersionInfo createModelVersion(String name, String source, String runId) {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId);
+        ObjectNode body =
+                JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId);
         JsonNode mv = post("/api/2.0/mlflow/model-versions/create", body).path("model_version");
         String version = mv.path("version").asText();
         for (int i = 0; i < 60 && !"READY".equals(mv.path("status").asText("READY")); i++) {
             sleep(500);
-            mv = get("/api/2.0/mlflow/model-versions/get?name=" + enc(name) + "&version=" + enc(version)).path("model_version");
+            mv = get("/api/2.0/mlflow/model-versions/get?name=" + enc(name) + "&version=" + enc(version))
+                    .path("model_version");
         }
         return toInfo(mv);
     }
 
     public void setAlias(String name, String alias, String version) {
-        ObjectNode body = JSON.createObjectNode().put("name", name).put("alias", alias).put("version", version);
+        ObjectNode body =
+                JSON.createObjectNode().put("name", name).put("alias", alias).put("version", version);
         post("/api/2.0/mlflow/registered-models/alias", body);
     }
 
     /** The version holding the alias, or empty when the model or the alias does not exist. */
     public Optional<ModelVersionInfo> versionByAlias(String name, String alias) {
         try {
-            return Optional.of(toInfo(get("/api/2.0/mlflow/registered-models/alias?name=" + enc(name) + "&alias="
-                    + enc(alias)).path("model_version")));
+            return Optional.of(
+                    toInfo(get("/api/2.0/mlflow/registered-models/alias?name=" + enc(name) + "&alias=" + enc(alias))
+                            .path("model_version")));
         } catch (MlflowHttpException e) {
             if (e.getStatusCode() == 404 || e.getStatusCode() == 400) return Optional.empty();
             throw failure("resolve alias " + alias + " of " + name, e);
@@ -247,7 +267,10 @@ public final class Mlflow implements AutoCloseable {
     }
 
     private static ModelVersionInfo toInfo(JsonNode mv) {
-        return new ModelVersionInfo(mv.path("name").asText(), mv.path("version").asText(), mv.path("run_id").asText(null),
+        return new ModelVersionInfo(
+                mv.path("name").asText(),
+                mv.path("version").asText(),
+                mv.path("run_id").asText(null),
                 mv.path("source").asText(null));
     }
 
@@ -256,11 +279,14 @@ public final class Mlflow implements AutoCloseable {
     }
 
     private JsonNode post(String path, JsonNode body) {
-        return call("POST " + path, () -> JSON.readTree(client.sendPost(path.substring("/api/2.0/mlflow/".length()),
-                JSON.writeValueAsString(body))));
+        return call(
+                "POST " + path,
+                () -> JSON.readTree(
+                        client.sendPost(path.substring("/api/2.0/mlflow/".length()), JSON.writeValueAsString(body))));
     }
 
-    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String what) throws IOException {
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String what)
+            throws IOException {
         try {
             return http.send(req, handler);
         } catch (ConnectException e) {
@@ -291,21 +317,26 @@ public final class Mlflow implements AutoCloseable {
     private RuntimeException failure(String what, Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root instanceof ConnectException || root instanceof java.net.UnknownHostException
+        if (root instanceof ConnectException
+                || root instanceof java.net.UnknownHostException
                 || root instanceof java.net.http.HttpConnectTimeoutException) {
             return unreachable(what, root);
         }
         if (e instanceof MlflowHttpException h) {
-            return new StepFailure("MLflow at " + trackingUri + " refused to " + what + " (HTTP " + h.getStatusCode()
-                    + ": " + truncate(h.getBodyMessage(), 300) + ")", e);
+            return new StepFailure(
+                    "MLflow at " + trackingUri + " refused to " + what + " (HTTP " + h.getStatusCode() + ": "
+                            + truncate(h.getBodyMessage(), 300) + ")",
+                    e);
         }
         if (e instanceof StepFailure s) return s;
         return new StepFailure("could not " + what + " on MLflow at " + trackingUri + ": " + root, e);
     }
 
     private StepFailure unreachable(String what, Throwable cause) {
-        return new StepFailure(UNREACHABLE + " at " + trackingUri + " to " + what + " (" + cause.getClass().getSimpleName()
-                + "): check MLFLOW_TRACKING_URI and that the server is up", cause);
+        return new StepFailure(
+                UNREACHABLE + " at " + trackingUri + " to " + what + " ("
+                        + cause.getClass().getSimpleName() + "): check MLFLOW_TRACKING_URI and that the server is up",
+                cause);
     }
 
     private static String enc(String s) {

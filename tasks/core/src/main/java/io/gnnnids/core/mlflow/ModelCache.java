@@ -3,7 +3,6 @@ package io.gnnnids.core.mlflow;
 import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.model.EGraphSage;
 import io.gnnnids.core.model.ModelBundle;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.UUID;
 public final class ModelCache {
     /** Where the registered version's files live below its run's artifacts. */
     public static final String ARTIFACT_DIR = "model";
+
     private static final String[] FILES = {EGraphSage.PARAMETERS_FILE, ModelBundle.CARD_FILE};
     private static final String LAST_CHAMPION = "champion";
 

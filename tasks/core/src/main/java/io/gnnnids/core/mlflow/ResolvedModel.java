@@ -24,16 +24,18 @@ public record ResolvedModel(Detector detector, String name, String version, Stri
             if (version != null) {
                 v = mlflow.version(modelName, version);
             } else {
-                v = mlflow.versionByAlias(modelName, Mlflow.CHAMPION).orElseThrow(() -> new StepFailure("model "
-                        + modelName + " has no version with the alias '" + Mlflow.CHAMPION + "' in MLflow at "
-                        + trackingUri + ": run train first (or pass --model-version)"));
+                v = mlflow.versionByAlias(modelName, Mlflow.CHAMPION)
+                        .orElseThrow(() -> new StepFailure("model "
+                                + modelName + " has no version with the alias '" + Mlflow.CHAMPION + "' in MLflow at "
+                                + trackingUri + ": run train first (or pass --model-version)"));
                 cache.rememberChampion(modelName, v.version());
             }
             return new ResolvedModel(Detector.load(cache.fetch(mlflow, v)), modelName, v.version(), FROM_MLFLOW);
         } catch (StepFailure e) {
             if (version != null || !Mlflow.isUnreachable(e)) throw e;
-            String cached = cache.lastChampion(modelName).orElseThrow(() -> new StepFailure(e.getMessage()
-                    + "; and no champion of " + modelName + " is cached yet, so nothing can be scored"));
+            String cached = cache.lastChampion(modelName)
+                    .orElseThrow(() -> new StepFailure(e.getMessage() + "; and no champion of " + modelName
+                            + " is cached yet, so nothing can be scored"));
             log.warn("{}; scoring with the last cached champion, version {}", e.getMessage(), cached);
             return new ResolvedModel(Detector.load(cache.dirFor(modelName, cached)), modelName, cached, FROM_CACHE);
         }

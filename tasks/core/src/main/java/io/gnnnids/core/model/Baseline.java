@@ -4,7 +4,6 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.replay.AttackOverlay;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,11 +45,12 @@ public final class Baseline {
             if (leftOutShare() <= DOUBTFUL_SHARE) {
                 return null;
             }
-            return String.format("the screen left out %d of the baseline's %d flows (%.0f %%) as more likely attacks "
-                    + "than not: an attack was under way in %s, or this network's normal traffic is unlike the generated "
-                    + "networks; either way the model learns little of it. Look at the flows in the MLflow run's "
-                    + "baseline_left_out.json, then train on a period you have checked", leftOut.size(), flows.size(),
-                    100 * leftOutShare(), period);
+            return String.format(
+                    "the screen left out %d of the baseline's %d flows (%.0f %%) as more likely attacks "
+                            + "than not: an attack was under way in %s, or this network's normal traffic is unlike the generated "
+                            + "networks; either way the model learns little of it. Look at the flows in the MLflow run's "
+                            + "baseline_left_out.json, then train on a period you have checked",
+                    leftOut.size(), flows.size(), 100 * leftOutShare(), period);
         }
     }
 
@@ -62,14 +62,12 @@ public final class Baseline {
     public static final double DOUBTFUL_SHARE = 0.20;
 
     /** A flow with the score the screen gave it. */
-    public record Scored(Flow flow, float score) {
-    }
+    public record Scored(Flow flow, float score) {}
 
     /** Generated networks a baseline run trains its screen on, and trains on again beside the baseline. */
     public static final int DEFAULT_NETWORKS = 8;
 
-    private Baseline() {
-    }
+    private Baseline() {}
 
     /**
      * Attack flows to generate onto a baseline of {@code baselineFlows}: a fifth as many, at least 2,000 so that
@@ -115,8 +113,8 @@ public final class Baseline {
      * The screened baseline with the generated attacks among it, cut into windows and split by time: the first
      * {@code trainShare} trains, the next {@code validationShare} validates, the rest tests.
      */
-    public static TrainingRun.Split split(Screened baseline, List<Flow> attacks, Duration window, double trainShare,
-                                          double validationShare) {
+    public static TrainingRun.Split split(
+            Screened baseline, List<Flow> attacks, Duration window, double trainShare, double validationShare) {
         List<Flow> all = new ArrayList<>(baseline.flows().size() + attacks.size());
         all.addAll(baseline.flows());
         all.addAll(attacks);
@@ -132,8 +130,7 @@ public final class Baseline {
      * @param screened the baseline after screening
      * @param attacks  how many attack flows were generated onto the baseline's network
      */
-    public record Prepared(TrainingRun.Split split, Screened screened, long attacks) {
-    }
+    public record Prepared(TrainingRun.Split split, Screened screened, long attacks) {}
 
     /**
      * Screens the baseline with a model trained on the generated networks alone, then puts attacks generated onto
@@ -141,19 +138,26 @@ public final class Baseline {
      *
      * @param generated the generated networks' split (trained on for the screen, and again with the baseline)
      */
-    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated, long seed, TrainConfig config,
-                                   NodeKey nodeKey, Duration window, OperatingPoint operatingPoint) {
-        TrainingRun.Outcome screenModel = TrainingRun.run(generated, config, nodeKey, window, operatingPoint, e -> { });
+    public static Prepared prepare(
+            List<Flow> baseline,
+            TrainingRun.Split generated,
+            long seed,
+            TrainConfig config,
+            NodeKey nodeKey,
+            Duration window,
+            OperatingPoint operatingPoint) {
+        TrainingRun.Outcome screenModel = TrainingRun.run(generated, config, nodeKey, window, operatingPoint, e -> {});
         try (Detector screen = screenModel.detector(window)) {
             return prepare(baseline, generated, screen, seed, window);
         }
     }
 
     /** As above, with a screen already trained on the generated networks. */
-    public static Prepared prepare(List<Flow> baseline, TrainingRun.Split generated, Detector screen, long seed,
-                                   Duration window) {
+    public static Prepared prepare(
+            List<Flow> baseline, TrainingRun.Split generated, Detector screen, long seed, Duration window) {
         Screened screened = screen(baseline, screen);
-        List<Flow> attacks = AttackOverlay.attacks(screened.flows(), seed, attackFlows(screened.flows().size()));
+        List<Flow> attacks = AttackOverlay.attacks(
+                screened.flows(), seed, attackFlows(screened.flows().size()));
         TrainingRun.Split split = split(screened, attacks, window, 0.70, 0.15).plus(generated);
         return new Prepared(split, screened, attacks.size());
     }

@@ -4,13 +4,11 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.GraphBuilder;
 import io.gnnnids.core.graph.GraphWindows;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +74,7 @@ public final class Detector implements AutoCloseable {
      * Scores and their explanations: for each flow of {@code toScore}, its attack probability and, when it is
      * flagged ({@link #isAttack}), why ({@link Explainer}) and what its source did in its window; null otherwise.
      */
-    public record Scored(float[] scores, Explanation[] explanations) {
-    }
+    public record Scored(float[] scores, Explanation[] explanations) {}
 
     /** As {@link #score(List, List)}, with an explanation for every flagged flow. */
     public Scored scoreAndExplain(List<Flow> context, List<Flow> toScore) {
@@ -131,14 +128,17 @@ public final class Detector implements AutoCloseable {
                     Set<String> flaggedSources = new HashSet<>();
                     for (int j = 0; j < w.indices.size(); j++) {
                         scores[w.indices.get(j)] = s[offset + j];
-                        if (verdicts.containsKey(offset + j)) flaggedSources.add(w.toScore.get(j).origH());
+                        if (verdicts.containsKey(offset + j))
+                            flaggedSources.add(w.toScore.get(j).origH());
                     }
                     if (flaggedSources.isEmpty()) continue;
-                    Map<String, Explanation.Neighbourhood> sources = Explanation.Neighbourhood.of(flaggedSources, w.flows());
+                    Map<String, Explanation.Neighbourhood> sources =
+                            Explanation.Neighbourhood.of(flaggedSources, w.flows());
                     for (int j = 0; j < w.indices.size(); j++) {
                         Explainer.Verdict v = verdicts.get(offset + j);
                         if (v != null) {
-                            explanations[w.indices.get(j)] = Explanation.of(v, sources.get(w.toScore.get(j).origH()));
+                            explanations[w.indices.get(j)] = Explanation.of(
+                                    v, sources.get(w.toScore.get(j).origH()));
                         }
                     }
                 }
@@ -194,7 +194,8 @@ public final class Detector implements AutoCloseable {
 
         /** Every flow of the window part: those to score, then the context. */
         Iterable<Flow> flows() {
-            return () -> java.util.stream.Stream.concat(toScore.stream(), context.stream()).iterator();
+            return () -> java.util.stream.Stream.concat(toScore.stream(), context.stream())
+                    .iterator();
         }
 
         /** The i-th flow: those to score first, then the context. */

@@ -12,8 +12,7 @@ public final class Djl {
     /** The engine's name; the only one on the class path. */
     static final String ENGINE = "PyTorch";
 
-    private Djl() {
-    }
+    private Djl() {}
 
     /**
      * Sets {@code ai.djl.offline=true} and a cache folder unless already configured, then starts the engine.

@@ -152,7 +152,8 @@ public final class EGraphSage implements AutoCloseable {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager call = manager.newSubManager()) {
-            return attackProbability(edgeHidden(GraphArrays.forScoring(call, g), false)).toFloatArray();
+            return attackProbability(edgeHidden(GraphArrays.forScoring(call, g), false))
+                    .toFloatArray();
         } finally {
             JniUtils.setGradMode(gradMode);
         }
@@ -208,8 +209,7 @@ public final class EGraphSage implements AutoCloseable {
      * the ReLU ({@code layers[k]}, {@code nodes.length x hidden}, row-major) and the edge head's ({@code head},
      * {@code edges.length x hidden}).
      */
-    public record Activations(float[] scores, int[] nodes, float[][] layers, int[] edges, float[] head) {
-    }
+    public record Activations(float[] scores, int[] nodes, float[][] layers, int[] edges, float[] head) {}
 
     /** Which rows to keep, chosen once the scores are known. */
     public record Selection(int[] nodes, int[] edges) {
@@ -224,12 +224,14 @@ public final class EGraphSage implements AutoCloseable {
     public Activations scoreWithActivations(EdgeGraph g, Function<float[], Selection> select) {
         checkFits(g);
         int layers = architecture.layers();
-        if (g.edges() == 0) return new Activations(new float[0], new int[0], new float[layers][0], new int[0], new float[0]);
+        if (g.edges() == 0)
+            return new Activations(new float[0], new int[0], new float[layers][0], new int[0], new float[0]);
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDManager call = manager.newSubManager()) {
             NDArray[] pre = new NDArray[layers + 1];
-            float[] scores = attackProbability(edgeHidden(GraphArrays.forScoring(call, g), false, pre)).toFloatArray();
+            float[] scores = attackProbability(edgeHidden(GraphArrays.forScoring(call, g), false, pre))
+                    .toFloatArray();
             Selection s = select.apply(scores);
             float[][] nodeRows = new float[layers][];
             for (int k = 0; k < layers; k++) nodeRows[k] = rows(pre[k], s.nodes());
@@ -256,7 +258,9 @@ public final class EGraphSage implements AutoCloseable {
         if (g.endpoints != null) {
             return g.endpoints.matMul(NDArrays.concat(new NDList(h.matMul(headSrc), h.matMul(headDst)), 0));
         }
-        return h.matMul(headSrc).get(new NDIndex("{}", g.src)).addi(h.matMul(headDst).get(new NDIndex("{}", g.dst)));
+        return h.matMul(headSrc)
+                .get(new NDIndex("{}", g.src))
+                .addi(h.matMul(headDst).get(new NDIndex("{}", g.dst)));
     }
 
     /** Class logits (E x 2) from {@link #edgeHidden}: what the loss needs. */
@@ -274,7 +278,8 @@ public final class EGraphSage implements AutoCloseable {
         float[] difference = new float[architecture.hidden()];
         for (int j = 0; j < difference.length; j++) difference[j] = w[2 * j + 1] - w[2 * j];
         NDManager manager = edgeHidden.getManager();
-        return Activation.sigmoid(edgeHidden.matMul(manager.create(difference, new Shape(difference.length, 1)))
+        return Activation.sigmoid(edgeHidden
+                .matMul(manager.create(difference, new Shape(difference.length, 1)))
                 .addi(b[1] - b[0]));
     }
 
@@ -349,8 +354,10 @@ public final class EGraphSage implements AutoCloseable {
         try (InputStream in = Files.newInputStream(file)) {
             return load(in);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException("cannot read model parameters " + file + ": " + e.getMessage()
-                    + " (expected a file written by this version's train step)", e);
+            throw new IOException(
+                    "cannot read model parameters " + file + ": " + e.getMessage()
+                            + " (expected a file written by this version's train step)",
+                    e);
         }
     }
 
@@ -360,8 +367,8 @@ public final class EGraphSage implements AutoCloseable {
         if (in.readInt() != MAGIC) throw new IOException("not an E-GraphSAGE parameter file");
         int version = in.readInt();
         if (version != FORMAT_VERSION) throw new IOException("unsupported format version " + version);
-        Architecture architecture = new Architecture(in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                in.readDouble());
+        Architecture architecture =
+                new Architecture(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readDouble());
         Map<String, Shape> shapes = architecture.parameterShapes();
         int count = in.readInt();
         if (count != shapes.size()) throw new IOException(count + " parameters, expected " + shapes.size());

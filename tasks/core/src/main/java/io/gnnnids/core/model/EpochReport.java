@@ -10,6 +10,5 @@ import java.util.List;
  * @param validationScores attack probability of every edge of each validation graph, in the order given to
  *                         {@link Trainer#train}, so the caller can compute F1 and the like
  */
-public record EpochReport(int epoch, double trainLoss, double validationLoss, List<float[]> validationScores,
-                          double seconds) {
-}
+public record EpochReport(
+        int epoch, double trainLoss, double validationLoss, List<float[]> validationScores, double seconds) {}

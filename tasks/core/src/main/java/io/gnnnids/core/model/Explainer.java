@@ -3,7 +3,6 @@ package io.gnnnids.core.model;
 import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.FeatureGroups;
 import io.gnnnids.core.graph.FeatureSpec;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,12 +50,10 @@ public final class Explainer {
     private final FamilyHead families;
 
     /** A group and what removing it did: the log-odds lost and the score left. */
-    public record Reason(String group, double logOddsDrop, double scoreWithout) {
-    }
+    public record Reason(String group, double logOddsDrop, double scoreWithout) {}
 
     /** The model's side of an explanation: the reasons, strongest first, and the likely family (null without a head). */
-    public record Verdict(List<Reason> reasons, FamilyHead.Guess family) {
-    }
+    public record Verdict(List<Reason> reasons, FamilyHead.Guess family) {}
 
     Explainer(EGraphSage model, FeatureSpec spec, FamilyHead families) {
         EGraphSage.Architecture a = model.architecture();
@@ -96,7 +93,8 @@ public final class Explainer {
         /** The flagged edges, and the nodes whose first-layer values the source groups need. */
         EGraphSage.Selection select(float[] scores) {
             int[] flagged = IntStream.range(0, scores.length)
-                    .filter(e -> scores[e] >= threshold && (g.scored() == null || g.scored()[e])).toArray();
+                    .filter(e -> scores[e] >= threshold && (g.scored() == null || g.scored()[e]))
+                    .toArray();
             if (flagged.length == 0) return EGraphSage.Selection.NONE;
             if (sourceGroups.isEmpty()) return new EGraphSage.Selection(new int[0], flagged);
             boolean[] source = new boolean[g.nodes()];
@@ -118,14 +116,16 @@ public final class Explainer {
                 nodes.add(s);
                 nodes.addAll(ns.keySet());
             });
-            return new EGraphSage.Selection(nodes.stream().mapToInt(Integer::intValue).toArray(), flagged);
+            return new EGraphSage.Selection(
+                    nodes.stream().mapToInt(Integer::intValue).toArray(), flagged);
         }
 
         /** A verdict for every flagged edge, by edge index in the graph. */
         Map<Integer, Verdict> explain(EGraphSage.Activations a) {
             Map<Integer, Integer> rowOf = new HashMap<>();
             for (int r = 0; r < a.nodes().length; r++) rowOf.put(a.nodes()[r], r);
-            Map<Integer, Map<String, float[]>> sourceShifts = new HashMap<>(); // source -> group -> change of its head term
+            Map<Integer, Map<String, float[]>> sourceShifts =
+                    new HashMap<>(); // source -> group -> change of its head term
             Map<Integer, Verdict> out = new LinkedHashMap<>();
             float[] z = new float[hidden];
             for (int r = 0; r < a.edges().length; r++) {
@@ -143,8 +143,12 @@ public final class Explainer {
                     reasons.add(reason(shift.getKey(), logOdds, logOdds(z, shift.getValue())));
                 }
                 reasons.sort(Comparator.comparingDouble(Reason::logOddsDrop).reversed());
-                List<Reason> top = reasons.stream().filter(x -> x.logOddsDrop() > 0).limit(REASONS).toList();
-                FamilyHead.Guess family = families == null ? null
+                List<Reason> top = reasons.stream()
+                        .filter(x -> x.logOddsDrop() > 0)
+                        .limit(REASONS)
+                        .toList();
+                FamilyHead.Guess family = families == null
+                        ? null
                         : families.predict(FamilyHead.input(a.head(), r * hidden, hidden, g, e), 0);
                 out.put(e, new Verdict(top, family));
             }

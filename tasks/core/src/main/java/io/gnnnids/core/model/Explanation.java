@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.NodeFeatures;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,8 +19,8 @@ import java.util.Set;
  * @param familyProbability the head's probability for it; null with no family
  * @param source            the source host's activity in the window, counted from the flows themselves
  */
-public record Explanation(List<Explainer.Reason> reasons, String family, Double familyProbability,
-                         Neighbourhood source) {
+public record Explanation(
+        List<Explainer.Reason> reasons, String family, Double familyProbability, Neighbourhood source) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,8 +45,14 @@ public record Explanation(List<Explainer.Reason> reasons, String family, Double 
                 else if (outcome == NodeFeatures.REJECTED) c.rejected++;
             }
             Map<String, Neighbourhood> out = new HashMap<>();
-            counts.forEach((h, c) -> out.put(h, new Neighbourhood(c.flows, c.peers.size(), c.ports.size(),
-                    share(c.unanswered, c.flows), share(c.rejected, c.flows))));
+            counts.forEach((h, c) -> out.put(
+                    h,
+                    new Neighbourhood(
+                            c.flows,
+                            c.peers.size(),
+                            c.ports.size(),
+                            share(c.unanswered, c.flows),
+                            share(c.rejected, c.flows))));
             return out;
         }
 
@@ -63,10 +68,12 @@ public record Explanation(List<Explainer.Reason> reasons, String family, Double 
     }
 
     static Explanation of(Explainer.Verdict verdict, Neighbourhood source) {
-        List<Explainer.Reason> rounded = verdict.reasons().stream().map(r -> new Explainer.Reason(r.group(),
-                round(r.logOddsDrop()), round(r.scoreWithout()))).toList();
+        List<Explainer.Reason> rounded = verdict.reasons().stream()
+                .map(r -> new Explainer.Reason(r.group(), round(r.logOddsDrop()), round(r.scoreWithout())))
+                .toList();
         FamilyHead.Guess f = verdict.family();
-        return new Explanation(rounded, f == null ? null : f.family(), f == null ? null : round(f.probability()), source);
+        return new Explanation(
+                rounded, f == null ? null : f.family(), f == null ? null : round(f.probability()), source);
     }
 
     private static double round(double v) {

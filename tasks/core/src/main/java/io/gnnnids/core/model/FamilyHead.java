@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gnnnids.core.graph.EdgeGraph;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -30,6 +29,7 @@ public final class FamilyHead {
     static final int SAMPLES_PER_FAMILY = 4_000;
     /** A family needs this many training flows to be learnt. */
     static final int MIN_SAMPLES = 10;
+
     private static final int EPOCHS = 30;
     private static final int BATCH = 256;
     private static final double LEARNING_RATE = 0.01;
@@ -42,12 +42,10 @@ public final class FamilyHead {
     private final float[] bias;
 
     /** The family named and its probability. */
-    public record Guess(String family, double probability) {
-    }
+    public record Guess(String family, double probability) {}
 
     /** How many test attack flows of a family there were and how many were named right. */
-    public record Accuracy(long count, long correct, double rate) {
-    }
+    public record Accuracy(long count, long correct, double rate) {}
 
     FamilyHead(List<String> families, int dim, float[] weights, float[] bias) {
         if (families.isEmpty()) throw new IllegalArgumentException("a family head needs at least one family");
@@ -78,7 +76,8 @@ public final class FamilyHead {
         for (int j = 0; j < hidden; j++) x[j] = Math.max(0, head[offset + j]);
         System.arraycopy(g.edgeFeatures(), e * g.edgeDim(), x, hidden, g.edgeDim());
         System.arraycopy(g.nodeFeatures(), g.src()[e] * g.nodeDim(), x, hidden + g.edgeDim(), g.nodeDim());
-        System.arraycopy(g.nodeFeatures(), g.dst()[e] * g.nodeDim(), x, hidden + g.edgeDim() + g.nodeDim(), g.nodeDim());
+        System.arraycopy(
+                g.nodeFeatures(), g.dst()[e] * g.nodeDim(), x, hidden + g.edgeDim() + g.nodeDim(), g.nodeDim());
         return x;
     }
 
@@ -133,7 +132,12 @@ public final class FamilyHead {
             rows.add(x);
             labels.add(classOf.get(families[edge]));
         });
-        return fit(rows, labels.stream().mapToInt(Integer::intValue).toArray(), names, inputDim(model.architecture()), seed);
+        return fit(
+                rows,
+                labels.stream().mapToInt(Integer::intValue).toArray(),
+                names,
+                inputDim(model.architecture()),
+                seed);
     }
 
     /** Per family of the graphs' attack flows, how many this head names right. */
@@ -184,12 +188,15 @@ public final class FamilyHead {
             GraphBatch batch = GraphBatch.of(run);
             int edges = batch.graph().edges();
             int start = first;
-            int[] picked = IntStream.range(0, edges).filter(i -> keep[start + i]).toArray();
+            int[] picked =
+                    IntStream.range(0, edges).filter(i -> keep[start + i]).toArray();
             first += edges;
             if (picked.length == 0) continue;
             EdgeGraph g = batch.graph();
-            float[] head = model.scoreWithActivations(g, s -> new EGraphSage.Selection(new int[0], picked)).head();
-            for (int r = 0; r < picked.length; r++) visitor.visit(start + picked[r], input(head, r * hidden, hidden, g, picked[r]));
+            float[] head = model.scoreWithActivations(g, s -> new EGraphSage.Selection(new int[0], picked))
+                    .head();
+            for (int r = 0; r < picked.length; r++)
+                visitor.visit(start + picked[r], input(head, r * hidden, hidden, g, picked[r]));
         }
     }
 

@@ -4,7 +4,6 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.replay.GeneratorOptions;
 import io.gnnnids.core.replay.TrafficGenerator;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,14 +22,13 @@ public final class GeneratedNetworks {
 
     /** Network sizes drawn from: small homes are as common in the wild as offices. */
     private static final int[] HOSTS = {1, 2, 3, 5, 8, 12, 20, 40, 80, 150, 300};
+
     private static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
 
     /** One generated network: its seed, size and windows. */
-    public record Network(long seed, int hosts, long flows, List<List<Flow>> windows) {
-    }
+    public record Network(long seed, int hosts, long flows, List<List<Flow>> windows) {}
 
-    private GeneratedNetworks() {
-    }
+    private GeneratedNetworks() {}
 
     /**
      * {@code count} networks of about {@code flowsPerNetwork} flows each on average (small networks get fewer,
@@ -47,11 +45,14 @@ public final class GeneratedNetworks {
             long flows = Math.max(2_000, Math.round(flowsPerNetwork * scale));
             int days = 1 + rng.nextInt(2);
             double attackRatio = 0.03 + 0.25 * rng.nextDouble();
-            GeneratorOptions o = new GeneratorOptions(flows, hosts, days, START.plusSeconds(86_400L * 7 * i),
-                    attackRatio, networkSeed);
+            GeneratorOptions o = new GeneratorOptions(
+                    flows, hosts, days, START.plusSeconds(86_400L * 7 * i), attackRatio, networkSeed);
             List<Flow> flowList = new ArrayList<>((int) flows);
             new TrafficGenerator(o).forEachRemaining(flowList::add);
-            out.add(new Network(networkSeed, hosts, flows,
+            out.add(new Network(
+                    networkSeed,
+                    hosts,
+                    flows,
                     GraphWindows.byWindow(flowList.iterator(), window, GraphWindows.DEFAULT_MAX_EDGES)));
         }
         return out;
@@ -66,7 +67,8 @@ public final class GeneratedNetworks {
         if (networks.size() < 3) {
             TrainingRun.Split out = new TrainingRun.Split(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             for (Network n : networks) {
-                out = out.plus(TrainingRun.chronological(n.windows(), 1 - validationShare - testShare, validationShare));
+                out = out.plus(
+                        TrainingRun.chronological(n.windows(), 1 - validationShare - testShare, validationShare));
             }
             return out;
         }

@@ -41,12 +41,20 @@ final class GraphArrays {
     final NDArray endpoints;
     /** For scoring: edge sources and destinations (int64), else null. */
     final NDArray src;
+
     final NDArray dst;
     // The sparse matrices point into these arrays: keep them referenced (and open) as long as the matrices are used.
     private final NDArray[] sparseParts;
 
-    private GraphArrays(NDArray nodes, NDArray edges, NDArray neighbourMean, NDArray edgeMessages, NDArray endpoints,
-                        NDArray src, NDArray dst, NDArray... sparseParts) {
+    private GraphArrays(
+            NDArray nodes,
+            NDArray edges,
+            NDArray neighbourMean,
+            NDArray edgeMessages,
+            NDArray endpoints,
+            NDArray src,
+            NDArray dst,
+            NDArray... sparseParts) {
         this.nodes = nodes;
         this.edges = edges;
         this.neighbourMean = neighbourMean;
@@ -62,8 +70,18 @@ final class GraphArrays {
         int[] degree = degree(g);
         NDArray[] neighbours = sparse(manager, neighbourMean(g, degree), g.nodes(), g.nodes());
         NDArray[] endpoints = sparse(manager, endpoints(g), g.edges(), 2L * g.nodes());
-        return new GraphArrays(nodes(manager, g), edges(manager, g), neighbours[0], edgeMessages(manager, g, degree),
-                endpoints[0], null, null, neighbours[1], neighbours[2], endpoints[1], endpoints[2]);
+        return new GraphArrays(
+                nodes(manager, g),
+                edges(manager, g),
+                neighbours[0],
+                edgeMessages(manager, g, degree),
+                endpoints[0],
+                null,
+                null,
+                neighbours[1],
+                neighbours[2],
+                endpoints[1],
+                endpoints[2]);
     }
 
     /** The arrays for scoring (no gradient): node terms gathered by index. */
@@ -76,8 +94,16 @@ final class GraphArrays {
             src[i] = g.src()[i];
             dst[i] = g.dst()[i];
         }
-        return new GraphArrays(nodes(manager, g), edges(manager, g), neighbours[0], edgeMessages(manager, g, degree),
-                null, manager.create(src), manager.create(dst), neighbours[1], neighbours[2]);
+        return new GraphArrays(
+                nodes(manager, g),
+                edges(manager, g),
+                neighbours[0],
+                edgeMessages(manager, g, degree),
+                null,
+                manager.create(src),
+                manager.create(dst),
+                neighbours[1],
+                neighbours[2]);
     }
 
     private static int[] degree(EdgeGraph g) {

@@ -1,7 +1,6 @@
 package io.gnnnids.core.model;
 
 import io.gnnnids.core.graph.EdgeGraph;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +20,8 @@ record GraphBatch(EdgeGraph graph, int[] edgeOffsets) {
     /** The union of {@code parts}, which must share their feature dimensions. */
     static GraphBatch of(List<EdgeGraph> parts) {
         if (parts.isEmpty()) throw new IllegalArgumentException("a batch needs at least one graph");
-        if (parts.size() == 1) return new GraphBatch(parts.get(0), new int[] {0, parts.get(0).edges()});
+        if (parts.size() == 1)
+            return new GraphBatch(parts.get(0), new int[] {0, parts.get(0).edges()});
         EdgeGraph first = parts.get(0);
         int nodeDim = first.nodeDim();
         int edgeDim = first.edgeDim();
@@ -39,7 +39,8 @@ record GraphBatch(EdgeGraph graph, int[] edgeOffsets) {
             partlyScored |= g.scored() != null;
         }
         if (edges > Integer.MAX_VALUE / Math.max(1, edgeDim) || nodes > Integer.MAX_VALUE / Math.max(1, nodeDim)) {
-            throw new IllegalArgumentException("a batch of " + edges + " edges is too large: use fewer edges per batch");
+            throw new IllegalArgumentException(
+                    "a batch of " + edges + " edges is too large: use fewer edges per batch");
         }
         float[] nodeFeatures = new float[(int) nodes * nodeDim];
         float[] edgeFeatures = new float[(int) edges * edgeDim];
@@ -71,8 +72,9 @@ record GraphBatch(EdgeGraph graph, int[] edgeOffsets) {
             e += g.edges();
         }
         edgeOffsets[parts.size()] = e;
-        return new GraphBatch(new EdgeGraph(n, e, nodeFeatures, nodeDim, edgeFeatures, edgeDim, src, dst, labels,
-                scored), edgeOffsets);
+        return new GraphBatch(
+                new EdgeGraph(n, e, nodeFeatures, nodeDim, edgeFeatures, edgeDim, src, dst, labels, scored),
+                edgeOffsets);
     }
 
     /** How many graphs the batch holds. */

@@ -15,15 +15,25 @@ import java.util.TreeMap;
  * @param prAuc    average precision: precision at each distinct score weighted by the recall it adds
  * @param families per attack family (detailed label): how many attacks, how many detected
  */
-public record Metrics(double threshold, long tp, long fp, long tn, long fn, double accuracy, double precision,
-                      double recall, double f1, double falsePositiveRate, double rocAuc, double prAuc,
-                      Map<String, FamilyRate> families) {
+public record Metrics(
+        double threshold,
+        long tp,
+        long fp,
+        long tn,
+        long fn,
+        double accuracy,
+        double precision,
+        double recall,
+        double f1,
+        double falsePositiveRate,
+        double rocAuc,
+        double prAuc,
+        Map<String, FamilyRate> families) {
 
     /** Attack flows without a family are counted under this name. */
     public static final String UNNAMED_FAMILY = "unnamed";
 
-    public record FamilyRate(long count, long detected, double rate) {
-    }
+    public record FamilyRate(long count, long detected, double rate) {}
 
     public Metrics {
         families = Collections.unmodifiableMap(new TreeMap<>(families)); // sorted: reports read the same every run
@@ -44,13 +54,15 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
             if (labels[i] < 0) continue;
             boolean detected = scores[i] >= threshold;
             if (labels[i] == 1) {
-                if (detected) tp++; else fn++;
+                if (detected) tp++;
+                else fn++;
                 String family = families == null || families[i] == null ? UNNAMED_FAMILY : families[i];
                 long[] c = perFamily.computeIfAbsent(family, k -> new long[2]);
                 c[0]++;
                 if (detected) c[1]++;
             } else {
-                if (detected) fp++; else tn++;
+                if (detected) fp++;
+                else tn++;
             }
         }
         Map<String, FamilyRate> rates = new TreeMap<>();
@@ -59,8 +71,20 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
         double recall = ratio(tp, tp + fn);
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         Ranked r = Ranked.of(scores, labels);
-        return new Metrics(threshold, tp, fp, tn, fn, ratio(tp + tn, tp + fp + tn + fn), precision, recall, f1,
-                ratio(fp, fp + tn), r.rocAuc(), r.averagePrecision(), rates);
+        return new Metrics(
+                threshold,
+                tp,
+                fp,
+                tn,
+                fn,
+                ratio(tp + tn, tp + fp + tn + fn),
+                precision,
+                recall,
+                f1,
+                ratio(fp, fp + tn),
+                r.rocAuc(),
+                r.averagePrecision(),
+                rates);
     }
 
     /**
@@ -82,7 +106,8 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
         while (i < r.n && r.scores[i] >= floor) {
             float s = r.scores[i];
             for (; i < r.n && r.scores[i] == s; i++) {
-                if (r.labels[i] == 1) tp++; else fp++;
+                if (r.labels[i] == 1) tp++;
+                else fp++;
             }
             double f1 = 2.0 * tp / (2.0 * tp + fp + (r.positives - tp));
             if (f1 > best) {
@@ -108,7 +133,8 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
         if (n == 0) return 0.5;
         float[] benign = new float[n];
         int k = 0;
-        for (int i = 0; i < labels.length; i++) if (labels[i] == 0) benign[k++] = Float.isNaN(scores[i]) ? 0 : scores[i];
+        for (int i = 0; i < labels.length; i++)
+            if (labels[i] == 0) benign[k++] = Float.isNaN(scores[i]) ? 0 : scores[i];
         Arrays.sort(benign); // ascending: the (k+1)-th highest is benign[n - 1 - allowed]
         long allowed = (long) Math.floor(targetFpr * n + 1e-9);
         if (allowed >= n) return 0;
@@ -193,7 +219,8 @@ public record Metrics(double threshold, long tp, long fp, long tn, long fn, doub
                 long pos = 0, neg = 0;
                 float s = scores[i];
                 for (; i < n && scores[i] == s; i++) {
-                    if (labels[i] == 1) pos++; else neg++;
+                    if (labels[i] == 1) pos++;
+                    else neg++;
                 }
                 negativesBelow -= neg;
                 wins += pos * (negativesBelow + neg / 2.0);

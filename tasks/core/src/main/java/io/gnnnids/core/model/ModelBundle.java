@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gnnnids.core.graph.FeatureSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,19 +21,27 @@ public final class ModelBundle {
     public static final int FORMAT_VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ModelBundle() {
-    }
+    private ModelBundle() {}
 
     /**
      * What model.json says besides the features.
      *
      * @param dataRange free-form facts about the training data (first/last day, row counts) and its test metrics
      */
-    public record Card(EGraphSage.Architecture architecture, FeatureSpec features, double threshold, Duration window,
-                       JsonNode dataRange, FamilyHead familyHead) {
+    public record Card(
+            EGraphSage.Architecture architecture,
+            FeatureSpec features,
+            double threshold,
+            Duration window,
+            JsonNode dataRange,
+            FamilyHead familyHead) {
         /** A card without a family head: the version flags flows without naming their family. */
-        public Card(EGraphSage.Architecture architecture, FeatureSpec features, double threshold, Duration window,
-                    JsonNode dataRange) {
+        public Card(
+                EGraphSage.Architecture architecture,
+                FeatureSpec features,
+                double threshold,
+                Duration window,
+                JsonNode dataRange) {
             this(architecture, features, threshold, window, dataRange, null);
         }
     }
@@ -58,12 +65,16 @@ public final class ModelBundle {
         JsonNode root = JSON.readTree(dir.resolve(CARD_FILE).toFile());
         int format = root.path("format_version").asInt(-1);
         if (format != FORMAT_VERSION) {
-            throw new IOException(dir.resolve(CARD_FILE) + " has format " + format + ", this build reads " + FORMAT_VERSION
-                    + ": train a new model version with this build");
+            throw new IOException(dir.resolve(CARD_FILE) + " has format " + format + ", this build reads "
+                    + FORMAT_VERSION + ": train a new model version with this build");
         }
-        return new Card(JSON.treeToValue(root.get("architecture"), EGraphSage.Architecture.class),
-                FeatureSpec.fromJson(root.get("features")), root.path("threshold").asDouble(),
-                Duration.parse(root.path("window").asText()), root.get("data"), FamilyHead.fromJson(root.get("family_head")));
+        return new Card(
+                JSON.treeToValue(root.get("architecture"), EGraphSage.Architecture.class),
+                FeatureSpec.fromJson(root.get("features")),
+                root.path("threshold").asDouble(),
+                Duration.parse(root.path("window").asText()),
+                root.get("data"),
+                FamilyHead.fromJson(root.get("family_head")));
     }
 
     /** Loads the model; the caller closes it. */

@@ -12,7 +12,10 @@ import java.util.Locale;
  */
 public record OperatingPoint(Rule rule, double targetFpr) {
 
-    public enum Rule { TARGET_FPR, MAX_F1 }
+    public enum Rule {
+        TARGET_FPR,
+        MAX_F1
+    }
 
     public static final double DEFAULT_TARGET_FPR = 0.01;
 
@@ -32,7 +35,9 @@ public record OperatingPoint(Rule rule, double targetFpr) {
 
     /** The threshold for these validation scores (labels 1 attack, 0 benign, -1 unknown). */
     public double threshold(float[] scores, int[] labels) {
-        return rule == Rule.MAX_F1 ? Metrics.bestThreshold(scores, labels) : Metrics.marginThresholdForFpr(scores, labels, targetFpr);
+        return rule == Rule.MAX_F1
+                ? Metrics.bestThreshold(scores, labels)
+                : Metrics.marginThresholdForFpr(scores, labels, targetFpr);
     }
 
     /**

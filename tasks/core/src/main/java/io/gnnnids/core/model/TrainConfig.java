@@ -7,8 +7,16 @@ package io.gnnnids.core.model;
  * @param batchEdges  windows are grouped into one optimiser step (and one validation forward pass) until their
  *                    edges would exceed this; a larger window is a step by itself
  */
-public record TrainConfig(int hidden, int layers, double dropout, double learningRate, int maxEpochs, int patience,
-                          long seed, int threadCount, int batchEdges) {
+public record TrainConfig(
+        int hidden,
+        int layers,
+        double dropout,
+        double learningRate,
+        int maxEpochs,
+        int patience,
+        long seed,
+        int threadCount,
+        int batchEdges) {
 
     /**
      * Edges per optimiser step by default: enough to make the engine's fixed cost per operation small against the

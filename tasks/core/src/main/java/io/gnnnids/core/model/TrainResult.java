@@ -10,6 +10,10 @@ import java.util.List;
  * @param stoppedEarly       true when validation loss stopped improving before the epoch limit
  * @param history            one entry per epoch run (validation scores left out)
  */
-public record TrainResult(EGraphSage model, int bestEpoch, double bestValidationLoss, boolean stoppedEarly,
-                          double[] classWeights, List<EpochReport> history) {
-}
+public record TrainResult(
+        EGraphSage model,
+        int bestEpoch,
+        double bestValidationLoss,
+        boolean stoppedEarly,
+        double[] classWeights,
+        List<EpochReport> history) {}

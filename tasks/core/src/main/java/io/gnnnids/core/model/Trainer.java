@@ -38,7 +38,7 @@ public final class Trainer {
     }
 
     public Trainer() {
-        this(report -> { });
+        this(report -> {});
     }
 
     public TrainResult train(List<EdgeGraph> train, List<EdgeGraph> validation, TrainConfig cfg) {
@@ -52,8 +52,10 @@ public final class Trainer {
             validationBatches.add(new Validation(batch, Targets.of(batch.graph(), classWeights)));
         }
         boolean validating = validationBatches.stream().anyMatch(v -> v.targets.totalWeight > 0);
-        if (!validating) LOG.warn("No labelled validation edges: training runs all {} epochs without early stopping",
-                cfg.maxEpochs());
+        if (!validating)
+            LOG.warn(
+                    "No labelled validation edges: training runs all {} epochs without early stopping",
+                    cfg.maxEpochs());
 
         Engine engine = Djl.init();
         if (cfg.threadCount() > 0) JniUtils.setNumThreads(cfg.threadCount());
@@ -69,8 +71,15 @@ public final class Trainer {
         }
     }
 
-    private TrainResult run(EGraphSage model, List<EdgeGraph> train, List<Validation> validation, boolean validating,
-                            double[] classWeights, TrainConfig cfg, Engine engine, Random order) {
+    private TrainResult run(
+            EGraphSage model,
+            List<EdgeGraph> train,
+            List<Validation> validation,
+            boolean validating,
+            double[] classWeights,
+            TrainConfig cfg,
+            Engine engine,
+            Random order) {
         List<EpochReport> history = new ArrayList<>();
         float[][] best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -78,7 +87,7 @@ public final class Trainer {
         boolean stoppedEarly = false;
         model.requireGradients(true);
         try (NDManager trainingState = engine.newBaseManager();
-             Adam adam = new Adam(trainingState, model.parameters(), cfg.learningRate())) {
+                Adam adam = new Adam(trainingState, model.parameters(), cfg.learningRate())) {
             List<EdgeGraph> epochOrder = new ArrayList<>(train);
             for (int epoch = 1; epoch <= cfg.maxEpochs(); epoch++) {
                 long start = System.nanoTime();
@@ -87,17 +96,21 @@ public final class Trainer {
                 double lossSum = 0;
                 int steps = 0;
                 for (List<EdgeGraph> run : GraphBatch.group(epochOrder, cfg.batchEdges())) {
-                    lossSum += step(model, adam, Targets.of(GraphBatch.of(run).graph(), classWeights), engine,
-                            trainingState);
+                    lossSum += step(
+                            model, adam, Targets.of(GraphBatch.of(run).graph(), classWeights), engine, trainingState);
                     steps++;
                 }
                 double trainLoss = lossSum / Math.max(1, steps);
                 List<float[]> scores = new ArrayList<>();
                 double validationLoss = validate(model, validation, scores, trainingState);
-                EpochReport report = new EpochReport(epoch, trainLoss, validationLoss, scores,
-                        (System.nanoTime() - start) / 1e9);
-                LOG.info("Epoch {}: train loss {}, validation loss {} ({} steps, {} s)", epoch,
-                        String.format("%.5f", trainLoss), String.format("%.5f", validationLoss), steps,
+                EpochReport report =
+                        new EpochReport(epoch, trainLoss, validationLoss, scores, (System.nanoTime() - start) / 1e9);
+                LOG.info(
+                        "Epoch {}: train loss {}, validation loss {} ({} steps, {} s)",
+                        epoch,
+                        String.format("%.5f", trainLoss),
+                        String.format("%.5f", validationLoss),
+                        steps,
                         String.format("%.1f", report.seconds()));
                 history.add(new EpochReport(epoch, trainLoss, validationLoss, List.of(), report.seconds()));
                 onEpoch.accept(report);
@@ -109,7 +122,9 @@ public final class Trainer {
                     best = model.snapshot();
                 } else if (epoch - bestEpoch >= cfg.patience()) {
                     stoppedEarly = true;
-                    LOG.info("Validation loss has not improved for {} epochs: keeping epoch {}", cfg.patience(),
+                    LOG.info(
+                            "Validation loss has not improved for {} epochs: keeping epoch {}",
+                            cfg.patience(),
                             bestEpoch);
                     break;
                 }
@@ -118,7 +133,12 @@ public final class Trainer {
             model.requireGradients(false);
         }
         EGraphSage result = model.withValues(best != null ? best : model.snapshot());
-        return new TrainResult(result, bestEpoch, validating ? bestLoss : Double.NaN, stoppedEarly, classWeights,
+        return new TrainResult(
+                result,
+                bestEpoch,
+                validating ? bestLoss : Double.NaN,
+                stoppedEarly,
+                classWeights,
                 List.copyOf(history));
     }
 
@@ -129,7 +149,8 @@ public final class Trainer {
             NDArray targets = step.create(t.weights, new Shape(t.graph.edges(), 2));
             double loss;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                NDArray lossArray = weightedLoss(model.logits(model.edgeHidden(g, true)), targets).div((float) t.totalWeight);
+                NDArray lossArray = weightedLoss(model.logits(model.edgeHidden(g, true)), targets)
+                        .div((float) t.totalWeight);
                 collector.backward(lossArray);
                 loss = lossArray.getFloat();
             }
@@ -145,8 +166,8 @@ public final class Trainer {
     }
 
     /** Class-weighted loss over every validation edge; adds each graph's scores to {@code scores}, in order. */
-    private static double validate(EGraphSage model, List<Validation> validation, List<float[]> scores,
-                                   NDManager parent) {
+    private static double validate(
+            EGraphSage model, List<Validation> validation, List<float[]> scores, NDManager parent) {
         JniUtils.setGradMode(false);
         double lossSum = 0;
         double weightSum = 0;
@@ -161,7 +182,8 @@ public final class Trainer {
                 NDArray logits = model.logits(hidden);
                 scores.addAll(v.batch.split(model.attackProbability(hidden).toFloatArray())); // as score() gives
                 if (t.totalWeight > 0) {
-                    lossSum += weightedLoss(logits, call.create(t.weights, new Shape(t.graph.edges(), 2))).getFloat();
+                    lossSum += weightedLoss(logits, call.create(t.weights, new Shape(t.graph.edges(), 2)))
+                            .getFloat();
                     weightSum += t.totalWeight;
                 }
             }
@@ -180,8 +202,7 @@ public final class Trainer {
     }
 
     /** A batch of validation graphs with its loss weights, built once for all epochs. */
-    private record Validation(GraphBatch batch, Targets targets) {
-    }
+    private record Validation(GraphBatch batch, Targets targets) {}
 
     /**
      * Inverse class frequency over the labelled, scored training edges, normalised so that a balanced set gets
@@ -198,10 +219,7 @@ public final class Trainer {
         }
         long n = counts[0] + counts[1];
         if (n == 0) throw new IllegalArgumentException("the training graphs have no edges labelled benign or attack");
-        return new double[] {
-            counts[0] == 0 ? 0 : n / (2.0 * counts[0]),
-            counts[1] == 0 ? 0 : n / (2.0 * counts[1])
-        };
+        return new double[] {counts[0] == 0 ? 0 : n / (2.0 * counts[0]), counts[1] == 0 ? 0 : n / (2.0 * counts[1])};
     }
 
     /** A graph with its per-edge loss weights laid out as an E x 2 matrix (w_y in column y). */

@@ -7,15 +7,14 @@ import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
 import io.gnnnids.core.store.ParquetFlowReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The labelled flows of a date range of the cold store, cut into graph windows. */
 public record TrainingData(List<List<Flow>> windows, long totalFlows, long labelledFlows) {
@@ -26,7 +25,13 @@ public record TrainingData(List<List<Flow>> windows, long totalFlows, long label
         List<Path> files = fetch(coldUri, first, last, cacheDir);
         long total = ParquetFlowReader.count(files);
         List<Flow> labelled = ParquetFlowReader.read(files, true);
-        log.info("read {} flows ({} labelled) from {} cold object(s), {} to {}", total, labelled.size(), files.size(), first, last);
+        log.info(
+                "read {} flows ({} labelled) from {} cold object(s), {} to {}",
+                total,
+                labelled.size(),
+                files.size(),
+                first,
+                last);
         return of(labelled, total, window);
     }
 

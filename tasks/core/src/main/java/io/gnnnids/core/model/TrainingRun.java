@@ -6,7 +6,6 @@ import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.FeatureSpec;
 import io.gnnnids.core.graph.GraphBuilder;
 import io.gnnnids.core.graph.NodeKey;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +24,11 @@ public final class TrainingRun {
      * more sources (a deployment's own days, a baseline, each generated network), in order:
      * {@code validationSources} holds how many windows each has, and the operating point must hold on every one.
      */
-    public record Split(List<List<Flow>> train, List<List<Flow>> validation, List<List<Flow>> test,
-                        List<Integer> validationSources) {
+    public record Split(
+            List<List<Flow>> train,
+            List<List<Flow>> validation,
+            List<List<Flow>> test,
+            List<Integer> validationSources) {
         public Split {
             validationSources = List.copyOf(validationSources);
             if (validationSources.stream().mapToInt(Integer::intValue).sum() != validation.size()) {
@@ -45,7 +47,10 @@ public final class TrainingRun {
 
         /** This split and another side by side: each part holds the windows of both, each keeps its sources. */
         public Split plus(Split other) {
-            return new Split(concat(train, other.train), concat(validation, other.validation), concat(test, other.test),
+            return new Split(
+                    concat(train, other.train),
+                    concat(validation, other.validation),
+                    concat(test, other.test),
                     concat(validationSources, other.validationSources));
         }
 
@@ -57,8 +62,7 @@ public final class TrainingRun {
     }
 
     /** What one epoch did, with the validation F1 at the 0.5 threshold, for logging. */
-    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationF1, double seconds) {
-    }
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationF1, double seconds) {}
 
     /**
      * @param spec           features fitted on the training windows (saved with the model)
@@ -68,8 +72,15 @@ public final class TrainingRun {
      * @param familyHead     names the family of a flagged flow; null when the training attacks have fewer than two
      * @param familyAccuracy per family of the test attacks, how many the head names right (empty without a head)
      */
-    public record Outcome(EGraphSage model, FeatureSpec spec, double threshold, Metrics validation, Metrics test,
-                          TrainResult result, FamilyHead familyHead, Map<String, FamilyHead.Accuracy> familyAccuracy) {
+    public record Outcome(
+            EGraphSage model,
+            FeatureSpec spec,
+            double threshold,
+            Metrics validation,
+            Metrics test,
+            TrainResult result,
+            FamilyHead familyHead,
+            Map<String, FamilyHead.Accuracy> familyAccuracy) {
         /** A detector over this model with the graphs cut by {@code window}; closing it closes the model. */
         public Detector detector(Duration window) {
             return new Detector(model, card(window, null));
@@ -89,8 +100,7 @@ public final class TrainingRun {
     /** Edges per forward pass when scoring many windows. */
     static final int SCORING_BATCH_EDGES = 65_536;
 
-    private TrainingRun() {
-    }
+    private TrainingRun() {}
 
     /** Splits windows by time: the first {@code trainShare} for training, then validation, the rest for testing. */
     public static Split chronological(List<List<Flow>> windows, double trainShare, double validationShare) {
@@ -109,8 +119,13 @@ public final class TrainingRun {
         return new Split(train, val, test);
     }
 
-    public static Outcome run(Split split, TrainConfig config, NodeKey nodeKey, Duration window,
-                              OperatingPoint operatingPoint, Consumer<Epoch> onEpoch) {
+    public static Outcome run(
+            Split split,
+            TrainConfig config,
+            NodeKey nodeKey,
+            Duration window,
+            OperatingPoint operatingPoint,
+            Consumer<Epoch> onEpoch) {
         FeatureSpec spec = GraphBuilder.fit(split.train(), nodeKey, GraphBuilder.DEFAULT_TOP_SERVICES);
         GraphBuilder builder = new GraphBuilder(spec);
         List<EdgeGraph> train = graphs(builder, split.train());
@@ -120,23 +135,26 @@ public final class TrainingRun {
         Trainer trainer = new Trainer(report -> {
             double f1 = Double.NaN;
             if (report.validationScores() != null && !report.validationScores().isEmpty()) {
-                f1 = Metrics.of(concat(report.validationScores()), valLabels, null, 0.5).f1();
+                f1 = Metrics.of(concat(report.validationScores()), valLabels, null, 0.5)
+                        .f1();
             }
-            onEpoch.accept(new Epoch(report.epoch(), report.trainLoss(), report.validationLoss(), f1, report.seconds()));
+            onEpoch.accept(
+                    new Epoch(report.epoch(), report.trainLoss(), report.validationLoss(), f1, report.seconds()));
         });
         TrainResult result = trainer.train(train, validation, config);
         EGraphSage model = result.model();
 
         float[] valScores = scoreAll(model, validation);
-        double threshold = operatingPoint.threshold(valScores, valLabels, sourceEdges(validation, split.validationSources()));
+        double threshold =
+                operatingPoint.threshold(valScores, valLabels, sourceEdges(validation, split.validationSources()));
         Metrics validationMetrics = Metrics.of(valScores, valLabels, families(split.validation()), threshold);
         List<EdgeGraph> test = graphs(builder, split.test());
         String[] testFamilies = families(split.test());
         Metrics testMetrics = Metrics.of(scoreAll(model, test), labels(test), testFamilies, threshold);
         // The family head learns from the binary model's view of the training attacks, once that model is final.
         FamilyHead familyHead = FamilyHead.train(model, train, families(split.train()), config.seed());
-        Map<String, FamilyHead.Accuracy> familyAccuracy = familyHead == null ? Map.of()
-                : familyHead.accuracy(model, test, testFamilies);
+        Map<String, FamilyHead.Accuracy> familyAccuracy =
+                familyHead == null ? Map.of() : familyHead.accuracy(model, test, testFamilies);
         return new Outcome(model, spec, threshold, validationMetrics, testMetrics, result, familyHead, familyAccuracy);
     }
 
@@ -145,7 +163,8 @@ public final class TrainingRun {
         int[] edges = new int[windowsPerSource.size()];
         int graph = 0;
         for (int s = 0; s < edges.length; s++) {
-            for (int w = 0; w < windowsPerSource.get(s); w++) edges[s] += graphs.get(graph++).edges();
+            for (int w = 0; w < windowsPerSource.get(s); w++)
+                edges[s] += graphs.get(graph++).edges();
         }
         return edges;
     }

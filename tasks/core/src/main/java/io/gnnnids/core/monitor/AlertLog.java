@@ -3,7 +3,6 @@ package io.gnnnids.core.monitor;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.JsonFiles;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +28,7 @@ public final class AlertLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One line of the log. */
-    public record Line(String generatedAt, String name, String severity, String message, String state) {
-    }
+    public record Line(String generatedAt, String name, String severity, String message, String state) {}
 
     private final Path file;
     private final Path state;
@@ -51,16 +49,18 @@ public final class AlertLog {
     /** Appends what changed since the last run (raised, then cleared alerts); returns those lines. */
     public List<Line> record(String generatedAt, List<Alert> alerts) throws IOException {
         Map<String, Alert> before = Files.exists(state)
-                ? JSON.readValue(state.toFile(), new TypeReference<LinkedHashMap<String, Alert>>() { })
+                ? JSON.readValue(state.toFile(), new TypeReference<LinkedHashMap<String, Alert>>() {})
                 : Map.of();
         Map<String, Alert> now = new LinkedHashMap<>();
         alerts.forEach(a -> now.put(a.name(), a));
         List<Line> lines = new ArrayList<>();
         for (Alert a : now.values()) {
-            if (!before.containsKey(a.name())) lines.add(new Line(generatedAt, a.name(), a.severity(), a.message(), RAISED));
+            if (!before.containsKey(a.name()))
+                lines.add(new Line(generatedAt, a.name(), a.severity(), a.message(), RAISED));
         }
         for (Alert a : before.values()) {
-            if (!now.containsKey(a.name())) lines.add(new Line(generatedAt, a.name(), a.severity(), a.message(), CLEARED));
+            if (!now.containsKey(a.name()))
+                lines.add(new Line(generatedAt, a.name(), a.severity(), a.message(), CLEARED));
         }
         if (!lines.isEmpty()) {
             rotateIfFull();

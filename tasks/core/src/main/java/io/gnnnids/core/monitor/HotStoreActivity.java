@@ -4,7 +4,6 @@ import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,10 +32,20 @@ import java.util.Map;
  * @param modelVersions            flows scored in the window by model version
  * @param incidents                incidents open or changed in the window, the highest scores first (at most 50)
  */
-public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredAgeSeconds, Double lastIngestedAgeSeconds,
-                               long ingestedInWindow, Double lastPredictedAgeSeconds, long scoredInWindow,
-                               long attacksInWindow, Map<String, Long> attacksByLabel, List<Source> topSources,
-                               List<Target> topTargets, Map<String, Long> modelVersions, List<Incident> incidents) {
+public record HotStoreActivity(
+        long flows,
+        long unscored,
+        Double oldestUnscoredAgeSeconds,
+        Double lastIngestedAgeSeconds,
+        long ingestedInWindow,
+        Double lastPredictedAgeSeconds,
+        long scoredInWindow,
+        long attacksInWindow,
+        Map<String, Long> attacksByLabel,
+        List<Source> topSources,
+        List<Target> topTargets,
+        Map<String, Long> modelVersions,
+        List<Incident> incidents) {
 
     /** How many sources and targets the report lists. */
     static final int TOP = 10;
@@ -44,12 +53,10 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
     static final int INCIDENTS = 50;
 
     /** An endpoint that originated attacks: how many, to how many hosts and ports. */
-    public record Source(String host, long attacks, long hosts, long ports) {
-    }
+    public record Source(String host, long attacks, long hosts, long ports) {}
 
     /** An endpoint and port that attacks went to, and from how many sources. */
-    public record Target(String host, int port, long attacks, long sources) {
-    }
+    public record Target(String host, int port, long attacks, long sources) {}
 
     private static final String NOW = "CAST(now() AS TIMESTAMP)";
 
@@ -84,17 +91,20 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
             }
             long scored;
             long attacked;
-            try (ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (prediction = 1) FROM " + HotStore.TABLE
-                    + " WHERE predicted_at >= " + since)) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (prediction = 1) FROM "
+                    + HotStore.TABLE + " WHERE predicted_at >= " + since)) {
                 rs.next();
                 scored = rs.getLong(1);
                 attacked = rs.getLong(2);
             }
-            Map<String, Long> byLabel = counts(st, "SELECT coalesce(detailed_label, label, '(no label)') AS family, "
-                    + "count(*) AS n" + attacks + " GROUP BY family ORDER BY n DESC, family");
+            Map<String, Long> byLabel = counts(
+                    st,
+                    "SELECT coalesce(detailed_label, label, '(no label)') AS family, " + "count(*) AS n" + attacks
+                            + " GROUP BY family ORDER BY n DESC, family");
             List<Source> sources = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT orig_h, count(*) AS n, count(DISTINCT resp_h), count(DISTINCT resp_p)"
-                    + attacks + " GROUP BY orig_h ORDER BY n DESC, orig_h LIMIT " + TOP)) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT orig_h, count(*) AS n, count(DISTINCT resp_h), count(DISTINCT resp_p)"
+                            + attacks + " GROUP BY orig_h ORDER BY n DESC, orig_h LIMIT " + TOP)) {
                 while (rs.next()) sources.add(new Source(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
             }
             List<Target> targets = new ArrayList<>();
@@ -102,12 +112,27 @@ public record HotStoreActivity(long flows, long unscored, Double oldestUnscoredA
                     + " GROUP BY resp_h, resp_p ORDER BY n DESC, resp_h, resp_p LIMIT " + TOP)) {
                 while (rs.next()) targets.add(new Target(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
             }
-            Map<String, Long> versions = counts(st, "SELECT model_version, count(*) FROM " + HotStore.TABLE
-                    + " WHERE predicted_at >= " + since + " GROUP BY model_version ORDER BY model_version");
-            return new HotStoreActivity(flows, unscored, oldestUnscored, lastIngested, ingested, lastPredicted, scored,
-                    attacked, byLabel, sources, targets, versions, IncidentTable.recent(store, window, INCIDENTS));
+            Map<String, Long> versions = counts(
+                    st,
+                    "SELECT model_version, count(*) FROM " + HotStore.TABLE + " WHERE predicted_at >= " + since
+                            + " GROUP BY model_version ORDER BY model_version");
+            return new HotStoreActivity(
+                    flows,
+                    unscored,
+                    oldestUnscored,
+                    lastIngested,
+                    ingested,
+                    lastPredicted,
+                    scored,
+                    attacked,
+                    byLabel,
+                    sources,
+                    targets,
+                    versions,
+                    IncidentTable.recent(store, window, INCIDENTS));
         } catch (SQLException e) {
-            throw new StepFailure("cannot read the activity of the hot store " + store.file() + ": " + e.getMessage(), e);
+            throw new StepFailure(
+                    "cannot read the activity of the hot store " + store.file() + ": " + e.getMessage(), e);
         }
     }
 

@@ -6,7 +6,6 @@ import io.gnnnids.core.incident.IncidentAlerts;
 import io.gnnnids.core.kafka.AlertTopic;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +21,7 @@ import java.util.Map;
 public final class IncidentPublisher {
 
     /** What a run sent: messages on the topic, the webhook's delivery (null without one), the first error. */
-    public record Outcome(int published, Webhook.Delivery webhook, String error) {
-    }
+    public record Outcome(int published, Webhook.Delivery webhook, String error) {}
 
     private final String bootstrap;
     private final String topic;
@@ -54,8 +52,8 @@ public final class IncidentPublisher {
         if (sent == null) return;
         for (IncidentAlerts.Due due : IncidentAlerts.due(IncidentTable.all(store), sent)) {
             String id = due.incident().id();
-            messages.add(new AlertTopic.Message(id, IncidentAlerts.message(due,
-                    IncidentTable.topFlows(store, id, IncidentAlerts.TOP_FLOWS), now)));
+            messages.add(new AlertTopic.Message(
+                    id, IncidentAlerts.message(due, IncidentTable.topFlows(store, id, IncidentAlerts.TOP_FLOWS), now)));
             texts.put(id + "#" + due.incident().revision(), IncidentAlerts.text(due));
         }
     }

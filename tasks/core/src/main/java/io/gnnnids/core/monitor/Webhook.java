@@ -3,7 +3,6 @@ package io.gnnnids.core.monitor;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gnnnids.core.JsonFiles;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,15 +28,15 @@ public final class Webhook {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a delivery run did: messages sent, still waiting, and the last error (null when none). */
-    public record Delivery(int sent, int pending, String error) {
-    }
+    public record Delivery(int sent, int pending, String error) {}
 
     private final Path queue;
     private final URI url;
     private final int batch;
     private final int maxPosts;
     private final List<Duration> backoff;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public Webhook(Path queue, URI url, int batch, int maxPosts, List<Duration> backoff) {
         this.queue = queue;
@@ -79,9 +78,13 @@ public final class Webhook {
         for (int attempt = 0; attempt <= backoff.size(); attempt++) {
             if (attempt > 0) sleep(backoff.get(attempt - 1));
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(url)
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 == 2) return null;
                 error = "HTTP " + r.statusCode() + " from " + url;
             } catch (IOException e) {
@@ -96,7 +99,7 @@ public final class Webhook {
 
     private Map<String, String> pending() throws IOException {
         return Files.exists(queue)
-                ? JSON.readValue(queue.toFile(), new TypeReference<LinkedHashMap<String, String>>() { })
+                ? JSON.readValue(queue.toFile(), new TypeReference<LinkedHashMap<String, String>>() {})
                 : new LinkedHashMap<>();
     }
 

@@ -2,8 +2,7 @@ package io.gnnnids.core.replay;
 
 /** Splits a whole number into parts proportional to weights, the parts summing exactly to the whole. */
 final class Apportion {
-    private Apportion() {
-    }
+    private Apportion() {}
 
     static long[] byWeights(long total, double[] weights) {
         double sum = 0;

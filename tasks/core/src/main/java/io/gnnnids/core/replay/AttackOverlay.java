@@ -2,7 +2,6 @@ package io.gnnnids.core.replay;
 
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.PrivateAddress;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -34,12 +33,16 @@ public final class AttackOverlay {
     /** Most distinct outside peers counted per host (enough to tell devices from computers). */
     private static final int MAX_PEERS_PER_HOST = 64;
 
-    private AttackOverlay() {
-    }
+    private AttackOverlay() {}
 
     /** One internal host as observed. */
-    public record ObservedHost(int addr, Set<Integer> tcpServices, boolean answersDns, int externalPeers,
-                               int ephemeralLow, int ephemeralHigh) {
+    public record ObservedHost(
+            int addr,
+            Set<Integer> tcpServices,
+            boolean answersDns,
+            int externalPeers,
+            int ephemeralLow,
+            int ephemeralHigh) {
         public String ip() {
             return Addresses.format(addr);
         }
@@ -49,9 +52,12 @@ public final class AttackOverlay {
      * What the flows show: the internal IPv4 hosts in address order, the gateways among them (x.x.x.1, or
      * x.x.x.254 answering DNS), the outside IPv4 peers in address order, and the period [start, end].
      */
-    public record Observation(List<ObservedHost> hosts, Set<Integer> gatewayAddrs, List<Integer> externalAddrs,
-                              double start, double end) {
-    }
+    public record Observation(
+            List<ObservedHost> hosts,
+            Set<Integer> gatewayAddrs,
+            List<Integer> externalAddrs,
+            double start,
+            double end) {}
 
     /**
      * {@code attackFlows} labelled attack flows (label malicious, the family's detailed label) against and from
@@ -101,7 +107,9 @@ public final class AttackOverlay {
             }
             if (rLocal && r != 0) {
                 HostStats h = hosts.computeIfAbsent(r, k -> new HostStats());
-                if ("tcp".equals(f.proto()) && f.history() != null && f.history().contains("h")) {
+                if ("tcp".equals(f.proto())
+                        && f.history() != null
+                        && f.history().contains("h")) {
                     h.services.add(f.respP());
                 }
                 if ("udp".equals(f.proto()) && f.respP() == 53 && f.respPkts() != null && f.respPkts() > 0) {
@@ -120,13 +128,22 @@ public final class AttackOverlay {
             HostStats h = e.getValue();
             if (last8 == 1 || (last8 == 254 && h.dns)) gateways.add(addr);
             boolean known = h.low <= h.high && h.high - h.low >= 64;
-            out.add(new ObservedHost(addr, Collections.unmodifiableSet(new TreeSet<>(h.services)), h.dns,
-                    h.peers.size(), known ? h.low : 32768, known ? h.high : 60999));
+            out.add(new ObservedHost(
+                    addr,
+                    Collections.unmodifiableSet(new TreeSet<>(h.services)),
+                    h.dns,
+                    h.peers.size(),
+                    known ? h.low : 32768,
+                    known ? h.high : 60999));
         }
         double start = Math.ceil(first * 1e6) / 1e6;
         double end = Math.max(last, start + 1);
-        return new Observation(Collections.unmodifiableList(out), Collections.unmodifiableSet(gateways),
-                List.copyOf(peers), start, end);
+        return new Observation(
+                Collections.unmodifiableList(out),
+                Collections.unmodifiableSet(gateways),
+                List.copyOf(peers),
+                start,
+                end);
     }
 
     private static boolean local(String ip, Boolean flag) {

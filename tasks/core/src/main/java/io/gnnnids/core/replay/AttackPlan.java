@@ -1,7 +1,6 @@
 package io.gnnnids.core.replay;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -151,7 +150,9 @@ final class AttackPlan {
         boolean botFirst = index == 0 && !net.bots().isEmpty();
         boolean inbound = !botFirst && (net.bots().isEmpty() || index == 1 || rng.nextInt(10) < 3);
         Host src = inbound ? Sampling.any(net.externalAttackers, rng) : botFirst ? net.primaryBot() : compromised(true);
-        int port = botFirst ? 23 : inbound ? Sampling.any(box(INBOUND_SCAN_PORTS), rng) : Sampling.any(box(BOT_SCAN_PORTS), rng);
+        int port = botFirst
+                ? 23
+                : inbound ? Sampling.any(box(INBOUND_SCAN_PORTS), rng) : Sampling.any(box(BOT_SCAN_PORTS), rng);
         double alternate = botFirst ? 0.1 : 0;
         int synBytes = rng.nextBoolean() ? 40 : 44;
         double localShare = inbound ? 1.0 : botFirst ? 0.1 * rng.nextDouble() : 0.1 + 0.3 * rng.nextDouble();
@@ -169,7 +170,8 @@ final class AttackPlan {
         Host src = inbound ? Sampling.any(net.externalAttackers, rng) : compromised(rng.nextBoolean());
         List<Host> targets = rng.nextBoolean() && !net.servers().isEmpty() ? net.servers() : net.internalHosts();
         Host target = Sampling.any(targets, rng);
-        if (target.equals(src)) target = net.servers().isEmpty() ? net.gateway() : net.servers().get(0);
+        if (target.equals(src))
+            target = net.servers().isEmpty() ? net.gateway() : net.servers().get(0);
         Host victim = target;
         int synBytes = rng.nextBoolean() ? 40 : 44;
         int stride = coprimeStride();
@@ -210,13 +212,20 @@ final class AttackPlan {
             case PRINTER -> port == 80 || port == 631 || port == 9100;
             case GATEWAY -> port == 53 || port == 80 || port == 443;
             // A few public hosts answer on telnet and ssh: other devices waiting to be infected.
-            case EXTERNAL -> port == 80 || port == 443
-                    || ((port == 23 || port == 2323 || port == 22) && Math.floorMod(h.addr() * 0x9E3779B1, 5) == 0);
+            case EXTERNAL ->
+                port == 80
+                        || port == 443
+                        || ((port == 23 || port == 2323 || port == 22) && Math.floorMod(h.addr() * 0x9E3779B1, 5) == 0);
             default -> port == 23 && net.telnetOpen(h);
         };
     }
 
-    private enum Flood { SYN, ACK, UDP, HTTP }
+    private enum Flood {
+        SYN,
+        ACK,
+        UDP,
+        HTTP
+    }
 
     /**
      * A flood against one victim: SYN (S0), ACK or ACK+PSH with junk (OTH: Zeek saw no handshake; the victim may
@@ -275,15 +284,39 @@ final class AttackPlan {
             switch (vector) {
                 case UDP -> {
                     int pkts = 1 + r.nextInt(6);
-                    return f.udp(ts, src, scannerPort(r), victim, dport, null, pkts * 0.0004 * r.nextDouble(),
-                            (long) pkts * payload, 0, pkts, 0, label);
+                    return f.udp(
+                            ts,
+                            src,
+                            scannerPort(r),
+                            victim,
+                            dport,
+                            null,
+                            pkts * 0.0004 * r.nextDouble(),
+                            (long) pkts * payload,
+                            0,
+                            pkts,
+                            0,
+                            label);
                 }
                 case ACK -> {
                     int pkts = r.nextInt(5) == 0 ? 2 + r.nextInt(3) : 1;
                     boolean reset = r.nextDouble() < resets;
                     String history = (payload > 0 ? "D" : "A") + (reset ? "r" : "");
-                    return f.tcpCounted(ts, src, scannerPort(r), victim, dport, null, "OTH", history, pkts,
-                            (long) pkts * payload, reset ? 1 : 0, 0, Sampling.logUniform(r, 0.00001, 0.05), label);
+                    return f.tcpCounted(
+                            ts,
+                            src,
+                            scannerPort(r),
+                            victim,
+                            dport,
+                            null,
+                            "OTH",
+                            history,
+                            pkts,
+                            (long) pkts * payload,
+                            reset ? 1 : 0,
+                            0,
+                            Sampling.logUniform(r, 0.00001, 0.05),
+                            label);
                 }
                 case HTTP -> {
                     int sport = f.sourcePort(src);
@@ -296,7 +329,8 @@ final class AttackPlan {
                     return f.tcp(ts, src, sport, victim, 80, "http", "SF", "ShADadFf", d, ob, rb, label);
                 }
                 default -> {
-                    return f.tcpNoAnswer(ts, src, scannerPort(r), victim, dport, r.nextInt(8) == 0 ? 2 : 1, synBytes, label);
+                    return f.tcpNoAnswer(
+                            ts, src, scannerPort(r), victim, dport, r.nextInt(8) == 0 ? 2 : 1, synBytes, label);
                 }
             }
         });
@@ -314,13 +348,15 @@ final class AttackPlan {
         boolean inbound = net.compromisedHosts().isEmpty() || rng.nextInt(10) < 6;
         Host src = inbound ? Sampling.any(net.externalAttackers, rng) : compromised(false);
         List<Host> sshd = net.offering(22);
-        Host target = !sshd.isEmpty() ? Sampling.any(sshd, rng)
+        Host target = !sshd.isEmpty()
+                ? Sampling.any(sshd, rng)
                 : net.servers().isEmpty() ? net.gateway() : Sampling.any(net.servers(), rng);
         burst(n, Sampling.logUniform(rng, 0.3, 6.0), false, (ts, f) -> {
             SplittableRandom r = f.rng();
             int sport = f.sourcePort(src);
             int u = r.nextInt(100);
-            if (u < 4) return f.tcpRejected(ts, src, sport, target, 22, 60, Sampling.logUniform(r, 0.0002, 0.05), label);
+            if (u < 4)
+                return f.tcpRejected(ts, src, sport, target, 22, 60, Sampling.logUniform(r, 0.0002, 0.05), label);
             long ob = 1_100 + r.nextInt(1_400);
             long rb = 1_500 + r.nextInt(1_800);
             double d = 0.8 + 5 * r.nextDouble();
@@ -365,8 +401,13 @@ final class AttackPlan {
         Host target = picked.equals(src) ? net.gateway() : picked;
         int drawn = rng.nextInt(4) == 0 ? 8080 : 80;
         // On an observed network, the port the target really serves its pages on.
-        int port = !net.observed() ? drawn : net.offers(target, drawn) ? drawn : net.offers(target, 80) ? 80
-                : net.offers(target, 8080) ? 8080 : net.offers(target, 443) ? 443 : drawn;
+        int port = !net.observed()
+                ? drawn
+                : net.offers(target, drawn)
+                        ? drawn
+                        : net.offers(target, 80)
+                                ? 80
+                                : net.offers(target, 8080) ? 8080 : net.offers(target, 443) ? 443 : drawn;
         String service = port == 443 ? "ssl" : "http";
         long overhead = port == 443 ? 3_000 : 0;
         long loginPage = 180 + rng.nextInt(500);
@@ -377,7 +418,8 @@ final class AttackPlan {
             double d = Sampling.logUniform(r, 0.004, 0.4);
             long ob = form + r.nextInt(40) + overhead / 6;
             long rb = loginPage + r.nextInt(30) + overhead;
-            if (r.nextInt(20) == 0) return f.tcp(ts, src, sport, target, port, service, "RSTO", "ShADadR", d, ob, rb, label);
+            if (r.nextInt(20) == 0)
+                return f.tcp(ts, src, sport, target, port, service, "RSTO", "ShADadR", d, ob, rb, label);
             return f.tcp(ts, src, sport, target, port, service, "SF", "ShADadFf", d, ob, rb, label);
         });
     }
@@ -395,7 +437,19 @@ final class AttackPlan {
             if (r.nextDouble() < down) return f.tcpNoAnswer(ts, src, sport, c2, port, 3, 60, label);
             long ob = overhead + 30 + r.nextInt(300);
             long rb = overhead + 30 + (r.nextInt(30) == 0 ? Sampling.logUniform(r, 1_000, 40_000) : r.nextInt(400));
-            return f.tcp(ts, src, sport, c2, port, service, "SF", "ShADadFf", Sampling.logUniform(r, 0.05, 3.0), ob, rb, label);
+            return f.tcp(
+                    ts,
+                    src,
+                    sport,
+                    c2,
+                    port,
+                    service,
+                    "SF",
+                    "ShADadFf",
+                    Sampling.logUniform(r, 0.05, 3.0),
+                    ob,
+                    rb,
+                    label);
         });
     }
 
@@ -426,10 +480,34 @@ final class AttackPlan {
             int sport = f.sourcePort(src);
             long ob = 90 + r.nextInt(160);
             if (r.nextInt(10) == 0) {
-                return f.tcp(ts, src, sport, server, port, "http", "SF", "ShADadFf", Sampling.logUniform(r, 0.05, 0.8), ob, 150 + r.nextInt(300), label);
+                return f.tcp(
+                        ts,
+                        src,
+                        sport,
+                        server,
+                        port,
+                        "http",
+                        "SF",
+                        "ShADadFf",
+                        Sampling.logUniform(r, 0.05, 0.8),
+                        ob,
+                        150 + r.nextInt(300),
+                        label);
             }
             long rb = binaries[r.nextInt(binaries.length)];
-            return f.tcp(ts, src, sport, server, port, "http", "SF", "ShADadFf", rb / speed * (0.8 + 0.4 * r.nextDouble()), ob, rb, label);
+            return f.tcp(
+                    ts,
+                    src,
+                    sport,
+                    server,
+                    port,
+                    "http",
+                    "SF",
+                    "ShADadFf",
+                    rb / speed * (0.8 + 0.4 * r.nextDouble()),
+                    ob,
+                    rb,
+                    label);
         });
     }
 
@@ -442,8 +520,19 @@ final class AttackPlan {
         burst(n, 1 / Sampling.logUniform(rng, 5.0, 120.0), rng.nextInt(10) < 7, (ts, f) -> {
             SplittableRandom r = f.rng();
             long ob = Sampling.logUniform(r, 500_000, 40_000_000);
-            return f.tcp(ts, src, f.sourcePort(src), drop, port, service, "SF", "ShADadFf",
-                    ob / speed * (0.8 + 0.4 * r.nextDouble()), ob, 2_000 + r.nextInt(30_000), label);
+            return f.tcp(
+                    ts,
+                    src,
+                    f.sourcePort(src),
+                    drop,
+                    port,
+                    service,
+                    "SF",
+                    "ShADadFf",
+                    ob / speed * (0.8 + 0.4 * r.nextDouble()),
+                    ob,
+                    2_000 + r.nextInt(30_000),
+                    label);
         });
     }
 
@@ -466,14 +555,27 @@ final class AttackPlan {
             double rtt = Sampling.logUniform(r, 0.02, 0.4);
             double u = r.nextDouble();
             if (u < answered) {
-                return f.tcp(ts, src, sport, c2, port, null, "SF", "ShADadFf", Sampling.logUniform(r, 0.1, 5.0),
-                        20 + r.nextInt(200), 20 + r.nextInt(600), label);
+                return f.tcp(
+                        ts,
+                        src,
+                        sport,
+                        c2,
+                        port,
+                        null,
+                        "SF",
+                        "ShADadFf",
+                        Sampling.logUniform(r, 0.1, 5.0),
+                        20 + r.nextInt(200),
+                        20 + r.nextInt(600),
+                        label);
             }
             u = (u - answered) / (1 - answered);
             if (u < refused) return f.tcpRejected(ts, src, sport, c2, port, 60, rtt, label);
             if (u < refused + 0.08) return f.tcp(ts, src, sport, c2, port, null, "RSTR", "ShAr", rtt * 2, 0, 0, label);
-            if (u < refused + 0.12) return f.tcp(ts, src, sport, c2, port, null, "S3", "ShAdf", rtt * 3, 0, 10 + r.nextInt(60), label);
-            if (u < refused + 0.16) return f.tcpCounted(ts, src, sport, c2, port, null, "SH", "SF", 2, 0, 0, 0, rtt, label);
+            if (u < refused + 0.12)
+                return f.tcp(ts, src, sport, c2, port, null, "S3", "ShAdf", rtt * 3, 0, 10 + r.nextInt(60), label);
+            if (u < refused + 0.16)
+                return f.tcpCounted(ts, src, sport, c2, port, null, "SH", "SF", 2, 0, 0, 0, rtt, label);
             return f.tcpNoAnswer(ts, src, sport, c2, port, r.nextInt(4) == 0 ? 1 + r.nextInt(3) : syns, 60, label);
         });
     }
@@ -496,7 +598,8 @@ final class AttackPlan {
                 double d = Sampling.logUniform(r, 0.05, 3.0);
                 long ob = 40 + r.nextInt(700);
                 long rb = 40 + Sampling.logUniform(r, 10, 1_500);
-                if (r.nextInt(10) == 0) return f.tcp(ts, src, sport, c2, port, null, "RSTR", "ShADadr", d, ob, rb, label);
+                if (r.nextInt(10) == 0)
+                    return f.tcp(ts, src, sport, c2, port, null, "RSTR", "ShADadr", d, ob, rb, label);
                 return f.tcp(ts, src, sport, c2, port, null, "SF", "ShADadFf", d, ob, rb, label);
             }));
         }

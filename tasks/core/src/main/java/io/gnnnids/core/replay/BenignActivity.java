@@ -1,7 +1,6 @@
 package io.gnnnids.core.replay;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,9 +13,22 @@ import java.util.SplittableRandom;
  */
 final class BenignActivity {
 
-    private static final int BROWSE = 0, INTRANET = 1, FILE_SHARE = 2, MAIL = 3, UPDATE = 4, ADMIN_SSH = 5,
-            DNS_UPSTREAM = 6, INBOUND_WEB = 7, MEDIA = 8, DISCOVERY = 9, MONITORING = 10, DATABASE = 11,
-            FAILURE = 12, ADMIN_TELNET = 13, PRINT = 14, KINDS = 15;
+    private static final int BROWSE = 0,
+            INTRANET = 1,
+            FILE_SHARE = 2,
+            MAIL = 3,
+            UPDATE = 4,
+            ADMIN_SSH = 5,
+            DNS_UPSTREAM = 6,
+            INBOUND_WEB = 7,
+            MEDIA = 8,
+            DISCOVERY = 9,
+            MONITORING = 10,
+            DATABASE = 11,
+            FAILURE = 12,
+            ADMIN_TELNET = 13,
+            PRINT = 14,
+            KINDS = 15;
 
     private static final Host MDNS = Host.external(Addresses.of(224, 0, 0, 251));
     private static final Host SSDP = Host.external(Addresses.of(239, 255, 255, 250));
@@ -62,7 +74,9 @@ final class BenignActivity {
         this.updaters = new ArrayList<>(net.clients());
         updaters.addAll(net.servers());
         if (updaters.isEmpty()) updaters.addAll(net.internalHosts());
-        this.resolver = net.byRole(Role.DNS_SERVER).isEmpty() ? net.gateway() : net.byRole(Role.DNS_SERVER).get(0);
+        this.resolver = net.byRole(Role.DNS_SERVER).isEmpty()
+                ? net.gateway()
+                : net.byRole(Role.DNS_SERVER).get(0);
     }
 
     private static double[] cumulative(double[] weights) {
@@ -163,12 +177,34 @@ final class BenignActivity {
         if (u < 0.03) {
             // No answer: a timed-out lookup, sometimes retried on the same socket.
             int tries = rng.nextInt(3) == 0 ? 2 : 1;
-            return f.udp(FlowStream.micros(t), c, f.sourcePort(c), server, 53, "dns", 5.0 + rng.nextDouble(),
-                    query * tries, 0, tries, 0, null);
+            return f.udp(
+                    FlowStream.micros(t),
+                    c,
+                    f.sourcePort(c),
+                    server,
+                    53,
+                    "dns",
+                    5.0 + rng.nextDouble(),
+                    query * tries,
+                    0,
+                    tries,
+                    0,
+                    null);
         }
         long answer = query + 16 + Sampling.logUniform(rng, 16, 420);
-        return f.udp(FlowStream.micros(t), c, f.sourcePort(c), server, 53, "dns",
-                Sampling.logUniform(rng, 0.0004, 0.08), query, answer, 1, 1, null);
+        return f.udp(
+                FlowStream.micros(t),
+                c,
+                f.sourcePort(c),
+                server,
+                53,
+                "dns",
+                Sampling.logUniform(rng, 0.0004, 0.08),
+                query,
+                answer,
+                1,
+                1,
+                null);
     }
 
     private Flow web(double t, Host c, Host site) {
@@ -184,20 +220,44 @@ final class BenignActivity {
             rb += 2_500 + rng.nextInt(3_000);
         }
         double duration = Sampling.logUniform(rng, 0.03, 240.0);
-        if (u < 0.05) return f.tcp(t, c, f.sourcePort(c), site, port, service, "RSTR", "ShADadr", duration, ob, rb, null);
-        if (u < 0.07) return f.tcp(t, c, f.sourcePort(c), site, port, service, "RSTO", "ShADadR", duration, ob, rb, null);
+        if (u < 0.05)
+            return f.tcp(t, c, f.sourcePort(c), site, port, service, "RSTR", "ShADadr", duration, ob, rb, null);
+        if (u < 0.07)
+            return f.tcp(t, c, f.sourcePort(c), site, port, service, "RSTO", "ShADadR", duration, ob, rb, null);
         if (u < 0.09) return f.tcp(t, c, f.sourcePort(c), site, port, service, "S1", "ShADad", duration, ob, rb, null);
-        return f.tcp(t, c, f.sourcePort(c), site, port, service, "SF", Sampling.any(SF_HISTORIES, rng), duration, ob, rb, null);
+        return f.tcp(
+                t,
+                c,
+                f.sourcePort(c),
+                site,
+                port,
+                service,
+                "SF",
+                Sampling.any(SF_HISTORIES, rng),
+                duration,
+                ob,
+                rb,
+                null);
     }
 
     private Flow intranet(double t) {
         Host c = client();
         Host server = Sampling.any(net.byRole(Role.WEB_SERVER), rng);
-        int port = new int[]{443, 443, 80, 8080}[rng.nextInt(4)];
+        int port = new int[] {443, 443, 80, 8080}[rng.nextInt(4)];
         String service = port == 443 ? "ssl" : "http";
-        return f.tcp(FlowStream.micros(t), c, f.sourcePort(c), server, port, service, "SF",
-                Sampling.any(SF_HISTORIES, rng), Sampling.logUniform(rng, 0.01, 60.0),
-                Sampling.logUniform(rng, 250, 8_000), Sampling.logUniform(rng, 500, 600_000), null);
+        return f.tcp(
+                FlowStream.micros(t),
+                c,
+                f.sourcePort(c),
+                server,
+                port,
+                service,
+                "SF",
+                Sampling.any(SF_HISTORIES, rng),
+                Sampling.logUniform(rng, 0.01, 60.0),
+                Sampling.logUniform(rng, 250, 8_000),
+                Sampling.logUniform(rng, 500, 600_000),
+                null);
     }
 
     private Flow fileShare(double t) {
@@ -207,8 +267,19 @@ final class BenignActivity {
         boolean upload = rng.nextInt(3) == 0;
         long big = Sampling.logUniform(rng, 2_000, 400_000_000);
         long small = Sampling.logUniform(rng, 500, 60_000);
-        return f.tcp(FlowStream.micros(t), c, f.sourcePort(c), server, nfs ? 2049 : 445, nfs ? null : "smb", "SF",
-                "ShADadFf", Sampling.logUniform(rng, 0.05, 900.0), upload ? big : small, upload ? small : big, null);
+        return f.tcp(
+                FlowStream.micros(t),
+                c,
+                f.sourcePort(c),
+                server,
+                nfs ? 2049 : 445,
+                nfs ? null : "smb",
+                "SF",
+                "ShADadFf",
+                Sampling.logUniform(rng, 0.05, 900.0),
+                upload ? big : small,
+                upload ? small : big,
+                null);
     }
 
     private Flow mail(double t) {
@@ -220,25 +291,54 @@ final class BenignActivity {
             boolean inbound = rng.nextBoolean();
             Host o = inbound ? relay : server;
             Host r = inbound ? server : relay;
-            return f.tcp(FlowStream.micros(t), o, f.sourcePort(o), r, 25, "smtp", "SF", "ShAdDaFf",
-                    Sampling.logUniform(rng, 0.3, 20.0), Sampling.logUniform(rng, 1_500, 5_000_000),
-                    Sampling.logUniform(rng, 400, 1_500), null);
+            return f.tcp(
+                    FlowStream.micros(t),
+                    o,
+                    f.sourcePort(o),
+                    r,
+                    25,
+                    "smtp",
+                    "SF",
+                    "ShAdDaFf",
+                    Sampling.logUniform(rng, 0.3, 20.0),
+                    Sampling.logUniform(rng, 1_500, 5_000_000),
+                    Sampling.logUniform(rng, 400, 1_500),
+                    null);
         }
         Host c = client();
         boolean submit = u == 1;
-        return f.tcp(FlowStream.micros(t), c, f.sourcePort(c), server, submit ? 587 : 993, submit ? "smtp" : "ssl", "SF",
-                "ShAdDaFf", Sampling.logUniform(rng, 0.2, 600.0),
+        return f.tcp(
+                FlowStream.micros(t),
+                c,
+                f.sourcePort(c),
+                server,
+                submit ? 587 : 993,
+                submit ? "smtp" : "ssl",
+                "SF",
+                "ShAdDaFf",
+                Sampling.logUniform(rng, 0.2, 600.0),
                 submit ? Sampling.logUniform(rng, 2_000, 8_000_000) : Sampling.logUniform(rng, 400, 4_000),
-                submit ? Sampling.logUniform(rng, 800, 3_000) : Sampling.logUniform(rng, 2_000, 20_000_000), null);
+                submit ? Sampling.logUniform(rng, 800, 3_000) : Sampling.logUniform(rng, 2_000, 20_000_000),
+                null);
     }
 
     private Flow update(double t) {
         Host c = updaters.get(rng.nextInt(updaters.size()));
         Host server = Sampling.any(net.updateServers, rng);
         boolean http = rng.nextInt(5) == 0;
-        return f.tcp(FlowStream.micros(t), c, f.sourcePort(c), server, http ? 80 : 443, http ? "http" : "ssl", "SF",
-                "ShADadFf", Sampling.logUniform(rng, 0.5, 600.0), Sampling.logUniform(rng, 300, 3_000),
-                Sampling.logUniform(rng, 20_000, 800_000_000), null);
+        return f.tcp(
+                FlowStream.micros(t),
+                c,
+                f.sourcePort(c),
+                server,
+                http ? 80 : 443,
+                http ? "http" : "ssl",
+                "SF",
+                "ShADadFf",
+                Sampling.logUniform(rng, 0.5, 600.0),
+                Sampling.logUniform(rng, 300, 3_000),
+                Sampling.logUniform(rng, 20_000, 800_000_000),
+                null);
     }
 
     /** An admin logs in to a server: usually one long session, sometimes a mistyped password first. */
@@ -248,16 +348,36 @@ final class BenignActivity {
         Host server = Sampling.any(net.servers(), rng);
         int n = 0;
         if (max > 1 && rng.nextInt(6) == 0) {
-            out.add(f.tcp(sec(t, end), admin, f.sourcePort(admin), server, 22, "ssh", "SF", "ShAdDaFf",
-                    Sampling.logUniform(rng, 2.0, 12.0), 1_500 + rng.nextInt(1_500), 2_000 + rng.nextInt(1_500), null));
+            out.add(f.tcp(
+                    sec(t, end),
+                    admin,
+                    f.sourcePort(admin),
+                    server,
+                    22,
+                    "ssh",
+                    "SF",
+                    "ShAdDaFf",
+                    Sampling.logUniform(rng, 2.0, 12.0),
+                    1_500 + rng.nextInt(1_500),
+                    2_000 + rng.nextInt(1_500),
+                    null));
             t += 8 + 20 * rng.nextDouble();
             n++;
         }
         boolean copy = rng.nextInt(4) == 0;
-        out.add(f.tcp(sec(t, end), admin, f.sourcePort(admin), server, 22, "ssh", "SF", "ShAdDaFf",
+        out.add(f.tcp(
+                sec(t, end),
+                admin,
+                f.sourcePort(admin),
+                server,
+                22,
+                "ssh",
+                "SF",
+                "ShAdDaFf",
                 Sampling.logUniform(rng, 20.0, 7_200.0),
                 copy ? Sampling.logUniform(rng, 100_000, 200_000_000) : Sampling.logUniform(rng, 5_000, 400_000),
-                Sampling.logUniform(rng, 5_000, 2_000_000), null));
+                Sampling.logUniform(rng, 5_000, 2_000_000),
+                null));
         return n + 1;
     }
 
@@ -266,47 +386,117 @@ final class BenignActivity {
         Host server = net.byRole(Role.WEB_SERVER).get(0);
         boolean tls = rng.nextInt(5) != 0;
         if (rng.nextInt(60) == 0) {
-            return f.tcp(FlowStream.micros(t), v, f.sourcePort(v), server, tls ? 443 : 80, tls ? "ssl" : "http",
-                    "RSTO", "ShADadR", Sampling.logUniform(rng, 0.05, 5.0), 300 + rng.nextInt(400), 900 + rng.nextInt(4000), null);
+            return f.tcp(
+                    FlowStream.micros(t),
+                    v,
+                    f.sourcePort(v),
+                    server,
+                    tls ? 443 : 80,
+                    tls ? "ssl" : "http",
+                    "RSTO",
+                    "ShADadR",
+                    Sampling.logUniform(rng, 0.05, 5.0),
+                    300 + rng.nextInt(400),
+                    900 + rng.nextInt(4000),
+                    null);
         }
-        return f.tcp(FlowStream.micros(t), v, f.sourcePort(v), server, tls ? 443 : 80, tls ? "ssl" : "http", "SF",
-                Sampling.any(SF_HISTORIES, rng), Sampling.logUniform(rng, 0.05, 90.0),
-                Sampling.logUniform(rng, 300, 12_000), Sampling.logUniform(rng, 1_000, 2_000_000), null);
+        return f.tcp(
+                FlowStream.micros(t),
+                v,
+                f.sourcePort(v),
+                server,
+                tls ? 443 : 80,
+                tls ? "ssl" : "http",
+                "SF",
+                Sampling.any(SF_HISTORIES, rng),
+                Sampling.logUniform(rng, 0.05, 90.0),
+                Sampling.logUniform(rng, 300, 12_000),
+                Sampling.logUniform(rng, 1_000, 2_000_000),
+                null);
     }
 
     private Flow media(double t) {
         Host d = media.get(rng.nextInt(media.size()));
         Host site = net.webPeers[Sampling.pickCumulative(net.webPopularity, rng.nextDouble())];
-        return f.tcp(FlowStream.micros(t), d, f.sourcePort(d), site, 443, "ssl", "SF", "ShADadFf",
-                Sampling.logUniform(rng, 5.0, 1_800.0), Sampling.logUniform(rng, 2_000, 200_000),
-                Sampling.logUniform(rng, 500_000, 900_000_000), null);
+        return f.tcp(
+                FlowStream.micros(t),
+                d,
+                f.sourcePort(d),
+                site,
+                443,
+                "ssl",
+                "SF",
+                "ShADadFf",
+                Sampling.logUniform(rng, 5.0, 1_800.0),
+                Sampling.logUniform(rng, 2_000, 200_000),
+                Sampling.logUniform(rng, 500_000, 900_000_000),
+                null);
     }
 
     private Flow discovery(double t) {
         Host d = discoverers.get(rng.nextInt(discoverers.size()));
         boolean mdns = rng.nextBoolean();
         long size = mdns ? 30 + rng.nextInt(400) : 90 + rng.nextInt(100);
-        return f.udp(FlowStream.micros(t), d, mdns ? 5353 : f.sourcePort(d), mdns ? MDNS : SSDP, mdns ? 5353 : 1900,
-                mdns ? "dns" : null, 0, size, 0, 1, 0, null);
+        return f.udp(
+                FlowStream.micros(t),
+                d,
+                mdns ? 5353 : f.sourcePort(d),
+                mdns ? MDNS : SSDP,
+                mdns ? 5353 : 1900,
+                mdns ? "dns" : null,
+                0,
+                size,
+                0,
+                1,
+                0,
+                null);
     }
 
     private Flow monitoring(double t) {
         Host m = net.byRole(Role.MONITORING_SERVER).get(0);
         Host target = Sampling.any(net.internalHosts(), rng);
         if (rng.nextBoolean()) {
-            return f.icmpEcho(FlowStream.micros(t), m, target, 56, Sampling.logUniform(rng, 0.0002, 0.01), rng.nextInt(50) != 0, null);
+            return f.icmpEcho(
+                    FlowStream.micros(t),
+                    m,
+                    target,
+                    56,
+                    Sampling.logUniform(rng, 0.0002, 0.01),
+                    rng.nextInt(50) != 0,
+                    null);
         }
         long request = 40 + rng.nextInt(40);
-        return f.udp(FlowStream.micros(t), m, f.sourcePort(m), target, 161, "snmp", Sampling.logUniform(rng, 0.0005, 0.05),
-                request, request + 20 + rng.nextInt(400), 1, 1, null);
+        return f.udp(
+                FlowStream.micros(t),
+                m,
+                f.sourcePort(m),
+                target,
+                161,
+                "snmp",
+                Sampling.logUniform(rng, 0.0005, 0.05),
+                request,
+                request + 20 + rng.nextInt(400),
+                1,
+                1,
+                null);
     }
 
     private Flow database(double t) {
         Host app = Sampling.any(net.byRole(Role.WEB_SERVER), rng);
         Host db = Sampling.any(net.byRole(Role.DB_SERVER), rng);
-        return f.tcp(FlowStream.micros(t), app, f.sourcePort(app), db, 5432, null, "SF", "ShADadFf",
-                Sampling.logUniform(rng, 0.002, 30.0), Sampling.logUniform(rng, 200, 50_000),
-                Sampling.logUniform(rng, 200, 2_000_000), null);
+        return f.tcp(
+                FlowStream.micros(t),
+                app,
+                f.sourcePort(app),
+                db,
+                5432,
+                null,
+                "SF",
+                "ShADadFf",
+                Sampling.logUniform(rng, 0.002, 30.0),
+                Sampling.logUniform(rng, 200, 50_000),
+                Sampling.logUniform(rng, 200, 2_000_000),
+                null);
     }
 
     /** Everyday failures: a dead site, a closed port, a reset: benign look-alikes of scanning. */
@@ -314,28 +504,70 @@ final class BenignActivity {
         Host c = client();
         double ts = FlowStream.micros(t);
         return switch (rng.nextInt(3)) {
-            case 0 -> f.tcpNoAnswer(ts, c, f.sourcePort(c), Sampling.any(net.webPeers, rng), 443, 1 + rng.nextInt(3), 60, null);
-            case 1 -> f.tcpRejected(ts, c, f.sourcePort(c), Sampling.any(net.internalHosts(), rng),
-                    new int[]{80, 443, 8080, 3389, 22, 139}[rng.nextInt(6)], 60, Sampling.logUniform(rng, 0.0002, 0.005), null);
-            default -> f.tcp(ts, c, f.sourcePort(c), Sampling.any(net.webPeers, rng), 443, "ssl", "RSTR", "ShADar",
-                    Sampling.logUniform(rng, 0.05, 2.0), 300 + rng.nextInt(300), 0, null);
+            case 0 ->
+                f.tcpNoAnswer(
+                        ts, c, f.sourcePort(c), Sampling.any(net.webPeers, rng), 443, 1 + rng.nextInt(3), 60, null);
+            case 1 ->
+                f.tcpRejected(
+                        ts,
+                        c,
+                        f.sourcePort(c),
+                        Sampling.any(net.internalHosts(), rng),
+                        new int[] {80, 443, 8080, 3389, 22, 139}[rng.nextInt(6)],
+                        60,
+                        Sampling.logUniform(rng, 0.0002, 0.005),
+                        null);
+            default ->
+                f.tcp(
+                        ts,
+                        c,
+                        f.sourcePort(c),
+                        Sampling.any(net.webPeers, rng),
+                        443,
+                        "ssl",
+                        "RSTR",
+                        "ShADar",
+                        Sampling.logUniform(rng, 0.05, 2.0),
+                        300 + rng.nextInt(300),
+                        0,
+                        null);
         };
     }
 
     private Flow adminTelnet(double t) {
         Host admin = net.admins().isEmpty() ? client() : Sampling.any(net.admins(), rng);
         Host device = Sampling.any(net.iotDevices(), rng);
-        return f.tcp(FlowStream.micros(t), admin, f.sourcePort(admin), device, 23, null, "SF", "ShADadFf",
-                Sampling.logUniform(rng, 10.0, 600.0), Sampling.logUniform(rng, 100, 3_000),
-                Sampling.logUniform(rng, 500, 40_000), null);
+        return f.tcp(
+                FlowStream.micros(t),
+                admin,
+                f.sourcePort(admin),
+                device,
+                23,
+                null,
+                "SF",
+                "ShADadFf",
+                Sampling.logUniform(rng, 10.0, 600.0),
+                Sampling.logUniform(rng, 100, 3_000),
+                Sampling.logUniform(rng, 500, 40_000),
+                null);
     }
 
     private Flow print(double t) {
         Host c = client();
         Host printer = Sampling.any(net.byRole(Role.PRINTER), rng);
         boolean ipp = rng.nextBoolean();
-        return f.tcp(FlowStream.micros(t), c, f.sourcePort(c), printer, ipp ? 631 : 9100, ipp ? "http" : null, "SF",
-                "ShADadFf", Sampling.logUniform(rng, 0.5, 60.0), Sampling.logUniform(rng, 20_000, 30_000_000),
-                Sampling.logUniform(rng, 100, 3_000), null);
+        return f.tcp(
+                FlowStream.micros(t),
+                c,
+                f.sourcePort(c),
+                printer,
+                ipp ? 631 : 9100,
+                ipp ? "http" : null,
+                "SF",
+                "ShADadFf",
+                Sampling.logUniform(rng, 0.5, 60.0),
+                Sampling.logUniform(rng, 20_000, 30_000_000),
+                Sampling.logUniform(rng, 100, 3_000),
+                null);
     }
 }

@@ -1,7 +1,6 @@
 package io.gnnnids.core.replay;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.SplittableRandom;
 
 /**
@@ -14,6 +13,7 @@ final class FlowFactory {
     private static final int MSS = 1448;
     /** IPv4 + TCP header with the timestamp option, as on most data packets. */
     private static final int TCP_HEADER = 52;
+
     private static final int UDP_HEADER = 28;
 
     private final SplittableRandom rng;
@@ -51,65 +51,224 @@ final class FlowFactory {
     }
 
     /** An established TCP connection (SF, RSTO, RSTR, S1, S2, S3 ...) with data in either direction. */
-    Flow tcp(double ts, Host o, int op, Host r, int rp, String service, String state, String history,
-             double duration, long ob, long rb, String attack) {
+    Flow tcp(
+            double ts,
+            Host o,
+            int op,
+            Host r,
+            int rp,
+            String service,
+            String state,
+            String history,
+            double duration,
+            long ob,
+            long rb,
+            String attack) {
         long dataO = (ob + MSS - 1) / MSS;
         long dataR = (rb + MSS - 1) / MSS;
         long origPkts = 2 + dataO + dataR / 2 + count(history, 'F') + count(history, 'R');
         long respPkts = 1 + dataR + dataO / 2 + count(history, 'f') + count(history, 'r');
-        return new Flow(ts, uid(), o.ip(), op, r.ip(), rp, "tcp", service, round6(duration), ob, rb, state,
-                o.local(), r.local(), 0L, history, origPkts, ob + origPkts * TCP_HEADER + 8,
-                respPkts, rb + respPkts * TCP_HEADER + 8, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o.ip(),
+                op,
+                r.ip(),
+                rp,
+                "tcp",
+                service,
+                round6(duration),
+                ob,
+                rb,
+                state,
+                o.local(),
+                r.local(),
+                0L,
+                history,
+                origPkts,
+                ob + origPkts * TCP_HEADER + 8,
+                respPkts,
+                rb + respPkts * TCP_HEADER + 8,
+                label(attack),
+                attack);
     }
 
     /** SYNs that got no answer (S0, history "S"); one SYN leaves duration and bytes unset. */
     Flow tcpNoAnswer(double ts, Host o, int op, Host r, int rp, int syns, int synBytes, String attack) {
         Double duration = syns > 1 ? round6((syns == 2 ? 1 : 3) + 0.2 * rng.nextDouble()) : null;
         Long bytes = syns > 1 ? 0L : null;
-        return new Flow(ts, uid(), o.ip(), op, r.ip(), rp, "tcp", null, duration, bytes, bytes, "S0",
-                o.local(), r.local(), 0L, "S", (long) syns, (long) syns * synBytes, 0L, 0L, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o.ip(),
+                op,
+                r.ip(),
+                rp,
+                "tcp",
+                null,
+                duration,
+                bytes,
+                bytes,
+                "S0",
+                o.local(),
+                r.local(),
+                0L,
+                "S",
+                (long) syns,
+                (long) syns * synBytes,
+                0L,
+                0L,
+                label(attack),
+                attack);
     }
 
     /** SYN answered by RST: the port is closed (REJ, history "Sr"). */
     Flow tcpRejected(double ts, Host o, int op, Host r, int rp, int synBytes, double rtt, String attack) {
-        return new Flow(ts, uid(), o.ip(), op, r.ip(), rp, "tcp", null, round6(rtt), 0L, 0L, "REJ",
-                o.local(), r.local(), 0L, "Sr", 1L, (long) synBytes, 1L, 40L, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o.ip(),
+                op,
+                r.ip(),
+                rp,
+                "tcp",
+                null,
+                round6(rtt),
+                0L,
+                0L,
+                "REJ",
+                o.local(),
+                r.local(),
+                0L,
+                "Sr",
+                1L,
+                (long) synBytes,
+                1L,
+                40L,
+                label(attack),
+                attack);
     }
 
     /** SYN, SYN-ACK, then the originator resets without sending data: a half-open probe of an open port. */
     Flow tcpProbeOpen(double ts, Host o, int op, Host r, int rp, int synBytes, double rtt, String attack) {
-        return new Flow(ts, uid(), o.ip(), op, r.ip(), rp, "tcp", null, round6(rtt), 0L, 0L, "RSTO",
-                o.local(), r.local(), 0L, "ShR", 2L, synBytes + 40L, 1L, 44L, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o.ip(),
+                op,
+                r.ip(),
+                rp,
+                "tcp",
+                null,
+                round6(rtt),
+                0L,
+                0L,
+                "RSTO",
+                o.local(),
+                r.local(),
+                0L,
+                "ShR",
+                2L,
+                synBytes + 40L,
+                1L,
+                44L,
+                label(attack),
+                attack);
     }
 
     /** A UDP exchange: SF "Dd" when answered, S0 "D" otherwise (one unanswered datagram leaves fields unset). */
-    Flow udp(double ts, Host o, int op, Host r, int rp, String service, double duration, long ob, long rb,
-             long origPkts, long respPkts, String attack) {
-        return udp(ts, o.ip(), o.local(), op, r.ip(), r.local(), rp, service, duration, ob, rb, origPkts, respPkts,
-                false, attack);
+    Flow udp(
+            double ts,
+            Host o,
+            int op,
+            Host r,
+            int rp,
+            String service,
+            double duration,
+            long ob,
+            long rb,
+            long origPkts,
+            long respPkts,
+            String attack) {
+        return udp(
+                ts, o.ip(), o.local(), op, r.ip(), r.local(), rp, service, duration, ob, rb, origPkts, respPkts, false,
+                attack);
     }
 
     /**
      * A UDP exchange between addresses given as text: the unspecified address of a DHCP client, broadcast,
      * multicast, IPv6 link-local. {@code v6} counts IPv6's 40-byte header instead of IPv4's 20.
      */
-    Flow udp(double ts, String o, boolean oLocal, int op, String r, boolean rLocal, int rp, String service,
-             double duration, long ob, long rb, long origPkts, long respPkts, boolean v6, String attack) {
+    Flow udp(
+            double ts,
+            String o,
+            boolean oLocal,
+            int op,
+            String r,
+            boolean rLocal,
+            int rp,
+            String service,
+            double duration,
+            long ob,
+            long rb,
+            long origPkts,
+            long respPkts,
+            boolean v6,
+            String attack) {
         boolean answered = respPkts > 0;
         boolean single = !answered && origPkts == 1;
         int header = v6 ? UDP_HEADER + 20 : UDP_HEADER;
-        return new Flow(ts, uid(), o, op, r, rp, "udp", service,
-                single ? null : round6(duration), single ? null : ob, single ? null : rb,
-                answered ? "SF" : "S0", oLocal, rLocal, 0L, answered ? "Dd" : "D",
-                origPkts, ob + origPkts * header, respPkts, rb + respPkts * header, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o,
+                op,
+                r,
+                rp,
+                "udp",
+                service,
+                single ? null : round6(duration),
+                single ? null : ob,
+                single ? null : rb,
+                answered ? "SF" : "S0",
+                oLocal,
+                rLocal,
+                0L,
+                answered ? "Dd" : "D",
+                origPkts,
+                ob + origPkts * header,
+                respPkts,
+                rb + respPkts * header,
+                label(attack),
+                attack);
     }
 
     /** ICMP echo; Zeek puts type and code in the port fields and logs the pair as OTH. */
     Flow icmpEcho(double ts, Host o, Host r, long payload, double rtt, boolean answered, String attack) {
         // A lone unanswered packet has no duration, and Zeek then leaves the byte counts unset too.
-        return new Flow(ts, uid(), o.ip(), 8, r.ip(), 0, "icmp", null, answered ? round6(rtt) : null,
-                answered ? payload : null, answered ? payload : null, "OTH", o.local(), r.local(), 0L, null,
-                1L, payload + 28, answered ? 1L : 0L, answered ? payload + 28 : 0L, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o.ip(),
+                8,
+                r.ip(),
+                0,
+                "icmp",
+                null,
+                answered ? round6(rtt) : null,
+                answered ? payload : null,
+                answered ? payload : null,
+                "OTH",
+                o.local(),
+                r.local(),
+                0L,
+                null,
+                1L,
+                payload + 28,
+                answered ? 1L : 0L,
+                answered ? payload + 28 : 0L,
+                label(attack),
+                attack);
     }
 
     /**
@@ -117,15 +276,47 @@ final class FlowFactory {
      * request/reply pairs) in resp_p, logs it as OTH without history, and counts bytes after the 8-byte ICMP
      * header; a lone packet leaves duration and bytes unset.
      */
-    Flow icmp(double ts, String o, boolean oLocal, int type, String r, boolean rLocal, int code, long origPkts,
-              long payloadPerPkt, long respPkts, double duration, boolean v6, String attack) {
+    Flow icmp(
+            double ts,
+            String o,
+            boolean oLocal,
+            int type,
+            String r,
+            boolean rLocal,
+            int code,
+            long origPkts,
+            long payloadPerPkt,
+            long respPkts,
+            double duration,
+            boolean v6,
+            String attack) {
         boolean single = origPkts + respPkts == 1;
         int header = v6 ? 48 : 28;
         long ob = origPkts * payloadPerPkt;
         long rb = respPkts * payloadPerPkt;
-        return new Flow(ts, uid(), o, type, r, code, "icmp", null, single ? null : round6(duration),
-                single ? null : ob, single ? null : rb, "OTH", oLocal, rLocal, 0L, null,
-                origPkts, ob + origPkts * header, respPkts, rb + respPkts * header, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o,
+                type,
+                r,
+                code,
+                "icmp",
+                null,
+                single ? null : round6(duration),
+                single ? null : ob,
+                single ? null : rb,
+                "OTH",
+                oLocal,
+                rLocal,
+                0L,
+                null,
+                origPkts,
+                ob + origPkts * header,
+                respPkts,
+                rb + respPkts * header,
+                label(attack),
+                attack);
     }
 
     /**
@@ -133,12 +324,45 @@ final class FlowFactory {
      * "A", "D", "DdA" ...), for a SYN then FIN nobody answered (SH, "SF"), or a stray FIN (SH, "F"). Packets
      * carry no options (40-byte headers); a lone packet leaves duration and bytes unset.
      */
-    Flow tcpCounted(double ts, Host o, int op, Host r, int rp, String service, String state, String history,
-                    long origPkts, long ob, long respPkts, long rb, double duration, String attack) {
+    Flow tcpCounted(
+            double ts,
+            Host o,
+            int op,
+            Host r,
+            int rp,
+            String service,
+            String state,
+            String history,
+            long origPkts,
+            long ob,
+            long respPkts,
+            long rb,
+            double duration,
+            String attack) {
         boolean single = origPkts + respPkts == 1;
-        return new Flow(ts, uid(), o.ip(), op, r.ip(), rp, "tcp", service, single ? null : round6(duration),
-                single ? null : ob, single ? null : rb, state, o.local(), r.local(), 0L, history,
-                origPkts, ob + origPkts * 40, respPkts, rb + respPkts * 40, label(attack), attack);
+        return new Flow(
+                ts,
+                uid(),
+                o.ip(),
+                op,
+                r.ip(),
+                rp,
+                "tcp",
+                service,
+                single ? null : round6(duration),
+                single ? null : ob,
+                single ? null : rb,
+                state,
+                o.local(),
+                r.local(),
+                0L,
+                history,
+                origPkts,
+                ob + origPkts * 40,
+                respPkts,
+                rb + respPkts * 40,
+                label(attack),
+                attack);
     }
 
     private static String label(String attack) {

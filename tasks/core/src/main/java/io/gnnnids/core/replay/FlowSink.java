@@ -3,7 +3,6 @@ package io.gnnnids.core.replay;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.ZeekJson;
 import io.gnnnids.core.kafka.FlowProducer;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

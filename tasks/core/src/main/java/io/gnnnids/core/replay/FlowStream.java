@@ -1,7 +1,6 @@
 package io.gnnnids.core.replay;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.SplittableRandom;
 
 /**
@@ -25,7 +24,8 @@ final class FlowStream {
     private double next;
     private long remaining;
 
-    private FlowStream(double first, long count, double period, double jitter, boolean poisson, double end, Maker maker) {
+    private FlowStream(
+            double first, long count, double period, double jitter, boolean poisson, double end, Maker maker) {
         this.maker = maker;
         this.period = period;
         this.jitter = jitter;

@@ -20,6 +20,7 @@ public record GeneratorOptions(long flows, int hosts, int days, Instant start, d
     public static final long DEFAULT_SEED = 1;
     /** One device behind a router is a network too; below ten hosts the network is a home (no servers). */
     public static final int MIN_HOSTS = 1;
+
     public static final int MAX_HOSTS = 50_000;
     public static final int MAX_DAYS = 3_660;
 
@@ -43,13 +44,14 @@ public record GeneratorOptions(long flows, int hosts, int days, Instant start, d
     }
 
     /** The options with every unset (null) value replaced by its default; start defaults to {@link #defaultStart}. */
-    public static GeneratorOptions withDefaults(long flows, Integer hosts, Integer days, Instant start,
-                                                Double attackRatio, Long seed, Clock clock) {
+    public static GeneratorOptions withDefaults(
+            long flows, Integer hosts, Integer days, Instant start, Double attackRatio, Long seed, Clock clock) {
         int d = days == null ? DEFAULT_DAYS : days;
         if (d < 1 || d > MAX_DAYS) {
             throw new IllegalArgumentException("--days must be between 1 and " + MAX_DAYS + ", got " + d);
         }
-        return new GeneratorOptions(flows,
+        return new GeneratorOptions(
+                flows,
                 hosts == null ? DEFAULT_HOSTS : hosts,
                 d,
                 start == null ? defaultStart(d, clock) : start,
@@ -59,17 +61,23 @@ public record GeneratorOptions(long flows, int hosts, int days, Instant start, d
 
     /** 00:00 UTC of (today - days): the generated traffic then ends at today's midnight, in the past. */
     public static Instant defaultStart(int days, Clock clock) {
-        return LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return LocalDate.now(clock.withZone(ZoneOffset.UTC))
+                .minusDays(days)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
     }
 
     /** Parses {@code --start}: an ISO date (2024-05-01, midnight UTC) or an instant (2024-05-01T06:00:00Z). */
     public static Instant parseStart(String text) {
         String s = text == null ? "" : text.trim();
         try {
-            return s.contains("T") ? Instant.parse(s) : LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return s.contains("T")
+                    ? Instant.parse(s)
+                    : LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
-                    "--start must be an ISO date like 2024-05-01 or an instant like 2024-05-01T06:00:00Z, got '" + s + "'");
+                    "--start must be an ISO date like 2024-05-01 or an instant like 2024-05-01T06:00:00Z, got '" + s
+                            + "'");
         }
     }
 

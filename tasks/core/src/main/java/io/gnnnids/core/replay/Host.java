@@ -5,8 +5,8 @@ package io.gnnnids.core.replay;
  * needs it that way; {@code activity} scales how much traffic the host originates; {@code ephemeralLow} and
  * {@code ephemeralHigh} are the source-port range of its operating system.
  */
-public record Host(String ip, int addr, Role role, boolean local, double activity, int ephemeralLow,
-                   int ephemeralHigh) {
+public record Host(
+        String ip, int addr, Role role, boolean local, double activity, int ephemeralLow, int ephemeralHigh) {
 
     /** A peer outside the local subnets that only answers or attacks. */
     static Host external(int addr) {

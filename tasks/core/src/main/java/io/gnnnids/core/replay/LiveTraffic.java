@@ -1,7 +1,6 @@
 package io.gnnnids.core.replay;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,8 +48,13 @@ public final class LiveTraffic implements Iterator<Flow> {
         long flowsPerDay = Math.max(1, Math.round(rate * SECONDS_PER_DAY));
         // Validates the options before the network is built.
         new GeneratorOptions(flowsPerDay, hosts, 1, clock.instant(), attackRatio, seed);
-        return new LiveTraffic(NetworkModel.build(hosts, seed), hosts, flowsPerDay, attackRatio,
-                ThreadLocalRandom.current().nextLong(), clock);
+        return new LiveTraffic(
+                NetworkModel.build(hosts, seed),
+                hosts,
+                flowsPerDay,
+                attackRatio,
+                ThreadLocalRandom.current().nextLong(),
+                clock);
     }
 
     LiveTraffic(NetworkModel net, int hosts, long flowsPerDay, double attackRatio, long trafficSeed, Clock clock) {

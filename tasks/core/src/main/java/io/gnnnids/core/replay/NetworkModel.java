@@ -22,15 +22,24 @@ public final class NetworkModel {
     /** Networks of fewer hosts are homes: devices and a router that is their gateway, resolver and DHCP server. */
     public static final int HOME_MAX_HOSTS = 9;
     /** Server roles every network of 20 hosts or more has, DNS and web first (the smallest networks have four). */
-    static final Role[] SERVER_ROLES = {Role.DNS_SERVER, Role.WEB_SERVER, Role.FILE_SERVER, Role.MAIL_SERVER,
-            Role.DB_SERVER, Role.MONITORING_SERVER};
-    static final Role[] IOT_KINDS = {Role.CAMERA, Role.THERMOSTAT, Role.SMART_SPEAKER, Role.SMART_TV, Role.PRINTER,
-            Role.LIGHT_HUB};
+    static final Role[] SERVER_ROLES = {
+        Role.DNS_SERVER, Role.WEB_SERVER, Role.FILE_SERVER, Role.MAIL_SERVER, Role.DB_SERVER, Role.MONITORING_SERVER
+    };
+
+    static final Role[] IOT_KINDS = {
+        Role.CAMERA, Role.THERMOSTAT, Role.SMART_SPEAKER, Role.SMART_TV, Role.PRINTER, Role.LIGHT_HUB
+    };
 
     /** How one vendor's devices of a kind report to the vendor's cloud. */
-    record Telemetry(int port, String service, long origMin, long origMax, long respMin, long respMax,
-                     double rate, Host[] endpoints) {
-    }
+    record Telemetry(
+            int port,
+            String service,
+            long origMin,
+            long origMax,
+            long respMin,
+            long respMax,
+            double rate,
+            Host[] endpoints) {}
 
     private final long seed;
     private final int[] subnets;
@@ -59,6 +68,7 @@ public final class NetworkModel {
      * turn and replace those that stop answering, so one client talks NTP with many outside hosts.
      */
     final Host[] ntpPoolServers;
+
     final Host[] updateServers;
     final Host[] upstreamDns;
     final Host[] mailRelays;
@@ -71,6 +81,7 @@ public final class NetworkModel {
 
     /** Local time offset from UTC in hours, and the working day in local hours. */
     final int utcOffsetHours;
+
     final double workStart;
     final double workEnd;
     final double nightLevel;
@@ -84,6 +95,7 @@ public final class NetworkModel {
     final AttackPorts attackPorts;
     /** Unusual port a bot's C&C server (often down) listens on, and the one of Torii-like C&C conversations. */
     final int c2RetryPort;
+
     final int toriiPort;
     /** IoT devices ask the gateway for names rather than the DNS server (home routers' habit, some offices). */
     final boolean iotResolvesViaGateway;
@@ -125,10 +137,14 @@ public final class NetworkModel {
         // its look-alikes of attacks) is present whatever the seed; the seed decides how many of each.
         // A home (fewer than ten hosts) has no servers: one device is an IoT device, two are one or two of them
         // beside a computer, more are a third computers.
-        int nServers = home ? 0 : Math.max(hosts >= 20 ? SERVER_ROLES.length : 4,
-                (int) Math.round(hosts * (0.02 + 0.06 * rng.nextDouble())));
-        int nIot = home ? (hosts == 1 ? 1 : hosts == 2 ? 1 + rng.nextInt(2) : hosts - Math.max(1, hosts / 3))
-                : Math.max(hosts >= 20 ? IOT_KINDS.length : 3, (int) Math.round(hosts * (0.12 + 0.36 * rng.nextDouble())));
+        int nServers = home
+                ? 0
+                : Math.max(hosts >= 20 ? SERVER_ROLES.length : 4, (int)
+                        Math.round(hosts * (0.02 + 0.06 * rng.nextDouble())));
+        int nIot = home
+                ? (hosts == 1 ? 1 : hosts == 2 ? 1 + rng.nextInt(2) : hosts - Math.max(1, hosts / 3))
+                : Math.max(
+                        hosts >= 20 ? IOT_KINDS.length : 3, (int) Math.round(hosts * (0.12 + 0.36 * rng.nextDouble())));
         int nClients = home ? hosts - nIot : Math.max(3, hosts - nServers - nIot);
         nIot = hosts - nServers - nClients;
         double laptopShare = rng.nextDouble();
@@ -136,8 +152,11 @@ public final class NetworkModel {
         int linuxShare = rng.nextInt(40);
 
         AddressPool pool = new AddressPool(subnets, hosts, rng);
-        List<Role> serverRoles = new ArrayList<>(List.of(SERVER_ROLES).subList(0, Math.min(nServers, SERVER_ROLES.length)));
-        Role[] extraServers = {Role.WEB_SERVER, Role.DB_SERVER, Role.MONITORING_SERVER, Role.FILE_SERVER, Role.WEB_SERVER};
+        List<Role> serverRoles =
+                new ArrayList<>(List.of(SERVER_ROLES).subList(0, Math.min(nServers, SERVER_ROLES.length)));
+        Role[] extraServers = {
+            Role.WEB_SERVER, Role.DB_SERVER, Role.MONITORING_SERVER, Role.FILE_SERVER, Role.WEB_SERVER
+        };
         while (serverRoles.size() < nServers) {
             serverRoles.add(extraServers[rng.nextInt(extraServers.length)]);
         }
@@ -149,7 +168,8 @@ public final class NetworkModel {
         }
         for (int k = 0; k < nClients; k++) {
             // One of each at least, so every network has both kinds of client.
-            Role kind = k < 2 ? (k == 0 ? Role.LAPTOP : Role.WORKSTATION)
+            Role kind = k < 2
+                    ? (k == 0 ? Role.LAPTOP : Role.WORKSTATION)
                     : rng.nextDouble() < laptopShare ? Role.LAPTOP : Role.WORKSTATION;
             double activity = Math.exp(activitySigma * Sampling.gaussian(rng));
             boolean linux = rng.nextInt(100) < linuxShare;
@@ -195,7 +215,10 @@ public final class NetworkModel {
         nightLevel = 0.04 + 0.2 * rng.nextDouble();
         eveningLevel = 0.15 + 0.35 * rng.nextDouble();
         weekendLevel = 0.15 + 0.45 * rng.nextDouble();
-        benignMix = BenignActivity.drawMix(rng, !byRole(Role.MONITORING_SERVER).isEmpty(), !byRole(Role.DB_SERVER).isEmpty());
+        benignMix = BenignActivity.drawMix(
+                rng,
+                !byRole(Role.MONITORING_SERVER).isEmpty(),
+                !byRole(Role.DB_SERVER).isEmpty());
         periodicShare = Math.min(0.45, 0.06 + 0.6 * iot.size() / (double) hosts) * (0.8 + 0.4 * rng.nextDouble());
 
         attackPorts = AttackPorts.draw(rng);
@@ -240,7 +263,8 @@ public final class NetworkModel {
             if (!isLocal(h.addr())) continue;
             Set<Integer> ports = h.tcpServices();
             Role role = guessRole(h, obs.gatewayAddrs().contains(h.addr()));
-            Host placed = new Host(Addresses.format(h.addr()), h.addr(), role, true, 1.0, h.ephemeralLow(), h.ephemeralHigh());
+            Host placed = new Host(
+                    Addresses.format(h.addr()), h.addr(), role, true, 1.0, h.ephemeralLow(), h.ephemeralHigh());
             tcpServices.put(h.addr(), ports);
             byAddress.put(h.addr(), placed);
             if (role == Role.GATEWAY) {
@@ -259,12 +283,14 @@ public final class NetworkModel {
         for (AttackOverlay.ObservedHost h : obs.hosts()) {
             if (h.answersDns() || !h.tcpServices().isEmpty()) answering.add(h.addr());
         }
-        gateways.sort(java.util.Comparator.comparing((Host g) -> !answering.contains(g.addr())).thenComparingInt(Host::addr));
+        gateways.sort(java.util.Comparator.comparing((Host g) -> !answering.contains(g.addr()))
+                .thenComparingInt(Host::addr));
         for (int s : subnets) {
             // Every LAN has a router even when the capture never saw it answer (not IPv4 link-local ones).
             if ((s >>> 16) == 0xA9FE || gateways.stream().anyMatch(g -> (g.addr() & 0xFFFFFF00) == s)) continue;
             int addr = s | 1;
-            Host gw = byAddress.containsKey(addr) ? byAddress.get(addr)
+            Host gw = byAddress.containsKey(addr)
+                    ? byAddress.get(addr)
                     : new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999);
             if (gw.role() != Role.GATEWAY) continue;
             gateways.add(gw);
@@ -276,7 +302,8 @@ public final class NetworkModel {
             gateways.add(new Host(Addresses.format(addr), addr, Role.GATEWAY, true, 1.0, 32768, 60999));
             byAddress.putIfAbsent(addr, gateways.get(0));
         }
-        if (internal.isEmpty()) throw new IllegalArgumentException("no internal host other than gateways in the observed flows");
+        if (internal.isEmpty())
+            throw new IllegalArgumentException("no internal host other than gateways in the observed flows");
         this.home = internal.size() <= HOME_MAX_HOSTS;
 
         // Infected hosts: among hosts that talk to the internet, IoT-like ones first (one to three), then one or two
@@ -285,10 +312,11 @@ public final class NetworkModel {
         for (AttackOverlay.ObservedHost h : obs.hosts()) {
             if (h.externalPeers() > 0) talking.add(h.addr());
         }
-        List<Host> active = internal.stream().filter(h -> talking.contains(h.addr())).toList();
+        List<Host> active =
+                internal.stream().filter(h -> talking.contains(h.addr())).toList();
         List<Host> activeIot = active.stream().filter(h -> h.role().isIot()).toList();
-        List<Host> candidates = new ArrayList<>(!activeIot.isEmpty() ? activeIot : !active.isEmpty() ? active
-                : !iot.isEmpty() ? iot : internal);
+        List<Host> candidates = new ArrayList<>(
+                !activeIot.isEmpty() ? activeIot : !active.isEmpty() ? active : !iot.isEmpty() ? iot : internal);
         List<Host> iotShuffled = shuffled(candidates, rng);
         bots.addAll(iotShuffled.subList(0, Math.min(iotShuffled.size(), 1 + rng.nextInt(3))));
         List<Host> clientPool = shuffled(clients, rng);
@@ -373,7 +401,8 @@ public final class NetworkModel {
 
     /** Whether the internal host answered TCP on this port in the observed flows (always false when generated). */
     boolean offers(Host h, int port) {
-        return tcpServices != null && tcpServices.getOrDefault(h.addr(), Set.of()).contains(port);
+        return tcpServices != null
+                && tcpServices.getOrDefault(h.addr(), Set.of()).contains(port);
     }
 
     /** Internal hosts and gateways that answered TCP on one of these ports in the observed flows, in address order. */
@@ -438,11 +467,12 @@ public final class NetworkModel {
             ports.get(Role.CAMERA).set(0, TLS_PORTS[rng.nextInt(TLS_PORTS.length)]);
         }
         // Transports no vendor drew go to vendors of kinds other than cameras (whose TLS vendor stays).
-        List<Role> others = shuffled(present.stream().filter(k -> k != Role.CAMERA).toList(), rng);
+        List<Role> others =
+                shuffled(present.stream().filter(k -> k != Role.CAMERA).toList(), rng);
         int next = 0;
-        for (int required : new int[]{1883, 5683, 0}) {
-            boolean covered = ports.values().stream().flatMap(List::stream)
-                    .anyMatch(p -> required == 0 ? tls(p) : p == required);
+        for (int required : new int[] {1883, 5683, 0}) {
+            boolean covered =
+                    ports.values().stream().flatMap(List::stream).anyMatch(p -> required == 0 ? tls(p) : p == required);
             if (covered || others.isEmpty()) continue;
             Role kind = others.get(next++ % others.size());
             List<Integer> p = ports.get(kind);
@@ -477,8 +507,15 @@ public final class NetworkModel {
         long origMin = kind == Role.CAMERA ? 20_000 + rng.nextInt(200_000) : 80 + rng.nextInt(800);
         long respMin = udp ? 10 + rng.nextInt(40) : 60 + rng.nextInt(600);
         double rate = kind == Role.CAMERA ? 3 + 3 * rng.nextDouble() : 0.5 + 2 * rng.nextDouble();
-        return new Telemetry(port, service, origMin, origMin * (2 + rng.nextInt(4)), respMin,
-                respMin * (2 + rng.nextInt(3)), rate, externals(rng, 1 + rng.nextInt(3)));
+        return new Telemetry(
+                port,
+                service,
+                origMin,
+                origMin * (2 + rng.nextInt(4)),
+                respMin,
+                respMin * (2 + rng.nextInt(3)),
+                rate,
+                externals(rng, 1 + rng.nextInt(3)));
     }
 
     /** The network for this many internal hosts and this seed; the same arguments give the same network. */
@@ -548,8 +585,9 @@ public final class NetworkModel {
         int[] b = new int[6];
         for (int i = 0; i < 6; i++) b[i] = (int) ((mac >>> (8 * i)) & 0xFF);
         b[0] &= 0xFE; // unicast
-        return String.format("fe80::%x:%x:%x:%x", ((b[0] ^ 0x02) << 8) | b[1], (b[2] << 8) | 0xFF,
-                0xFE00 | b[3], (b[4] << 8) | b[5]);
+        return String.format(
+                "fe80::%x:%x:%x:%x",
+                ((b[0] ^ 0x02) << 8) | b[1], (b[2] << 8) | 0xFF, 0xFE00 | b[3], (b[4] << 8) | b[5]);
     }
 
     /**
@@ -563,8 +601,8 @@ public final class NetworkModel {
         }
         String[] p = ip.split("\\.");
         if (p.length != 4) return false;
-        return isLocal(Addresses.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
-                Integer.parseInt(p[3])));
+        return isLocal(Addresses.of(
+                Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
     }
 
     private void add(int addr, Role role, double activity, int ephemeralLow, int ephemeralHigh) {
@@ -583,10 +621,11 @@ public final class NetworkModel {
             int[] c2Ports = {443, 80, 8080, 8443, 1024 + rng.nextInt(50_000)};
             int c2 = c2Ports[rng.nextInt(c2Ports.length)];
             boolean udp = rng.nextBoolean();
-            int heartbeat = udp ? new int[]{53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
-                    : new int[]{443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
+            int heartbeat = udp
+                    ? new int[] {53, 123, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)]
+                    : new int[] {443, 8080, 1024 + rng.nextInt(50_000)}[rng.nextInt(3)];
             int payload = rng.nextInt(4) == 0 ? 8080 : 80;
-            return new AttackPorts(c2, udp, heartbeat, payload, new int[]{443, 443, 8443, 22}[rng.nextInt(4)]);
+            return new AttackPorts(c2, udp, heartbeat, payload, new int[] {443, 443, 8443, 22}[rng.nextInt(4)]);
         }
     }
 
@@ -687,7 +726,8 @@ public final class NetworkModel {
     /** Benign external peers: web, NTP, update, DNS, mail, backup, device clouds, visitors of the web server. */
     public List<Host> benignExternalHosts() {
         List<Host> out = new ArrayList<>();
-        for (Host[] group : new Host[][]{webPeers, ntpPool, updateServers, upstreamDns, mailRelays, backupTargets, visitors}) {
+        for (Host[] group :
+                new Host[][] {webPeers, ntpPool, updateServers, upstreamDns, mailRelays, backupTargets, visitors}) {
             Collections.addAll(out, group);
         }
         for (List<Telemetry> kind : vendors.values()) {
@@ -726,10 +766,19 @@ public final class NetworkModel {
 
     /** One line for logs: the address plan and the device mix. */
     public String describe() {
-        return String.format("subnets %s, %d clients (%d admins), %d servers, %d IoT devices, %d compromised, "
+        return String.format(
+                "subnets %s, %d clients (%d admins), %d servers, %d IoT devices, %d compromised, "
                         + "%d web peers, UTC%+d, working %.1fh-%.1fh",
-                localSubnets(), clients.size(), admins.size(), servers.size(), iot.size(), compromisedHosts().size(),
-                webPeers.length, utcOffsetHours, workStart, workEnd);
+                localSubnets(),
+                clients.size(),
+                admins.size(),
+                servers.size(),
+                iot.size(),
+                compromisedHosts().size(),
+                webPeers.length,
+                utcOffsetHours,
+                workStart,
+                workEnd);
     }
 
     /** Hands out internal addresses: servers low in the first subnet, everything else from DHCP-like pools. */

@@ -38,7 +38,11 @@ public final class Pacer {
             long now = System.nanoTime();
             if (now - lastProgress >= PROGRESS_EVERY_NANOS) {
                 lastProgress = now;
-                log.info("{} flows{} sent ({} flows/s)", count, total > 0 ? " of " + total : "", Math.round(perSecond()));
+                log.info(
+                        "{} flows{} sent ({} flows/s)",
+                        count,
+                        total > 0 ? " of " + total : "",
+                        Math.round(perSecond()));
             }
         }
     }

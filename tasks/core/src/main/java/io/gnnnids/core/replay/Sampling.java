@@ -4,8 +4,7 @@ import java.util.SplittableRandom;
 
 /** Small random-draw helpers over SplittableRandom, so every draw stays on the seeded stream. */
 final class Sampling {
-    private Sampling() {
-    }
+    private Sampling() {}
 
     /** Index drawn in proportion to the (unnormalised) weights, given a uniform draw in [0,1). */
     static int pick(double[] weights, double u) {
@@ -48,7 +47,8 @@ final class Sampling {
         int hi = cum.length - 1;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (cum[mid] > u) hi = mid; else lo = mid + 1;
+            if (cum[mid] > u) hi = mid;
+            else lo = mid + 1;
         }
         return lo;
     }

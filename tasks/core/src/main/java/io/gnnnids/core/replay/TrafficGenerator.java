@@ -1,7 +1,6 @@
 package io.gnnnids.core.replay;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -132,7 +131,9 @@ public final class TrafficGenerator implements Iterator<Flow> {
         double sliceEnd = last ? Double.POSITIVE_INFINITY : sliceStart + SLICE_SECONDS;
 
         curveSoFar += curve.level(sliceMid(slice), slice);
-        long upTo = last ? diurnalTotal : Math.min(diurnalTotal, (long) Math.floor(diurnalTotal * (curveSoFar / curveTotal)));
+        long upTo = last
+                ? diurnalTotal
+                : Math.min(diurnalTotal, (long) Math.floor(diurnalTotal * (curveSoFar / curveTotal)));
         int count = (int) Math.max(0, upTo - diurnalSoFar);
         diurnalSoFar += count;
         benign.fill(sliceStart, SLICE_SECONDS, count, buffer);
@@ -221,12 +222,24 @@ public final class TrafficGenerator implements Iterator<Flow> {
         boolean fixedPort = !h.role().isClient();
         return (ts, f) -> {
             SplittableRandom r = f.rng();
-            if (servers.length > 1 && r.nextInt(50) == 0) servers[r.nextInt(servers.length)] = Sampling.any(net.ntpPoolServers, r);
+            if (servers.length > 1 && r.nextInt(50) == 0)
+                servers[r.nextInt(servers.length)] = Sampling.any(net.ntpPoolServers, r);
             Host server = servers[r.nextInt(servers.length)];
             int sport = fixedPort ? 123 : f.sourcePort(h);
             boolean answered = r.nextInt(50) != 0;
-            return f.udp(ts, h, sport, server, 123, "ntp", Sampling.logUniform(r, 0.001, 0.08), 48,
-                    answered ? 48 : 0, 1, answered ? 1 : 0, null);
+            return f.udp(
+                    ts,
+                    h,
+                    sport,
+                    server,
+                    123,
+                    "ntp",
+                    Sampling.logUniform(r, 0.001, 0.08),
+                    48,
+                    answered ? 48 : 0,
+                    1,
+                    answered ? 1 : 0,
+                    null);
         };
     }
 
@@ -279,8 +292,19 @@ public final class TrafficGenerator implements Iterator<Flow> {
             out.add(FlowStream.poisson(first, perDay[d], gap, end, (ts, f) -> {
                 SplittableRandom r = f.rng();
                 long ob = Sampling.logUniform(r, 1_000_000, 2_000_000_000);
-                return f.tcp(ts, fileServer, f.sourcePort(fileServer), target, 443, "ssl", "SF", "ShADadFf",
-                        ob / speed, ob, 4_000 + r.nextInt(40_000), null);
+                return f.tcp(
+                        ts,
+                        fileServer,
+                        f.sourcePort(fileServer),
+                        target,
+                        443,
+                        "ssl",
+                        "SF",
+                        "ShADadFf",
+                        ob / speed,
+                        ob,
+                        4_000 + r.nextInt(40_000),
+                        null);
             }));
         }
         return out;

@@ -9,5 +9,4 @@ package io.gnnnids.core.store;
  * @param rows  flows in it
  * @param bytes its size
  */
-public record ColdObject(String date, String key, String uri, long rows, long bytes) {
-}
+public record ColdObject(String date, String key, String uri, long rows, long bytes) {}

@@ -3,11 +3,6 @@ package io.gnnnids.core.store;
 import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.FlowColumn;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +16,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cold store layout over an {@link ObjectStore}: Hive-style daily partitions {@code date=YYYY-MM-DD/} (UTC day
@@ -61,12 +60,15 @@ public final class ColdStore {
      * (already stored by another batch) are left out, and a uid repeated in the file is kept once (first row).
      * A day whose rows are all excluded gets no object, and a stale object from an earlier run is removed.
      */
-    public List<ColdObject> writeBatch(String batchId, Path batchParquet, Collection<String> excludeUids, Path scratchDir) {
+    public List<ColdObject> writeBatch(
+            String batchId, Path batchParquet, Collection<String> excludeUids, Path scratchDir) {
         Path scratch = scratchDir.toAbsolutePath().resolve("cold-" + batchId);
-        try (Connection db = DuckDb.inMemory(); Statement st = db.createStatement()) {
+        try (Connection db = DuckDb.inMemory();
+                Statement st = db.createStatement()) {
             Files.createDirectories(scratch);
             st.execute("CREATE TABLE excluded (uid VARCHAR)");
-            try (DuckDBAppender app = ((DuckDBConnection) db).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "excluded")) {
+            try (DuckDBAppender app =
+                    ((DuckDBConnection) db).createAppender(DuckDBConnection.DEFAULT_SCHEMA, "excluded")) {
                 for (String uid : excludeUids) {
                     app.beginRow();
                     app.append(uid);
@@ -103,11 +105,15 @@ public final class ColdStore {
                 written.add(new ColdObject(day.toString(), key, store.uri(key), rows, Files.size(file)));
                 Files.deleteIfExists(file);
             }
-            log.debug("batch {}: {} cold objects, {} rows", batchId, written.size(),
+            log.debug(
+                    "batch {}: {} cold objects, {} rows",
+                    batchId,
+                    written.size(),
                     written.stream().mapToLong(ColdObject::rows).sum());
             return written;
         } catch (SQLException e) {
-            throw new StepFailure("cannot split batch " + batchId + " (" + batchParquet + ") by day: " + e.getMessage(), e);
+            throw new StepFailure(
+                    "cannot split batch " + batchId + " (" + batchParquet + ") by day: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new StepFailure("cannot use scratch folder " + scratch + ": " + e.getMessage(), e);
         } finally {
@@ -138,7 +144,8 @@ public final class ColdStore {
 
     private static List<LocalDate> days(Statement st, String relation) throws SQLException {
         List<LocalDate> days = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("SELECT DISTINCT " + DAY_OF_TS + " AS day FROM " + relation + " ORDER BY day")) {
+        try (ResultSet rs =
+                st.executeQuery("SELECT DISTINCT " + DAY_OF_TS + " AS day FROM " + relation + " ORDER BY day")) {
             while (rs.next()) days.add(rs.getObject(1, LocalDate.class));
         }
         return days;
@@ -155,7 +162,9 @@ public final class ColdStore {
     public List<String> keysForDates(LocalDate from, LocalDate to) {
         List<String> keys = new ArrayList<>();
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-            store.list(partition(d)).stream().filter(k -> k.endsWith(".parquet")).forEach(keys::add);
+            store.list(partition(d)).stream()
+                    .filter(k -> k.endsWith(".parquet"))
+                    .forEach(keys::add);
         }
         return keys;
     }

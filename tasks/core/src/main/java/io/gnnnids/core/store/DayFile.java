@@ -10,5 +10,4 @@ import java.time.LocalDate;
  * @param file where it is
  * @param rows flows in it
  */
-public record DayFile(LocalDate day, Path file, long rows) {
-}
+public record DayFile(LocalDate day, Path file, long rows) {}

@@ -1,7 +1,6 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.cli.StepFailure;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,8 +10,7 @@ import java.util.Properties;
 /** DuckDB connections and SQL literals, in one place. */
 final class DuckDb {
 
-    private DuckDb() {
-    }
+    private DuckDb() {}
 
     static Connection open(Path file, boolean readOnly) throws SQLException {
         Properties props = new Properties();
@@ -35,9 +33,11 @@ final class DuckDb {
         try {
             return DriverManager.getConnection(url, props);
         } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
-            throw new StepFailure("DuckDB's native library could not be loaded: it belongs beside the step's jar as "
-                    + "libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it along"
-                    + " with the jar", e);
+            throw new StepFailure(
+                    "DuckDB's native library could not be loaded: it belongs beside the step's jar as "
+                            + "libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it along"
+                            + " with the jar",
+                    e);
         }
     }
 

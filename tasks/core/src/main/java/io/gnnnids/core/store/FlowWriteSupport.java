@@ -2,6 +2,7 @@ package io.gnnnids.core.store;
 
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
+import java.util.Map;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.Binary;
@@ -12,15 +13,14 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 
-import java.util.Map;
-
 /** Writes {@link Flow} records field by field to parquet-java's record consumer; the schema comes from {@link FlowColumn}. */
 final class FlowWriteSupport extends WriteSupport<Flow> {
 
     static final MessageType SCHEMA = schema();
 
     private static final FlowColumn[] COLUMNS = FlowColumn.values();
-    private static final FlowColumn[] REQUIRED = FlowColumn.ALL.stream().filter(c -> c.required).toArray(FlowColumn[]::new);
+    private static final FlowColumn[] REQUIRED =
+            FlowColumn.ALL.stream().filter(c -> c.required).toArray(FlowColumn[]::new);
     private RecordConsumer consumer;
 
     private static MessageType schema() {
@@ -29,7 +29,10 @@ final class FlowWriteSupport extends WriteSupport<Flow> {
             Repetition rep = c.required ? Repetition.REQUIRED : Repetition.OPTIONAL;
             switch (c.type) {
                 case DOUBLE -> b.primitive(PrimitiveTypeName.DOUBLE, rep).named(c.column);
-                case STRING -> b.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(c.column);
+                case STRING ->
+                    b.primitive(PrimitiveTypeName.BINARY, rep)
+                            .as(LogicalTypeAnnotation.stringType())
+                            .named(c.column);
                 case INT -> b.primitive(PrimitiveTypeName.INT32, rep).named(c.column);
                 case LONG -> b.primitive(PrimitiveTypeName.INT64, rep).named(c.column);
                 case BOOLEAN -> b.primitive(PrimitiveTypeName.BOOLEAN, rep).named(c.column);
@@ -67,7 +70,8 @@ final class FlowWriteSupport extends WriteSupport<Flow> {
     static void checkRequired(Flow flow) {
         for (FlowColumn c : REQUIRED) {
             if (c.get(flow) == null) {
-                throw new IllegalArgumentException("flow " + flow.uid() + " has no value for required column " + c.column);
+                throw new IllegalArgumentException(
+                        "flow " + flow.uid() + " has no value for required column " + c.column);
             }
         }
     }

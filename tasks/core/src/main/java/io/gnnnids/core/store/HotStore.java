@@ -4,11 +4,6 @@ import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hot store: table {@code flows} in one DuckDB file, keyed by uid, holding every flow field plus the batch
@@ -43,6 +42,7 @@ public final class HotStore implements AutoCloseable {
      * incident tables ({@link IncidentTable}); version 5 {@code predicted_family} and {@code explanation}.
      */
     public static final int SCHEMA_VERSION = 5;
+
     public static final String TABLE = "flows";
     private static final String ARCHIVE_ID = "archive_id";
 
@@ -99,7 +99,8 @@ public final class HotStore implements AutoCloseable {
     public static HotStore openReadOnly(Path dbFile, Duration lockWait) {
         Path file = dbFile.toAbsolutePath();
         if (!Files.exists(file)) {
-            throw new StepFailure("DuckDB file " + file + " does not exist; run hot-write first or check --duckdb / NIDS_DUCKDB_PATH");
+            throw new StepFailure("DuckDB file " + file
+                    + " does not exist; run hot-write first or check --duckdb / NIDS_DUCKDB_PATH");
         }
         return new HotStore(file, connectWaitingForLock(file, true, lockWait));
     }
@@ -120,7 +121,9 @@ public final class HotStore implements AutoCloseable {
                     throw new StepFailure(lockedMessage(file, e.getMessage(), lockWait), e);
                 }
                 if (!logged) {
-                    log.info("DuckDB file {} is locked by another process; waiting up to {}", file,
+                    log.info(
+                            "DuckDB file {} is locked by another process; waiting up to {}",
+                            file,
                             DurationConverter.text(lockWait));
                     logged = true;
                 }
@@ -139,7 +142,8 @@ public final class HotStore implements AutoCloseable {
         Matcher m = LOCK_HOLDER.matcher(String.valueOf(duckDbMessage));
         String holder = m.find() ? " (pid " + m.group(1) + ")" : "";
         return "DuckDB file " + file + " is locked by another process" + holder + " for more than "
-                + DurationConverter.text(lockWait) + "; tasks that open it must share the Airflow pool 'duckdb' and keep it open only while they need it"
+                + DurationConverter.text(lockWait)
+                + "; tasks that open it must share the Airflow pool 'duckdb' and keep it open only while they need it"
                 + " — stop the process holding it or retry later";
     }
 
@@ -167,10 +171,13 @@ public final class HotStore implements AutoCloseable {
                 st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + e.getKey() + " " + e.getValue());
             }
             st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.TABLE + " (" + IncidentTable.DEFINITION + ")");
-            st.execute("ALTER TABLE " + IncidentTable.TABLE + " ADD COLUMN IF NOT EXISTS " + IncidentTable.ADDED_COLUMNS);
-            st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION + ")");
+            st.execute(
+                    "ALTER TABLE " + IncidentTable.TABLE + " ADD COLUMN IF NOT EXISTS " + IncidentTable.ADDED_COLUMNS);
+            st.execute(
+                    "CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION + ")");
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
-            st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION + ", now()) ON CONFLICT (version) DO NOTHING");
+            st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION
+                    + ", now()) ON CONFLICT (version) DO NOTHING");
         }
     }
 
@@ -221,7 +228,8 @@ public final class HotStore implements AutoCloseable {
             sb.append(c.column).append(' ').append(c.type.sql);
             if (c.required) sb.append(" NOT NULL");
         }
-        EXTRA_COLUMNS.forEach((name, type) -> sb.append(", ").append(name).append(' ').append(type));
+        EXTRA_COLUMNS.forEach(
+                (name, type) -> sb.append(", ").append(name).append(' ').append(type));
         return sb.toString();
     }
 
@@ -281,8 +289,13 @@ public final class HotStore implements AutoCloseable {
                 st.execute("DROP TABLE IF EXISTS hot_staged");
                 st.execute("DROP TABLE hot_stored");
                 HotWriteResult result = new HotWriteResult(staged, inserted, staged - inserted, elsewhere);
-                log.debug("batch {}: {} staged, {} stored, {} duplicates ({} uids stored by other batches)",
-                        batchId, staged, inserted, result.duplicates(), elsewhere.size());
+                log.debug(
+                        "batch {}: {} staged, {} stored, {} duplicates ({} uids stored by other batches)",
+                        batchId,
+                        staged,
+                        inserted,
+                        result.duplicates(),
+                        elsewhere.size());
                 return result;
             }
         });
@@ -296,14 +309,18 @@ public final class HotStore implements AutoCloseable {
 
     /** The flows with {@code from <= ts < to} in (ts, uid) order, from the {@code skip}-th on: a batch's context. */
     public List<Flow> between(double from, double to, long skip) {
-        return flows("SELECT " + FlowColumn.sqlColumnList() + " FROM " + TABLE + " WHERE ts >= " + from + " AND ts < " + to
-                + " ORDER BY ts, uid OFFSET " + skip);
+        return flows("SELECT " + FlowColumn.sqlColumnList() + " FROM " + TABLE + " WHERE ts >= " + from + " AND ts < "
+                + to + " ORDER BY ts, uid OFFSET " + skip);
     }
 
     /** How many flows with {@code ts >= from} come before {@code f} in (ts, uid) order. */
     public long rank(double from, Flow f) {
-        return queryLong("SELECT count(*) FROM " + TABLE + " WHERE ts >= ? AND (ts < ? OR (ts = ? AND uid < ?))",
-                from, f.ts(), f.ts(), f.uid());
+        return queryLong(
+                "SELECT count(*) FROM " + TABLE + " WHERE ts >= ? AND (ts < ? OR (ts = ? AND uid < ?))",
+                from,
+                f.ts(),
+                f.ts(),
+                f.uid());
     }
 
     /**
@@ -318,15 +335,23 @@ public final class HotStore implements AutoCloseable {
      * As {@link #writePredictions(List, float[], double, String)}, with each flow's predicted family and explanation
      * (JSON); either array may be null, and so may its entries (flows that were not flagged).
      */
-    public long writePredictions(List<String> uids, float[] scores, double threshold, String modelVersion,
-                                 String[] families, String[] explanations) {
+    public long writePredictions(
+            List<String> uids,
+            float[] scores,
+            double threshold,
+            String modelVersion,
+            String[] families,
+            String[] explanations) {
         return inTransaction("store predictions", c -> {
             try (Statement st = c.createStatement()) {
-                st.execute("CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE, "
-                        + "predicted_family VARCHAR, explanation VARCHAR)");
+                st.execute(
+                        "CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE, "
+                                + "predicted_family VARCHAR, explanation VARCHAR)");
                 try (DuckDBAppender app = ((DuckDBConnection) c).createAppender("temp", "main", "predictions_staged")) {
                     for (int i = 0; i < uids.size(); i++) {
-                        app.beginRow().append(uids.get(i)).append((byte) (scores[i] >= threshold ? 1 : 0))
+                        app.beginRow()
+                                .append(uids.get(i))
+                                .append((byte) (scores[i] >= threshold ? 1 : 0))
                                 .append((double) scores[i]);
                         appendText(app, families == null ? null : families[i]);
                         appendText(app, explanations == null ? null : explanations[i]);
@@ -400,13 +425,17 @@ public final class HotStore implements AutoCloseable {
      * {@code archiveId}; returns how many. Flows still waiting for a prediction stay: the archive keeps predictions.
      */
     public long markForArchive(String archiveId, Duration retention) {
-        return update("UPDATE " + TABLE + " SET " + ARCHIVE_ID + " = ? WHERE " + ARCHIVE_ID + " IS NULL"
-                + " AND prediction IS NOT NULL AND " + INGESTED_BEFORE, archiveId, retention.toMillis());
+        return update(
+                "UPDATE " + TABLE + " SET " + ARCHIVE_ID + " = ? WHERE " + ARCHIVE_ID + " IS NULL"
+                        + " AND prediction IS NOT NULL AND " + INGESTED_BEFORE,
+                archiveId,
+                retention.toMillis());
     }
 
     /** Flows ingested more than {@code retention} ago that have no prediction yet. */
     public long unpredictedOlderThan(Duration retention) {
-        return queryLong("SELECT count(*) FROM " + TABLE + " WHERE prediction IS NULL AND " + INGESTED_BEFORE,
+        return queryLong(
+                "SELECT count(*) FROM " + TABLE + " WHERE prediction IS NULL AND " + INGESTED_BEFORE,
                 retention.toMillis());
     }
 
@@ -425,21 +454,22 @@ public final class HotStore implements AutoCloseable {
             Files.createDirectories(dir);
             // The flows per day in one pass, then one COPY per day.
             Map<LocalDate, Long> rowsPerDay = new LinkedHashMap<>();
-            try (ResultSet rs = st.executeQuery("SELECT " + ColdStore.DAY_OF_TS + " AS day, count(*)" + marked
-                    + " GROUP BY day ORDER BY day")) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT " + ColdStore.DAY_OF_TS + " AS day, count(*)" + marked + " GROUP BY day ORDER BY day")) {
                 while (rs.next()) rowsPerDay.put(rs.getObject(1, LocalDate.class), rs.getLong(2));
             }
             List<DayFile> files = new ArrayList<>();
             for (Map.Entry<LocalDate, Long> day : rowsPerDay.entrySet()) {
                 Path out = dir.toAbsolutePath().resolve(day.getKey() + ".parquet");
-                st.execute("COPY (SELECT " + columns + marked + " AND " + ColdStore.DAY_OF_TS + " = DATE '" + day.getKey()
-                        + "' ORDER BY ts, uid) TO " + DuckDb.literal(out) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
+                st.execute("COPY (SELECT " + columns + marked + " AND " + ColdStore.DAY_OF_TS + " = DATE '"
+                        + day.getKey() + "' ORDER BY ts, uid) TO " + DuckDb.literal(out)
+                        + " (FORMAT PARQUET, COMPRESSION ZSTD)");
                 files.add(new DayFile(day.getKey(), out, day.getValue()));
             }
             return files;
         } catch (SQLException e) {
-            throw new StepFailure("cannot export the flows of archive run " + archiveId + " from " + file + ": "
-                    + e.getMessage(), e);
+            throw new StepFailure(
+                    "cannot export the flows of archive run " + archiveId + " from " + file + ": " + e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new StepFailure("cannot create the archive scratch folder " + dir + ": " + e.getMessage(), e);
         }
@@ -452,8 +482,10 @@ public final class HotStore implements AutoCloseable {
      */
     public long deleteArchived(String archiveId, long expected) {
         return inTransaction("delete the archived flows", c -> {
-            update("DELETE FROM " + IncidentTable.FLOWS + " WHERE uid IN (SELECT uid FROM " + TABLE + " WHERE "
-                    + ARCHIVE_ID + " = ?)", archiveId);
+            update(
+                    "DELETE FROM " + IncidentTable.FLOWS + " WHERE uid IN (SELECT uid FROM " + TABLE + " WHERE "
+                            + ARCHIVE_ID + " = ?)",
+                    archiveId);
             long deleted = update("DELETE FROM " + TABLE + " WHERE " + ARCHIVE_ID + " = ?", archiveId);
             if (deleted != expected) { // thrown inside the transaction: it is rolled back
                 throw new StepFailure("archive run " + archiveId + " exported " + expected + " flows but " + deleted
@@ -473,7 +505,8 @@ public final class HotStore implements AutoCloseable {
     }
 
     private List<Flow> flows(String sql) {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return FlowRows.readAll(rs);
         } catch (SQLException e) {
             throw new StepFailure("query on " + file + " failed: " + e.getMessage(), e);
@@ -502,7 +535,8 @@ public final class HotStore implements AutoCloseable {
 
     /** The first column of the query's single row, null for SQL NULL. */
     private Object queryValue(String sql, Object... params) {
-        try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(sql, params);
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getObject(1);
         } catch (SQLException e) {

@@ -7,9 +7,6 @@ import io.gnnnids.core.flow.FlowColumn;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.IncidentGrouping;
 import io.gnnnids.core.incident.ScoredFlow;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +18,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 /**
  * Incidents in the hot store: table {@code incidents}, one row per incident with its figures and status, and
@@ -40,19 +39,19 @@ public final class IncidentTable {
             + "revision INTEGER NOT NULL, updated_at TIMESTAMP NOT NULL, families VARCHAR";
     /** Columns added since the table first shipped, for files that have it without them. */
     static final String ADDED_COLUMNS = "families VARCHAR";
+
     static final String FLOWS_DEFINITION = "uid VARCHAR PRIMARY KEY, incident_id VARCHAR NOT NULL";
 
-    private static final String COLUMNS = "id, host, first_seen, last_seen, flows, peers, ports, max_score, mean_score, "
-            + "model_versions, status, revision, families";
+    private static final String COLUMNS =
+            "id, host, first_seen, last_seen, flows, peers, ports, max_score, mean_score, "
+                    + "model_versions, status, revision, families";
 
     /** What one update did: flows assigned, incidents created, grown and closed. */
-    public record Update(long flows, long created, long grown, long closed) {
-    }
+    public record Update(long flows, long created, long grown, long closed) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private IncidentTable() {
-    }
+    private IncidentTable() {}
 
     /** Assigns the flagged flows without an incident, refreshes the incidents they touch, closes quiet ones. */
     public static Update update(HotStore store, Duration gap) {
@@ -62,8 +61,10 @@ public final class IncidentTable {
             IncidentGrouping.Result grouped = IncidentGrouping.group(
                     flagged.isEmpty() ? List.of() : spansSince(c, flagged, gapSeconds), flagged, gapSeconds);
             if (!flagged.isEmpty()) {
-                try (DuckDBAppender app = ((DuckDBConnection) c).createAppender(DuckDBConnection.DEFAULT_SCHEMA, FLOWS)) {
-                    for (var e : grouped.incidentOf().entrySet()) app.beginRow().append(e.getKey()).append(e.getValue()).endRow();
+                try (DuckDBAppender app =
+                        ((DuckDBConnection) c).createAppender(DuckDBConnection.DEFAULT_SCHEMA, FLOWS)) {
+                    for (var e : grouped.incidentOf().entrySet())
+                        app.beginRow().append(e.getKey()).append(e.getValue()).endRow();
                     app.flush(); // close() swallows errors; flush() reports them
                 }
                 Set<String> touched = new HashSet<>(grouped.created());
@@ -77,7 +78,8 @@ public final class IncidentTable {
                 ps.setDouble(1, gapSeconds);
                 closed = ps.executeUpdate();
             }
-            return new Update(flagged.size(), grouped.created().size(), grouped.grown().size(), closed);
+            return new Update(
+                    flagged.size(), grouped.created().size(), grouped.grown().size(), closed);
         });
     }
 
@@ -102,22 +104,28 @@ public final class IncidentTable {
     /** The incident's {@code limit} highest-scored flows, earliest first among equal scores. */
     public static List<ScoredFlow> topFlows(HotStore store, String incidentId, int limit) {
         List<ScoredFlow> out = new ArrayList<>();
-        try (PreparedStatement ps = store.connection().prepareStatement("SELECT " + FlowColumn.sqlColumnList("f")
-                + ", f.score, f.predicted_family, f.explanation FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid WHERE i.incident_id = ? "
-                + "ORDER BY f.score DESC, f.ts, f.uid LIMIT ?")) {
+        try (PreparedStatement ps = store.connection()
+                .prepareStatement("SELECT " + FlowColumn.sqlColumnList("f")
+                        + ", f.score, f.predicted_family, f.explanation FROM " + FLOWS + " i JOIN " + HotStore.TABLE
+                        + " f ON f.uid = i.uid WHERE i.incident_id = ? "
+                        + "ORDER BY f.score DESC, f.ts, f.uid LIMIT ?")) {
             ps.setString(1, incidentId);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 int at = FlowColumn.ALL.size();
                 while (rs.next()) {
                     String explanation = rs.getString(at + 3);
-                    out.add(new ScoredFlow(FlowRows.read(rs), rs.getDouble(at + 1), rs.getString(at + 2),
+                    out.add(new ScoredFlow(
+                            FlowRows.read(rs),
+                            rs.getDouble(at + 1),
+                            rs.getString(at + 2),
                             explanation == null ? null : JSON.readTree(explanation)));
                 }
             }
         } catch (SQLException | JsonProcessingException e) {
-            throw new StepFailure("cannot read the flows of incident " + incidentId + " in " + store.file() + ": "
-                    + e.getMessage(), e);
+            throw new StepFailure(
+                    "cannot read the flows of incident " + incidentId + " in " + store.file() + ": " + e.getMessage(),
+                    e);
         }
         return out;
     }
@@ -125,8 +133,8 @@ public final class IncidentTable {
     /** Every incident, by first flow (none in a file that predates incidents). */
     public static List<Incident> all(HotStore store) {
         if (!exists(store)) return List.of();
-        try (PreparedStatement ps = store.connection().prepareStatement(
-                "SELECT " + COLUMNS + " FROM " + TABLE + " ORDER BY first_seen, id")) {
+        try (PreparedStatement ps = store.connection()
+                .prepareStatement("SELECT " + COLUMNS + " FROM " + TABLE + " ORDER BY first_seen, id")) {
             return read(ps);
         } catch (SQLException e) {
             throw new StepFailure("cannot read the incidents of " + store.file() + ": " + e.getMessage(), e);
@@ -134,8 +142,10 @@ public final class IncidentTable {
     }
 
     private static boolean exists(HotStore store) {
-        try (Statement st = store.connection().createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = '" + TABLE + "'")) {
+        try (Statement st = store.connection().createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = '" + TABLE
+                                + "'")) {
             rs.next();
             return rs.getLong(1) > 0;
         } catch (SQLException e) {
@@ -145,25 +155,28 @@ public final class IncidentTable {
 
     private static List<IncidentGrouping.Flagged> unassigned(Connection c) throws SQLException {
         List<IncidentGrouping.Flagged> out = new ArrayList<>();
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT uid, orig_h, ts FROM "
-                + HotStore.TABLE + " f WHERE prediction = 1 AND NOT EXISTS (SELECT 1 FROM " + FLOWS
-                + " i WHERE i.uid = f.uid)")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT uid, orig_h, ts FROM "
+                        + HotStore.TABLE + " f WHERE prediction = 1 AND NOT EXISTS (SELECT 1 FROM " + FLOWS
+                        + " i WHERE i.uid = f.uid)")) {
             while (rs.next()) out.add(new IncidentGrouping.Flagged(rs.getString(1), rs.getString(2), rs.getDouble(3)));
         }
         return out;
     }
 
     /** The incidents the flagged flows could join: those ending within the gap before the earliest of them. */
-    private static List<IncidentGrouping.Span> spansSince(Connection c, List<IncidentGrouping.Flagged> flagged,
-                                                          double gapSeconds) throws SQLException {
-        double earliest = flagged.stream().mapToDouble(IncidentGrouping.Flagged::ts).min().orElseThrow();
+    private static List<IncidentGrouping.Span> spansSince(
+            Connection c, List<IncidentGrouping.Flagged> flagged, double gapSeconds) throws SQLException {
+        double earliest =
+                flagged.stream().mapToDouble(IncidentGrouping.Flagged::ts).min().orElseThrow();
         List<IncidentGrouping.Span> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, host, first_seen, last_seen FROM " + TABLE
-                + " WHERE last_seen >= ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT id, host, first_seen, last_seen FROM " + TABLE + " WHERE last_seen >= ?")) {
             ps.setDouble(1, earliest - gapSeconds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new IncidentGrouping.Span(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4)));
+                    out.add(new IncidentGrouping.Span(
+                            rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4)));
                 }
             }
         }
@@ -181,7 +194,8 @@ public final class IncidentTable {
             st.execute("INSERT INTO " + TABLE + " (id, host, first_seen, last_seen, flows, peers, ports, max_score, "
                     + "mean_score, model_versions, status, revision, updated_at) SELECT i.incident_id, any_value(f.orig_h), min(f.ts), max(f.ts), "
                     + "count(*), count(DISTINCT f.resp_h), count(DISTINCT f.resp_p), max(f.score), avg(f.score), "
-                    + "string_agg(DISTINCT f.model_version, ',' ORDER BY f.model_version), '" + Incident.NEW + "', 1, now() "
+                    + "string_agg(DISTINCT f.model_version, ',' ORDER BY f.model_version), '" + Incident.NEW
+                    + "', 1, now() "
                     + "FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid "
                     + "WHERE i.incident_id IN (SELECT id FROM incidents_touched) GROUP BY i.incident_id "
                     + "ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
@@ -190,11 +204,12 @@ public final class IncidentTable {
                     + "model_versions = excluded.model_versions, status = '" + Incident.ONGOING + "', "
                     + "revision = " + TABLE + ".revision + 1, updated_at = excluded.updated_at");
             // The families named for an incident's flows, the most frequent first.
-            st.execute("UPDATE " + TABLE + " SET families = t.families FROM (SELECT incident_id, string_agg(family, ',' "
-                    + "ORDER BY n DESC, family) AS families FROM (SELECT i.incident_id, f.predicted_family AS family, "
-                    + "count(*) AS n FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid "
-                    + "WHERE i.incident_id IN (SELECT id FROM incidents_touched) AND f.predicted_family IS NOT NULL "
-                    + "GROUP BY ALL) GROUP BY incident_id) t WHERE " + TABLE + ".id = t.incident_id");
+            st.execute(
+                    "UPDATE " + TABLE + " SET families = t.families FROM (SELECT incident_id, string_agg(family, ',' "
+                            + "ORDER BY n DESC, family) AS families FROM (SELECT i.incident_id, f.predicted_family AS family, "
+                            + "count(*) AS n FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid "
+                            + "WHERE i.incident_id IN (SELECT id FROM incidents_touched) AND f.predicted_family IS NOT NULL "
+                            + "GROUP BY ALL) GROUP BY incident_id) t WHERE " + TABLE + ".id = t.incident_id");
             st.execute("DROP TABLE incidents_touched");
         }
     }
@@ -207,9 +222,20 @@ public final class IncidentTable {
         List<Incident> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Incident(rs.getString(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5),
-                        rs.getLong(6), rs.getLong(7), rs.getDouble(8), rs.getDouble(9), list(rs.getString(13)),
-                        list(rs.getString(10)), rs.getString(11), rs.getInt(12)));
+                out.add(new Incident(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getDouble(3),
+                        rs.getDouble(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getDouble(8),
+                        rs.getDouble(9),
+                        list(rs.getString(13)),
+                        list(rs.getString(10)),
+                        rs.getString(11),
+                        rs.getInt(12)));
             }
         }
         return out;

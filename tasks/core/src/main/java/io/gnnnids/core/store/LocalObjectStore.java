@@ -1,7 +1,6 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.cli.StepFailure;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -55,8 +54,8 @@ public final class LocalObjectStore implements ObjectStore {
                 FileDigest source = FileDigest.of(file);
                 FileDigest copy = FileDigest.of(temp);
                 if (!copy.sameContent(source)) {
-                    throw new StepFailure("copy of " + file + " to " + dest + " does not match the source (" + copy.size()
-                            + " vs " + source.size() + " bytes); check the disk and retry");
+                    throw new StepFailure("copy of " + file + " to " + dest + " does not match the source ("
+                            + copy.size() + " vs " + source.size() + " bytes); check the disk and retry");
                 }
                 moveIntoPlace(temp, dest);
             } finally {
@@ -138,8 +137,7 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String toString() {

@@ -38,9 +38,14 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Rejects keys that could escape the store's root. */
     static String checkKey(String key) {
-        if (key == null || key.isEmpty() || key.startsWith("/") || key.contains("\\")
-                || ("/" + key + "/").contains("/../") || ("/" + key + "/").contains("/./")) {
-            throw new IllegalArgumentException("invalid object key '" + key + "' (relative, '/'-separated, no '.' or '..')");
+        if (key == null
+                || key.isEmpty()
+                || key.startsWith("/")
+                || key.contains("\\")
+                || ("/" + key + "/").contains("/../")
+                || ("/" + key + "/").contains("/./")) {
+            throw new IllegalArgumentException(
+                    "invalid object key '" + key + "' (relative, '/'-separated, no '.' or '..')");
         }
         return key;
     }

@@ -1,15 +1,13 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.cli.UsageError;
-
 import java.net.URI;
 import java.nio.file.Path;
 
 /** Opens the object store a URI names: {@code file:///abs/path}, a plain path, or {@code s3://bucket/prefix}. */
 public final class ObjectStores {
 
-    private ObjectStores() {
-    }
+    private ObjectStores() {}
 
     /** S3 settings come from the AWS variables (AWS_ENDPOINT_URL, AWS_REGION, credentials chain). */
     public static ObjectStore open(String uri) {
@@ -36,11 +34,13 @@ public final class ObjectStores {
             try {
                 return new LocalObjectStore(Path.of(URI.create(u)));
             } catch (IllegalArgumentException e) {
-                throw new UsageError("store URI '" + uri + "' is not a valid file URI (use file:///absolute/path): " + e.getMessage());
+                throw new UsageError("store URI '" + uri + "' is not a valid file URI (use file:///absolute/path): "
+                        + e.getMessage());
             }
         }
         if (u.matches("[A-Za-z][A-Za-z0-9+.-]+://.*")) {
-            throw new UsageError("store URI '" + uri + "' has an unsupported scheme (use file:///path, a path, or s3://bucket/prefix)");
+            throw new UsageError("store URI '" + uri
+                    + "' has an unsupported scheme (use file:///path, a path, or s3://bucket/prefix)");
         }
         return new LocalObjectStore(Path.of(u));
     }

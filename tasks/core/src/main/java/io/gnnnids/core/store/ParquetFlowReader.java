@@ -3,7 +3,6 @@ package io.gnnnids.core.store;
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,27 +13,31 @@ import java.util.stream.Collectors;
 
 /** Reads flows from local Parquet files (cold or archive partitions) with DuckDB, oldest first. */
 public final class ParquetFlowReader {
-    private ParquetFlowReader() {
-    }
+    private ParquetFlowReader() {}
 
     /** Every flow of the files, or only those with ground truth, ordered by ts. */
     public static List<Flow> read(List<Path> files, boolean labelledOnly) {
         if (files.isEmpty()) return List.of();
         String sql = "SELECT " + FlowColumn.sqlColumnList() + " FROM " + source(files)
                 + (labelledOnly ? " WHERE label IS NOT NULL" : "") + " ORDER BY ts, uid";
-        try (Connection c = DuckDb.inMemory(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = DuckDb.inMemory();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             return FlowRows.readAll(rs);
         } catch (SQLException e) {
-            throw new StepFailure("cannot read flows from " + files.size() + " Parquet file(s) (first " + files.get(0)
-                    + "): " + e.getMessage(), e);
+            throw new StepFailure(
+                    "cannot read flows from " + files.size() + " Parquet file(s) (first " + files.get(0) + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     /** Rows in the files. */
     public static long count(List<Path> files) {
         if (files.isEmpty()) return 0;
-        try (Connection c = DuckDb.inMemory(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + source(files))) {
+        try (Connection c = DuckDb.inMemory();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + source(files))) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

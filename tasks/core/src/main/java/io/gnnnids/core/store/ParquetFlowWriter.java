@@ -2,14 +2,6 @@ package io.gnnnids.core.store;
 
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.OutputFile;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +11,13 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.TreeSet;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
 
 /**
  * Writes flows to a ZSTD-compressed Parquet file with one column per {@link io.gnnnids.core.flow.FlowColumn}: the
@@ -29,8 +28,15 @@ import java.util.TreeSet;
  */
 public final class ParquetFlowWriter implements Closeable {
 
-    private static final FlowColumn[] NO_DICTIONARY = {FlowColumn.TS, FlowColumn.UID, FlowColumn.DURATION,
-            FlowColumn.ORIG_BYTES, FlowColumn.RESP_BYTES, FlowColumn.ORIG_IP_BYTES, FlowColumn.RESP_IP_BYTES};
+    private static final FlowColumn[] NO_DICTIONARY = {
+        FlowColumn.TS,
+        FlowColumn.UID,
+        FlowColumn.DURATION,
+        FlowColumn.ORIG_BYTES,
+        FlowColumn.RESP_BYTES,
+        FlowColumn.ORIG_IP_BYTES,
+        FlowColumn.RESP_IP_BYTES
+    };
 
     private final Path file;
     private final Path temp;
@@ -38,6 +44,7 @@ public final class ParquetFlowWriter implements Closeable {
     private long count;
     /** Epoch days of the flows written; the last one is checked first, as flows mostly come in time order. */
     private final TreeSet<Long> epochDays = new TreeSet<>();
+
     private long lastEpochDay = Long.MIN_VALUE;
     private boolean closed;
 

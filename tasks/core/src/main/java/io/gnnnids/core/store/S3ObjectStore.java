@@ -1,6 +1,16 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.cli.StepFailure;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -22,17 +32,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * An object store in an S3 bucket under a key prefix (AWS or MinIO). Uploads send a CRC32 checksum that the
@@ -83,7 +82,8 @@ public final class S3ObjectStore implements ObjectStore {
 
     private static AwsCredentialsProvider credentials(S3Settings settings) {
         if (settings.accessKey() != null) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
         }
         return DefaultCredentialsProvider.builder().build();
     }
@@ -101,12 +101,25 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (IOException e) {
             throw new StepFailure("cannot read " + file + " for upload: " + e.getMessage(), e);
         }
-        call("upload " + file + " to", k, () -> s3.putObject(r -> r.bucket(bucket).key(k)
-                .checksumAlgorithm(ChecksumAlgorithm.CRC32).contentLength(local.size()), RequestBody.fromFile(file)));
-        HeadObjectResponse head = call("verify", k, () -> s3.headObject(r -> r.bucket(bucket).key(k).checksumMode(ChecksumMode.ENABLED)));
+        call(
+                "upload " + file + " to",
+                k,
+                () -> s3.putObject(
+                        r -> r.bucket(bucket)
+                                .key(k)
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32)
+                                .contentLength(local.size()),
+                        RequestBody.fromFile(file)));
+        HeadObjectResponse head = call(
+                "verify", k, () -> s3.headObject(r -> r.bucket(bucket).key(k).checksumMode(ChecksumMode.ENABLED)));
         verify(k, local, head);
-        log.debug("stored {} ({} bytes, verified by size{})", uri(key), local.size(),
-                head.checksumCRC32() != null ? " and CRC32" : head.eTag() != null && !head.eTag().contains("-") ? " and MD5 ETag" : " only");
+        log.debug(
+                "stored {} ({} bytes, verified by size{})",
+                uri(key),
+                local.size(),
+                head.checksumCRC32() != null
+                        ? " and CRC32"
+                        : head.eTag() != null && !head.eTag().contains("-") ? " and MD5 ETag" : " only");
     }
 
     /** The stored object must have the file's size and, where the server reports one, its checksum. */
@@ -135,7 +148,9 @@ public final class S3ObjectStore implements ObjectStore {
             return true;
         } catch (StepFailure e) {
             if (e.getCause() instanceof NoSuchKeyException
-                    || e.getCause() instanceof S3Exception s && s.statusCode() == 404 && !(s instanceof NoSuchBucketException)) {
+                    || e.getCause() instanceof S3Exception s
+                            && s.statusCode() == 404
+                            && !(s instanceof NoSuchBucketException)) {
                 return false;
             }
             throw e;
@@ -150,8 +165,12 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             Files.createDirectories(target.getParent());
             // With checksum mode on, the SDK verifies the body against the stored checksum while downloading.
-            call("download", k, () -> s3.getObject(r -> r.bucket(bucket).key(k).checksumMode(ChecksumMode.ENABLED),
-                    ResponseTransformer.toFile(temp)));
+            call(
+                    "download",
+                    k,
+                    () -> s3.getObject(
+                            r -> r.bucket(bucket).key(k).checksumMode(ChecksumMode.ENABLED),
+                            ResponseTransformer.toFile(temp)));
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new StepFailure("cannot write " + dest + ": " + e.getMessage(), e);
@@ -167,11 +186,14 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public List<String> list(String keyPrefix) {
         String p = prefix + keyPrefix;
-        return call("list", p, () -> s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(p)).contents().stream()
-                .map(S3Object::key)
-                .map(k -> k.substring(prefix.length()))
-                .sorted()
-                .toList());
+        return call(
+                "list",
+                p,
+                () -> s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(p)).contents().stream()
+                        .map(S3Object::key)
+                        .map(k -> k.substring(prefix.length()))
+                        .sorted()
+                        .toList());
     }
 
     @Override
@@ -200,39 +222,58 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             return request.get();
         } catch (NoSuchBucketException e) {
-            throw new StepFailure("S3 bucket '" + bucket + "' does not exist at " + settings.endpointText()
-                    + " — create it (e.g. mc mb) or fix the bucket in the store URI", e);
+            throw new StepFailure(
+                    "S3 bucket '" + bucket + "' does not exist at " + settings.endpointText()
+                            + " — create it (e.g. mc mb) or fix the bucket in the store URI",
+                    e);
         } catch (S3Exception e) {
             int status = e.statusCode();
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             if (status == 404 && key.isEmpty()) {
-                throw new StepFailure("S3 bucket '" + bucket + "' does not exist at " + settings.endpointText()
-                        + " — create it (e.g. mc mb) or fix the bucket in the store URI", e);
+                throw new StepFailure(
+                        "S3 bucket '" + bucket + "' does not exist at " + settings.endpointText()
+                                + " — create it (e.g. mc mb) or fix the bucket in the store URI",
+                        e);
             }
             if (status == 403 || status == 401) {
-                throw new StepFailure("S3 at " + settings.endpointText() + " denied access to bucket '" + bucket + "' ("
-                        + (code == null ? status : code) + ") — check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY", e);
+                throw new StepFailure(
+                        "S3 at " + settings.endpointText() + " denied access to bucket '" + bucket + "' ("
+                                + (code == null ? status : code)
+                                + ") — check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY",
+                        e);
             }
-            throw new StepFailure("S3 " + action + " s3://" + bucket + "/" + key + " failed: "
-                    + (code == null ? "HTTP " + status : code) + " " + firstLine(e.getMessage()), e);
+            throw new StepFailure(
+                    "S3 " + action + " s3://" + bucket + "/" + key + " failed: "
+                            + (code == null ? "HTTP " + status : code) + " " + firstLine(e.getMessage()),
+                    e);
         } catch (SdkClientException e) {
             if (String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
-                throw new StepFailure("no S3 credentials for bucket '" + bucket + "' — set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", e);
+                throw new StepFailure(
+                        "no S3 credentials for bucket '" + bucket
+                                + "' — set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                        e);
             }
             Throwable root = networkCause(e);
             if (root != null) {
-                throw new StepFailure("cannot reach S3 endpoint " + settings.endpointText() + " for bucket '" + bucket + "': "
-                        + root.getMessage() + " — check AWS_ENDPOINT_URL and that MinIO is up", e);
+                throw new StepFailure(
+                        "cannot reach S3 endpoint " + settings.endpointText() + " for bucket '" + bucket + "': "
+                                + root.getMessage() + " — check AWS_ENDPOINT_URL and that MinIO is up",
+                        e);
             }
-            throw new StepFailure("S3 " + action + " s3://" + bucket + "/" + key + " failed: " + firstLine(e.getMessage()), e);
+            throw new StepFailure(
+                    "S3 " + action + " s3://" + bucket + "/" + key + " failed: " + firstLine(e.getMessage()), e);
         } catch (SdkException e) {
-            throw new StepFailure("S3 " + action + " s3://" + bucket + "/" + key + " failed: " + firstLine(e.getMessage()), e);
+            throw new StepFailure(
+                    "S3 " + action + " s3://" + bucket + "/" + key + " failed: " + firstLine(e.getMessage()), e);
         }
     }
 
     private static Throwable networkCause(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof SocketTimeoutException
+            if (t instanceof ConnectException
+                    || t instanceof UnknownHostException
+                    || t instanceof SocketTimeoutException
                     || t instanceof java.net.NoRouteToHostException) {
                 return t;
             }

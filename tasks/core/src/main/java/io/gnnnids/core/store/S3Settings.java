@@ -20,8 +20,12 @@ public record S3Settings(URI endpoint, String region, String accessKey, String s
     public static S3Settings fromEnvironment() {
         String endpoint = System.getenv("AWS_ENDPOINT_URL");
         String region = System.getenv("AWS_REGION");
-        return new S3Settings(endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint.trim()),
-                region == null || region.isBlank() ? DEFAULT_REGION : region.trim(), null, null, DEFAULT_TIMEOUT);
+        return new S3Settings(
+                endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint.trim()),
+                region == null || region.isBlank() ? DEFAULT_REGION : region.trim(),
+                null,
+                null,
+                DEFAULT_TIMEOUT);
     }
 
     /** Explicit endpoint and keys, e.g. a test server. */

@@ -1,13 +1,12 @@
 package io.gnnnids.core.store;
 
 import com.github.luben.zstd.Zstd;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Parquet page compression over zstd-jni and snappy-java directly. parquet-java's own codec factory goes through
@@ -24,25 +23,30 @@ final class StandaloneCodecFactory implements CompressionCodecFactory {
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codec) {
         return switch (codec) {
-            case ZSTD -> new Compressor(codec) {
-                @Override
-                byte[] compress(byte[] raw) {
-                    return Zstd.compress(raw, ZSTD_LEVEL);
-                }
-            };
-            case SNAPPY -> new Compressor(codec) {
-                @Override
-                byte[] compress(byte[] raw) throws IOException {
-                    return Snappy.compress(raw);
-                }
-            };
-            case UNCOMPRESSED -> new Compressor(codec) {
-                @Override
-                byte[] compress(byte[] raw) {
-                    return raw;
-                }
-            };
-            default -> throw new IllegalArgumentException("unsupported Parquet codec " + codec + " (use ZSTD, SNAPPY or UNCOMPRESSED)");
+            case ZSTD ->
+                new Compressor(codec) {
+                    @Override
+                    byte[] compress(byte[] raw) {
+                        return Zstd.compress(raw, ZSTD_LEVEL);
+                    }
+                };
+            case SNAPPY ->
+                new Compressor(codec) {
+                    @Override
+                    byte[] compress(byte[] raw) throws IOException {
+                        return Snappy.compress(raw);
+                    }
+                };
+            case UNCOMPRESSED ->
+                new Compressor(codec) {
+                    @Override
+                    byte[] compress(byte[] raw) {
+                        return raw;
+                    }
+                };
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported Parquet codec " + codec + " (use ZSTD, SNAPPY or UNCOMPRESSED)");
         };
     }
 
@@ -52,8 +56,7 @@ final class StandaloneCodecFactory implements CompressionCodecFactory {
     }
 
     @Override
-    public void release() {
-    }
+    public void release() {}
 
     private abstract static class Compressor implements BytesInputCompressor {
         private final CompressionCodecName codec;
@@ -75,8 +78,7 @@ final class StandaloneCodecFactory implements CompressionCodecFactory {
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 
     /** Only for completeness of the interface: files are read with DuckDB, not parquet-java. */
@@ -85,23 +87,24 @@ final class StandaloneCodecFactory implements CompressionCodecFactory {
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
             byte[] in = bytes.toByteArray();
-            return BytesInput.from(switch (codec) {
-                case ZSTD -> Zstd.decompress(in, uncompressedSize);
-                case SNAPPY -> Snappy.uncompress(in);
-                case UNCOMPRESSED -> in;
-                default -> throw new IOException("unsupported Parquet codec " + codec);
-            });
+            return BytesInput.from(
+                    switch (codec) {
+                        case ZSTD -> Zstd.decompress(in, uncompressedSize);
+                        case SNAPPY -> Snappy.uncompress(in);
+                        case UNCOMPRESSED -> in;
+                        default -> throw new IOException("unsupported Parquet codec " + codec);
+                    });
         }
 
         @Override
-        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) throws IOException {
+        public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize)
+                throws IOException {
             byte[] in = new byte[compressedSize];
             input.get(in);
             output.put(decompress(BytesInput.from(in), uncompressedSize).toByteArray());
         }
 
         @Override
-        public void release() {
-        }
+        public void release() {}
     }
 }

@@ -1,13 +1,13 @@
 package io.gnnnids.core.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StepLoggingTest {
 
@@ -24,21 +24,29 @@ class StepLoggingTest {
             LoggingEvent e = event(level, null);
             assertEquals(pattern.doLayout(e), line.doLayout(e));
         }
-        assertEquals("2026-12-01T10:00:00.007Z INFO  BatchStager - staged 3 flows" + System.lineSeparator(),
+        assertEquals(
+                "2026-12-01T10:00:00.007Z INFO  BatchStager - staged 3 flows" + System.lineSeparator(),
                 line.doLayout(event(Level.INFO, null)));
     }
 
     @Test
     void followsTheLineWithTheStackTrace() {
         String out = new StepLogging.Line().doLayout(event(Level.ERROR, new IllegalStateException("broker gone")));
-        assertTrue(out.startsWith("2026-12-01T10:00:00.007Z ERROR BatchStager - staged 3 flows" + System.lineSeparator()
-                + "java.lang.IllegalStateException: broker gone"), out);
+        assertTrue(
+                out.startsWith("2026-12-01T10:00:00.007Z ERROR BatchStager - staged 3 flows" + System.lineSeparator()
+                        + "java.lang.IllegalStateException: broker gone"),
+                out);
         assertTrue(out.contains("\tat io.gnnnids.core.cli.StepLoggingTest"), out);
     }
 
     private LoggingEvent event(Level level, Throwable t) {
-        LoggingEvent e = new LoggingEvent("test", context.getLogger("io.gnnnids.core.batch.BatchStager"), level,
-                "staged {} flows", t, new Object[] {3});
+        LoggingEvent e = new LoggingEvent(
+                "test",
+                context.getLogger("io.gnnnids.core.batch.BatchStager"),
+                level,
+                "staged {} flows",
+                t,
+                new Object[] {3});
         e.setTimeStamp(java.time.Instant.parse("2026-12-01T10:00:00.007Z").toEpochMilli());
         return e;
     }

@@ -1,14 +1,13 @@
 package io.gnnnids.core.cli;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.time.LocalDate;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
 
 class TimeRangeTest {
 

@@ -1,36 +1,42 @@
 package io.gnnnids.core.evaluation;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class CurvesTest {
 
     @Test
     void aPerfectRankingGoesStraightUpThenAcross() {
-        Curves.Pair c = Curves.of(new float[]{0.9f, 0.8f, 0.2f, 0.1f}, new int[]{1, 1, 0, 0});
-        assertEquals(List.of(new Curves.Point(0, 0), new Curves.Point(0, 0.5), new Curves.Point(0, 1),
-                new Curves.Point(0.5, 1), new Curves.Point(1, 1)), c.roc());
+        Curves.Pair c = Curves.of(new float[] {0.9f, 0.8f, 0.2f, 0.1f}, new int[] {1, 1, 0, 0});
+        assertEquals(
+                List.of(
+                        new Curves.Point(0, 0),
+                        new Curves.Point(0, 0.5),
+                        new Curves.Point(0, 1),
+                        new Curves.Point(0.5, 1),
+                        new Curves.Point(1, 1)),
+                c.roc());
         assertEquals(new Curves.Point(1, 1), c.pr().get(1), "every attack found before any benign flow");
-        assertEquals(new Curves.Point(1, 0.5), c.pr().get(c.pr().size() - 1), "at the lowest score, everything is flagged");
+        assertEquals(
+                new Curves.Point(1, 0.5), c.pr().get(c.pr().size() - 1), "at the lowest score, everything is flagged");
     }
 
     @Test
     void tiedScoresMakeOnePointAndUnlabelledFlowsAreIgnored() {
-        Curves.Pair c = Curves.of(new float[]{0.5f, 0.5f, 0.5f, 0.9f}, new int[]{1, 0, -1, -1});
+        Curves.Pair c = Curves.of(new float[] {0.5f, 0.5f, 0.5f, 0.9f}, new int[] {1, 0, -1, -1});
         assertEquals(List.of(new Curves.Point(0, 0), new Curves.Point(1, 1)), c.roc());
         assertEquals(List.of(new Curves.Point(1, 0.5)), c.pr());
     }
 
     @Test
     void oneClassOnlyHasNoCurve() {
-        assertTrue(Curves.of(new float[]{0.1f, 0.7f}, new int[]{0, 0}).roc().isEmpty());
-        assertTrue(Curves.of(new float[]{0.1f, 0.7f}, new int[]{1, 1}).pr().isEmpty());
+        assertTrue(Curves.of(new float[] {0.1f, 0.7f}, new int[] {0, 0}).roc().isEmpty());
+        assertTrue(Curves.of(new float[] {0.1f, 0.7f}, new int[] {1, 1}).pr().isEmpty());
     }
 
     @Test
@@ -44,12 +50,16 @@ class CurvesTest {
             scores[i] = (float) Math.min(1, Math.max(0, random.nextGaussian() * 0.2 + (labels[i] == 1 ? 0.7 : 0.3)));
         }
         Curves.Pair c = Curves.of(scores, labels);
-        assertTrue(c.roc().size() <= Curves.MAX_POINTS && c.roc().size() > 50, "ROC points: " + c.roc().size());
+        assertTrue(
+                c.roc().size() <= Curves.MAX_POINTS && c.roc().size() > 50,
+                "ROC points: " + c.roc().size());
         assertTrue(c.pr().size() <= Curves.MAX_POINTS && c.pr().size() > 50, "PR points: " + c.pr().size());
         assertEquals(new Curves.Point(0, 0), c.roc().get(0));
         assertEquals(new Curves.Point(1, 1), c.roc().get(c.roc().size() - 1));
         for (int i = 1; i < c.roc().size(); i++) {
-            assertTrue(c.roc().get(i).x() >= c.roc().get(i - 1).x() && c.roc().get(i).y() >= c.roc().get(i - 1).y(),
+            assertTrue(
+                    c.roc().get(i).x() >= c.roc().get(i - 1).x()
+                            && c.roc().get(i).y() >= c.roc().get(i - 1).y(),
                     "ROC is monotone at " + i);
         }
         for (int i = 1; i < c.pr().size(); i++) {

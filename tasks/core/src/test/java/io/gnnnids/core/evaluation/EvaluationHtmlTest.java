@@ -1,15 +1,14 @@
 package io.gnnnids.core.evaluation;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class EvaluationHtmlTest {
 
@@ -47,11 +46,14 @@ class EvaluationHtmlTest {
 
     @Test
     void withoutBothClassesAnywhereThereIsNoCurveButAPage() {
-        EvaluationReport r = EvaluationReport.of(EvaluationReportTest.MODEL, List.of(EvaluationReportTest.benignOnly()));
+        EvaluationReport r =
+                EvaluationReport.of(EvaluationReportTest.MODEL, List.of(EvaluationReportTest.benignOnly()));
         String html = EvaluationHtml.render(r);
         assertEquals(0, count(html, "<polyline"));
         assertTrue(html.contains("no curve to draw"));
-        assertTrue(r.metrics().containsKey("fpr") && !r.metrics().containsKey("dr"), r.metrics().toString());
+        assertTrue(
+                r.metrics().containsKey("fpr") && !r.metrics().containsKey("dr"),
+                r.metrics().toString());
         assertEquals(Map.of(), r.overall().families());
     }
 }

@@ -1,9 +1,5 @@
 package io.gnnnids.core.flow;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
 import static io.gnnnids.core.flow.Records.TYPICAL;
 import static io.gnnnids.core.flow.Records.with;
 import static io.gnnnids.core.flow.Records.without;
@@ -12,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class FlowParserTest {
     private final FlowParser parser = new FlowParser();
@@ -32,16 +31,39 @@ class FlowParserTest {
     @Test
     void parsesTypicalZeekRecord() throws InvalidFlow {
         Flow f = parse(TYPICAL);
-        assertEquals(new Flow(1533042911.474174, "C5JLGOoxIw2dBZt47", "192.168.100.113", 123, "81.2.254.224", 123,
-                "udp", "ntp", 0.00549, 48L, 48L, "SF", true, false, 0L, "Dd", 1L, 76L, 1L, 76L,
-                Flow.MALICIOUS, "C&C"), f);
+        assertEquals(
+                new Flow(
+                        1533042911.474174,
+                        "C5JLGOoxIw2dBZt47",
+                        "192.168.100.113",
+                        123,
+                        "81.2.254.224",
+                        123,
+                        "udp",
+                        "ntp",
+                        0.00549,
+                        48L,
+                        48L,
+                        "SF",
+                        true,
+                        false,
+                        0L,
+                        "Dd",
+                        1L,
+                        76L,
+                        1L,
+                        76L,
+                        Flow.MALICIOUS,
+                        "C&C"),
+                f);
         assertEquals(f, parser.parseJson(TYPICAL));
     }
 
     @Test
     void acceptsNestedIdObject() throws InvalidFlow {
-        String nested = "{\"ts\":1533042911.474174,\"uid\":\"C5JLGOoxIw2dBZt47\",\"id\":{\"orig_h\":\"192.168.100.113\","
-                + "\"orig_p\":123,\"resp_h\":\"81.2.254.224\",\"resp_p\":123,\"vlan\":7},\"proto\":\"udp\"}";
+        String nested =
+                "{\"ts\":1533042911.474174,\"uid\":\"C5JLGOoxIw2dBZt47\",\"id\":{\"orig_h\":\"192.168.100.113\","
+                        + "\"orig_p\":123,\"resp_h\":\"81.2.254.224\",\"resp_p\":123,\"vlan\":7},\"proto\":\"udp\"}";
         Flow f = parse(nested);
         assertEquals("192.168.100.113", f.origH());
         assertEquals(123, f.origP());
@@ -62,8 +84,10 @@ class FlowParserTest {
 
     @Test
     void acceptsNumbersAsStrings() throws InvalidFlow {
-        Flow f = parse(with("ts", "\"1533042911.474174\"").replace("\"id.orig_p\":123", "\"id.orig_p\":\"123\"")
-                .replace("\"orig_bytes\":48", "\"orig_bytes\":\"48\"").replace("\"duration\":0.00549", "\"duration\":\"0.00549\""));
+        Flow f = parse(with("ts", "\"1533042911.474174\"")
+                .replace("\"id.orig_p\":123", "\"id.orig_p\":\"123\"")
+                .replace("\"orig_bytes\":48", "\"orig_bytes\":\"48\"")
+                .replace("\"duration\":0.00549", "\"duration\":\"0.00549\""));
         assertEquals(parse(TYPICAL), f);
     }
 
@@ -107,7 +131,7 @@ class FlowParserTest {
 
     @Test
     void quarantinesRecordWithMissingField() {
-        for (String key : new String[]{"ts", "uid", "id.orig_h", "id.resp_h", "id.orig_p", "id.resp_p", "proto"}) {
+        for (String key : new String[] {"ts", "uid", "id.orig_h", "id.resp_h", "id.orig_p", "id.resp_p", "proto"}) {
             InvalidFlow e = rejected(without(key), Reason.MISSING_FIELD);
             assertEquals(key + " is missing", e.detail());
             rejected(with(key, "\"-\""), Reason.MISSING_FIELD);
@@ -150,8 +174,9 @@ class FlowParserTest {
 
     @Test
     void quarantinesRecordWithNegativeCount() {
-        for (String key : new String[]{"orig_bytes", "resp_bytes", "missed_bytes", "orig_pkts", "orig_ip_bytes",
-                "resp_pkts", "resp_ip_bytes"}) {
+        for (String key : new String[] {
+            "orig_bytes", "resp_bytes", "missed_bytes", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes"
+        }) {
             rejected(with(key, "-1"), Reason.NEGATIVE_COUNT);
         }
         InvalidFlow e = rejected(with("duration", "-0.5"), Reason.NEGATIVE_COUNT);
@@ -192,16 +217,30 @@ class FlowParserTest {
 
     @Test
     void acceptsEveryZeekProto() throws InvalidFlow {
-        for (String p : new String[]{"tcp", "udp", "icmp", "unknown_transport"}) {
+        for (String p : new String[] {"tcp", "udp", "icmp", "unknown_transport"}) {
             assertEquals(p, parse(with("proto", "\"" + p + "\"")).proto());
         }
     }
 
     @Test
     void quarantinesRecordWithBadAddress() {
-        for (String bad : new String[]{"example.com", "localhost", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01234.1.1.1",
-                "1.2.3.4 ", "fe80::1::2", "12345::1", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", ":1:2::", "1::2:",
-                "::ffff:1.2.3.256", "g::1"}) {
+        for (String bad : new String[] {
+            "example.com",
+            "localhost",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01234.1.1.1",
+            "1.2.3.4 ",
+            "fe80::1::2",
+            "12345::1",
+            "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6:7",
+            ":1:2::",
+            "1::2:",
+            "::ffff:1.2.3.256",
+            "g::1"
+        }) {
             InvalidFlow e = rejected(with("id.resp_h", "\"" + bad + "\""), Reason.BAD_ADDRESS);
             assertTrue(e.detail().startsWith("id.resp_h="), e.detail());
         }
@@ -209,9 +248,18 @@ class FlowParserTest {
 
     @Test
     void acceptsAddressesZeekWrites() throws InvalidFlow {
-        for (String good : new String[]{"0.0.0.0", "255.255.255.255", "::", "::1", "ff02::1:ff27:561e",
-                "fe80::80e6:50ff:fe12:1464", "2001:db8:0:0:0:0:0:1", "1::", "::ffff:192.168.1.1",
-                "2001:0DB8:85A3:0000:0000:8A2E:0370:7334"}) {
+        for (String good : new String[] {
+            "0.0.0.0",
+            "255.255.255.255",
+            "::",
+            "::1",
+            "ff02::1:ff27:561e",
+            "fe80::80e6:50ff:fe12:1464",
+            "2001:db8:0:0:0:0:0:1",
+            "1::",
+            "::ffff:192.168.1.1",
+            "2001:0DB8:85A3:0000:0000:8A2E:0370:7334"
+        }) {
             assertEquals(good, parse(with("id.orig_h", "\"" + good + "\"")).origH());
         }
     }
@@ -238,8 +286,9 @@ class FlowParserTest {
     void quarantinesInvalidUtf8() {
         byte[] json = TYPICAL.replace("C5JLGOoxIw2dBZt47", "C5JLGO__Iw2dBZt47").getBytes(StandardCharsets.UTF_8);
         int at = new String(json, StandardCharsets.UTF_8).indexOf("__");
-        for (byte[] bad : new byte[][]{{(byte) 0xC3, (byte) 0x28}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0},
-                {(byte) 0xFF, 'a'}}) {
+        for (byte[] bad : new byte[][] {
+            {(byte) 0xC3, (byte) 0x28}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0}, {(byte) 0xFF, 'a'}
+        }) {
             byte[] copy = json.clone();
             copy[at] = bad[0];
             copy[at + 1] = bad[1];
@@ -247,13 +296,18 @@ class FlowParserTest {
             assertEquals(Reason.INVALID_UTF8, e.reason(), e.getMessage());
         }
         byte[] truncated = {'{', '"', 'a', '"', ':', '"', (byte) 0xE2, (byte) 0x82};
-        assertEquals(Reason.INVALID_UTF8, assertThrows(InvalidFlow.class, () -> parser.parseJson(truncated)).reason());
+        assertEquals(
+                Reason.INVALID_UTF8,
+                assertThrows(InvalidFlow.class, () -> parser.parseJson(truncated))
+                        .reason());
     }
 
     @Test
     void quarantinesTextWithUnpairedSurrogate() {
         String json = Records.with("uid", "\"C\uD800x\"");
-        assertEquals(Reason.INVALID_UTF8, assertThrows(InvalidFlow.class, () -> parser.parseJson(json)).reason());
+        assertEquals(
+                Reason.INVALID_UTF8,
+                assertThrows(InvalidFlow.class, () -> parser.parseJson(json)).reason());
     }
 
     @Test
@@ -283,13 +337,18 @@ class FlowParserTest {
     @Test
     void quarantinesOverSizeMessage() {
         FlowParser small = new FlowParser(100);
-        InvalidFlow e = assertThrows(InvalidFlow.class, () -> small.parseJson(TYPICAL.getBytes(StandardCharsets.UTF_8)));
+        InvalidFlow e =
+                assertThrows(InvalidFlow.class, () -> small.parseJson(TYPICAL.getBytes(StandardCharsets.UTF_8)));
         assertEquals(Reason.TOO_LARGE, e.reason());
         assertEquals("message is " + TYPICAL.length() + " bytes, the limit is 100", e.detail());
-        assertEquals(Reason.TOO_LARGE, assertThrows(InvalidFlow.class, () -> small.parseJson(TYPICAL)).reason());
+        assertEquals(
+                Reason.TOO_LARGE,
+                assertThrows(InvalidFlow.class, () -> small.parseJson(TYPICAL)).reason());
         // 40 chars of 3 bytes each: short as a String, too large as UTF-8
         String wide = "{\"uid\":\"" + "€".repeat(40) + "\"}";
-        assertEquals(Reason.TOO_LARGE, assertThrows(InvalidFlow.class, () -> small.parseJson(wide)).reason());
+        assertEquals(
+                Reason.TOO_LARGE,
+                assertThrows(InvalidFlow.class, () -> small.parseJson(wide)).reason());
         String padded = TYPICAL + " ".repeat(FlowParser.DEFAULT_MAX_BYTES);
         rejected(padded, Reason.TOO_LARGE);
     }
@@ -311,15 +370,84 @@ class FlowParserTest {
 
     @Test
     void validatorRejectsFlowsBuiltInCode() {
-        Flow ok = new Flow(1.6e9, "C1", "10.0.0.1", 1, "10.0.0.2", 2, "tcp", null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+        Flow ok = new Flow(
+                1.6e9,
+                "C1",
+                "10.0.0.1",
+                1,
+                "10.0.0.2",
+                2,
+                "tcp",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         assertEquals(ok, assertDoesNotThrowValidate(ok));
-        Flow badPort = new Flow(1.6e9, "C1", "10.0.0.1", 70000, "10.0.0.2", 2, "tcp", null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
-        assertEquals(Reason.PORT_OUT_OF_RANGE, assertThrows(InvalidFlow.class, () -> FlowValidator.validate(badPort)).reason());
-        Flow upperLabel = new Flow(1.6e9, "C1", "10.0.0.1", 1, "10.0.0.2", 2, "tcp", null, null, null, null, null,
-                null, null, null, null, null, null, null, null, "Benign", null);
-        assertEquals(Reason.BAD_LABEL, assertThrows(InvalidFlow.class, () -> FlowValidator.validate(upperLabel)).reason());
+        Flow badPort = new Flow(
+                1.6e9,
+                "C1",
+                "10.0.0.1",
+                70000,
+                "10.0.0.2",
+                2,
+                "tcp",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        assertEquals(
+                Reason.PORT_OUT_OF_RANGE,
+                assertThrows(InvalidFlow.class, () -> FlowValidator.validate(badPort))
+                        .reason());
+        Flow upperLabel = new Flow(
+                1.6e9,
+                "C1",
+                "10.0.0.1",
+                1,
+                "10.0.0.2",
+                2,
+                "tcp",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "Benign",
+                null);
+        assertEquals(
+                Reason.BAD_LABEL,
+                assertThrows(InvalidFlow.class, () -> FlowValidator.validate(upperLabel))
+                        .reason());
     }
 
     private static Flow assertDoesNotThrowValidate(Flow f) {

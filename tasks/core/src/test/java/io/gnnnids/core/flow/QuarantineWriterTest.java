@@ -1,22 +1,21 @@
 package io.gnnnids.core.flow;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QuarantineWriterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +40,9 @@ class QuarantineWriterTest {
             q.write(huge, reject(parser, huge), "zeek-conn", 1, 99);
             q.write(badPort, reject(parser, badPort), "/data/conn.log", 12);
             assertEquals(4, q.count());
-            assertEquals(List.of("invalid_utf8", "port_out_of_range", "too_large"), List.copyOf(q.reasons().keySet()));
+            assertEquals(
+                    List.of("invalid_utf8", "port_out_of_range", "too_large"),
+                    List.copyOf(q.reasons().keySet()));
             assertEquals(Map.of("invalid_utf8", 1L, "port_out_of_range", 2L, "too_large", 1L), q.reasons());
         }
         List<String> lines = Files.readAllLines(file);
@@ -53,12 +54,14 @@ class QuarantineWriterTest {
         assertEquals("zeek-conn", first.get("topic").asText());
         assertEquals(2, first.get("partition").asInt());
         assertEquals(41, first.get("offset").asLong());
-        assertEquals(new String(badPort, StandardCharsets.UTF_8), first.get("raw").asText());
+        assertEquals(
+                new String(badPort, StandardCharsets.UTF_8), first.get("raw").asText());
 
         JsonNode second = JSON.readTree(lines.get(1));
         assertEquals("invalid_utf8", second.get("reason").asText());
         assertFalse(second.has("raw"));
-        assertArrayEquals(badUtf8, Base64.getDecoder().decode(second.get("raw_base64").asText()));
+        assertArrayEquals(
+                badUtf8, Base64.getDecoder().decode(second.get("raw_base64").asText()));
 
         JsonNode third = JSON.readTree(lines.get(2));
         assertEquals("too_large", third.get("reason").asText());

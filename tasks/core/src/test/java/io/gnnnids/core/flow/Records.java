@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** Fixtures shared by the flow tests: a typical Zeek record and the location of the real sample data. */
 final class Records {
-    private Records() {
-    }
+    private Records() {}
 
     /** A complete conn record as Zeek's JSON writer emits it (plus IoT-23 labels). */
     static final String TYPICAL = "{\"ts\":1533042911.474174,\"uid\":\"C5JLGOoxIw2dBZt47\","

@@ -1,11 +1,10 @@
 package io.gnnnids.core.flow;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class Utf8Test {
 
@@ -21,8 +20,14 @@ class Utf8Test {
     void findsABadByteAtEveryPositionAroundTheEightByteWords() {
         for (int length = 1; length <= 40; length++) {
             for (int at = 0; at < length; at++) {
-                assertEquals(at, Utf8.firstInvalid(asciiWith(length, at, (byte) 0xFF), 0, length), "length " + length + " at " + at);
-                assertEquals(at, Utf8.firstInvalid(asciiWith(length, at, (byte) 0x80), 0, length), "stray continuation byte");
+                assertEquals(
+                        at,
+                        Utf8.firstInvalid(asciiWith(length, at, (byte) 0xFF), 0, length),
+                        "length " + length + " at " + at);
+                assertEquals(
+                        at,
+                        Utf8.firstInvalid(asciiWith(length, at, (byte) 0x80), 0, length),
+                        "stray continuation byte");
             }
             assertEquals(-1, Utf8.firstInvalid(asciiWith(length, 0), 0, length));
         }

@@ -1,9 +1,10 @@
 package io.gnnnids.core.flow;
 
-import io.gnnnids.core.cli.StepFailure;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gnnnids.core.cli.StepFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,10 +12,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Zeek as sensors really run it: ISO 8601 or millisecond timestamps, zeek-kafka's tagged JSON, another scope
@@ -24,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ZeekVariantsTest {
     /** 2026-11-30T10:00:00Z. */
     private static final long SECOND = Instant.parse("2026-11-30T10:00:00Z").getEpochSecond();
+
     private static final String REST = "\"uid\":\"CHhAvVGS1DHFjwGM9\",\"id.orig_h\":\"192.168.1.23\","
             + "\"id.orig_p\":52814,\"id.resp_h\":\"93.184.216.34\",\"id.resp_p\":443,\"proto\":\"tcp\","
             + "\"service\":\"ssl\",\"duration\":1.204981,\"orig_bytes\":1342,\"resp_bytes\":6217,"
@@ -68,7 +68,8 @@ class ZeekVariantsTest {
         assertEquals(epoch, parse(ISO.replace("10:00:00.123456Z", "04:30:00.123456-0530")));
         // Zeek prints the fraction with %06.0f: within half a microsecond of the next second it writes .1000000
         assertEquals(withTs(epoch, SECOND + 1), parse(ISO.replace(".123456Z", ".1000000Z")));
-        assertEquals(withTs(epoch, Instant.parse("2018-07-31T13:15:11Z").getEpochSecond() + 0.474174),
+        assertEquals(
+                withTs(epoch, Instant.parse("2018-07-31T13:15:11Z").getEpochSecond() + 0.474174),
                 parse(ISO.replace("2026-11-30T10:00:00.123456Z", "2018-07-31T13:15:11.474174Z")));
     }
 
@@ -124,7 +125,8 @@ class ZeekVariantsTest {
     @Test
     void stillQuarantinesMalformedRecordsWithTheirReason() {
         InvalidFlow e = rejected(ISO.replace("2026-11-30T", "2026-02-30T"), Reason.BAD_TYPE);
-        assertTrue(e.detail().startsWith("ts=\"2026-02-30T10:00:00.123456Z\" is neither epoch seconds nor an ISO 8601"),
+        assertTrue(
+                e.detail().startsWith("ts=\"2026-02-30T10:00:00.123456Z\" is neither epoch seconds nor an ISO 8601"),
                 e.detail());
         rejected(ISO.replace(".123456Z", ".123456"), Reason.BAD_TYPE); // no zone: local time somewhere
         rejected(ISO.replace("10:00:00", "24:00:00"), Reason.BAD_TYPE);
@@ -138,9 +140,11 @@ class ZeekVariantsTest {
         rejected(ISO.replace("\"id.orig_p\":52814", "\"id_orig_p\":70000"), Reason.PORT_OUT_OF_RANGE);
         rejected(ISO.replace("\"id.orig_h\"", "\"id_orig_x\""), Reason.MISSING_FIELD);
 
-        InvalidFlow dns = rejected("{\"dns\": {\"ts\":\"2026-11-30T10:00:00.123456Z\",\"uid\":\"CHhAvVGS1DHFjwGM9\","
-                + "\"id.orig_h\":\"192.168.1.23\",\"id.orig_p\":53012,\"id.resp_h\":\"192.168.1.1\",\"id.resp_p\":53,"
-                + "\"proto\":\"udp\",\"query\":\"example.com\"}}", Reason.NOT_CONN);
+        InvalidFlow dns = rejected(
+                "{\"dns\": {\"ts\":\"2026-11-30T10:00:00.123456Z\",\"uid\":\"CHhAvVGS1DHFjwGM9\","
+                        + "\"id.orig_h\":\"192.168.1.23\",\"id.orig_p\":53012,\"id.resp_h\":\"192.168.1.1\",\"id.resp_p\":53,"
+                        + "\"proto\":\"udp\",\"query\":\"example.com\"}}",
+                Reason.NOT_CONN);
         assertTrue(dns.detail().startsWith("tagged \"dns\": a record of Zeek's dns log, not conn"), dns.detail());
         assertEquals("not_conn", dns.reason().code());
         rejected("{\"connection\": " + ISO + "}", Reason.NOT_CONN);
@@ -169,22 +173,25 @@ class ZeekVariantsTest {
     @Test
     void readsZeekTsvWrittenWithAnotherScopeSeparator() throws Exception {
         // Log::default_scope_sep = "_" with the sensor packages' extra columns
-        Path p = file("conn.log", "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
-                + "#path\tconn\n#open\t2026-11-30-10-00-00\n"
-                + "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_h\tid_resp_p\tproto\tservice\tduration\torig_bytes"
-                + "\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes"
-                + "\tresp_pkts\tresp_ip_bytes\ttunnel_parents\tcommunity_id\torig_l2_addr\tresp_l2_addr\tvlan"
-                + "\tinner_vlan\n"
-                + "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring"
-                + "\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tstring\tstring\tstring"
-                + "\tint\tint\n"
-                + SECOND + ".123456\tCHhAvVGS1DHFjwGM9\t192.168.1.23\t52814\t93.184.216.34\t443\ttcp\tssl"
-                + "\t1.204981\t1342\t6217\tSF\tT\tF\t0\tShADadFf\t14\t2090\t12\t6849\t(empty)"
-                + "\t1:LQU9qZlK+B5F3KDmev6m5PMibrg=\t"
-                + "00:1b:21:3a:4f:5c\tf4:f2:6d:0c:8e:11\t20\t-\n"
-                + SECOND + ".5\tCbad\t192.168.1.23\t52815\t93.184.216.34\t443\ttcp\t-\t-\t-\t-\tXX\tT\tF\t0\t-\t1\t60"
-                + "\t0\t0\t(empty)\t-\t-\t-\t-\t-\n"
-                + "#close\t2026-11-30-11-00-00\n");
+        Path p = file(
+                "conn.log",
+                "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+                        + "#path\tconn\n#open\t2026-11-30-10-00-00\n"
+                        + "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_h\tid_resp_p\tproto\tservice\tduration\torig_bytes"
+                        + "\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes"
+                        + "\tresp_pkts\tresp_ip_bytes\ttunnel_parents\tcommunity_id\torig_l2_addr\tresp_l2_addr\tvlan"
+                        + "\tinner_vlan\n"
+                        + "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring"
+                        + "\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\tstring\tstring\tstring"
+                        + "\tint\tint\n"
+                        + SECOND + ".123456\tCHhAvVGS1DHFjwGM9\t192.168.1.23\t52814\t93.184.216.34\t443\ttcp\tssl"
+                        + "\t1.204981\t1342\t6217\tSF\tT\tF\t0\tShADadFf\t14\t2090\t12\t6849\t(empty)"
+                        + "\t1:LQU9qZlK+B5F3KDmev6m5PMibrg=\t"
+                        + "00:1b:21:3a:4f:5c\tf4:f2:6d:0c:8e:11\t20\t-\n"
+                        + SECOND
+                        + ".5\tCbad\t192.168.1.23\t52815\t93.184.216.34\t443\ttcp\t-\t-\t-\t-\tXX\tT\tF\t0\t-\t1\t60"
+                        + "\t0\t0\t(empty)\t-\t-\t-\t-\t-\n"
+                        + "#close\t2026-11-30-11-00-00\n");
         List<FlowFileReader.Item> items = readAll(p);
         assertEquals(2, items.size());
         assertEquals(parse(EPOCH), items.get(0).flow());
@@ -194,16 +201,19 @@ class ZeekVariantsTest {
     @Test
     void readsJsonLinesMixingTheVariants() throws Exception {
         Flow epoch = parse(EPOCH);
-        Path p = file("conn.json", ISO + "\n{\"conn\": " + ISO.replace("\"id.", "\"id_") + ",\"sensor\": \"edge-1\"}\n"
-                + "{\"dns\": {\"ts\":\"2026-11-30T10:00:00.5Z\",\"uid\":\"C1\"}}\n"
-                + "{\"ts\":" + SECOND + "123," + REST + "\n");
+        Path p = file(
+                "conn.json",
+                ISO + "\n{\"conn\": " + ISO.replace("\"id.", "\"id_") + ",\"sensor\": \"edge-1\"}\n"
+                        + "{\"dns\": {\"ts\":\"2026-11-30T10:00:00.5Z\",\"uid\":\"C1\"}}\n"
+                        + "{\"ts\":" + SECOND + "123," + REST + "\n");
         List<FlowFileReader.Item> items = readAll(p);
         assertEquals(4, items.size());
         assertEquals(epoch, items.get(0).flow());
         assertEquals(epoch, items.get(1).flow());
         assertEquals(Reason.NOT_CONN, items.get(2).error().reason());
         assertEquals(3, items.get(2).lineNumber());
-        assertEquals(withTs(epoch, Double.parseDouble(SECOND + ".123")), items.get(3).flow());
+        assertEquals(
+                withTs(epoch, Double.parseDouble(SECOND + ".123")), items.get(3).flow());
     }
 
     @Test

@@ -1,16 +1,15 @@
 package io.gnnnids.core.graph;
 
-import io.gnnnids.core.flow.Flow;
-import org.junit.jupiter.api.Test;
-
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-
 import static io.gnnnids.core.graph.FlowMaker.flow;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gnnnids.core.flow.Flow;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class EdgeFeaturesTest {
 
@@ -24,7 +23,9 @@ class EdgeFeaturesTest {
 
     /** The names of the columns set in a one-hot group (prefix). */
     private List<String> hot(float[] row, String prefix) {
-        return features.names().stream().filter(n -> n.startsWith(prefix) && value(row, n) != 0).toList();
+        return features.names().stream()
+                .filter(n -> n.startsWith(prefix) && value(row, n) != 0)
+                .toList();
     }
 
     @Test
@@ -109,7 +110,8 @@ class EdgeFeaturesTest {
         assertEquals(0, value(row, "log_pkts_per_second"));
         assertEquals(0, value(row, "log_orig_bytes"));
         assertEquals(List.of("conn_state_unknown"), hot(row, "conn_state_"));
-        assertEquals(List.of("local_orig", "local_resp", "local_orig_unknown", "local_resp_unknown"), hot(row, "local_"));
+        assertEquals(
+                List.of("local_orig", "local_resp", "local_orig_unknown", "local_resp_unknown"), hot(row, "local_"));
         assertEquals(List.of(), hot(row, "history_"));
     }
 
@@ -118,10 +120,14 @@ class EdgeFeaturesTest {
         FlowMaker f = flow().between("192.168.1.5", "8.8.8.8", 53);
         f.localOrig = null;
         f.localResp = null;
-        assertEquals(List.of("local_orig", "local_orig_unknown", "local_resp_unknown"), hot(features.row(f.make()), "local_"));
+        assertEquals(
+                List.of("local_orig", "local_orig_unknown", "local_resp_unknown"),
+                hot(features.row(f.make()), "local_"));
         f.origH = "172.32.0.1";
         f.respH = "fd00::1";
-        assertEquals(List.of("local_resp", "local_orig_unknown", "local_resp_unknown"), hot(features.row(f.make()), "local_"));
+        assertEquals(
+                List.of("local_resp", "local_orig_unknown", "local_resp_unknown"),
+                hot(features.row(f.make()), "local_"));
     }
 
     @Test
@@ -144,7 +150,7 @@ class EdgeFeaturesTest {
 
     @Test
     void fastLogarithmMatchesLog1pToFloatPrecision() {
-        for (double v : new double[]{0, 1e-9, 1e-4, 0.37, 1, 2.5, 999, 1_023, 1_024, 65_535, 1e6 + 7, 3.3e9, 1e15}) {
+        for (double v : new double[] {0, 1e-9, 1e-4, 0.37, 1, 2.5, 999, 1_023, 1_024, 65_535, 1e6 + 7, 3.3e9, 1e15}) {
             assertEquals(Math.log1p(v), EdgeFeatures.log1p(v), 1e-6 * Math.max(1, Math.log1p(v)), "log1p(" + v + ")");
             assertEquals(Math.log1p((long) v), EdgeFeatures.log1p((long) v), 1e-6 * Math.max(1, Math.log1p(v)));
         }

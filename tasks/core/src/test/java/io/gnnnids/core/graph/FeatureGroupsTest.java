@@ -1,13 +1,12 @@
 package io.gnnnids.core.graph;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class FeatureGroupsTest {
 
@@ -32,14 +31,19 @@ class FeatureGroupsTest {
                 groupOf.put((g.sourceNode() ? spec.nodeFeatures() : spec.edgeFeatures()).get(c), g.name());
             }
         }
-        Map<String, String> expected = new TreeMap<>(Map.ofEntries(Map.entry("conn_state_S0", "connection state"),
-                Map.entry("resp_port_well_known", "responder port"), Map.entry("service_http", "service"),
-                Map.entry("history_orig_S", "TCP history"), Map.entry("pair_interval_cv", "timing of the conversation"),
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(
+                Map.entry("conn_state_S0", "connection state"),
+                Map.entry("resp_port_well_known", "responder port"),
+                Map.entry("service_http", "service"),
+                Map.entry("history_orig_S", "TCP history"),
+                Map.entry("pair_interval_cv", "timing of the conversation"),
                 Map.entry("log_pair_flows", "conversation with this peer"),
-                Map.entry("log_orig_bytes", "bytes, packets and duration"), Map.entry("log_out_peers", "source's fan-out"),
+                Map.entry("log_orig_bytes", "bytes, packets and duration"),
+                Map.entry("log_out_peers", "source's fan-out"),
                 Map.entry("out_ports_per_flow", "source's fan-out"),
                 Map.entry("out_no_answer_share", "source's unanswered and refused share"),
-                Map.entry("log_in_peers", "source's fan-in"), Map.entry("mean_log_bytes_sent", "source's volumes"),
+                Map.entry("log_in_peers", "source's fan-in"),
+                Map.entry("mean_log_bytes_sent", "source's volumes"),
                 Map.entry("udp_share", "source's protocol mix")));
         expected.forEach((feature, group) -> assertEquals(group, groupOf.get(feature), feature));
         assertTrue(groupOf.keySet().stream().noneMatch(f -> f.equals("ts") || f.contains("uid") || f.contains("addr")));

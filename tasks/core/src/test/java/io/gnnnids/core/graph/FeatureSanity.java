@@ -6,9 +6,6 @@ import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.model.Metrics;
 import io.gnnnids.core.replay.GeneratorOptions;
 import io.gnnnids.core.replay.TrafficGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Do the features carry across networks? Fits the spec on one generated network, trains a plain logistic
@@ -36,8 +35,7 @@ public final class FeatureSanity {
             Duration.parse(System.getProperty("window", GraphWindows.DEFAULT_WINDOW.toString()));
     private static final Instant START = Instant.parse("2024-05-01T00:00:00Z");
 
-    private FeatureSanity() {
-    }
+    private FeatureSanity() {}
 
     public static void main(String[] args) throws IOException {
         int flows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -45,7 +43,8 @@ public final class FeatureSanity {
         NodeKey key = args.length > 2 ? NodeKey.valueOf(args[2]) : NodeKey.IP;
 
         List<List<Flow>> train = new ArrayList<>();
-        for (String seed : System.getProperty("trainSeeds", "1").split(",")) train.addAll(windows(flows, Long.parseLong(seed)));
+        for (String seed : System.getProperty("trainSeeds", "1").split(","))
+            train.addAll(windows(flows, Long.parseLong(seed)));
         FeatureSpec spec = GraphBuilder.fit(train, key, 12);
         GraphBuilder builder = new GraphBuilder(spec);
         Rows trainRows = Rows.of(builder, train);
@@ -71,8 +70,7 @@ public final class FeatureSanity {
                         });
                     }
                     all.sort((a, b) -> Double.compare(a.ts(), b.ts()));
-                    List<List<Flow>> w = GraphWindows.byWindow(all.iterator(), WINDOW,
-                            GraphWindows.DEFAULT_MAX_EDGES);
+                    List<List<Flow>> w = GraphWindows.byWindow(all.iterator(), WINDOW, GraphWindows.DEFAULT_MAX_EDGES);
                     Rows rows = Rows.of(builder, w);
                     report("IoT-23 " + file.getFileName(), model, rows, threshold);
                     if (Boolean.getBoolean("explain")) explain(model, rows, names(spec));
@@ -124,7 +122,8 @@ public final class FeatureSanity {
         final int m = Math.max(1, missed);
         LOG.info("{} missed {}", family, missed);
         for (int k = 0; k < 15; k++) {
-            LOG.info("  holds back: {} value {} contribution {}", names.get(idx[k]), f(v[idx[k]] / m), f(c[idx[k]] / m));
+            LOG.info(
+                    "  holds back: {} value {} contribution {}", names.get(idx[k]), f(v[idx[k]] / m), f(c[idx[k]] / m));
         }
     }
 
@@ -140,12 +139,27 @@ public final class FeatureSanity {
         if (rows.positives() > 0) {
             double own = Metrics.bestThreshold(scores, rows.labels);
             Metrics best = Metrics.of(scores, rows.labels, rows.families, own);
-            LOG.info("{}: F1 at its own best threshold {} = {}, detected per family there: {}", what, f(own), f(best.f1()),
-                    best.families().entrySet().stream().map(e -> e.getKey() + " " + f(e.getValue().rate())).toList());
+            LOG.info(
+                    "{}: F1 at its own best threshold {} = {}, detected per family there: {}",
+                    what,
+                    f(own),
+                    f(best.f1()),
+                    best.families().entrySet().stream()
+                            .map(e -> e.getKey() + " " + f(e.getValue().rate()))
+                            .toList());
         }
-        LOG.info("{}: n={} attacks={} threshold={} F1={} precision={} recall={} FPR={} ROC-AUC={} PR-AUC={}",
-                what, rows.n, rows.positives(), f(threshold), f(m.f1()), f(m.precision()), f(m.recall()),
-                f(m.falsePositiveRate()), f(m.rocAuc()), f(m.prAuc()));
+        LOG.info(
+                "{}: n={} attacks={} threshold={} F1={} precision={} recall={} FPR={} ROC-AUC={} PR-AUC={}",
+                what,
+                rows.n,
+                rows.positives(),
+                f(threshold),
+                f(m.f1()),
+                f(m.precision()),
+                f(m.recall()),
+                f(m.falsePositiveRate()),
+                f(m.rocAuc()),
+                f(m.prAuc()));
         m.families().forEach((family, r) -> LOG.info("  {}: {}/{} = {}", family, r.detected(), r.count(), f(r.rate())));
     }
 
@@ -226,8 +240,11 @@ public final class FeatureSanity {
                         double gc = g[c] / (end - s) + (c < d ? 1e-4 * m.w[c] : 0);
                         mw[c] = 0.9 * mw[c] + 0.1 * gc;
                         vw[c] = 0.999 * vw[c] + 0.001 * gc * gc;
-                        double upd = lr * (mw[c] / (1 - Math.pow(0.9, step))) / (Math.sqrt(vw[c] / (1 - Math.pow(0.999, step))) + 1e-8);
-                        if (c < d) m.w[c] -= upd; else m.b -= upd;
+                        double upd = lr
+                                * (mw[c] / (1 - Math.pow(0.9, step)))
+                                / (Math.sqrt(vw[c] / (1 - Math.pow(0.999, step))) + 1e-8);
+                        if (c < d) m.w[c] -= upd;
+                        else m.b -= upd;
                     }
                 }
             }

@@ -1,23 +1,23 @@
 package io.gnnnids.core.graph;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
 
 class FeatureScalerTest {
 
     @Test
     void standardisesTrainingColumnsStreamedInParts() {
         FeatureScaler.Accumulator acc = new FeatureScaler.Accumulator(2);
-        acc.add(new float[]{1, 7, 2, 7});
-        acc.add(new float[]{3, 7, 4, 7});
+        acc.add(new float[] {1, 7, 2, 7});
+        acc.add(new float[] {3, 7, 4, 7});
         FeatureScaler scaler = acc.fit();
         assertEquals(4, acc.rows());
-        assertArrayEquals(new float[]{2.5f, 7f}, scaler.mean());
+        assertArrayEquals(new float[] {2.5f, 7f}, scaler.mean());
         // Population std of 1..4; a constant column keeps std 1 and is only shifted.
-        assertArrayEquals(new float[]{(float) Math.sqrt(1.25), 1f}, scaler.std(), 1e-6f);
+        assertArrayEquals(new float[] {(float) Math.sqrt(1.25), 1f}, scaler.std(), 1e-6f);
         float[] rows = {1, 7, 2, 7, 3, 7, 4, 7};
         scaler.apply(rows);
         double mean = (rows[0] + rows[2] + rows[4] + rows[6]) / 4;
@@ -29,16 +29,16 @@ class FeatureScalerTest {
 
     @Test
     void clipsOutliersToTen() {
-        FeatureScaler scaler = new FeatureScaler(new float[]{0}, new float[]{1});
+        FeatureScaler scaler = new FeatureScaler(new float[] {0}, new float[] {1});
         float[] rows = {25, -40, 3};
         scaler.apply(rows);
-        assertArrayEquals(new float[]{10, -10, 3}, rows);
+        assertArrayEquals(new float[] {10, -10, 3}, rows);
     }
 
     @Test
     void rejectsMismatchedRows() {
         FeatureScaler scaler = FeatureScaler.identity(3);
         assertThrows(IllegalArgumentException.class, () -> scaler.apply(new float[4]));
-        assertThrows(IllegalArgumentException.class, () -> new FeatureScaler(new float[]{0}, new float[]{0}));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureScaler(new float[] {0}, new float[] {0}));
     }
 }

@@ -80,8 +80,28 @@ final class FlowMaker {
     }
 
     Flow make() {
-        return new Flow(ts, uid, origH, origP, respH, respP, proto, service, duration, origBytes, respBytes, connState,
-                localOrig, localResp, missedBytes, history, origPkts, origIpBytes, respPkts, respIpBytes, label,
+        return new Flow(
+                ts,
+                uid,
+                origH,
+                origP,
+                respH,
+                respP,
+                proto,
+                service,
+                duration,
+                origBytes,
+                respBytes,
+                connState,
+                localOrig,
+                localResp,
+                missedBytes,
+                history,
+                origPkts,
+                origIpBytes,
+                respPkts,
+                respIpBytes,
+                label,
                 detailedLabel);
     }
 }

@@ -1,10 +1,15 @@
 package io.gnnnids.core.graph;
 
+import static io.gnnnids.core.graph.FlowMaker.flow;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.replay.GeneratorOptions;
 import io.gnnnids.core.replay.TrafficGenerator;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,13 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static io.gnnnids.core.graph.FlowMaker.flow;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class GraphBuilderTest {
 
@@ -29,8 +28,9 @@ class GraphBuilderTest {
 
     static List<Flow> generated(long flows, long seed) {
         List<Flow> out = new ArrayList<>();
-        new TrafficGenerator(GeneratorOptions.withDefaults(flows, 50, 1, Instant.parse("2024-05-01T00:00:00Z"), 0.2,
-                seed, Clock.systemUTC())).forEachRemaining(out::add);
+        new TrafficGenerator(GeneratorOptions.withDefaults(
+                        flows, 50, 1, Instant.parse("2024-05-01T00:00:00Z"), 0.2, seed, Clock.systemUTC()))
+                .forEachRemaining(out::add);
         return out;
     }
 
@@ -48,18 +48,39 @@ class GraphBuilderTest {
     void renamingAddressesAndShiftingTimeChangesNothing() {
         List<Flow> flows = generated(3_000, 5);
         FeatureSpec spec = GraphBuilder.fit(List.of(flows), NodeKey.IP, 12);
-        List<String> addresses = new ArrayList<>(new LinkedHashSet<>(flows.stream()
-                .flatMap(f -> Stream.of(f.origH(), f.respH())).toList()));
+        List<String> addresses = new ArrayList<>(new LinkedHashSet<>(
+                flows.stream().flatMap(f -> Stream.of(f.origH(), f.respH())).toList()));
         List<String> shuffled = new ArrayList<>(addresses);
         Collections.shuffle(shuffled, new Random(3));
         Map<String, String> rename = new HashMap<>();
         for (int i = 0; i < addresses.size(); i++) rename.put(addresses.get(i), shuffled.get(i));
         // A year keeps ts in the same power-of-two range, so every time difference stays exact.
         double shift = 365 * 86_400.0;
-        List<Flow> moved = flows.stream().map(f -> new Flow(f.ts() + shift, "X" + f.uid(), rename.get(f.origH()),
-                f.origP() ^ 1, rename.get(f.respH()), f.respP(), f.proto(), f.service(), f.duration(), f.origBytes(),
-                f.respBytes(), f.connState(), f.localOrig(), f.localResp(), f.missedBytes(), f.history(), f.origPkts(),
-                f.origIpBytes(), f.respPkts(), f.respIpBytes(), f.label(), f.detailedLabel())).toList();
+        List<Flow> moved = flows.stream()
+                .map(f -> new Flow(
+                        f.ts() + shift,
+                        "X" + f.uid(),
+                        rename.get(f.origH()),
+                        f.origP() ^ 1,
+                        rename.get(f.respH()),
+                        f.respP(),
+                        f.proto(),
+                        f.service(),
+                        f.duration(),
+                        f.origBytes(),
+                        f.respBytes(),
+                        f.connState(),
+                        f.localOrig(),
+                        f.localResp(),
+                        f.missedBytes(),
+                        f.history(),
+                        f.origPkts(),
+                        f.origIpBytes(),
+                        f.respPkts(),
+                        f.respIpBytes(),
+                        f.label(),
+                        f.detailedLabel()))
+                .toList();
 
         for (NodeKey key : NodeKey.values()) {
             GraphBuilder builder = new GraphBuilder(FeatureSpec.unscaled(key, spec.services()));
@@ -77,7 +98,9 @@ class GraphBuilderTest {
     @Test
     void horizontalScannerHasManyPeersAndNoAnswers() {
         List<Flow> flows = new ArrayList<>();
-        for (int i = 0; i < 50; i++) flows.add(flow().between("10.0.0.99", "10.0.1." + i, 23).unanswered().make());
+        for (int i = 0; i < 50; i++)
+            flows.add(
+                    flow().between("10.0.0.99", "10.0.1." + i, 23).unanswered().make());
         flows.add(flow().between("10.0.0.5", "10.0.1.0", 443).make());
         EdgeGraph g = UNSCALED.build(flows);
         assertEquals(52, g.nodes());
@@ -108,7 +131,8 @@ class GraphBuilderTest {
     @Test
     void verticalScannerHasManyPortsOnOnePeerRejected() {
         List<Flow> flows = new ArrayList<>();
-        for (int p = 1; p <= 100; p++) flows.add(flow().between("10.0.0.99", "10.0.0.7", p).rejected().make());
+        for (int p = 1; p <= 100; p++)
+            flows.add(flow().between("10.0.0.99", "10.0.0.7", p).rejected().make());
         EdgeGraph g = UNSCALED.build(flows);
         assertEquals(2, g.nodes());
         assertEquals(Math.log1p(1), node(g, 0, "log_out_peers"), 1e-6);
@@ -154,19 +178,23 @@ class GraphBuilderTest {
 
     @Test
     void contextShapesTheGraphButOnlyTheBatchIsScored() {
-        List<Flow> context = List.of(flow().benign().make(), flow().between("10.0.0.3", "10.0.0.2", 443).make());
-        List<Flow> batch = List.of(flow().between("10.0.0.3", "10.0.0.4", 22).attack("BruteForce-SSH").make());
+        List<Flow> context = List.of(
+                flow().benign().make(),
+                flow().between("10.0.0.3", "10.0.0.2", 443).make());
+        List<Flow> batch = List.of(flow().between("10.0.0.3", "10.0.0.4", 22)
+                .attack("BruteForce-SSH")
+                .make());
         EdgeGraph g = UNSCALED.build(context, batch);
         assertEquals(3, g.edges());
         assertEquals(4, g.nodes());
-        assertArrayEquals(new boolean[]{true, false, false}, g.scored());
-        assertArrayEquals(new int[]{1, 0, -1}, g.labels());
+        assertArrayEquals(new boolean[] {true, false, false}, g.scored());
+        assertArrayEquals(new int[] {1, 0, -1}, g.labels());
         // The batch flow's originator also originated a context flow.
         assertEquals(Math.log1p(2), node(g, g.src()[0], "log_out_flows"), 1e-6);
 
         EdgeGraph all = UNSCALED.build(batch);
         assertNull(all.scored());
-        assertArrayEquals(new int[]{1}, all.labels());
+        assertArrayEquals(new int[] {1}, all.labels());
         assertNull(UNSCALED.build(List.of(flow().make())).labels());
     }
 
@@ -191,7 +219,9 @@ class GraphBuilderTest {
         GraphBuilder builder = new GraphBuilder(spec);
         double[] sum = new double[2], sq = new double[2];
         long n = 0;
-        int[] columns = {spec.edgeFeatures().indexOf("log_orig_bytes"), spec.edgeFeatures().indexOf("log_duration_ms")};
+        int[] columns = {
+            spec.edgeFeatures().indexOf("log_orig_bytes"), spec.edgeFeatures().indexOf("log_duration_ms")
+        };
         for (List<Flow> w : windows) {
             EdgeGraph g = builder.build(w);
             for (int e = 0; e < g.edges(); e++, n++) {
@@ -228,8 +258,8 @@ class GraphBuilderTest {
         FeatureSpec spec = FeatureSpec.unscaled(NodeKey.IP, List.of("dns"));
         List<String> renamed = new ArrayList<>(spec.edgeFeatures());
         renamed.set(0, "duration");
-        FeatureSpec other = new FeatureSpec(0, NodeKey.IP, spec.services(), renamed, spec.nodeFeatures(),
-                spec.edgeScaler(), spec.nodeScaler());
+        FeatureSpec other = new FeatureSpec(
+                0, NodeKey.IP, spec.services(), renamed, spec.nodeFeatures(), spec.edgeScaler(), spec.nodeScaler());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GraphBuilder(other));
         assertTrue(e.getMessage().contains("retrain"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> FeatureSpec.fromJson("{\"version\":1}"));

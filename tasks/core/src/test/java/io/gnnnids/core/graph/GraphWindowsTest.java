@@ -1,16 +1,15 @@
 package io.gnnnids.core.graph;
 
-import io.gnnnids.core.flow.Flow;
-import org.junit.jupiter.api.Test;
+import static io.gnnnids.core.graph.FlowMaker.flow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.gnnnids.core.flow.Flow;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-
-import static io.gnnnids.core.graph.FlowMaker.flow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 class GraphWindowsTest {
 
@@ -24,8 +23,8 @@ class GraphWindowsTest {
 
     @Test
     void windowsAreAlignedToTheEpoch() {
-        List<List<Flow>> w = GraphWindows.byWindow(at(1_200, 1_500, 1_799.9, 1_800, 3_700).iterator(),
-                Duration.ofMinutes(10), 100);
+        List<List<Flow>> w =
+                GraphWindows.byWindow(at(1_200, 1_500, 1_799.9, 1_800, 3_700).iterator(), Duration.ofMinutes(10), 100);
         assertEquals(3, w.size());
         assertEquals(List.of(1_200.0, 1_500.0, 1_799.9), times(w.get(0)));
         assertEquals(List.of(1_800.0), times(w.get(1)));
@@ -42,13 +41,17 @@ class GraphWindowsTest {
     @Test
     void lateFlowJoinsTheCurrentWindow() {
         List<List<Flow>> w = GraphWindows.byWindow(at(590, 610, 599, 620).iterator(), Duration.ofMinutes(10), 100);
-        assertEquals(List.of(List.of(590.0), List.of(610.0, 599.0, 620.0)), w.stream().map(GraphWindowsTest::times).toList());
+        assertEquals(
+                List.of(List.of(590.0), List.of(610.0, 599.0, 620.0)),
+                w.stream().map(GraphWindowsTest::times).toList());
     }
 
     @Test
     void emptyStreamHasNoWindowsAndBadSettingsAreRefused() {
         assertEquals(List.of(), GraphWindows.byWindow(Collections.emptyIterator(), Duration.ofMinutes(5), 10));
         assertThrows(IllegalArgumentException.class, () -> GraphWindows.byWindow(at(1).iterator(), Duration.ZERO, 10));
-        assertThrows(IllegalArgumentException.class, () -> GraphWindows.byWindow(at(1).iterator(), Duration.ofMinutes(1), 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GraphWindows.byWindow(at(1).iterator(), Duration.ofMinutes(1), 0));
     }
 }

@@ -90,7 +90,8 @@ class BatchConsumerTest {
         String topic = TestRecords.createTopic(kafka.bootstrapServers(), 1);
         TestRecords.produce(kafka.bootstrapServers(), topic, 0, 10);
 
-        Collected got = TestRecords.consume(kafka.bootstrapServers(), topic, TestRecords.unique("g"), 100, Duration.ZERO);
+        Collected got =
+                TestRecords.consume(kafka.bootstrapServers(), topic, TestRecords.unique("g"), 100, Duration.ZERO);
 
         assertEquals("timeout", got.batch.stopReason());
         assertEquals(0, got.batch.records());
@@ -106,7 +107,9 @@ class BatchConsumerTest {
 
         assertEquals(new HashSet<>(values(0, 300)), new HashSet<>(got.values()));
         assertEquals(300, got.batch.records());
-        assertEquals(List.of(0, 1, 2), got.offsets().stream().map(OffsetRange::partition).toList());
+        assertEquals(
+                List.of(0, 1, 2),
+                got.offsets().stream().map(OffsetRange::partition).toList());
         got.offsets().forEach(r -> assertEquals(0, r.start()));
         assertEquals(300, got.offsets().stream().mapToLong(OffsetRange::count).sum());
     }
@@ -120,8 +123,10 @@ class BatchConsumerTest {
 
         for (int p = 0; p < 3; p++) {
             int partition = p;
-            List<Long> offsets = got.records.stream().filter(r -> r.partition() == partition)
-                    .map(TestRecords.Consumed::offset).toList();
+            List<Long> offsets = got.records.stream()
+                    .filter(r -> r.partition() == partition)
+                    .map(TestRecords.Consumed::offset)
+                    .toList();
             assertEquals(offsets.stream().sorted().toList(), offsets);
         }
     }
@@ -202,19 +207,25 @@ class BatchConsumerTest {
         assertEquals(6, second.records.get(0).offset());
         assertEquals(List.of(new OffsetRange(0, 5, 11)), second.offsets());
         assertEquals(values(5, 5), second.values());
-        assertEquals(OffsetCommitter.CommitOutcome.COMMITTED,
+        assertEquals(
+                OffsetCommitter.CommitOutcome.COMMITTED,
                 OffsetCommitter.commit(kafka.bootstrapServers(), group, topic, second.offsets()));
     }
 
     @Test
     void failsWithAClearMessageWhenTheTopicDoesNotExist() {
-        StepFailure failure = assertThrows(StepFailure.class, () -> TestRecords.consume(
-                kafka.bootstrapServers(), "no-such-topic", TestRecords.unique("g"), 10, LONG));
+        StepFailure failure = assertThrows(
+                StepFailure.class,
+                () -> TestRecords.consume(
+                        kafka.bootstrapServers(), "no-such-topic", TestRecords.unique("g"), 10, LONG));
 
-        assertEquals("topic 'no-such-topic' does not exist on " + kafka.bootstrapServers()
-                + ": create it or run replay first", failure.getMessage());
-        assertThrows(StepFailure.class, () -> BatchConsumer.startPositions(
-                kafka.bootstrapServers(), "no-such-topic", TestRecords.unique("g")));
+        assertEquals(
+                "topic 'no-such-topic' does not exist on " + kafka.bootstrapServers()
+                        + ": create it or run replay first",
+                failure.getMessage());
+        assertThrows(
+                StepFailure.class,
+                () -> BatchConsumer.startPositions(kafka.bootstrapServers(), "no-such-topic", TestRecords.unique("g")));
     }
 
     @Test
@@ -222,10 +233,12 @@ class BatchConsumerTest {
         String topic = TestRecords.createTopic(kafka.bootstrapServers(), 1);
         TestRecords.produce(kafka.bootstrapServers(), topic, 0, 3);
 
-        StepFailure failure = assertThrows(StepFailure.class, () -> BatchConsumer.consume(kafka.bootstrapServers(),
-                topic, TestRecords.unique("g"), 10, LONG, (p, o, v) -> {
-                    throw new Exception("disk full");
-                }));
+        StepFailure failure = assertThrows(
+                StepFailure.class,
+                () -> BatchConsumer.consume(
+                        kafka.bootstrapServers(), topic, TestRecords.unique("g"), 10, LONG, (p, o, v) -> {
+                            throw new Exception("disk full");
+                        }));
         assertTrue(failure.getMessage().contains("disk full"), failure.getMessage());
     }
 

@@ -26,11 +26,14 @@ class KafkaFailureTest {
     void consumingFromAnUnreachableBrokerFailsNamingTheBootstrapServers() throws IOException {
         String nobody = "127.0.0.1:" + portWithoutListener();
 
-        StepFailure failure = assertTimeoutPreemptively(NO_HANG, () -> assertThrows(StepFailure.class,
-                () -> TestRecords.consume(nobody, "flows", "g", 10, Duration.ofSeconds(5))));
+        StepFailure failure = assertTimeoutPreemptively(
+                NO_HANG,
+                () -> assertThrows(
+                        StepFailure.class, () -> TestRecords.consume(nobody, "flows", "g", 10, Duration.ofSeconds(5))));
 
         assertTrue(failure.getMessage().startsWith("cannot reach Kafka at " + nobody), failure.getMessage());
-        assertTrue(failure.getMessage().endsWith("check KAFKA_BOOTSTRAP_SERVERS and that Kafka is up"),
+        assertTrue(
+                failure.getMessage().endsWith("check KAFKA_BOOTSTRAP_SERVERS and that Kafka is up"),
                 failure.getMessage());
     }
 
@@ -49,12 +52,14 @@ class KafkaFailureTest {
             broker.close();
         }
 
-        StepFailure failure = assertTimeoutPreemptively(NO_HANG, () -> assertThrows(StepFailure.class, () -> {
-            try (FlowProducer stillOpen = producer) {
-                stillOpen.send(null, "flow-1".getBytes(StandardCharsets.UTF_8));
-                stillOpen.flush();
-            }
-        }));
+        StepFailure failure = assertTimeoutPreemptively(
+                NO_HANG,
+                () -> assertThrows(StepFailure.class, () -> {
+                    try (FlowProducer stillOpen = producer) {
+                        stillOpen.send(null, "flow-1".getBytes(StandardCharsets.UTF_8));
+                        stillOpen.flush();
+                    }
+                }));
 
         assertTrue(failure.getMessage().contains(broker.bootstrapServers()), failure.getMessage());
         assertTrue(failure.getMessage().contains("topic '" + topic + "'"), failure.getMessage());

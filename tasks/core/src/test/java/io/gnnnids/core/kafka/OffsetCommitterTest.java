@@ -28,7 +28,9 @@ class OffsetCommitterTest {
         TestRecords.produce(kafka.bootstrapServers(), topic, 0, 40);
         Collected batch = TestRecords.consume(kafka.bootstrapServers(), topic, group, 1000, LONG);
 
-        assertEquals(CommitOutcome.COMMITTED, OffsetCommitter.commit(kafka.bootstrapServers(), group, topic, batch.offsets()));
+        assertEquals(
+                CommitOutcome.COMMITTED,
+                OffsetCommitter.commit(kafka.bootstrapServers(), group, topic, batch.offsets()));
 
         Map<Integer, Long> positions = BatchConsumer.startPositions(kafka.bootstrapServers(), topic, group);
         batch.offsets().forEach(r -> assertEquals(r.end(), positions.get(r.partition())));
@@ -42,7 +44,8 @@ class OffsetCommitterTest {
         Collected batch = TestRecords.consume(kafka.bootstrapServers(), topic, group, 1000, LONG);
         OffsetCommitter.commit(kafka.bootstrapServers(), group, topic, batch.offsets());
 
-        assertEquals(CommitOutcome.ALREADY_COMMITTED,
+        assertEquals(
+                CommitOutcome.ALREADY_COMMITTED,
                 OffsetCommitter.commit(kafka.bootstrapServers(), group, topic, batch.offsets()));
         assertEquals(Map.of(0, 10L), BatchConsumer.startPositions(kafka.bootstrapServers(), topic, group));
     }
@@ -54,17 +57,28 @@ class OffsetCommitterTest {
         TestRecords.produce(kafka.bootstrapServers(), topic, 0, 30);
         Collected stale = TestRecords.consume(kafka.bootstrapServers(), topic, group, 10, LONG);
         // The same batch is consumed again, committed, and the next one as well.
-        OffsetCommitter.commit(kafka.bootstrapServers(), group, topic,
-                TestRecords.consume(kafka.bootstrapServers(), topic, group, 10, LONG).offsets());
-        OffsetCommitter.commit(kafka.bootstrapServers(), group, topic,
-                TestRecords.consume(kafka.bootstrapServers(), topic, group, 10, LONG).offsets());
+        OffsetCommitter.commit(
+                kafka.bootstrapServers(),
+                group,
+                topic,
+                TestRecords.consume(kafka.bootstrapServers(), topic, group, 10, LONG)
+                        .offsets());
+        OffsetCommitter.commit(
+                kafka.bootstrapServers(),
+                group,
+                topic,
+                TestRecords.consume(kafka.bootstrapServers(), topic, group, 10, LONG)
+                        .offsets());
 
-        StepFailure failure = assertThrows(StepFailure.class,
+        StepFailure failure = assertThrows(
+                StepFailure.class,
                 () -> OffsetCommitter.commit(kafka.bootstrapServers(), group, topic, stale.offsets()));
 
-        assertEquals("group " + group + " has already moved past this batch on " + topic + "-0 (committed 20,"
-                + " batch starts at 0): another batch was committed after this one was consumed; discard this"
-                + " batch (its data is already stored idempotently) and run consume-batch again", failure.getMessage());
+        assertEquals(
+                "group " + group + " has already moved past this batch on " + topic + "-0 (committed 20,"
+                        + " batch starts at 0): another batch was committed after this one was consumed; discard this"
+                        + " batch (its data is already stored idempotently) and run consume-batch again",
+                failure.getMessage());
         assertEquals(Map.of(0, 20L), BatchConsumer.startPositions(kafka.bootstrapServers(), topic, group));
     }
 
@@ -74,11 +88,15 @@ class OffsetCommitterTest {
         String group = TestRecords.unique("g");
         TestRecords.produce(kafka.bootstrapServers(), topic, 0, 30);
 
-        StepFailure failure = assertThrows(StepFailure.class, () -> OffsetCommitter.commit(
-                kafka.bootstrapServers(), group, topic, List.of(new OffsetRange(0, 10, 20))));
+        StepFailure failure = assertThrows(
+                StepFailure.class,
+                () -> OffsetCommitter.commit(
+                        kafka.bootstrapServers(), group, topic, List.of(new OffsetRange(0, 10, 20))));
 
         assertEquals(Map.of(0, 0L), BatchConsumer.startPositions(kafka.bootstrapServers(), topic, group));
-        assertEquals(true, failure.getMessage().startsWith("group " + group + " stands before this batch"),
+        assertEquals(
+                true,
+                failure.getMessage().startsWith("group " + group + " stands before this batch"),
                 failure.getMessage());
     }
 
@@ -86,7 +104,8 @@ class OffsetCommitterTest {
     void anEmptyBatchHasNothingToCommit() {
         String topic = TestRecords.createTopic(kafka.bootstrapServers(), 1);
 
-        assertEquals(CommitOutcome.ALREADY_COMMITTED,
+        assertEquals(
+                CommitOutcome.ALREADY_COMMITTED,
                 OffsetCommitter.commit(kafka.bootstrapServers(), TestRecords.unique("g"), topic, List.of()));
     }
 
@@ -94,7 +113,9 @@ class OffsetCommitterTest {
     void refusesARangeOnAPartitionTheTopicDoesNotHave() {
         String topic = TestRecords.createTopic(kafka.bootstrapServers(), 1);
 
-        assertThrows(StepFailure.class, () -> OffsetCommitter.commit(kafka.bootstrapServers(),
-                TestRecords.unique("g"), topic, List.of(new OffsetRange(5, 0, 10))));
+        assertThrows(
+                StepFailure.class,
+                () -> OffsetCommitter.commit(
+                        kafka.bootstrapServers(), TestRecords.unique("g"), topic, List.of(new OffsetRange(5, 0, 10))));
     }
 }

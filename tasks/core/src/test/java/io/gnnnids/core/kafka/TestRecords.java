@@ -12,8 +12,7 @@ final class TestRecords {
 
     private static final AtomicInteger names = new AtomicInteger();
 
-    private TestRecords() {
-    }
+    private TestRecords() {}
 
     /** A topic (or group) name no other test of the run uses. */
     static String unique(String prefix) {
@@ -40,8 +39,7 @@ final class TestRecords {
     }
 
     /** One consumed record. */
-    record Consumed(int partition, long offset, String value) {
-    }
+    record Consumed(int partition, long offset, String value) {}
 
     /** Consumes a batch and keeps what the handler saw. */
     static final class Collected {
@@ -59,7 +57,12 @@ final class TestRecords {
 
     static Collected consume(String bootstrap, String topic, String group, int maxRecords, Duration timeout) {
         Collected collected = new Collected();
-        collected.batch = BatchConsumer.consume(bootstrap, topic, group, maxRecords, timeout,
+        collected.batch = BatchConsumer.consume(
+                bootstrap,
+                topic,
+                group,
+                maxRecords,
+                timeout,
                 (partition, offset, value) -> collected.records.add(
                         new Consumed(partition, offset, new String(value, StandardCharsets.UTF_8))));
         return collected;

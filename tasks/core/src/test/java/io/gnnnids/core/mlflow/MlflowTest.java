@@ -1,20 +1,19 @@
 package io.gnnnids.core.mlflow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.testing.MlflowServerExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.mlflow.api.proto.Service;
-
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service;
 
 /** Tracking, registry, aliases and proxied artifacts against a real mlflow server. */
 class MlflowTest {
@@ -49,12 +48,15 @@ class MlflowTest {
         Path file = tmp.resolve("model.json");
         Files.writeString(file, "{\"threshold\": 0.5}");
         try (Mlflow mlflow = new Mlflow(server.trackingUri())) {
-            String run = mlflow.startRun(mlflow.experimentId("artifacts-test"), "r").getRunId();
+            String run =
+                    mlflow.startRun(mlflow.experimentId("artifacts-test"), "r").getRunId();
             mlflow.uploadArtifact(run, "model/model.json", file);
             Path back = tmp.resolve("back/model.json");
             mlflow.downloadArtifact(mlflow.artifactUri(run), "model/model.json", back);
             assertEquals(Files.readString(file), Files.readString(back));
-            assertThrows(StepFailure.class, () -> mlflow.downloadArtifact(mlflow.artifactUri(run), "model/none", tmp.resolve("x")));
+            assertThrows(
+                    StepFailure.class,
+                    () -> mlflow.downloadArtifact(mlflow.artifactUri(run), "model/none", tmp.resolve("x")));
         }
     }
 
@@ -62,7 +64,7 @@ class MlflowTest {
     void registersVersionsAndMovesTheChampionAlias() throws Exception {
         Path params = tmp.resolve("model.params");
         Path card = tmp.resolve("model.json");
-        Files.write(params, new byte[]{1, 2, 3});
+        Files.write(params, new byte[] {1, 2, 3});
         Files.writeString(card, "{}");
         try (Mlflow mlflow = new Mlflow(server.trackingUri())) {
             String exp = mlflow.experimentId("registry-test");
@@ -74,10 +76,12 @@ class MlflowTest {
             Service.RunInfo run = mlflow.startRun(exp, "v1");
             mlflow.uploadArtifact(run.getRunId(), "model/model.params", params);
             mlflow.uploadArtifact(run.getRunId(), "model/model.json", card);
-            ModelVersionInfo v1 = mlflow.createModelVersion("m", mlflow.artifactUri(run.getRunId()) + "/model", run.getRunId());
+            ModelVersionInfo v1 =
+                    mlflow.createModelVersion("m", mlflow.artifactUri(run.getRunId()) + "/model", run.getRunId());
             assertEquals("1", v1.version());
             mlflow.setAlias("m", "champion", v1.version());
-            assertEquals("1", mlflow.versionByAlias("m", "champion").orElseThrow().version());
+            assertEquals(
+                    "1", mlflow.versionByAlias("m", "champion").orElseThrow().version());
             assertEquals(run.getRunId(), mlflow.version("m", "1").runId());
 
             ModelCache cache = new ModelCache(tmp.resolve("cache"));
@@ -88,7 +92,8 @@ class MlflowTest {
             String run2 = mlflow.startRun(exp, "v2").getRunId();
             ModelVersionInfo v2 = mlflow.createModelVersion("m", mlflow.artifactUri(run2) + "/model", run2);
             mlflow.setAlias("m", "champion", v2.version());
-            assertEquals("2", mlflow.versionByAlias("m", "champion").orElseThrow().version());
+            assertEquals(
+                    "2", mlflow.versionByAlias("m", "champion").orElseThrow().version());
             assertThrows(StepFailure.class, () -> mlflow.version("m", "99"));
         }
     }

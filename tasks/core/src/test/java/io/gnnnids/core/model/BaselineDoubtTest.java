@@ -1,14 +1,13 @@
 package io.gnnnids.core.model;
 
-import io.gnnnids.core.flow.Flow;
-import org.junit.jupiter.api.Test;
-
-import java.util.Collections;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gnnnids.core.flow.Flow;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** A baseline whose screen left out more than a fifth of it is reported to the operator; a cleaner one is not. */
 class BaselineDoubtTest {

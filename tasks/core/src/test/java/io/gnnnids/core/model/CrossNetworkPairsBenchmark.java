@@ -4,10 +4,9 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.GraphBuilder;
 import io.gnnnids.core.graph.NodeKey;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 /**
  * Quality across networks for several seed pairs, printed as {@code bench.cross.<train>_<test>.<metric>} lines:
@@ -27,7 +26,8 @@ class CrossNetworkPairsBenchmark {
     @Test
     void trainedOnOneNetworkTestedOnAnother() {
         double lowest = 1;
-        for (String pair : System.getProperty("nids.cross.pairs", "1:2,11:12,21:22").split(",")) {
+        for (String pair :
+                System.getProperty("nids.cross.pairs", "1:2,11:12,21:22").split(",")) {
             String[] seeds = pair.trim().split(":");
             lowest = Math.min(lowest, measure(Long.parseLong(seeds[0]), Long.parseLong(seeds[1])));
         }
@@ -41,38 +41,60 @@ class CrossNetworkPairsBenchmark {
         TrainingRun.Split seen = seen(trainSeed);
         TrainingRun.Outcome o = TrainingRun.run(
                 new TrainingRun.Split(seen.train(), seen.validation(), unseen, seen.validationSources()),
-                TrainConfig.defaults(7), NodeKey.IP, CrossNetworkModelTest.WINDOW,
-                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
+                TrainConfig.defaults(7),
+                NodeKey.IP,
+                CrossNetworkModelTest.WINDOW,
+                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
+                e -> {});
         Metrics t = o.test();
         String name = "bench.cross." + trainSeed + "_" + testSeed;
         ModelBenchmark.print(name + ".f1", t.f1(), "");
         ModelBenchmark.print(name + ".fpr", t.falsePositiveRate(), "");
-        System.out.printf("# seed %d -> %d: precision %.4f detection rate %.4f ROC-AUC %.4f threshold %.3f best epoch %d%n",
-                trainSeed, testSeed, t.precision(), t.recall(), t.rocAuc(), o.threshold(), o.result().bestEpoch());
-        t.families().forEach((f, r) -> System.out.printf("# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(),
-                r.detected(), r.count()));
+        System.out.printf(
+                "# seed %d -> %d: precision %.4f detection rate %.4f ROC-AUC %.4f threshold %.3f best epoch %d%n",
+                trainSeed,
+                testSeed,
+                t.precision(),
+                t.recall(),
+                t.rocAuc(),
+                o.threshold(),
+                o.result().bestEpoch());
+        t.families()
+                .forEach((f, r) -> System.out.printf(
+                        "# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(), r.detected(), r.count()));
         ModelBenchmark.print(name + ".family_accuracy", o.familyAccuracyOverall(), "");
-        o.familyAccuracy().forEach((f, a) -> System.out.printf("# family named right %-26s %.4f (%d of %d)%n", f,
-                a.rate(), a.correct(), a.count()));
+        o.familyAccuracy()
+                .forEach((f, a) -> System.out.printf(
+                        "# family named right %-26s %.4f (%d of %d)%n", f, a.rate(), a.correct(), a.count()));
         // The same scores at the threshold that flags 1 % of the unseen network's benign flows.
         GraphBuilder builder = new GraphBuilder(o.spec());
         List<EdgeGraph> graphs = TrainingRun.graphs(builder, unseen);
         float[] scores = TrainingRun.scoreAll(o.model(), graphs);
         int[] labels = TrainingRun.labels(graphs);
         o.model().close();
-        Metrics at1 = Metrics.of(scores, labels, TrainingRun.families(unseen), Metrics.thresholdForFpr(scores, labels, 0.01));
+        Metrics at1 =
+                Metrics.of(scores, labels, TrainingRun.families(unseen), Metrics.thresholdForFpr(scores, labels, 0.01));
         at1.families().forEach((f, r) -> System.out.printf("# at 1 %% FPR: detection rate %-26s %.4f%n", f, r.rate()));
-        return at1.families().values().stream().mapToDouble(Metrics.FamilyRate::rate).min().orElse(1);
+        return at1.families().values().stream()
+                .mapToDouble(Metrics.FamilyRate::rate)
+                .min()
+                .orElse(1);
     }
 
     /** The training and validation windows drawn from the training seed (its test part is not used). */
     private static TrainingRun.Split seen(long trainSeed) {
         int networks = Integer.getInteger("nids.cross.networks", 8);
         if (networks == 1) {
-            return TrainingRun.chronological(CrossNetworkModelTest.windows(
-                    CrossNetworkModelTest.generate(trainSeed, 100_000, 2, "2026-06-01T00:00:00Z")), 0.8, 0.2);
+            return TrainingRun.chronological(
+                    CrossNetworkModelTest.windows(
+                            CrossNetworkModelTest.generate(trainSeed, 100_000, 2, "2026-06-01T00:00:00Z")),
+                    0.8,
+                    0.2);
         }
-        return GeneratedNetworks.split(GeneratedNetworks.generate(trainSeed, networks,
-                Long.getLong("nids.cross.flows", 25_000), CrossNetworkModelTest.WINDOW), 0.15, 0.15);
+        return GeneratedNetworks.split(
+                GeneratedNetworks.generate(
+                        trainSeed, networks, Long.getLong("nids.cross.flows", 25_000), CrossNetworkModelTest.WINDOW),
+                0.15,
+                0.15);
     }
 }

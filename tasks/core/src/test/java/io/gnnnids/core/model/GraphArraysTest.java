@@ -12,10 +12,17 @@ import org.junit.jupiter.api.Test;
 class GraphArraysTest {
 
     // Node 3 has no edges; 0->1 occurs twice; 2->2 is a self-loop.
-    private static final EdgeGraph TINY = new EdgeGraph(4, 4,
-            new float[] {1, 10, 100, 1000}, 1,
-            new float[] {1, 2, 3, 4}, 1,
-            new int[] {0, 0, 1, 2}, new int[] {1, 1, 2, 2}, new int[] {0, 1, 0, 1}, null);
+    private static final EdgeGraph TINY = new EdgeGraph(
+            4,
+            4,
+            new float[] {1, 10, 100, 1000},
+            1,
+            new float[] {1, 2, 3, 4},
+            1,
+            new int[] {0, 0, 1, 2},
+            new int[] {1, 1, 2, 2},
+            new int[] {0, 1, 0, 1},
+            null);
 
     @Test
     void averagesNeighbourFeaturesOverFlowsInBothDirections() {
@@ -51,7 +58,8 @@ class GraphArraysTest {
             GraphArrays g = GraphArrays.of(manager, TINY);
             // rows 0-3: the nodes' terms as sources, rows 4-7: as destinations
             float[] terms = {1, 2, 3, 4, 10, 20, 30, 40};
-            float[] picked = g.endpoints.matMul(manager.create(terms, new Shape(8, 1))).toFloatArray();
+            float[] picked =
+                    g.endpoints.matMul(manager.create(terms, new Shape(8, 1))).toFloatArray();
             assertArrayEquals(new float[] {1 + 20, 1 + 20, 2 + 30, 3 + 30}, picked);
         }
     }
@@ -59,8 +67,9 @@ class GraphArraysTest {
     @Test
     void scoringArraysGiveTheSameScoresAsTrainingArrays() {
         EdgeGraph g = TestGraphs.learnable(new java.util.Random(9), 40, 300);
-        try (EGraphSage model = EGraphSage.create(new EGraphSage.Architecture(TestGraphs.NODE_DIM, TestGraphs.EDGE_DIM,
-                16, 2, 0.2), 7); NDManager manager = Djl.init().newBaseManager()) {
+        try (EGraphSage model = EGraphSage.create(
+                        new EGraphSage.Architecture(TestGraphs.NODE_DIM, TestGraphs.EDGE_DIM, 16, 2, 0.2), 7);
+                NDManager manager = Djl.init().newBaseManager()) {
             float[] gathered = model.attackProbability(model.edgeHidden(GraphArrays.forScoring(manager, g), false))
                     .toFloatArray();
             float[] multiplied = model.attackProbability(model.edgeHidden(GraphArrays.of(manager, g), false))

@@ -11,10 +11,20 @@ import org.junit.jupiter.api.Test;
 
 class GraphBatchTest {
 
-    private static final EdgeGraph A = new EdgeGraph(2, 2, new float[] {1, 2}, 1, new float[] {3, 4}, 1,
-            new int[] {0, 1}, new int[] {1, 1}, new int[] {0, 1}, null);
-    private static final EdgeGraph B = new EdgeGraph(3, 1, new float[] {5, 6, 7}, 1, new float[] {8}, 1,
-            new int[] {2}, new int[] {0}, null, new boolean[] {false});
+    private static final EdgeGraph A = new EdgeGraph(
+            2,
+            2,
+            new float[] {1, 2},
+            1,
+            new float[] {3, 4},
+            1,
+            new int[] {0, 1},
+            new int[] {1, 1},
+            new int[] {0, 1},
+            null);
+    private static final EdgeGraph B = new EdgeGraph(
+            3, 1, new float[] {5, 6, 7}, 1, new float[] {8}, 1, new int[] {2}, new int[] {0}, null, new boolean[] {false
+            });
 
     @Test
     void offsetsNodesOfEachPartPastThoseBeforeIt() {
@@ -58,13 +68,17 @@ class GraphBatchTest {
     @Test
     void batchedScoresEqualScoresOfEachGraphAlone() {
         Random random = new Random(4);
-        List<EdgeGraph> graphs = List.of(TestGraphs.learnable(random, 30, 200), TestGraphs.learnable(random, 1, 0),
-                TestGraphs.learnable(random, 50, 300), TestGraphs.learnable(random, 20, 100));
-        try (EGraphSage model = EGraphSage.create(new EGraphSage.Architecture(TestGraphs.NODE_DIM, TestGraphs.EDGE_DIM,
-                32, 2, 0.2), 3)) {
+        List<EdgeGraph> graphs = List.of(
+                TestGraphs.learnable(random, 30, 200),
+                TestGraphs.learnable(random, 1, 0),
+                TestGraphs.learnable(random, 50, 300),
+                TestGraphs.learnable(random, 20, 100));
+        try (EGraphSage model = EGraphSage.create(
+                new EGraphSage.Architecture(TestGraphs.NODE_DIM, TestGraphs.EDGE_DIM, 32, 2, 0.2), 3)) {
             List<float[]> batched = model.score(graphs, 10_000);
             assertEquals(graphs.size(), batched.size());
-            for (int i = 0; i < graphs.size(); i++) assertArrayEquals(model.score(graphs.get(i)), batched.get(i), 1e-6f);
+            for (int i = 0; i < graphs.size(); i++)
+                assertArrayEquals(model.score(graphs.get(i)), batched.get(i), 1e-6f);
         }
     }
 }

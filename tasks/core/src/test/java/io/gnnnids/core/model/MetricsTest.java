@@ -1,13 +1,12 @@
 package io.gnnnids.core.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class MetricsTest {
 
@@ -34,10 +33,23 @@ class MetricsTest {
     void rocAucCountsTiesAsHalf() {
         // 6 attack/benign pairs: 0.9 beats 3, 0.8 ties one and beats 2 -> 5.5 / 6.
         assertEquals(5.5 / 6, Metrics.of(SCORES, LABELS, null, 0.5).rocAuc(), 1e-12);
-        assertEquals(0.5, Metrics.of(new float[]{0.5f, 0.5f, 0.5f}, new int[]{1, 0, 0}, null, 0.5).rocAuc(), 1e-12);
-        assertEquals(1.0, Metrics.of(new float[]{0.2f, 0.1f}, new int[]{1, 0}, null, 0.5).rocAuc(), 1e-12);
-        assertEquals(0.0, Metrics.of(new float[]{0.1f, 0.2f}, new int[]{1, 0}, null, 0.5).rocAuc(), 1e-12);
-        assertTrue(Double.isNaN(Metrics.of(new float[]{0.1f, 0.2f}, new int[]{1, 1}, null, 0.5).rocAuc()));
+        assertEquals(
+                0.5,
+                Metrics.of(new float[] {0.5f, 0.5f, 0.5f}, new int[] {1, 0, 0}, null, 0.5)
+                        .rocAuc(),
+                1e-12);
+        assertEquals(
+                1.0,
+                Metrics.of(new float[] {0.2f, 0.1f}, new int[] {1, 0}, null, 0.5)
+                        .rocAuc(),
+                1e-12);
+        assertEquals(
+                0.0,
+                Metrics.of(new float[] {0.1f, 0.2f}, new int[] {1, 0}, null, 0.5)
+                        .rocAuc(),
+                1e-12);
+        assertTrue(Double.isNaN(Metrics.of(new float[] {0.1f, 0.2f}, new int[] {1, 1}, null, 0.5)
+                .rocAuc()));
     }
 
     @Test
@@ -45,13 +57,18 @@ class MetricsTest {
         // 0.9: recall +1/2 at precision 1; 0.8 (one attack, one benign): recall +1/2 at precision 2/3.
         assertEquals(0.5 + 0.5 * 2 / 3.0, Metrics.of(SCORES, LABELS, null, 0.5).prAuc(), 1e-12);
         // Attack below two benign flows: precision 1/3 when it is found.
-        assertEquals(1 / 3.0, Metrics.of(new float[]{0.9f, 0.8f, 0.1f}, new int[]{0, 0, 1}, null, 0.5).prAuc(), 1e-12);
+        assertEquals(
+                1 / 3.0,
+                Metrics.of(new float[] {0.9f, 0.8f, 0.1f}, new int[] {0, 0, 1}, null, 0.5)
+                        .prAuc(),
+                1e-12);
     }
 
     @Test
     void detectionRatePerFamilyIgnoresUnknownLabels() {
         Metrics m = Metrics.of(SCORES, LABELS, FAMILIES, 0.85);
-        assertEquals(Map.of("A", new Metrics.FamilyRate(1, 1, 1.0), "B", new Metrics.FamilyRate(1, 0, 0.0)), m.families());
+        assertEquals(
+                Map.of("A", new Metrics.FamilyRate(1, 1, 1.0), "B", new Metrics.FamilyRate(1, 0, 0.0)), m.families());
         Metrics unnamed = Metrics.of(SCORES, LABELS, null, 0.5);
         assertEquals(Map.of(Metrics.UNNAMED_FAMILY, new Metrics.FamilyRate(2, 2, 1.0)), unnamed.families());
     }
@@ -60,8 +77,8 @@ class MetricsTest {
     void bestThresholdMaximisesF1() {
         // >= 0.9: F1 2/3; >= 0.8: F1 0.8; >= 0.3: F1 2/3.
         assertEquals(0.8f, Metrics.bestThreshold(SCORES, LABELS), 1e-7);
-        assertEquals(0.6f, Metrics.bestThreshold(new float[]{0.9f, 0.6f, 0.4f, 0.2f}, new int[]{1, 1, 0, 0}), 1e-7);
-        assertEquals(0.5, Metrics.bestThreshold(new float[]{0.9f}, new int[]{0}), 1e-12);
+        assertEquals(0.6f, Metrics.bestThreshold(new float[] {0.9f, 0.6f, 0.4f, 0.2f}, new int[] {1, 1, 0, 0}), 1e-7);
+        assertEquals(0.5, Metrics.bestThreshold(new float[] {0.9f}, new int[] {0}), 1e-12);
     }
 
     @Test
@@ -92,7 +109,7 @@ class MetricsTest {
         assertEquals(Math.nextUp(0.7f), t, 0);
         assertEquals(0, Metrics.of(scores, labels, null, t).fp());
         // Unknown labels (-1) are not benign flows; with no benign flow at all the threshold is 0.5.
-        assertEquals(0.5, Metrics.thresholdForFpr(new float[]{0.9f, 0.1f}, new int[]{1, -1}, 0.01), 0);
+        assertEquals(0.5, Metrics.thresholdForFpr(new float[] {0.9f, 0.1f}, new int[] {1, -1}, 0.01), 0);
         assertThrows(IllegalArgumentException.class, () -> Metrics.thresholdForFpr(scores, labels, 1.5));
     }
 
@@ -114,8 +131,10 @@ class MetricsTest {
         // No attack above the lowest threshold: that threshold.
         float[] overlap = {0.9f, 0.1f, 0.2f};
         int[] overlapLabels = {0, 0, 1};
-        assertEquals(Metrics.thresholdForFpr(overlap, overlapLabels, 0.0),
-                Metrics.marginThresholdForFpr(overlap, overlapLabels, 0.0), 0);
+        assertEquals(
+                Metrics.thresholdForFpr(overlap, overlapLabels, 0.0),
+                Metrics.marginThresholdForFpr(overlap, overlapLabels, 0.0),
+                0);
     }
 
     @Test
@@ -123,7 +142,7 @@ class MetricsTest {
         ObjectMapper json = new ObjectMapper();
         Metrics m = Metrics.of(SCORES, LABELS, FAMILIES, 0.5);
         assertEquals(m, json.readValue(json.writeValueAsString(m), Metrics.class));
-        Metrics oneClass = Metrics.of(new float[]{0.1f}, new int[]{0}, null, 0.5);
+        Metrics oneClass = Metrics.of(new float[] {0.1f}, new int[] {0}, null, 0.5);
         Metrics back = json.readValue(json.writeValueAsString(oneClass), Metrics.class);
         assertTrue(Double.isNaN(back.rocAuc()));
     }

@@ -4,13 +4,11 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.FeatureSpec;
 import io.gnnnids.core.graph.GraphBuilder;
-import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.graph.NodeKey;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The model figures of {@code make bench}, printed as {@code bench.<name> <value> <unit>} lines, on generated
@@ -21,14 +19,16 @@ import java.util.List;
 class ModelBenchmark {
 
     static void print(String name, double value, String unit) {
-        System.out.printf("%s %s %s%n", name, value >= 100 ? String.valueOf(Math.round(value)) : String.format("%.4f", value), unit);
+        System.out.printf(
+                "%s %s %s%n",
+                name, value >= 100 ? String.valueOf(Math.round(value)) : String.format("%.4f", value), unit);
         System.out.flush();
     }
 
     @Test
     void epochOverAMillionFlows() {
-        List<List<Flow>> windows = CrossNetworkModelTest.windows(
-                CrossNetworkModelTest.generate(21, 1_000_000, 7, "2026-05-04T00:00:00Z"));
+        List<List<Flow>> windows =
+                CrossNetworkModelTest.windows(CrossNetworkModelTest.generate(21, 1_000_000, 7, "2026-05-04T00:00:00Z"));
         FeatureSpec spec = GraphBuilder.fit(windows, NodeKey.IP, GraphBuilder.DEFAULT_TOP_SERVICES);
         List<EdgeGraph> graphs = TrainingRun.graphs(new GraphBuilder(spec), windows);
         windows = null; // the graphs are all the epoch needs
@@ -43,21 +43,33 @@ class ModelBenchmark {
 
     @Test
     void graphBuildAndScoringThroughputAndCrossNetworkQuality() {
-        List<List<Flow>> seen = CrossNetworkModelTest.windows(CrossNetworkModelTest.generate(11, 100_000, 2, "2026-06-01T00:00:00Z"));
+        List<List<Flow>> seen =
+                CrossNetworkModelTest.windows(CrossNetworkModelTest.generate(11, 100_000, 2, "2026-06-01T00:00:00Z"));
         TrainingRun.Split byTime = TrainingRun.chronological(seen, 0.8, 0.2);
         List<Flow> unseenFlows = CrossNetworkModelTest.generate(12, 200_000, 1, "2026-06-04T00:00:00Z");
         List<List<Flow>> unseen = CrossNetworkModelTest.windows(unseenFlows);
-        TrainingRun.Outcome o = TrainingRun.run(new TrainingRun.Split(byTime.train(), byTime.validation(), unseen),
-                TrainConfig.defaults(7), NodeKey.IP, CrossNetworkModelTest.WINDOW,
-                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
+        TrainingRun.Outcome o = TrainingRun.run(
+                new TrainingRun.Split(byTime.train(), byTime.validation(), unseen),
+                TrainConfig.defaults(7),
+                NodeKey.IP,
+                CrossNetworkModelTest.WINDOW,
+                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
+                e -> {});
         Metrics t = o.test();
         print("bench.model.f1", t.f1(), "");
         print("bench.model.fpr", t.falsePositiveRate(), "");
-        System.out.printf("# trained on network seed 11 (100k flows, 2 days), tested on network seed 12 (200k flows): "
+        System.out.printf(
+                "# trained on network seed 11 (100k flows, 2 days), tested on network seed 12 (200k flows): "
                         + "precision %.4f detection rate %.4f ROC-AUC %.4f PR-AUC %.4f threshold %.3f best epoch %d%n",
-                t.precision(), t.recall(), t.rocAuc(), t.prAuc(), o.threshold(), o.result().bestEpoch());
-        t.families().forEach((f, r) -> System.out.printf("# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(),
-                r.detected(), r.count()));
+                t.precision(),
+                t.recall(),
+                t.rocAuc(),
+                t.prAuc(),
+                o.threshold(),
+                o.result().bestEpoch());
+        t.families()
+                .forEach((f, r) -> System.out.printf(
+                        "# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(), r.detected(), r.count()));
 
         Detector detector = o.detector(CrossNetworkModelTest.WINDOW);
         // As infer runs: scores, and an explanation for every flagged flow (about a tenth of this network's traffic).
@@ -68,8 +80,15 @@ class ModelBenchmark {
         float[] scores = detector.score(unseenFlows).clone();
         java.util.Arrays.sort(scores);
         ModelBundle.Card card = o.card(CrossNetworkModelTest.WINDOW, null);
-        Detector onePercent = new Detector(o.model(), new ModelBundle.Card(card.architecture(), card.features(),
-                scores[(int) (0.99 * scores.length)], card.window(), null, card.familyHead()));
+        Detector onePercent = new Detector(
+                o.model(),
+                new ModelBundle.Card(
+                        card.architecture(),
+                        card.features(),
+                        scores[(int) (0.99 * scores.length)],
+                        card.window(),
+                        null,
+                        card.familyHead()));
         // This machine's speed drifts between passes: the two are timed in pairs, in alternating order, and the cost
         // is the median over the pairs of how much slower the pair's explaining pass was.
         onePercent.score(unseenFlows);
@@ -87,7 +106,8 @@ class ModelBenchmark {
             }
             cost[i] = 1 - plain[i] / explaining;
         }
-        System.out.printf("# 1 %% flagged: scoring alone %s s; throughput lost to explaining %s%n",
+        System.out.printf(
+                "# 1 %% flagged: scoring alone %s s; throughput lost to explaining %s%n",
                 java.util.Arrays.toString(plain), java.util.Arrays.toString(cost));
         java.util.Arrays.sort(plain);
         java.util.Arrays.sort(cost);

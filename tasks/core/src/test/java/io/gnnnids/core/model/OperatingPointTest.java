@@ -1,11 +1,10 @@
 package io.gnnnids.core.model;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class OperatingPointTest {
 
@@ -24,9 +23,9 @@ class OperatingPointTest {
         // Pooled, 10 of 100 benign flows may be flagged: just above 0.2 flags both 0.7s, 20 % of source 1.
         assertEquals(Math.nextUp(0.2f), op.threshold(SCORES, LABELS), 0);
         // Source 1 allows floor(1.0) = 1 flow, and its two 0.7s tie: just above 0.7. Source 2: just above 0.2.
-        assertEquals(Math.nextUp(0.7f), op.threshold(SCORES, LABELS, new int[]{10, 90}), 0);
+        assertEquals(Math.nextUp(0.7f), op.threshold(SCORES, LABELS, new int[] {10, 90}), 0);
         // One source is the pooled rule.
-        assertEquals(op.threshold(SCORES, LABELS), op.threshold(SCORES, LABELS, new int[]{100}), 0);
+        assertEquals(op.threshold(SCORES, LABELS), op.threshold(SCORES, LABELS, new int[] {100}), 0);
     }
 
     @Test
@@ -35,19 +34,26 @@ class OperatingPointTest {
         int[] labels = {1, 1, 0, 0};
         // The first source holds attacks only: the threshold comes from the second.
         OperatingPoint op = OperatingPoint.targetFpr(0.0);
-        assertEquals(op.threshold(new float[]{0.1f, 0.3f}, new int[]{0, 0}),
-                op.threshold(scores, labels, new int[]{2, 2}), 0);
-        assertEquals(OperatingPoint.maxF1().threshold(scores, labels),
-                OperatingPoint.maxF1().threshold(scores, labels, new int[]{2, 2}), 0);
+        assertEquals(
+                op.threshold(new float[] {0.1f, 0.3f}, new int[] {0, 0}),
+                op.threshold(scores, labels, new int[] {2, 2}),
+                0);
+        assertEquals(
+                OperatingPoint.maxF1().threshold(scores, labels),
+                OperatingPoint.maxF1().threshold(scores, labels, new int[] {2, 2}),
+                0);
     }
 
     @Test
     void splitsKeepTheirValidationSources() {
         List<List<io.gnnnids.core.flow.Flow>> none = List.of();
         TrainingRun.Split a = new TrainingRun.Split(none, List.of(List.of(), List.of()), none);
-        TrainingRun.Split b = new TrainingRun.Split(none, List.of(List.of(), List.of(), List.of()), none, List.of(1, 2));
+        TrainingRun.Split b =
+                new TrainingRun.Split(none, List.of(List.of(), List.of(), List.of()), none, List.of(1, 2));
         assertEquals(List.of(2), a.validationSources());
         assertEquals(List.of(2, 1, 2), a.plus(b).validationSources());
-        assertThrows(IllegalArgumentException.class, () -> new TrainingRun.Split(none, List.of(List.of()), none, List.of(2)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TrainingRun.Split(none, List.of(List.of()), none, List.of(2)));
     }
 }

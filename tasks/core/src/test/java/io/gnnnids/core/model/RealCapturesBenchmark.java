@@ -4,9 +4,6 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.graph.NodeKey;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Detection on real networks the model never saw: a model trained on generated networks only (never on a real
@@ -34,20 +33,34 @@ class RealCapturesBenchmark {
     void generatedOnlyModelOnRealCaptures() throws IOException {
         int networks = Integer.getInteger("nids.real.networks", 12);
         long flows = Long.getLong("nids.real.flows", 40_000);
-        List<GeneratedNetworks.Network> generated = GeneratedNetworks.generate(1, networks, flows,
-                CrossNetworkModelTest.WINDOW);
+        List<GeneratedNetworks.Network> generated =
+                GeneratedNetworks.generate(1, networks, flows, CrossNetworkModelTest.WINDOW);
         TrainingRun.Split split = GeneratedNetworks.split(generated, 0.15, 0.15);
-        TrainingRun.Outcome o = TrainingRun.run(split, TrainConfig.defaults(7), NodeKey.IP, CrossNetworkModelTest.WINDOW,
-                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
+        TrainingRun.Outcome o = TrainingRun.run(
+                split,
+                TrainConfig.defaults(7),
+                NodeKey.IP,
+                CrossNetworkModelTest.WINDOW,
+                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
+                e -> {});
         Metrics t = o.test();
         ModelBenchmark.print("bench.generated.dr", t.recall(), "");
         ModelBenchmark.print("bench.generated.fpr", t.falsePositiveRate(), "");
-        System.out.printf("# %d generated networks (%d train / %d validation / %d test flows): test PR-AUC %.4f "
-                        + "ROC-AUC %.4f threshold %.4f best epoch %d%n", networks, split.flows(split.train()),
-                split.flows(split.validation()), split.flows(split.test()), t.prAuc(), t.rocAuc(), o.threshold(),
+        System.out.printf(
+                "# %d generated networks (%d train / %d validation / %d test flows): test PR-AUC %.4f "
+                        + "ROC-AUC %.4f threshold %.4f best epoch %d%n",
+                networks,
+                split.flows(split.train()),
+                split.flows(split.validation()),
+                split.flows(split.test()),
+                t.prAuc(),
+                t.rocAuc(),
+                o.threshold(),
                 o.result().bestEpoch());
-        t.families().forEach((f, r) -> System.out.printf("# held-out networks: detection rate %-26s %.4f (%d of %d)%n",
-                f, r.rate(), r.detected(), r.count()));
+        t.families()
+                .forEach((f, r) -> System.out.printf(
+                        "# held-out networks: detection rate %-26s %.4f (%d of %d)%n",
+                        f, r.rate(), r.detected(), r.count()));
         try (Detector detector = o.detector(CrossNetworkModelTest.WINDOW)) {
             for (Path capture : captures()) {
                 List<Flow> real = read(capture);
@@ -57,19 +70,32 @@ class RealCapturesBenchmark {
                 List<Flow> real = read(capture);
                 List<Flow> firstHalf = real.subList(0, real.size() / 2);
                 List<Flow> secondHalf = real.subList(real.size() / 2, real.size());
-                List<Flow> unlabelled = firstHalf.stream().map(f -> f.withLabel(null, null)).toList();
-                Baseline.Prepared prepared = Baseline.prepare(unlabelled, split, detector, 7,
-                        CrossNetworkModelTest.WINDOW);
+                List<Flow> unlabelled =
+                        firstHalf.stream().map(f -> f.withLabel(null, null)).toList();
+                Baseline.Prepared prepared =
+                        Baseline.prepare(unlabelled, split, detector, 7, CrossNetworkModelTest.WINDOW);
                 java.util.Set<String> attackUids = new java.util.HashSet<>();
                 firstHalf.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).forEach(f -> attackUids.add(f.uid()));
                 long attacksLeftIn = attackUids.size();
                 long attacksLeftOut = prepared.screened().leftOut().stream()
-                        .filter(s -> attackUids.contains(s.flow().uid())).count();
-                System.out.printf("# baseline %s: %d flows (%d of them attacks), %d left out by the screen (%d attacks), "
-                                + "%d attack flows generated%n", capture.getFileName(), firstHalf.size(), attacksLeftIn,
-                        prepared.screened().leftOut().size(), attacksLeftOut, prepared.attacks());
-                TrainingRun.Outcome b = TrainingRun.run(prepared.split(), TrainConfig.defaults(7), NodeKey.IP,
-                        CrossNetworkModelTest.WINDOW, OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR), e -> { });
+                        .filter(s -> attackUids.contains(s.flow().uid()))
+                        .count();
+                System.out.printf(
+                        "# baseline %s: %d flows (%d of them attacks), %d left out by the screen (%d attacks), "
+                                + "%d attack flows generated%n",
+                        capture.getFileName(),
+                        firstHalf.size(),
+                        attacksLeftIn,
+                        prepared.screened().leftOut().size(),
+                        attacksLeftOut,
+                        prepared.attacks());
+                TrainingRun.Outcome b = TrainingRun.run(
+                        prepared.split(),
+                        TrainConfig.defaults(7),
+                        NodeKey.IP,
+                        CrossNetworkModelTest.WINDOW,
+                        OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
+                        e -> {});
                 try (Detector tuned = b.detector(CrossNetworkModelTest.WINDOW)) {
                     report("bench.real.baseline." + captureName(capture), capture, secondHalf, tuned);
                 }
@@ -81,16 +107,25 @@ class RealCapturesBenchmark {
         Metrics m = Metrics.of(detector.score(flows), labels(flows), families(flows), detector.threshold());
         if (m.tp() + m.fn() > 0) ModelBenchmark.print(name + ".dr", m.recall(), "");
         ModelBenchmark.print(name + ".fpr", m.falsePositiveRate(), "");
-        System.out.printf("# %s %s: %d flows, %d attacks, %d benign; flagged %d attacks and %d benign; ROC-AUC %.4f%n",
-                name, capture.getFileName(), flows.size(), m.tp() + m.fn(), m.fp() + m.tn(), m.tp(), m.fp(), m.rocAuc());
+        System.out.printf(
+                "# %s %s: %d flows, %d attacks, %d benign; flagged %d attacks and %d benign; ROC-AUC %.4f%n",
+                name,
+                capture.getFileName(),
+                flows.size(),
+                m.tp() + m.fn(),
+                m.fp() + m.tn(),
+                m.tp(),
+                m.fp(),
+                m.rocAuc());
     }
-
 
     /** The real labelled captures of data/iot23 (-Dnids.iot23.dir), by name. */
     static List<Path> captures() throws IOException {
         Path dir = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"));
         try (var files = Files.list(dir)) {
-            return files.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList();
+            return files.filter(p -> !p.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -114,7 +149,9 @@ class RealCapturesBenchmark {
     }
 
     static int[] labels(List<Flow> flows) {
-        return flows.stream().mapToInt(f -> Flow.MALICIOUS.equals(f.label()) ? 1 : f.label() == null ? -1 : 0).toArray();
+        return flows.stream()
+                .mapToInt(f -> Flow.MALICIOUS.equals(f.label()) ? 1 : f.label() == null ? -1 : 0)
+                .toArray();
     }
 
     static String[] families(List<Flow> flows) {

@@ -9,8 +9,7 @@ final class TestGraphs {
     static final int NODE_DIM = 4;
     static final int EDGE_DIM = 6;
 
-    private TestGraphs() {
-    }
+    private TestGraphs() {}
 
     /** Label 1 when the first two edge features sum above 0.5. */
     static EdgeGraph learnable(Random random, int nodes, int edges) {
@@ -31,7 +30,8 @@ final class TestGraphs {
         for (int i = 0; i < edges; i++) {
             src[i] = random.nextInt(nodes);
             dst[i] = random.nextInt(nodes);
-            labels[i] = noise ? random.nextInt(2)
+            labels[i] = noise
+                    ? random.nextInt(2)
                     : edgeFeatures[i * EDGE_DIM] + edgeFeatures[i * EDGE_DIM + 1] > 0.5f ? 1 : 0;
         }
         return new EdgeGraph(nodes, edges, nodeFeatures, NODE_DIM, edgeFeatures, EDGE_DIM, src, dst, labels, null);

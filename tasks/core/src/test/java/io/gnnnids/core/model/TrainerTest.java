@@ -49,13 +49,16 @@ class TrainerTest {
     void sameSeedAndDataGiveIdenticalWeights() {
         // Large enough (E x hidden above PyTorch's grain size) for its kernels to run on several threads.
         Random random = new Random(1);
-        List<EdgeGraph> train = List.of(TestGraphs.learnable(random, 300, 3000), TestGraphs.learnable(random, 300, 3000));
+        List<EdgeGraph> train =
+                List.of(TestGraphs.learnable(random, 300, 3000), TestGraphs.learnable(random, 300, 3000));
         List<EdgeGraph> validation = List.of(TestGraphs.learnable(random, 300, 3000));
         EdgeGraph probe = TestGraphs.learnable(random, 300, 3000);
         TrainConfig cfg = TrainConfig.defaults(5).withMaxEpochs(3);
         try (EGraphSage a = new Trainer().train(train, validation, cfg).model();
-             EGraphSage b = new Trainer().train(train, validation, cfg).model();
-             EGraphSage c = new Trainer().train(train, validation, TrainConfig.defaults(6).withMaxEpochs(3)).model()) {
+                EGraphSage b = new Trainer().train(train, validation, cfg).model();
+                EGraphSage c = new Trainer()
+                        .train(train, validation, TrainConfig.defaults(6).withMaxEpochs(3))
+                        .model()) {
             float[][] weightsA = a.snapshot();
             float[][] weightsB = b.snapshot();
             for (int i = 0; i < weightsA.length; i++) assertArrayEquals(weightsA[i], weightsB[i]);
@@ -70,7 +73,10 @@ class TrainerTest {
         List<EdgeGraph> train = List.of(TestGraphs.noise(random, 40, 300), TestGraphs.noise(random, 40, 300));
         EdgeGraph validation = TestGraphs.noise(random, 40, 300);
         List<EpochReport> reports = new ArrayList<>();
-        TrainConfig cfg = TrainConfig.defaults(3).withLearningRate(0.01).withMaxEpochs(200).withPatience(5);
+        TrainConfig cfg = TrainConfig.defaults(3)
+                .withLearningRate(0.01)
+                .withMaxEpochs(200)
+                .withPatience(5);
 
         TrainResult result = new Trainer(reports::add).train(train, List.of(validation), cfg);
 
@@ -79,7 +85,10 @@ class TrainerTest {
             assertEquals(result.bestEpoch() + cfg.patience(), reports.size());
             EpochReport best = reports.get(result.bestEpoch() - 1);
             assertEquals(best.validationLoss(), result.bestValidationLoss());
-            double minimum = reports.stream().mapToDouble(EpochReport::validationLoss).min().orElseThrow();
+            double minimum = reports.stream()
+                    .mapToDouble(EpochReport::validationLoss)
+                    .min()
+                    .orElseThrow();
             assertEquals(minimum, result.bestValidationLoss());
             assertArrayEquals(best.validationScores().get(0), model.score(validation));
             assertNotEquals(reports.get(reports.size() - 1).validationLoss(), best.validationLoss());
@@ -90,8 +99,8 @@ class TrainerTest {
     void reportsEveryEpochWithValidationScoresPerGraph() {
         List<EpochReport> reports = new ArrayList<>();
         List<EdgeGraph> validation = learnable(2, 2);
-        TrainResult result = new Trainer(reports::add).train(learnable(1, 2), validation,
-                small(1).withMaxEpochs(3).withPatience(10));
+        TrainResult result = new Trainer(reports::add)
+                .train(learnable(1, 2), validation, small(1).withMaxEpochs(3).withPatience(10));
         result.model().close();
         assertEquals(3, reports.size());
         assertEquals(3, result.history().size());
@@ -104,8 +113,17 @@ class TrainerTest {
 
     @Test
     void ignoresUnknownAndUnscoredEdgesInClassWeights() {
-        EdgeGraph g = new EdgeGraph(2, 6, new float[2], 1, new float[6], 1,
-                new int[6], new int[6], new int[] {0, 0, 0, 1, -1, 1}, new boolean[] {true, true, true, true, true, false});
+        EdgeGraph g = new EdgeGraph(
+                2,
+                6,
+                new float[2],
+                1,
+                new float[6],
+                1,
+                new int[6],
+                new int[6],
+                new int[] {0, 0, 0, 1, -1, 1},
+                new boolean[] {true, true, true, true, true, false});
         double[] weights = Trainer.classWeights(List.of(g));
         assertArrayEquals(new double[] {4 / 6.0, 4 / 2.0}, weights, 1e-12);
     }

@@ -1,15 +1,14 @@
 package io.gnnnids.core.monitor;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AlertLogTest {
 
@@ -29,13 +28,15 @@ class AlertLogTest {
         assertEquals(List.of("consumer_lag/raised"), states(log.record("t1", List.of(LAG))));
         Alert worse = new Alert("consumer_lag", Alert.CRITICAL, "the ETL is 5000 records behind");
         assertEquals(List.of(), states(log.record("t2", List.of(worse))), "still up: nothing new");
-        assertEquals(List.of("attacks_detected/raised", "consumer_lag/cleared"),
-                states(log.record("t3", List.of(ATTACKS))));
+        assertEquals(
+                List.of("attacks_detected/raised", "consumer_lag/cleared"), states(log.record("t3", List.of(ATTACKS))));
         assertEquals(List.of("attacks_detected/cleared"), states(log.record("t4", List.of())));
         List<String> lines = Files.readAllLines(log.file());
         assertEquals(4, lines.size());
-        assertEquals("{\"generatedAt\":\"t3\",\"name\":\"consumer_lag\",\"severity\":\"critical\","
-                + "\"message\":\"the ETL is 5000 records behind\",\"state\":\"cleared\"}", lines.get(2));
+        assertEquals(
+                "{\"generatedAt\":\"t3\",\"name\":\"consumer_lag\",\"severity\":\"critical\","
+                        + "\"message\":\"the ETL is 5000 records behind\",\"state\":\"cleared\"}",
+                lines.get(2));
     }
 
     @Test

@@ -1,10 +1,9 @@
 package io.gnnnids.core.monitor;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WebhookTest {
 
@@ -35,7 +34,10 @@ class WebhookTest {
         server.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             int status = failuresLeft.getAndDecrement() > 0 ? 500 : 200;
-            if (status == 200) synchronized (bodies) { bodies.add(body); }
+            if (status == 200)
+                synchronized (bodies) {
+                    bodies.add(body);
+                }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
@@ -49,7 +51,11 @@ class WebhookTest {
     }
 
     private Webhook webhook(URI url, int batch, int maxPosts) {
-        return new Webhook(dir.resolve("webhook-pending.json"), url, batch, maxPosts,
+        return new Webhook(
+                dir.resolve("webhook-pending.json"),
+                url,
+                batch,
+                maxPosts,
                 List.of(Duration.ofMillis(10), Duration.ofMillis(20)));
     }
 

@@ -1,11 +1,15 @@
 package io.gnnnids.core.replay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.flow.FlowValidator;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,12 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class AttackOverlayTest {
 
@@ -32,16 +31,39 @@ class AttackOverlayTest {
     }
 
     private static Flow unlabelled(Flow f) {
-        return new Flow(f.ts(), f.uid(), f.origH(), f.origP(), f.respH(), f.respP(), f.proto(), f.service(),
-                f.duration(), f.origBytes(), f.respBytes(), f.connState(), f.localOrig(), f.localResp(),
-                f.missedBytes(), f.history(), f.origPkts(), f.origIpBytes(), f.respPkts(), f.respIpBytes(), null, null);
+        return new Flow(
+                f.ts(),
+                f.uid(),
+                f.origH(),
+                f.origP(),
+                f.respH(),
+                f.respP(),
+                f.proto(),
+                f.service(),
+                f.duration(),
+                f.origBytes(),
+                f.respBytes(),
+                f.connState(),
+                f.localOrig(),
+                f.localResp(),
+                f.missedBytes(),
+                f.history(),
+                f.origPkts(),
+                f.origIpBytes(),
+                f.respPkts(),
+                f.respIpBytes(),
+                null,
+                null);
     }
 
     private static List<Flow> echoCapture() throws Exception {
-        Path csv = Path.of(System.getProperty("nids.iot23.dir", "../../data/iot23"), "CTU-Honeypot-Capture-5-1-labeled.csv");
+        Path csv = Path.of(
+                System.getProperty("nids.iot23.dir", "../../data/iot23"), "CTU-Honeypot-Capture-5-1-labeled.csv");
         List<Flow> flows = new ArrayList<>();
         try (FlowFileReader r = FlowFileReader.open(csv, FlowFormat.AUTO)) {
-            r.forEachRemaining(i -> { if (i.flow() != null) flows.add(unlabelled(i.flow())); });
+            r.forEachRemaining(i -> {
+                if (i.flow() != null) flows.add(unlabelled(i.flow()));
+            });
         }
         flows.sort(Comparator.comparingDouble(Flow::ts));
         return flows;
@@ -59,7 +81,8 @@ class AttackOverlayTest {
         }
         NetworkModel truth = NetworkModel.build(60, 4);
         for (Host h : truth.internalHosts()) {
-            if (observed.stream().anyMatch(f -> f.origH().equals(h.ip()))) assertTrue(internal.contains(h.ip()), h.ip());
+            if (observed.stream().anyMatch(f -> f.origH().equals(h.ip())))
+                assertTrue(internal.contains(h.ip()), h.ip());
         }
         Host web = truth.byRole(Role.WEB_SERVER).get(0);
         assertTrue(services.get(web.ip()).contains(443), "the web server's services: " + services.get(web.ip()));
@@ -97,8 +120,11 @@ class AttackOverlayTest {
         for (AttackFamily family : AttackFamily.values()) families.add(family.label);
         assertEquals(families, labels);
         // The outward campaign starts from a real internal host.
-        assertTrue(attacks.stream().anyMatch(f -> "DDoS".equals(f.detailedLabel()) && "OTH".equals(f.connState())
-                && internal.contains(f.origH()) && !f.localResp()));
+        assertTrue(attacks.stream()
+                .anyMatch(f -> "DDoS".equals(f.detailedLabel())
+                        && "OTH".equals(f.connState())
+                        && internal.contains(f.origH())
+                        && !f.localResp()));
     }
 
     @Test
@@ -118,19 +144,24 @@ class AttackOverlayTest {
         Set<String> internal = new HashSet<>();
         for (Host h : net.internalHosts()) internal.add(h.ip());
         assertTrue(internal.contains("192.168.2.3"), internal.toString());
-        assertTrue(net.gateways().stream().anyMatch(g -> g.ip().equals("192.168.2.1")), net.gateways().toString());
+        assertTrue(
+                net.gateways().stream().anyMatch(g -> g.ip().equals("192.168.2.1")),
+                net.gateways().toString());
         List<Flow> attacks = AttackOverlay.attacks(echo, 1, 3_000);
         assertEquals(3_000, attacks.size());
         Set<String> labels = new HashSet<>();
         for (Flow f : attacks) {
             assertEquals(f, FlowValidator.validate(f));
             assertTrue(f.ts() >= obs.start() && f.ts() <= obs.end(), f.toString());
-            if (f.localOrig()) assertTrue(internal.contains(f.origH()) || f.origH().equals("192.168.2.1"), f.toString());
+            if (f.localOrig())
+                assertTrue(internal.contains(f.origH()) || f.origH().equals("192.168.2.1"), f.toString());
             labels.add(f.detailedLabel());
         }
         assertEquals(AttackFamily.values().length, labels.size(), labels.toString());
-        assertTrue(attacks.stream().anyMatch(f -> f.origH().equals(net.primaryBot().ip())
-                && "PartOfAHorizontalPortScan".equals(f.detailedLabel()) && f.respP() == 23));
+        assertTrue(attacks.stream()
+                .anyMatch(f -> f.origH().equals(net.primaryBot().ip())
+                        && "PartOfAHorizontalPortScan".equals(f.detailedLabel())
+                        && f.respP() == 23));
     }
 
     @Test
@@ -140,8 +171,10 @@ class AttackOverlayTest {
         for (Flow f : observedNetwork(10, 1, 200)) {
             if (!Boolean.TRUE.equals(f.localOrig()) && !Boolean.TRUE.equals(f.localResp())) outsideOnly.add(f);
         }
-        if (outsideOnly.isEmpty()) outsideOnly.add(new Flow(1.7e9, "Cabc", "8.8.8.8", 53, "1.1.1.1", 53, "udp", null,
-                null, null, null, "S0", false, false, 0L, "D", 1L, 60L, 0L, 0L, null, null));
+        if (outsideOnly.isEmpty())
+            outsideOnly.add(new Flow(
+                    1.7e9, "Cabc", "8.8.8.8", 53, "1.1.1.1", 53, "udp", null, null, null, null, "S0", false, false, 0L,
+                    "D", 1L, 60L, 0L, 0L, null, null));
         assertThrows(IllegalArgumentException.class, () -> AttackOverlay.attacks(outsideOnly, 1, 10));
     }
 }

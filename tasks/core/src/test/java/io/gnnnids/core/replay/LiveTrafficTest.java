@@ -1,18 +1,17 @@
 package io.gnnnids.core.replay;
 
-import io.gnnnids.core.flow.Flow;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gnnnids.core.flow.Flow;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class LiveTrafficTest {
 
@@ -105,11 +104,14 @@ class LiveTrafficTest {
     void badOptionsNameTheOption() {
         Clock clock = Clock.systemUTC();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LiveTraffic.start(40, 1, 0.1, 0, clock))
-                .getMessage().contains("--rate"));
+                .getMessage()
+                .contains("--rate"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LiveTraffic.start(0, 1, 0.1, 10, clock))
-                .getMessage().contains("--hosts"));
+                .getMessage()
+                .contains("--hosts"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LiveTraffic.start(40, 1, 2, 10, clock))
-                .getMessage().contains("--attack-ratio"));
+                .getMessage()
+                .contains("--attack-ratio"));
     }
 
     private static Set<String> ips(NetworkModel net) {

@@ -1,11 +1,12 @@
 package io.gnnnids.core.replay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowParser;
 import io.gnnnids.core.flow.FlowValidator;
 import io.gnnnids.core.flow.ZeekJson;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,9 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * What real networks show and generated ones must too, for every seed and size down to one device: local chatter
@@ -33,7 +32,8 @@ class RealNetworkBehavioursTest {
 
     private static List<Flow> generate(long flows, int hosts, double attackRatio, long seed) {
         List<Flow> out = new ArrayList<>();
-        new TrafficGenerator(new GeneratorOptions(flows, hosts, 1, START, attackRatio, seed)).forEachRemaining(out::add);
+        new TrafficGenerator(new GeneratorOptions(flows, hosts, 1, START, attackRatio, seed))
+                .forEachRemaining(out::add);
         return out;
     }
 
@@ -50,7 +50,9 @@ class RealNetworkBehavioursTest {
                     assertEquals(f, FlowValidator.validate(f), where);
                     assertEquals(f, parser.parseJson(ZeekJson.toJsonString(f)), where);
                 }
-                List<Flow> benign = flows.stream().filter(f -> Flow.BENIGN.equals(f.label())).toList();
+                List<Flow> benign = flows.stream()
+                        .filter(f -> Flow.BENIGN.equals(f.label()))
+                        .toList();
                 Set<String> gateways = ips(net.gateways());
                 Set<String> resolvers = new HashSet<>(gateways);
                 resolvers.addAll(ips(net.byRole(Role.DNS_SERVER)));
@@ -59,35 +61,77 @@ class RealNetworkBehavioursTest {
                 Set<String> exposed = ips(net.exposedHosts());
 
                 Map<String, Predicate<Flow>> behaviours = new TreeMap<>();
-                behaviours.put("dhcp broadcast", f -> f.origH().equals("0.0.0.0") && f.origP() == 68
-                        && f.respH().equals("255.255.255.255") && f.respP() == 67 && "dhcp".equals(f.service())
-                        && "S0".equals(f.connState()) && "D".equals(f.history()));
-                behaviours.put("dhcp renewal", f -> f.respP() == 67 && gateways.contains(f.respH()) && "SF".equals(f.connState()));
-                behaviours.put("ssdp", f -> f.respH().equals("239.255.255.250") && f.respP() == 1900 && "S0".equals(f.connState()));
+                behaviours.put(
+                        "dhcp broadcast",
+                        f -> f.origH().equals("0.0.0.0")
+                                && f.origP() == 68
+                                && f.respH().equals("255.255.255.255")
+                                && f.respP() == 67
+                                && "dhcp".equals(f.service())
+                                && "S0".equals(f.connState())
+                                && "D".equals(f.history()));
+                behaviours.put(
+                        "dhcp renewal",
+                        f -> f.respP() == 67 && gateways.contains(f.respH()) && "SF".equals(f.connState()));
+                behaviours.put(
+                        "ssdp",
+                        f -> f.respH().equals("239.255.255.250") && f.respP() == 1900 && "S0".equals(f.connState()));
                 behaviours.put("mdns", f -> f.respH().equals("224.0.0.251") && f.respP() == 5353);
-                behaviours.put("mdns over ipv6", f -> f.respH().equals("ff02::fb") && f.origH().startsWith("fe80:"));
-                behaviours.put("llmnr", f -> (f.respH().equals("224.0.0.252") || f.respH().equals("ff02::1:3")) && f.respP() == 5355);
-                behaviours.put("netbios broadcast", f -> f.respP() == 137 && f.respH().endsWith(".255") && "udp".equals(f.proto()));
+                behaviours.put(
+                        "mdns over ipv6",
+                        f -> f.respH().equals("ff02::fb") && f.origH().startsWith("fe80:"));
+                behaviours.put(
+                        "llmnr",
+                        f -> (f.respH().equals("224.0.0.252") || f.respH().equals("ff02::1:3")) && f.respP() == 5355);
+                behaviours.put(
+                        "netbios broadcast",
+                        f -> f.respP() == 137 && f.respH().endsWith(".255") && "udp".equals(f.proto()));
                 behaviours.put("icmp echo", f -> "icmp".equals(f.proto()) && f.origP() == 8 && f.respP() == 0);
                 behaviours.put("icmp unreachable", f -> "icmp".equals(f.proto()) && f.origP() == 3);
-                behaviours.put("ipv6 link-local", f -> "icmp".equals(f.proto()) && f.respH().startsWith("ff02:")
-                        && (f.origH().startsWith("fe80:") || f.origH().equals("::")));
-                behaviours.put("ntp with the gateway", f -> f.respP() == 123 && gateways.contains(f.respH()) && "SF".equals(f.connState()));
-                behaviours.put("ntp with public servers", f -> f.respP() == 123 && !f.localResp() && "SF".equals(f.connState())
-                        && Long.valueOf(48).equals(f.origBytes()) && Long.valueOf(48).equals(f.respBytes()));
-                behaviours.put("dns to the local resolver", f -> f.respP() == 53 && resolvers.contains(f.respH()) && f.localOrig());
-                behaviours.put("unanswered dns", f -> f.respP() == 53 && resolvers.contains(f.respH()) && "S0".equals(f.connState()));
-                behaviours.put("absent host", f -> f.localOrig() && f.localResp() && !known.contains(f.respH())
-                        && !f.respH().endsWith(".255") && Set.of("S0", "REJ").contains(f.connState()));
-                behaviours.put("stale connection", f -> "tcp".equals(f.proto()) && Set.of("OTH", "SH").contains(f.connState()));
-                behaviours.put("background scan", f -> !f.localOrig() && exposed.contains(f.respH())
-                        && Set.of("S0", "REJ", "RSTO").contains(f.connState()));
+                behaviours.put(
+                        "ipv6 link-local",
+                        f -> "icmp".equals(f.proto())
+                                && f.respH().startsWith("ff02:")
+                                && (f.origH().startsWith("fe80:") || f.origH().equals("::")));
+                behaviours.put(
+                        "ntp with the gateway",
+                        f -> f.respP() == 123 && gateways.contains(f.respH()) && "SF".equals(f.connState()));
+                behaviours.put(
+                        "ntp with public servers",
+                        f -> f.respP() == 123
+                                && !f.localResp()
+                                && "SF".equals(f.connState())
+                                && Long.valueOf(48).equals(f.origBytes())
+                                && Long.valueOf(48).equals(f.respBytes()));
+                behaviours.put(
+                        "dns to the local resolver",
+                        f -> f.respP() == 53 && resolvers.contains(f.respH()) && f.localOrig());
+                behaviours.put(
+                        "unanswered dns",
+                        f -> f.respP() == 53 && resolvers.contains(f.respH()) && "S0".equals(f.connState()));
+                behaviours.put(
+                        "absent host",
+                        f -> f.localOrig()
+                                && f.localResp()
+                                && !known.contains(f.respH())
+                                && !f.respH().endsWith(".255")
+                                && Set.of("S0", "REJ").contains(f.connState()));
+                behaviours.put(
+                        "stale connection",
+                        f -> "tcp".equals(f.proto()) && Set.of("OTH", "SH").contains(f.connState()));
+                behaviours.put(
+                        "background scan",
+                        f -> !f.localOrig()
+                                && exposed.contains(f.respH())
+                                && Set.of("S0", "REJ", "RSTO").contains(f.connState()));
                 for (Map.Entry<String, Predicate<Flow>> b : behaviours.entrySet()) {
                     assertTrue(benign.stream().anyMatch(b.getValue()), where + ": no benign " + b.getKey());
                 }
                 // Background scanning is a few probes per scanner, unlike the campaigns of attacks.
                 Map<String, Integer> perScanner = new HashMap<>();
-                benign.stream().filter(behaviours.get("background scan")).forEach(f -> perScanner.merge(f.origH(), 1, Integer::sum));
+                benign.stream()
+                        .filter(behaviours.get("background scan"))
+                        .forEach(f -> perScanner.merge(f.origH(), 1, Integer::sum));
                 assertTrue(perScanner.values().stream().allMatch(n -> n <= 8), where + ": " + perScanner);
             }
         }
@@ -100,24 +144,48 @@ class RealNetworkBehavioursTest {
                 NetworkModel net = NetworkModel.build(hosts, seed);
                 List<Flow> flows = generate(15_000, hosts, 0.1, seed);
                 String where = "seed " + seed + ", " + hosts + " hosts";
-                List<Flow> attacks = flows.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).toList();
+                List<Flow> attacks = flows.stream()
+                        .filter(f -> Flow.MALICIOUS.equals(f.label()))
+                        .toList();
                 Host bot = net.primaryBot();
                 assertTrue(bot.role().isIot(), where + ": " + bot);
 
                 Map<String, Predicate<Flow>> behaviours = new TreeMap<>();
-                behaviours.put("outbound ACK flood", f -> "DDoS".equals(f.detailedLabel()) && "OTH".equals(f.connState())
-                        && f.localOrig() && !f.localResp() && f.history().matches("[AD]r?"));
-                behaviours.put("outbound telnet scan", f -> "PartOfAHorizontalPortScan".equals(f.detailedLabel())
-                        && (f.respP() == 23 || f.respP() == 2323) && f.localOrig() && !f.localResp());
+                behaviours.put(
+                        "outbound ACK flood",
+                        f -> "DDoS".equals(f.detailedLabel())
+                                && "OTH".equals(f.connState())
+                                && f.localOrig()
+                                && !f.localResp()
+                                && f.history().matches("[AD]r?"));
+                behaviours.put(
+                        "outbound telnet scan",
+                        f -> "PartOfAHorizontalPortScan".equals(f.detailedLabel())
+                                && (f.respP() == 23 || f.respP() == 2323)
+                                && f.localOrig()
+                                && !f.localResp());
                 behaviours.put("outbound ssh attempts", f -> f.respP() == 22 && f.localOrig() && !f.localResp());
-                behaviours.put("c&c retries", f -> "C&C".equals(f.detailedLabel()) && f.respP() == net.c2RetryPort
-                        && Set.of("S3", "RSTR", "REJ", "SH").contains(f.connState()));
-                behaviours.put("c&c retries unanswered", f -> "C&C".equals(f.detailedLabel()) && f.respP() == net.c2RetryPort
-                        && "S0".equals(f.connState()));
-                behaviours.put("torii conversation", f -> "C&C-Torii".equals(f.detailedLabel()) && f.respP() == net.toriiPort
-                        && "SF".equals(f.connState()));
-                behaviours.put("payload download", f -> "FileDownload".equals(f.detailedLabel()) && f.origH().equals(bot.ip())
-                        && "http".equals(f.service()) && f.respBytes() > 20_000);
+                behaviours.put(
+                        "c&c retries",
+                        f -> "C&C".equals(f.detailedLabel())
+                                && f.respP() == net.c2RetryPort
+                                && Set.of("S3", "RSTR", "REJ", "SH").contains(f.connState()));
+                behaviours.put(
+                        "c&c retries unanswered",
+                        f -> "C&C".equals(f.detailedLabel())
+                                && f.respP() == net.c2RetryPort
+                                && "S0".equals(f.connState()));
+                behaviours.put(
+                        "torii conversation",
+                        f -> "C&C-Torii".equals(f.detailedLabel())
+                                && f.respP() == net.toriiPort
+                                && "SF".equals(f.connState()));
+                behaviours.put(
+                        "payload download",
+                        f -> "FileDownload".equals(f.detailedLabel())
+                                && f.origH().equals(bot.ip())
+                                && "http".equals(f.service())
+                                && f.respBytes() > 20_000);
                 behaviours.put("attack", f -> "Attack".equals(f.detailedLabel()) && f.localOrig() && !f.localResp());
                 for (Map.Entry<String, Predicate<Flow>> b : behaviours.entrySet()) {
                     assertTrue(attacks.stream().anyMatch(b.getValue()), where + ": no " + b.getKey());
@@ -125,10 +193,13 @@ class RealNetworkBehavioursTest {
                 // Floods are many flows from inside to one outside victim (thousands with bigger budgets than these
                 // 1,500 attack flows); C&C retries repeat to one host.
                 Map<String, Integer> floods = new HashMap<>();
-                attacks.stream().filter(f -> "DDoS".equals(f.detailedLabel()) && f.localOrig() && !f.localResp())
+                attacks.stream()
+                        .filter(f -> "DDoS".equals(f.detailedLabel()) && f.localOrig() && !f.localResp())
                         .forEach(f -> floods.merge(f.respH(), 1, Integer::sum));
                 assertTrue(floods.values().stream().anyMatch(n -> n >= 50), where + ": " + floods);
-                long retries = attacks.stream().filter(f -> f.origH().equals(bot.ip()) && f.respP() == net.c2RetryPort).count();
+                long retries = attacks.stream()
+                        .filter(f -> f.origH().equals(bot.ip()) && f.respP() == net.c2RetryPort)
+                        .count();
                 assertTrue(retries >= 10, where + ": " + retries + " C&C retries");
                 // The infected device's ordinary traffic is there, labelled benign.
                 assertTrue(attacks.stream().anyMatch(f -> f.origH().equals(bot.ip())), where);
@@ -143,7 +214,7 @@ class RealNetworkBehavioursTest {
 
     @Test
     void withoutAttacksEverythingIsBenignAtEverySize() {
-        for (int hosts : new int[]{1, 2, 5, 9, 10}) {
+        for (int hosts : new int[] {1, 2, 5, 9, 10}) {
             List<Flow> flows = generate(5_000, hosts, 0, 3);
             assertEquals(5_000, flows.size());
             assertTrue(flows.stream().allMatch(f -> Flow.BENIGN.equals(f.label())), hosts + " hosts");
@@ -153,7 +224,7 @@ class RealNetworkBehavioursTest {
     @Test
     void homesHaveTheirDevicesAGatewayAndNoServers() {
         for (long seed : SEEDS) {
-            for (int hosts : new int[]{1, 2, 5, 9}) {
+            for (int hosts : new int[] {1, 2, 5, 9}) {
                 NetworkModel net = NetworkModel.build(hosts, seed);
                 assertTrue(net.home());
                 assertEquals(hosts, net.internalHosts().size());

@@ -1,8 +1,13 @@
 package io.gnnnids.core.replay;
 
-import io.gnnnids.core.flow.Flow;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gnnnids.core.flow.Flow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -14,24 +19,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class TrafficGeneratorTest {
 
     private static final Instant START = Instant.parse("2024-05-01T00:00:00Z");
     private static final Pattern UID = Pattern.compile("C[0-9A-Za-z]{17}");
-    private static final Set<String> CONN_STATES = Set.of("S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR",
-            "RSTOS0", "RSTRH", "SH", "SHR", "OTH");
+    private static final Set<String> CONN_STATES =
+            Set.of("S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR", "RSTOS0", "RSTRH", "SH", "SHR", "OTH");
 
     private static List<Flow> generate(long flows, int days, double attackRatio, long seed) {
         List<Flow> out = new ArrayList<>();
-        new TrafficGenerator(new GeneratorOptions(flows, 200, days, START, attackRatio, seed)).forEachRemaining(out::add);
+        new TrafficGenerator(new GeneratorOptions(flows, 200, days, START, attackRatio, seed))
+                .forEachRemaining(out::add);
         return out;
     }
 
@@ -54,7 +54,8 @@ class TrafficGeneratorTest {
     void differentSeedsGiveDifferentNetworks() {
         NetworkModel one = NetworkModel.build(200, 1);
         NetworkModel two = NetworkModel.build(200, 2);
-        assertTrue(java.util.Collections.disjoint(one.localSubnets(), two.localSubnets()),
+        assertTrue(
+                java.util.Collections.disjoint(one.localSubnets(), two.localSubnets()),
                 one.localSubnets() + " vs " + two.localSubnets());
         Set<String> ips1 = ips(one.internalHosts());
         Set<String> ips2 = ips(two.internalHosts());
@@ -87,13 +88,14 @@ class TrafficGeneratorTest {
     void everySeedHasEveryServerRoleAndAFewOfEveryDeviceKind() {
         Set<Map<Role, Integer>> mixes = new HashSet<>();
         for (long seed = 1; seed <= 30; seed++) {
-            for (int hosts : new int[]{40, 150, 200, 2_000}) {
+            for (int hosts : new int[] {40, 150, 200, 2_000}) {
                 NetworkModel net = NetworkModel.build(hosts, seed);
                 Map<Role, Integer> counts = roleCounts(net);
                 for (Role role : Role.values()) {
                     if (role == Role.EXTERNAL || role == Role.GATEWAY) continue;
                     int least = !role.isIot() ? 1 : hosts >= 200 ? 3 : hosts >= 100 ? 2 : 1;
-                    assertTrue(counts.getOrDefault(role, 0) >= least, "seed " + seed + ", " + hosts + " hosts: " + counts);
+                    assertTrue(
+                            counts.getOrDefault(role, 0) >= least, "seed " + seed + ", " + hosts + " hosts: " + counts);
                 }
                 if (hosts == 200) mixes.add(counts);
             }
@@ -117,7 +119,8 @@ class TrafficGeneratorTest {
                 }
             }
             assertTrue(ports.contains(1883) && ports.contains(5683), "seed " + seed + ": " + ports);
-            assertTrue(ports.contains(443) || ports.contains(8443) || ports.contains(8883), "seed " + seed + ": " + ports);
+            assertTrue(
+                    ports.contains(443) || ports.contains(8443) || ports.contains(8883), "seed " + seed + ": " + ports);
             assertTrue(cameraTls, "seed " + seed + ": no camera uploads over TLS");
         }
         assertTrue(cameraPorts.size() > 1, "the TLS port of camera clouds differs per network: " + cameraPorts);
@@ -125,7 +128,7 @@ class TrafficGeneratorTest {
 
     @Test
     void everySeedCarriesEveryBenignActivity() {
-        for (long seed : new long[]{11, 21, 22}) {
+        for (long seed : new long[] {11, 21, 22}) {
             NetworkModel net = NetworkModel.build(200, seed);
             Set<String> cameras = ips(net.byRole(Role.CAMERA));
             Map<String, Long> kinds = new HashMap<>();
@@ -135,7 +138,8 @@ class TrafficGeneratorTest {
                 if (f.respP() == 123) kinds.merge("ntp", 1L, Long::sum);
                 if (f.respP() == 1883 && plainTcp) kinds.merge("mqtt", 1L, Long::sum);
                 if (f.respP() == 5683 && "udp".equals(f.proto())) kinds.merge("coap", 1L, Long::sum);
-                if (cameras.contains(f.origH()) && "ssl".equals(f.service())) kinds.merge("camera upload", 1L, Long::sum);
+                if (cameras.contains(f.origH()) && "ssl".equals(f.service()))
+                    kinds.merge("camera upload", 1L, Long::sum);
                 if (f.respP() == 5432) kinds.merge("database", 1L, Long::sum);
                 if ("snmp".equals(f.service()) || "icmp".equals(f.proto())) kinds.merge("monitoring", 1L, Long::sum);
                 if (f.respP() == 631 || f.respP() == 9100) kinds.merge("print", 1L, Long::sum);
@@ -144,14 +148,28 @@ class TrafficGeneratorTest {
                 if (f.respP() == 25 || f.respP() == 587 || f.respP() == 993) kinds.merge("mail", 1L, Long::sum);
                 if (f.respP() == 445 || f.respP() == 2049) kinds.merge("file share", 1L, Long::sum);
             }
-            assertEquals(Set.of("dns", "ntp", "mqtt", "coap", "camera upload", "database", "monitoring", "print",
-                    "discovery", "ssh", "mail", "file share"), kinds.keySet(), "seed " + seed + ": " + kinds);
+            assertEquals(
+                    Set.of(
+                            "dns",
+                            "ntp",
+                            "mqtt",
+                            "coap",
+                            "camera upload",
+                            "database",
+                            "monitoring",
+                            "print",
+                            "discovery",
+                            "ssh",
+                            "mail",
+                            "file share"),
+                    kinds.keySet(),
+                    "seed " + seed + ": " + kinds);
         }
     }
 
     @Test
     void producesExactlyTheRequestedFlowsInTimeOrderWithinTheRange() {
-        for (long n : new long[]{0, 1, 7, 999, 30_000}) {
+        for (long n : new long[] {0, 1, 7, 999, 30_000}) {
             List<Flow> flows = generate(n, 2, 0.1, 3);
             assertEquals(n, flows.size());
             double start = START.getEpochSecond();
@@ -169,13 +187,15 @@ class TrafficGeneratorTest {
     void attackShareFollowsTheRatioAndEveryFamilyIsPresent() {
         List<Flow> flows = generate(50_000, 1, 0.1, 11);
         Map<String, Long> counts = TrafficGenerator.countByLabel(flows.iterator());
-        long attacks = flows.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).count();
+        long attacks =
+                flows.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).count();
         assertEquals(0.1, attacks / 50_000.0, 0.03);
         for (AttackFamily family : AttackFamily.values()) {
             assertTrue(counts.getOrDefault(family.label, 0L) > 0, family.label + " missing: " + counts);
         }
-        for (long seed : new long[]{1, 2, 5}) {
-            Map<String, Long> c = TrafficGenerator.countByLabel(generate(20_000, 1, 0.1, seed).iterator());
+        for (long seed : new long[] {1, 2, 5}) {
+            Map<String, Long> c =
+                    TrafficGenerator.countByLabel(generate(20_000, 1, 0.1, seed).iterator());
             assertEquals(AttackFamily.values().length + 1, c.size(), "seed " + seed + ": " + c);
         }
     }
@@ -225,7 +245,9 @@ class TrafficGeneratorTest {
             else assertEquals(Flow.MALICIOUS, f.label(), where);
             if (f.proto().equals("tcp")) {
                 assertTcpHistoryMatchesState(f);
-                if (!f.connState().equals("S0") && !f.connState().equals("REJ") && f.history().contains("D")
+                if (!f.connState().equals("S0")
+                        && !f.connState().equals("REJ")
+                        && f.history().contains("D")
                         && f.origBytes() != null) {
                     assertTrue(f.origBytes() > 0, where);
                 }
@@ -262,20 +284,23 @@ class TrafficGeneratorTest {
         Map<AttackFamily, List<Flow>> byFamily = new EnumMap<>(AttackFamily.class);
         for (Flow f : flows) {
             if (f.detailedLabel() != null) {
-                byFamily.computeIfAbsent(AttackFamily.ofLabel(f.detailedLabel()), k -> new ArrayList<>()).add(f);
+                byFamily.computeIfAbsent(AttackFamily.ofLabel(f.detailedLabel()), k -> new ArrayList<>())
+                        .add(f);
             }
         }
         // Horizontal scan: one source sweeps at least 50 destinations on one port with failed attempts.
         Map<String, Set<String>> targets = new HashMap<>();
         for (Flow f : byFamily.get(AttackFamily.HORIZONTAL_SCAN)) {
-            targets.computeIfAbsent(f.origH() + "|" + f.respP(), k -> new HashSet<>()).add(f.respH());
+            targets.computeIfAbsent(f.origH() + "|" + f.respP(), k -> new HashSet<>())
+                    .add(f.respH());
             assertTrue(Set.of("S0", "REJ", "RSTO").contains(f.connState()), f.toString());
         }
         assertTrue(targets.values().stream().anyMatch(s -> s.size() >= 50), "no wide sweep: " + targets.keySet());
         // Vertical scan: one source, one destination, many ports.
         Map<String, Set<Integer>> ports = new HashMap<>();
         for (Flow f : byFamily.get(AttackFamily.VERTICAL_SCAN)) {
-            ports.computeIfAbsent(f.origH() + ">" + f.respH(), k -> new HashSet<>()).add(f.respP());
+            ports.computeIfAbsent(f.origH() + ">" + f.respH(), k -> new HashSet<>())
+                    .add(f.respP());
         }
         assertTrue(ports.values().stream().anyMatch(s -> s.size() >= 30), "no port sweep: " + ports.keySet());
         // DDoS: each burst hits one victim: SYNs or datagrams without answers, ACKs Zeek saw no handshake of
@@ -289,16 +314,21 @@ class TrafficGeneratorTest {
         assertTrue(victims.size() <= 4, "DDoS victims " + victims);
         assertTrue(byFamily.get(AttackFamily.DDOS).size() / victims.size() >= 20);
         // Brute force: many short connections to the login port.
-        for (AttackFamily bf : List.of(AttackFamily.BRUTEFORCE_SSH, AttackFamily.BRUTEFORCE_TELNET, AttackFamily.BRUTEFORCE_HTTP)) {
+        for (AttackFamily bf :
+                List.of(AttackFamily.BRUTEFORCE_SSH, AttackFamily.BRUTEFORCE_TELNET, AttackFamily.BRUTEFORCE_HTTP)) {
             for (Flow f : byFamily.get(bf)) {
-                int expected = bf == AttackFamily.BRUTEFORCE_SSH ? 22 : bf == AttackFamily.BRUTEFORCE_TELNET ? 23 : f.respP();
+                int expected =
+                        bf == AttackFamily.BRUTEFORCE_SSH ? 22 : bf == AttackFamily.BRUTEFORCE_TELNET ? 23 : f.respP();
                 assertEquals(expected, f.respP(), f.toString());
                 assertTrue(f.origBytes() == null || f.origBytes() < 5_000, f.toString());
             }
         }
         // Exfiltration uploads much more than it downloads; file downloads the opposite.
-        for (Flow f : byFamily.get(AttackFamily.EXFILTRATION)) assertTrue(f.origBytes() > 10 * f.respBytes(), f.toString());
-        long bigDownloads = byFamily.get(AttackFamily.FILE_DOWNLOAD).stream().filter(f -> f.respBytes() > 20_000).count();
+        for (Flow f : byFamily.get(AttackFamily.EXFILTRATION))
+            assertTrue(f.origBytes() > 10 * f.respBytes(), f.toString());
+        long bigDownloads = byFamily.get(AttackFamily.FILE_DOWNLOAD).stream()
+                .filter(f -> f.respBytes() > 20_000)
+                .count();
         assertTrue(bigDownloads > byFamily.get(AttackFamily.FILE_DOWNLOAD).size() / 2);
         // C&C beacons: from few sources to few servers, with small payloads.
         Set<String> beaconPairs = new HashSet<>();
@@ -312,14 +342,21 @@ class TrafficGeneratorTest {
     @Test
     void benignTrafficHasLookAlikesOfAttacks() {
         List<Flow> flows = generate(60_000, 1, 0.0, 6);
-        long failedDns = flows.stream().filter(f -> "dns".equals(f.service()) && "S0".equals(f.connState())).count();
+        long failedDns = flows.stream()
+                .filter(f -> "dns".equals(f.service()) && "S0".equals(f.connState()))
+                .count();
         long rejected = flows.stream().filter(f -> "REJ".equals(f.connState())).count();
-        long synOnly = flows.stream().filter(f -> "tcp".equals(f.proto()) && "S0".equals(f.connState())).count();
+        long synOnly = flows.stream()
+                .filter(f -> "tcp".equals(f.proto()) && "S0".equals(f.connState()))
+                .count();
         long ssh = flows.stream().filter(f -> f.respP() == 22).count();
-        long bigUploads = flows.stream().filter(f -> f.origBytes() != null && f.origBytes() > 1_000_000
-                && !Boolean.TRUE.equals(f.localResp())).count();
-        assertTrue(failedDns > 0 && rejected > 0 && synOnly > 0 && ssh > 0 && bigUploads > 0,
-                "dns S0 " + failedDns + ", REJ " + rejected + ", tcp S0 " + synOnly + ", ssh " + ssh + ", uploads " + bigUploads);
+        long bigUploads = flows.stream()
+                .filter(f -> f.origBytes() != null && f.origBytes() > 1_000_000 && !Boolean.TRUE.equals(f.localResp()))
+                .count();
+        assertTrue(
+                failedDns > 0 && rejected > 0 && synOnly > 0 && ssh > 0 && bigUploads > 0,
+                "dns S0 " + failedDns + ", REJ " + rejected + ", tcp S0 " + synOnly + ", ssh " + ssh + ", uploads "
+                        + bigUploads);
     }
 
     @Test
@@ -338,17 +375,21 @@ class TrafficGeneratorTest {
 
     @Test
     void rejectsBadOptionsWithTheOptionName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new GeneratorOptions(10, 200, 1, START, 1.5, 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(10, 200, 1, START, 1.5, 1));
         assertEquals("--attack-ratio must be between 0 and 1, got 1.5", e.getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(-1, 200, 1, START, 0.1, 1))
-                .getMessage().startsWith("--flows"));
+                .getMessage()
+                .startsWith("--flows"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(10, 0, 1, START, 0.1, 1))
-                .getMessage().startsWith("--hosts"));
+                .getMessage()
+                .startsWith("--hosts"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new GeneratorOptions(10, 200, 0, START, 0.1, 1))
-                .getMessage().startsWith("--days"));
+                .getMessage()
+                .startsWith("--days"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GeneratorOptions.parseStart("yesterday"))
-                .getMessage().startsWith("--start"));
+                .getMessage()
+                .startsWith("--start"));
     }
 
     @Test
@@ -378,6 +419,7 @@ class TrafficGeneratorTest {
 
     private static int addr(String ip) {
         String[] p = ip.split("\\.");
-        return Addresses.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+        return Addresses.of(
+                Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]));
     }
 }

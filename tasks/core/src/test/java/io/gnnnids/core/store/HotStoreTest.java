@@ -1,11 +1,13 @@
 package io.gnnnids.core.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.cli.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HotStoreTest {
 
@@ -39,7 +38,8 @@ class HotStoreTest {
         try (HotStore hot = HotStore.open(db(), WAIT)) {
             List<String> columns = columns(hot);
             for (FlowColumn c : FlowColumn.ALL) assertTrue(columns.contains(c.column), c.column);
-            for (String c : List.of("batch_id", "ingested_at", "prediction", "score", "model_version", "predicted_at")) {
+            for (String c :
+                    List.of("batch_id", "ingested_at", "prediction", "score", "model_version", "predicted_at")) {
                 assertTrue(columns.contains(c), c);
             }
             assertEquals(HotStore.SCHEMA_VERSION, hot.schemaVersion());
@@ -49,7 +49,8 @@ class HotStoreTest {
 
     @Test
     void reopeningMigratesAnOlderTableWithoutLosingRows() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT); Statement st = hot.connection().createStatement()) {
+        try (HotStore hot = HotStore.open(db(), WAIT);
+                Statement st = hot.connection().createStatement()) {
             hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 5, 1e9)));
             // An older file: before predictions existed.
             st.execute("ALTER TABLE flows DROP COLUMN predicted_at");
@@ -73,15 +74,17 @@ class HotStoreTest {
         java.nio.file.Files.createDirectories(file.getParent());
         // A version 1 file: uid was the primary key, and some columns came later.
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE flows (ts DOUBLE NOT NULL, uid VARCHAR PRIMARY KEY, orig_h VARCHAR NOT NULL, "
                     + "orig_p INTEGER NOT NULL, resp_h VARCHAR NOT NULL, resp_p INTEGER NOT NULL, proto VARCHAR NOT NULL, "
                     + "label VARCHAR, batch_id VARCHAR, prediction TINYINT)");
-            st.execute("INSERT INTO flows VALUES (1e9, 'C1', '10.0.0.1', 1, '10.0.0.2', 80, 'tcp', 'benign', 'old', 1)");
+            st.execute(
+                    "INSERT INTO flows VALUES (1e9, 'C1', '10.0.0.1', 1, '10.0.0.2', 80, 'tcp', 'benign', 'old', 1)");
             st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
             st.execute("INSERT INTO schema_version VALUES (1, now())");
         }
-        try (HotStore hot = HotStore.open(file, WAIT); Statement st = hot.connection().createStatement()) {
+        try (HotStore hot = HotStore.open(file, WAIT);
+                Statement st = hot.connection().createStatement()) {
             assertEquals(HotStore.SCHEMA_VERSION, hot.schemaVersion());
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_constraints() "
                     + "WHERE table_name = 'flows' AND constraint_type = 'PRIMARY KEY'")) {
@@ -96,7 +99,8 @@ class HotStoreTest {
             }
             assertTrue(columns(hot).containsAll(List.of("service", "history", "predicted_at")));
             // C1 is stored already: a batch carrying it again stores only its other flows.
-            HotWriteResult r = hot.insertBatch("b2", TestFlows.write(dir.resolve("b2.parquet"), TestFlows.flows("C", 3, 1e9)));
+            HotWriteResult r =
+                    hot.insertBatch("b2", TestFlows.write(dir.resolve("b2.parquet"), TestFlows.flows("C", 3, 1e9)));
             assertEquals(List.of("C1"), r.duplicateUids());
             assertEquals(3, hot.count());
         }
@@ -109,7 +113,7 @@ class HotStoreTest {
             HotWriteResult r = hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
             assertEquals(new HotWriteResult(20, 20, 0, List.of()), r);
             try (Statement st = hot.connection().createStatement();
-                 ResultSet rs = st.executeQuery("SELECT * FROM flows WHERE uid = 'C4'")) {
+                    ResultSet rs = st.executeQuery("SELECT * FROM flows WHERE uid = 'C4'")) {
                 rs.next();
                 Flow c4 = flows.get(4);
                 for (FlowColumn c : FlowColumn.ALL) assertEquals(c.get(c4), rs.getObject(c.column), c.column);
@@ -165,17 +169,20 @@ class HotStoreTest {
     void failedInsertLeavesTableUnchanged() throws Exception {
         try (HotStore hot = HotStore.open(db(), WAIT)) {
             hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 3, 1e9)));
-            StepFailure e = assertThrows(StepFailure.class, () -> hot.insertBatch("b2", dir.resolve("missing.parquet")));
+            StepFailure e =
+                    assertThrows(StepFailure.class, () -> hot.insertBatch("b2", dir.resolve("missing.parquet")));
             assertTrue(e.getMessage().contains("b2"), e.getMessage());
             assertEquals(3, hot.count());
-            assertEquals(new HotWriteResult(2, 2, 0, List.of()),
+            assertEquals(
+                    new HotWriteResult(2, 2, 0, List.of()),
                     hot.insertBatch("b3", TestFlows.write(dir.resolve("b3.parquet"), TestFlows.flows("E", 2, 1e9))));
         }
     }
 
     @Test
     void archiveMarksOnlyFlowsPastRetentionThatHaveAPrediction() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT); Statement st = hot.connection().createStatement()) {
+        try (HotStore hot = HotStore.open(db(), WAIT);
+                Statement st = hot.connection().createStatement()) {
             hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 6, 1e9)));
             predict(hot, "C0", "C1", "C2", "C3");
             st.execute("UPDATE flows SET ingested_at = ingested_at - INTERVAL 2 DAY WHERE uid IN ('C0', 'C1', 'C4')");
@@ -198,14 +205,21 @@ class HotStoreTest {
             assertEquals(5, hot.markForArchive("a1", Duration.ZERO));
 
             List<DayFile> files = hot.exportArchive("a1", dir.resolve("export"));
-            assertEquals(List.of(java.time.LocalDate.of(2024, 5, 1), java.time.LocalDate.of(2024, 5, 2)),
+            assertEquals(
+                    List.of(java.time.LocalDate.of(2024, 5, 1), java.time.LocalDate.of(2024, 5, 2)),
                     files.stream().map(DayFile::day).toList());
             assertEquals(List.of(2L, 3L), files.stream().map(DayFile::rows).toList());
-            try (java.sql.Connection db = DuckDb.inMemory(); Statement st = db.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT * FROM read_parquet(" + DuckDb.literal(files.get(1).file()) + ") ORDER BY ts")) {
+            try (java.sql.Connection db = DuckDb.inMemory();
+                    Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT * FROM read_parquet("
+                            + DuckDb.literal(files.get(1).file()) + ") ORDER BY ts")) {
                 List<String> cols = new ArrayList<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) cols.add(rs.getMetaData().getColumnName(i));
-                assertTrue(cols.containsAll(List.of("batch_id", "ingested_at", "prediction", "score", "model_version", "predicted_at")), cols.toString());
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++)
+                    cols.add(rs.getMetaData().getColumnName(i));
+                assertTrue(
+                        cols.containsAll(List.of(
+                                "batch_id", "ingested_at", "prediction", "score", "model_version", "predicted_at")),
+                        cols.toString());
                 assertTrue(!cols.contains("archive_id"), cols.toString());
                 for (Flow f : flows.subList(2, 5)) {
                     rs.next();
@@ -253,7 +267,8 @@ class HotStoreTest {
         Process holder = holdLock(60);
         try {
             StepFailure e = assertThrows(StepFailure.class, () -> HotStore.open(db(), Duration.ofSeconds(1)));
-            assertTrue(e.getMessage().contains("is locked by another process (pid " + holder.pid() + ")"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("is locked by another process (pid " + holder.pid() + ")"), e.getMessage());
             assertTrue(e.getMessage().contains("Airflow pool 'duckdb'"), e.getMessage());
             StepFailure ro = assertThrows(StepFailure.class, () -> HotStore.openReadOnly(db(), Duration.ofMillis(300)));
             assertTrue(ro.getMessage().contains("locked by another process"), ro.getMessage());
@@ -265,8 +280,13 @@ class HotStoreTest {
     /** Starts a JVM that opens the database read-write and holds it; returns once it has the lock. */
     private Process holdLock(int seconds) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                HoldDuckDbLock.class.getName(), db().toString(), String.valueOf(seconds))
+        Process p = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        HoldDuckDbLock.class.getName(),
+                        db().toString(),
+                        String.valueOf(seconds))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -295,9 +315,12 @@ class HotStoreTest {
         flows.add(TestFlows.flow("A3x", 1002, 9));
         try (HotStore hot = HotStore.open(db(), WAIT)) {
             hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
-            assertEquals(List.of("A0", "A1", "A1x", "A2", "A3x", "A3", "A4"),
+            assertEquals(
+                    List.of("A0", "A1", "A1x", "A2", "A3x", "A3", "A4"),
                     hot.between(1000, 1005, 0).stream().map(Flow::uid).toList());
-            assertEquals(List.of("A2", "A3x", "A3"), hot.between(1000, 1004, 3).stream().map(Flow::uid).toList());
+            assertEquals(
+                    List.of("A2", "A3x", "A3"),
+                    hot.between(1000, 1004, 3).stream().map(Flow::uid).toList());
             assertEquals(3, hot.rank(1000, TestFlows.flow("A2", 1002, 2)));
             assertEquals(2, hot.rank(1001, TestFlows.flow("A2", 1002, 2)));
             assertEquals(0, hot.rank(1000, TestFlows.flow("A0", 1000, 0)));
@@ -307,7 +330,8 @@ class HotStoreTest {
     private static List<String> columns(HotStore hot) throws SQLException {
         List<String> cols = new ArrayList<>();
         try (Statement st = hot.connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT column_name FROM information_schema.columns WHERE table_name = 'flows'")) {
+                ResultSet rs = st.executeQuery(
+                        "SELECT column_name FROM information_schema.columns WHERE table_name = 'flows'")) {
             while (rs.next()) cols.add(rs.getString(1));
         }
         return cols;
@@ -315,7 +339,7 @@ class HotStoreTest {
 
     private static double ts(HotStore hot, String uid) throws SQLException {
         try (Statement st = hot.connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT ts FROM flows WHERE uid = '" + uid + "'")) {
+                ResultSet rs = st.executeQuery("SELECT ts FROM flows WHERE uid = '" + uid + "'")) {
             rs.next();
             return rs.getDouble(1);
         }

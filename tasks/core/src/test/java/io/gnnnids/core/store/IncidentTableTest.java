@@ -1,18 +1,17 @@
 package io.gnnnids.core.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.ScoredFlow;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class IncidentTableTest {
 
@@ -27,17 +26,24 @@ class IncidentTableTest {
     @Test
     void flaggedFlowsGroupPerHostGrowAcrossRunsCloseWhenQuietAndARerunChangesNothing() throws Exception {
         try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
-            // Host .5 scans three targets within a minute; host .6 has one flagged flow; a benign flow of .5 is no part.
-            store(hot, 0.9f, flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23), flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23),
-                    flow("a3", 1060, "10.0.0.5", "10.0.1.3", 2323), flow("b1", 1010, "10.0.0.6", "8.8.8.8", 443));
+            // Host .5 scans three targets within a minute; host .6 has one flagged flow; a benign flow of .5 is no
+            // part.
+            store(
+                    hot,
+                    0.9f,
+                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
+                    flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23),
+                    flow("a3", 1060, "10.0.0.5", "10.0.1.3", 2323),
+                    flow("b1", 1010, "10.0.0.6", "8.8.8.8", 443));
             store(hot, 0.1f, flow("ok", 1050, "10.0.0.5", "10.0.0.1", 53));
             assertEquals(new IncidentTable.Update(4, 2, 0, 0), IncidentTable.update(hot, GAP));
             List<Incident> first = IncidentTable.all(hot);
             assertEquals(2, first.size());
             Incident scan = first.get(0);
             assertEquals("10.0.0.5", scan.host());
-            assertEquals(List.of(1000.0, 1060.0, 3L, 3L, 2L), List.of(scan.firstSeen(), scan.lastSeen(), scan.flows(),
-                    scan.peers(), scan.ports()));
+            assertEquals(
+                    List.of(1000.0, 1060.0, 3L, 3L, 2L),
+                    List.of(scan.firstSeen(), scan.lastSeen(), scan.flows(), scan.peers(), scan.ports()));
             assertEquals(0.9, scan.maxScore(), 1e-6);
             assertEquals(List.of("7"), scan.modelVersions());
             assertEquals(List.of(Incident.NEW, 1), List.of(scan.status(), scan.revision()));
@@ -51,12 +57,14 @@ class IncidentTableTest {
             assertEquals(new IncidentTable.Update(1, 0, 1, 1), IncidentTable.update(hot, GAP));
             Incident grown = IncidentTable.all(hot).get(0);
             assertEquals(scan.id(), grown.id());
-            assertEquals(List.of(4L, 4L, 1960.0, Incident.ONGOING, 2), List.of(grown.flows(), grown.peers(),
-                    grown.lastSeen(), grown.status(), grown.revision()));
+            assertEquals(
+                    List.of(4L, 4L, 1960.0, Incident.ONGOING, 2),
+                    List.of(grown.flows(), grown.peers(), grown.lastSeen(), grown.status(), grown.revision()));
             assertEquals(0.95, grown.maxScore(), 1e-6);
             // .6's incident closed: the newest traffic (1960) is more than the gap past its last flow (1010).
             Incident quiet = IncidentTable.all(hot).get(1);
-            assertEquals(List.of("10.0.0.6", Incident.CLOSED, 2), List.of(quiet.host(), quiet.status(), quiet.revision()));
+            assertEquals(
+                    List.of("10.0.0.6", Incident.CLOSED, 2), List.of(quiet.host(), quiet.status(), quiet.revision()));
 
             // Past the gap, the same host starts a new incident, and the scan closes once traffic moves on.
             store(hot, 0.8f, flow("a5", 1960 + 901, "10.0.0.5", "10.0.1.5", 23));
@@ -64,7 +72,8 @@ class IncidentTableTest {
             assertEquals(new IncidentTable.Update(1, 1, 0, 2), IncidentTable.update(hot, GAP));
             List<Incident> now = IncidentTable.all(hot);
             assertEquals(3, now.size());
-            assertEquals(List.of(Incident.CLOSED, Incident.CLOSED, Incident.CLOSED),
+            assertEquals(
+                    List.of(Incident.CLOSED, Incident.CLOSED, Incident.CLOSED),
                     now.stream().map(Incident::status).toList());
             assertEquals(List.of(3, 2, 2), now.stream().map(Incident::revision).toList());
             assertEquals(3, IncidentTable.recent(hot, Duration.ofHours(1), 10).size());
@@ -74,7 +83,11 @@ class IncidentTableTest {
     @Test
     void archivedFlowsNameTheirIncidentAndLeaveItsFlowsTableWithThem() throws Exception {
         try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
-            store(hot, 0.9f, flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23), flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
+            store(
+                    hot,
+                    0.9f,
+                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
+                    flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
             store(hot, 0.1f, flow("ok", 1050, "10.0.0.5", "10.0.0.1", 53));
             IncidentTable.update(hot, GAP);
             String incident = IncidentTable.all(hot).get(0).id();
@@ -82,8 +95,9 @@ class IncidentTableTest {
             assertEquals(3, hot.markForArchive("arc-1", Duration.ZERO));
             List<DayFile> files = hot.exportArchive("arc-1", dir.resolve("export"));
             Map<String, String> incidentOf = new java.util.HashMap<>();
-            try (java.sql.Statement st = hot.connection().createStatement(); java.sql.ResultSet rs = st.executeQuery(
-                    "SELECT uid, incident_id FROM read_parquet('" + files.get(0).file() + "')")) {
+            try (java.sql.Statement st = hot.connection().createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT uid, incident_id FROM read_parquet('"
+                            + files.get(0).file() + "')")) {
                 while (rs.next()) incidentOf.put(rs.getString(1), rs.getString(2));
             }
             Map<String, String> expected = new java.util.HashMap<>(Map.of("a1", incident, "a2", incident));
@@ -91,7 +105,7 @@ class IncidentTableTest {
             assertEquals(expected, incidentOf);
             assertEquals(3, hot.deleteArchived("arc-1", 3));
             try (java.sql.Statement st = hot.connection().createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM incident_flows")) {
+                    java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM incident_flows")) {
                 rs.next();
                 assertEquals(0, rs.getLong(1));
             }
@@ -102,21 +116,36 @@ class IncidentTableTest {
     @Test
     void anIncidentNamesTheFamiliesOfItsFlowsMostFrequentFirstAndItsTopFlowsCarryTheirExplanations() throws Exception {
         try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
-            List<Flow> flows = List.of(flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23), flow("a2", 1010, "10.0.0.5", "10.0.1.2", 23),
-                    flow("a3", 1020, "10.0.0.5", "10.0.1.3", 80), flow("a4", 1030, "10.0.0.5", "10.0.1.4", 80),
+            List<Flow> flows = List.of(
+                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
+                    flow("a2", 1010, "10.0.0.5", "10.0.1.2", 23),
+                    flow("a3", 1020, "10.0.0.5", "10.0.1.3", 80),
+                    flow("a4", 1030, "10.0.0.5", "10.0.1.4", 80),
                     flow("a5", 1040, "10.0.0.5", "10.0.1.5", 80));
             hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
             String why = "{\"reasons\":[{\"group\":\"source's fan-out\",\"logOddsDrop\":4.2,\"scoreWithout\":0.1}]}";
-            hot.writePredictions(flows.stream().map(Flow::uid).toList(), new float[] {0.9f, 0.95f, 0.8f, 0.7f, 0.75f},
-                    0.5, "7", new String[] {"PartOfAHorizontalPortScan", "PartOfAHorizontalPortScan", "DDoS", "DDoS", "DDoS"},
+            hot.writePredictions(
+                    flows.stream().map(Flow::uid).toList(),
+                    new float[] {0.9f, 0.95f, 0.8f, 0.7f, 0.75f},
+                    0.5,
+                    "7",
+                    new String[] {"PartOfAHorizontalPortScan", "PartOfAHorizontalPortScan", "DDoS", "DDoS", "DDoS"},
                     new String[] {why, why, why, why, why});
             IncidentTable.update(hot, GAP);
             Incident incident = IncidentTable.all(hot).get(0);
             assertEquals(List.of("DDoS", "PartOfAHorizontalPortScan"), incident.families());
             List<ScoredFlow> top = IncidentTable.topFlows(hot, incident.id(), 2);
-            assertEquals(List.of("a2", "a1"), top.stream().map(s -> s.flow().uid()).toList());
+            assertEquals(
+                    List.of("a2", "a1"), top.stream().map(s -> s.flow().uid()).toList());
             assertEquals("PartOfAHorizontalPortScan", top.get(0).family());
-            assertEquals("source's fan-out", top.get(0).explanation().path("reasons").get(0).path("group").asText());
+            assertEquals(
+                    "source's fan-out",
+                    top.get(0)
+                            .explanation()
+                            .path("reasons")
+                            .get(0)
+                            .path("group")
+                            .asText());
         }
     }
 
@@ -132,8 +161,28 @@ class IncidentTableTest {
 
     private static Flow flow(String uid, double ts, String orig, String resp, int port) {
         Flow f = TestFlows.flow(uid, ts, 2);
-        return new Flow(ts, uid, orig, f.origP(), resp, port, f.proto(), f.service(), f.duration(), f.origBytes(),
-                f.respBytes(), f.connState(), f.localOrig(), f.localResp(), f.missedBytes(), f.history(), f.origPkts(),
-                f.origIpBytes(), f.respPkts(), f.respIpBytes(), f.label(), f.detailedLabel());
+        return new Flow(
+                ts,
+                uid,
+                orig,
+                f.origP(),
+                resp,
+                port,
+                f.proto(),
+                f.service(),
+                f.duration(),
+                f.origBytes(),
+                f.respBytes(),
+                f.connState(),
+                f.localOrig(),
+                f.localResp(),
+                f.missedBytes(),
+                f.history(),
+                f.origPkts(),
+                f.origIpBytes(),
+                f.respPkts(),
+                f.respIpBytes(),
+                f.label(),
+                f.detailedLabel());
     }
 }

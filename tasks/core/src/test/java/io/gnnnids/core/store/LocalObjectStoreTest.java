@@ -1,15 +1,14 @@
 package io.gnnnids.core.store;
 
-import io.gnnnids.core.cli.UsageError;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gnnnids.core.cli.UsageError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 class LocalObjectStoreTest extends ObjectStoreContract {
 
@@ -21,12 +20,17 @@ class LocalObjectStoreTest extends ObjectStoreContract {
     @Test
     void opensFileUrisAndPlainPathsAsTheSameFolder() throws Exception {
         Path root = dir.resolve("cold");
-        try (ObjectStore byUri = ObjectStores.open(root.toUri().toString()); ObjectStore byPath = ObjectStores.open(root.toString())) {
+        try (ObjectStore byUri = ObjectStores.open(root.toUri().toString());
+                ObjectStore byPath = ObjectStores.open(root.toString())) {
             assertInstanceOf(LocalObjectStore.class, byUri);
             byUri.put("date=2024-01-01/b.parquet", Files.writeString(dir.resolve("f"), "x"));
             assertTrue(byPath.exists("date=2024-01-01/b.parquet"));
-            assertEquals(root.resolve("date=2024-01-01/b.parquet").toUri().toString(), byPath.uri("date=2024-01-01/b.parquet"));
-            assertEquals(root.resolve("date=2024-01-01/b.parquet"), byPath.localFile("date=2024-01-01/b.parquet").orElseThrow());
+            assertEquals(
+                    root.resolve("date=2024-01-01/b.parquet").toUri().toString(),
+                    byPath.uri("date=2024-01-01/b.parquet"));
+            assertEquals(
+                    root.resolve("date=2024-01-01/b.parquet"),
+                    byPath.localFile("date=2024-01-01/b.parquet").orElseThrow());
         }
     }
 

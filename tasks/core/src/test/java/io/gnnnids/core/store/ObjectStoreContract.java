@@ -1,18 +1,17 @@
 package io.gnnnids.core.store;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What every object store does; each implementation's test supplies the store. */
 abstract class ObjectStoreContract {
@@ -60,7 +59,8 @@ abstract class ObjectStoreContract {
             s.put("date=2024-05-01/b9.parquet", f);
             s.put("date=2024-05-01/b1.parquet", f);
             s.put("date=2024-05-10/b1.parquet", f);
-            assertEquals(List.of("date=2024-05-01/b1.parquet", "date=2024-05-01/b9.parquet"), s.list("date=2024-05-01/"));
+            assertEquals(
+                    List.of("date=2024-05-01/b1.parquet", "date=2024-05-01/b9.parquet"), s.list("date=2024-05-01/"));
             assertEquals(4, s.list("date=2024-05").size());
             assertEquals(4, s.list("").size());
             assertEquals(List.of(), s.list("date=2023-01-01/"));

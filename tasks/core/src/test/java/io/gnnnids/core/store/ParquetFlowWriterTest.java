@@ -1,10 +1,13 @@
 package io.gnnnids.core.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,12 +16,8 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ParquetFlowWriterTest {
 
@@ -30,7 +29,8 @@ class ParquetFlowWriterTest {
         List<Flow> flows = TestFlows.flows("C", 10, 1_700_000_000.123456);
         Path file = TestFlows.write(dir.resolve("batch.parquet"), flows);
 
-        try (Connection db = DuckDb.inMemory(); Statement st = db.createStatement()) {
+        try (Connection db = DuckDb.inMemory();
+                Statement st = db.createStatement()) {
             Map<String, String> types = new HashMap<>();
             try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
                 while (rs.next()) types.put(rs.getString("column_name"), rs.getString("column_type"));
@@ -73,14 +73,20 @@ class ParquetFlowWriterTest {
 
     @Test
     void listsTheUtcDaysOfItsFlowsInOrder() throws Exception {
-        double midnight = java.time.LocalDate.of(2024, 5, 2).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+        double midnight = java.time.LocalDate.of(2024, 5, 2)
+                .atStartOfDay(java.time.ZoneOffset.UTC)
+                .toEpochSecond();
         try (ParquetFlowWriter w = new ParquetFlowWriter(dir.resolve("days.parquet"))) {
             w.write(TestFlows.flow("C1", midnight - 0.0004, 0)); // still 2024-05-01 at millisecond precision
             w.write(TestFlows.flow("C2", midnight, 0));
             w.write(TestFlows.flow("C3", midnight - 3 * 86_400, 0)); // late, out of order
             w.write(TestFlows.flow("C4", midnight + 10, 0));
-            assertEquals(List.of(java.time.LocalDate.of(2024, 4, 29), java.time.LocalDate.of(2024, 5, 1),
-                    java.time.LocalDate.of(2024, 5, 2)), w.days());
+            assertEquals(
+                    List.of(
+                            java.time.LocalDate.of(2024, 4, 29),
+                            java.time.LocalDate.of(2024, 5, 1),
+                            java.time.LocalDate.of(2024, 5, 2)),
+                    w.days());
         }
     }
 
@@ -98,17 +104,39 @@ class ParquetFlowWriterTest {
     @Test
     void rejectsFlowWithoutRequiredField() throws Exception {
         Flow f = TestFlows.flow("C1", 1e9, 0);
-        Flow noHost = new Flow(f.ts(), f.uid(), null, f.origP(), f.respH(), f.respP(), f.proto(), f.service(), f.duration(),
-                f.origBytes(), f.respBytes(), f.connState(), f.localOrig(), f.localResp(), f.missedBytes(), f.history(),
-                f.origPkts(), f.origIpBytes(), f.respPkts(), f.respIpBytes(), f.label(), f.detailedLabel());
+        Flow noHost = new Flow(
+                f.ts(),
+                f.uid(),
+                null,
+                f.origP(),
+                f.respH(),
+                f.respP(),
+                f.proto(),
+                f.service(),
+                f.duration(),
+                f.origBytes(),
+                f.respBytes(),
+                f.connState(),
+                f.localOrig(),
+                f.localResp(),
+                f.missedBytes(),
+                f.history(),
+                f.origPkts(),
+                f.origIpBytes(),
+                f.respPkts(),
+                f.respIpBytes(),
+                f.label(),
+                f.detailedLabel());
         try (ParquetFlowWriter w = new ParquetFlowWriter(dir.resolve("x.parquet"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.write(noHost));
             assertTrue(e.getMessage().contains("orig_h"), e.getMessage());
             w.write(f);
             assertEquals(1, w.count());
         }
-        try (Connection db = DuckDb.inMemory(); Statement st = db.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + dir.resolve("x.parquet") + "')")) {
+        try (Connection db = DuckDb.inMemory();
+                Statement st = db.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT count(*) FROM read_parquet('" + dir.resolve("x.parquet") + "')")) {
             rs.next();
             assertEquals(1, rs.getLong(1), "the flow after the rejected one is written");
         }

@@ -1,9 +1,8 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.testing.S3ServerExtension;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class S3ColdStoreTest extends ColdStoreContract {
 

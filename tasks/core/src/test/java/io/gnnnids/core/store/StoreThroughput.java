@@ -1,13 +1,12 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.flow.Flow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Measures Parquet writing and hot inserts; run by hand with the runtime class path only, which also shows that
@@ -35,8 +34,12 @@ public final class StoreThroughput {
             long t0 = System.nanoTime();
             TestFlows.write(big, flows);
             double s = (System.nanoTime() - t0) / 1e9;
-            log.info("parquet: {} rows in {} s = {} rows/s, {} bytes", rows, String.format("%.2f", s),
-                    Math.round(rows / s), Files.size(big));
+            log.info(
+                    "parquet: {} rows in {} s = {} rows/s, {} bytes",
+                    rows,
+                    String.format("%.2f", s),
+                    Math.round(rows / s),
+                    Files.size(big));
         }
 
         Path db = dir.resolve("hot.duckdb");
@@ -44,12 +47,17 @@ public final class StoreThroughput {
         int perFile = 100_000;
         try (HotStore hot = HotStore.open(db, Duration.ofSeconds(5))) {
             for (int b = 0; b < Math.min(10, rows / perFile); b++) {
-                Path file = TestFlows.write(dir.resolve("b" + b + ".parquet"), flows.subList(b * perFile, (b + 1) * perFile));
+                Path file = TestFlows.write(
+                        dir.resolve("b" + b + ".parquet"), flows.subList(b * perFile, (b + 1) * perFile));
                 long t0 = System.nanoTime();
                 HotWriteResult r = hot.insertBatch("b" + b, file);
                 double s = (System.nanoTime() - t0) / 1e9;
-                log.info("hot insert: {} in {} s = {} rows/s (table {})", r, String.format("%.3f", s),
-                        Math.round(perFile / s), hot.count());
+                log.info(
+                        "hot insert: {} in {} s = {} rows/s (table {})",
+                        r,
+                        String.format("%.3f", s),
+                        Math.round(perFile / s),
+                        hot.count());
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.flow.Flow;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,13 +9,18 @@ import java.util.List;
 /** Flows for store tests: deterministic values, every optional field set or null by turns. */
 final class TestFlows {
 
-    private TestFlows() {
-    }
+    private TestFlows() {}
 
     /** A flow at the given epoch seconds; odd n leaves the optional fields null. */
     static Flow flow(String uid, double ts, int n) {
         boolean sparse = n % 2 == 1;
-        return new Flow(ts, uid, "192.168.1." + (n % 250), 1024 + n % 60000, "10.0.0." + (n % 7), 80 + n % 3,
+        return new Flow(
+                ts,
+                uid,
+                "192.168.1." + (n % 250),
+                1024 + n % 60000,
+                "10.0.0." + (n % 7),
+                80 + n % 3,
                 n % 3 == 0 ? "udp" : "tcp",
                 sparse ? null : "http",
                 sparse ? null : n * 0.5,

@@ -61,8 +61,16 @@ public final class KafkaBroker implements AutoCloseable {
             Files.writeString(logConfig, LOG_CONFIG);
             Path log = dir.resolve("broker.log");
 
-            Process format = javaProcess(logConfig, log, "kafka.tools.StorageTool",
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted");
+            Process format = javaProcess(
+                    logConfig,
+                    log,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    Uuid.randomUuid().toString(),
+                    "-c",
+                    config.toString(),
+                    "--ignore-formatted");
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 format.destroyForcibly();
                 throw new IllegalStateException("formatting Kafka storage failed:\n" + tail(log));
@@ -154,8 +162,10 @@ public final class KafkaBroker implements AutoCloseable {
                             + " while starting:\n" + tail(dir.resolve("broker.log")));
                 }
                 try {
-                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes()
-                            .get(3, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                            .nodes()
+                            .get(3, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (Exception notYet) {
@@ -170,9 +180,11 @@ public final class KafkaBroker implements AutoCloseable {
     private static Process javaProcess(Path logConfig, Path log, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+UseSerialGC",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
                 "-Dlogback.configurationFile=" + logConfig,
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 mainClass));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -1,9 +1,5 @@
 package io.gnnnids.core.testing;
 
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -15,6 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code mlflow server} (from the project's Python environment, {@code .venv}) on 127.0.0.1 and a free
@@ -44,12 +43,22 @@ public final class MlflowServerExtension implements BeforeAllCallback, AfterAllC
         dir = Files.createTempDirectory("mlflow-server-");
         port = freePort();
         Path log = dir.resolve("mlflow.log");
-        ProcessBuilder pb = new ProcessBuilder(executable().toString(), "server",
-                "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--backend-store-uri", "sqlite:///" + dir.resolve("mlflow.db"),
-                "--artifacts-destination", dir.resolve("artifacts").toUri().toString(),
-                "--serve-artifacts", "--workers", "1")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        executable().toString(),
+                        "server",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        String.valueOf(port),
+                        "--backend-store-uri",
+                        "sqlite:///" + dir.resolve("mlflow.db"),
+                        "--artifacts-destination",
+                        dir.resolve("artifacts").toUri().toString(),
+                        "--serve-artifacts",
+                        "--workers",
+                        "1")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().put("MLFLOW_ENABLE_TELEMETRY", "false");
         pb.environment().put("DO_NOT_TRACK", "true");
         process = pb.start();
@@ -63,7 +72,8 @@ public final class MlflowServerExtension implements BeforeAllCallback, AfterAllC
                 throw new IllegalStateException("mlflow server exited with " + process.exitValue() + ":\n" + tail(log));
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(trackingUri() + "/health").toURL().openConnection();
+                HttpURLConnection c = (HttpURLConnection)
+                        URI.create(trackingUri() + "/health").toURL().openConnection();
                 c.setConnectTimeout(1000);
                 c.setReadTimeout(2000);
                 if (c.getResponseCode() == 200) return;
@@ -73,7 +83,8 @@ public final class MlflowServerExtension implements BeforeAllCallback, AfterAllC
             Thread.sleep(300);
         }
         afterAll(null);
-        throw new IllegalStateException("mlflow server not ready after " + READY_TIMEOUT.toSeconds() + " s:\n" + tail(log));
+        throw new IllegalStateException(
+                "mlflow server not ready after " + READY_TIMEOUT.toSeconds() + " s:\n" + tail(log));
     }
 
     public String trackingUri() {

@@ -3,6 +3,7 @@ package io.gnnnids.core.testing;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
 import io.gnnnids.core.store.S3Settings;
+import java.net.URI;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -10,8 +11,6 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.net.URI;
 
 /**
  * A real S3 server (s3proxy, in memory) on 127.0.0.1 and a free port, with one bucket, for the tests of a class.
@@ -49,7 +48,8 @@ public final class S3ServerExtension implements BeforeAllCallback, AfterAllCallb
         proxy.start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!"STARTED".equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("s3proxy did not start: " + proxy.getState());
             Thread.sleep(10);
         }
         endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
