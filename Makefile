@@ -7,7 +7,7 @@ VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate
 
-.PHONY: help demo build jars venv lint test test-dags airflow bench bench-live local-up local-down local-status clean
+.PHONY: help demo build jars venv lint lint-java lint-scripts test test-dags airflow bench bench-live local-up local-down local-status clean
 
 JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
 # Class-data archives of the steps that run every few minutes: their JVMs start in half the time.
@@ -49,7 +49,12 @@ $(VENV)/.installed: airflow/requirements.txt requirements-dev.txt
 # Every shell script: *.sh and the CI entry point.
 SHELL_SCRIPTS := .ci/run $(shell find . \( -name .venv -o -name .local -o -name target -o -name .git \) -prune -o -name '*.sh' -print)
 
-lint: venv ## check the style: ruff (DAGs, tests, plugin, scripts; Airflow's AIR rules included) and shellcheck
+lint: lint-java lint-scripts ## check the style of the Java code, the Python code and the shell scripts
+
+lint-java: ## Java: palantir-java-format through Spotless (`mvn spotless:apply` formats the code)
+	$(MVN) $(MVN_FLAGS) -q spotless:check
+
+lint-scripts: venv ## Python: ruff (DAGs, tests, plugin, scripts; Airflow's AIR rules included); shell: shellcheck
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/shellcheck $(SHELL_SCRIPTS)
 

@@ -6,12 +6,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def lint(directory: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "-o", ".venv/.installed", "lint"], cwd=directory, capture_output=True, text=True)
+def lint(directory: Path, target: str = "lint") -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "-o", ".venv/.installed", target], cwd=directory, capture_output=True, text=True)
 
 
 def project_copy(tmp_path: Path) -> Path:
-    """The Makefile, the lint configuration and the CI script in a folder of their own, with the repository's .venv."""
+    """The Makefile, the ruff configuration and the CI script in a folder of their own, with the repository's .venv."""
     copy = tmp_path / "repo"
     (copy / ".ci").mkdir(parents=True)
     for name in ("Makefile", "ruff.toml", ".ci/run"):
@@ -27,11 +27,11 @@ def test_the_repository_passes():
 
 def test_a_python_file_that_breaks_a_rule_fails(tmp_path):
     copy = project_copy(tmp_path)
-    assert lint(copy).returncode == 0
+    assert lint(copy, "lint-scripts").returncode == 0
     # An unused import, and a DAG argument that Airflow 3 removed (one of Airflow's own AIR rules).
     (copy / "dag.py").write_text("import os\n\nfrom airflow.sdk import DAG\n\n"
                                  "with DAG('x', schedule_interval='@daily'):\n    pass\n")
-    result = lint(copy)
+    result = lint(copy, "lint-scripts")
     assert result.returncode != 0
     assert "F401" in result.stdout and "AIR301" in result.stdout, result.stdout
 
@@ -39,6 +39,26 @@ def test_a_python_file_that_breaks_a_rule_fails(tmp_path):
 def test_a_shell_script_that_breaks_a_rule_fails(tmp_path):
     copy = project_copy(tmp_path)
     (copy / "run.sh").write_text("#!/usr/bin/env bash\nrm -rf $1/*\n")
-    result = lint(copy)
+    result = lint(copy, "lint-scripts")
     assert result.returncode != 0
     assert "SC2086" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_a_java_file_that_is_not_formatted_fails(tmp_path):
+    """A module under the project's parent POM, as every step is: its sources are held to the same format."""
+    module = tmp_path / "module"
+    source = module / "src" / "main" / "java" / "example" / "Example.java"
+    source.parent.mkdir(parents=True)
+    (module / "pom.xml").write_text(f"""<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent><groupId>io.gnnnids</groupId><artifactId>gnn-nids</artifactId><version>0.1.0</version>
+    <relativePath>{ROOT / "pom.xml"}</relativePath></parent>
+  <artifactId>example</artifactId>
+</project>
+""")
+    check = ["mvn", "-B", "-q", "spotless:check"]
+    source.write_text("package example;\n\npublic class Example {\n    int x;\n}\n")
+    assert subprocess.run(check, cwd=module, capture_output=True, text=True).returncode == 0
+    source.write_text("package example;\npublic class Example { int x; }\n")
+    result = subprocess.run(check, cwd=module, capture_output=True, text=True)
+    assert result.returncode != 0 and "spotless:apply" in result.stdout, result.stdout[-2000:]
