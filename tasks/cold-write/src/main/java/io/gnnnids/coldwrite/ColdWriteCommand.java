@@ -7,7 +7,7 @@ import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;

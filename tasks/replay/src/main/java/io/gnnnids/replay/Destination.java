@@ -1,7 +1,7 @@
 package io.gnnnids.replay;
 
 import io.gnnnids.core.cli.KafkaOptions;
-import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.FlowProducer;
 import io.gnnnids.core.replay.FlowSink;
 import java.io.IOException;

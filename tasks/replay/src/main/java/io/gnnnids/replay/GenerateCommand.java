@@ -2,7 +2,7 @@ package io.gnnnids.replay;
 
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.replay.FlowSink;
 import io.gnnnids.core.replay.GeneratorOptions;

@@ -1,7 +1,7 @@
 package io.gnnnids.core.batch;
 
-import io.gnnnids.core.cli.StepFailure;
-import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.error.StepFailure;
+import io.gnnnids.core.error.UsageError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package io.gnnnids.core.cli;
 
+import io.gnnnids.core.error.NothingToDo;
+import io.gnnnids.core.error.Refused;
+import io.gnnnids.core.error.StepFailure;
+import io.gnnnids.core.error.UsageError;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;

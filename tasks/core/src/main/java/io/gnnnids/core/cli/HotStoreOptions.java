@@ -1,5 +1,6 @@
 package io.gnnnids.core.cli;
 
+import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.store.HotStore;
 import java.nio.file.Path;
 import java.time.Duration;

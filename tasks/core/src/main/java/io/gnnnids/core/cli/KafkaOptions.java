@@ -1,5 +1,6 @@
 package io.gnnnids.core.cli;
 
+import io.gnnnids.core.error.UsageError;
 import picocli.CommandLine.Option;
 
 /** --bootstrap-servers, for every step that talks to Kafka. */

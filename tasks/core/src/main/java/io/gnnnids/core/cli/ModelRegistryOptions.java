@@ -1,5 +1,6 @@
 package io.gnnnids.core.cli;
 
+import io.gnnnids.core.error.UsageError;
 import picocli.CommandLine.Option;
 
 /** The options of the steps that use the model registry: the MLflow server and the registered model's name. */

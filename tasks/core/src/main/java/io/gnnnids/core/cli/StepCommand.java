@@ -2,6 +2,8 @@ package io.gnnnids.core.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.gnnnids.core.error.NothingToDo;
+import io.gnnnids.core.error.UsageError;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package io.gnnnids.core.kafka;
 
 import io.gnnnids.core.batch.OffsetRange;
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

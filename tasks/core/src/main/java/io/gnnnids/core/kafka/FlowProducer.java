@@ -1,6 +1,6 @@
 package io.gnnnids.core.kafka;
 
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.gnnnids.core.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.gnnnids.core.mlflow;
 
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.model.Detector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

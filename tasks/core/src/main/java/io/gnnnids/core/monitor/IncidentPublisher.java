@@ -1,6 +1,6 @@
 package io.gnnnids.core.monitor;
 
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.IncidentAlerts;
 import io.gnnnids.core.kafka.AlertTopic;

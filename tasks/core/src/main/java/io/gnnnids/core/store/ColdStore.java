@@ -1,7 +1,7 @@
 package io.gnnnids.core.store;
 
 import io.gnnnids.core.FileTrees;
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.FlowColumn;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.gnnnids.core.store;
 
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -2,7 +2,7 @@ package io.gnnnids.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.FlowColumn;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.IncidentGrouping;

@@ -1,6 +1,6 @@
 package io.gnnnids.core.store;
 
-import io.gnnnids.core.cli.UsageError;
+import io.gnnnids.core.error.UsageError;
 import java.net.URI;
 import java.nio.file.Path;
 

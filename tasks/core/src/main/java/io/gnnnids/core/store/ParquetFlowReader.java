@@ -1,6 +1,6 @@
 package io.gnnnids.core.store;
 
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;

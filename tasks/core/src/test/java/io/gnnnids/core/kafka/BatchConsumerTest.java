@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gnnnids.core.batch.OffsetRange;
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.kafka.TestRecords.Collected;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;

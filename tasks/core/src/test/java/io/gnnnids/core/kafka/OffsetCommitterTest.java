@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gnnnids.core.batch.OffsetRange;
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.kafka.OffsetCommitter.CommitOutcome;
 import io.gnnnids.core.kafka.TestRecords.Collected;
 import io.gnnnids.core.testing.KafkaBrokerExtension;

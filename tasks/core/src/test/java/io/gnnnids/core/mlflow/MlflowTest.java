@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnnnids.core.cli.StepFailure;
+import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.testing.MlflowServerExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.gnnnids.core.cli;
+package io.gnnnids.core.error;
 
 /** Bad options or configuration; ends the run with exit 2 and this one-line message. */
 public class UsageError extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.gnnnids.core.cli;
+package io.gnnnids.core.error;
 
 /**
  * A failure whose message already says what went wrong and what to do; printed as is (exit 1).

@@ -1,4 +1,4 @@
-package io.gnnnids.core.cli;
+package io.gnnnids.core.error;
 
 /** Thrown by a step that found no work (no new records, no unpredicted rows); ends the run with exit 99. */
 public class NothingToDo extends RuntimeException {
