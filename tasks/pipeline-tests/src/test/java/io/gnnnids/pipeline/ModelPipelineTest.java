@@ -118,29 +118,7 @@ class ModelPipelineTest {
         List<Flow> noise = new ArrayList<>();
         for (Flow f : ModelFixture.traffic(43, 6_000)) {
             String label = random.nextDouble() < 0.3 ? Flow.MALICIOUS : Flow.BENIGN;
-            noise.add(new Flow(
-                    f.ts(),
-                    f.uid(),
-                    f.origH(),
-                    f.origP(),
-                    f.respH(),
-                    f.respP(),
-                    f.proto(),
-                    f.service(),
-                    f.duration(),
-                    f.origBytes(),
-                    f.respBytes(),
-                    f.connState(),
-                    f.localOrig(),
-                    f.localResp(),
-                    f.missedBytes(),
-                    f.history(),
-                    f.origPkts(),
-                    f.origIpBytes(),
-                    f.respPkts(),
-                    f.respIpBytes(),
-                    label,
-                    null));
+            noise.add(f.withLabel(label, null));
         }
         Path noisy = tmp.resolve("cold-noise");
         ModelFixture.store(tmp, noise, noisy, null, "noise");

@@ -31,29 +31,7 @@ class AttackOverlayTest {
     }
 
     private static Flow unlabelled(Flow f) {
-        return new Flow(
-                f.ts(),
-                f.uid(),
-                f.origH(),
-                f.origP(),
-                f.respH(),
-                f.respP(),
-                f.proto(),
-                f.service(),
-                f.duration(),
-                f.origBytes(),
-                f.respBytes(),
-                f.connState(),
-                f.localOrig(),
-                f.localResp(),
-                f.missedBytes(),
-                f.history(),
-                f.origPkts(),
-                f.origIpBytes(),
-                f.respPkts(),
-                f.respIpBytes(),
-                null,
-                null);
+        return f.withLabel(null, null);
     }
 
     private static List<Flow> echoCapture() throws Exception {
