@@ -15,6 +15,7 @@ import io.gnnnids.core.store.DayFile;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
+import io.gnnnids.core.util.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,14 +99,14 @@ public class ArchiveCommand extends StepCommand {
         Duration coldRetention = null;
         if (coldRetentionText != null && !coldRetentionText.isBlank()) {
             try {
-                coldRetention = DurationConverter.parse(coldRetentionText);
+                coldRetention = Durations.parse(coldRetentionText);
             } catch (RuntimeException e) {
                 throw new UsageError("--cold-retention: " + e.getMessage());
             }
             UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
             if (coldRetention.toDays() < 1) {
-                throw new UsageError("--cold-retention is counted in whole days, got "
-                        + DurationConverter.text(coldRetention) + " (e.g. 90d)");
+                throw new UsageError("--cold-retention is counted in whole days, got " + Durations.text(coldRetention)
+                        + " (e.g. 90d)");
             }
         }
         StepRun run = new StepRun("archive");
@@ -138,7 +139,7 @@ public class ArchiveCommand extends StepCommand {
                         "{} flows stored more than {} ago have no prediction yet and stay in the hot store until infer "
                                 + "scores them: check that the nids_inference DAG runs and that the model has a champion",
                         waiting,
-                        DurationConverter.text(retention));
+                        Durations.text(retention));
             }
         }
         List<String> expired = coldRetention == null ? List.of() : expireCold(coldRetention);
@@ -147,13 +148,13 @@ public class ArchiveCommand extends StepCommand {
         if (archived == 0 && expired.isEmpty()) {
             String hotPart = !Files.exists(duckdb)
                     ? "the hot store " + duckdb + " does not exist yet"
-                    : "no flow in " + duckdb + " was stored more than " + DurationConverter.text(retention)
+                    : "no flow in " + duckdb + " was stored more than " + Durations.text(retention)
                             + " ago with a prediction"
                             + (waiting > 0 ? " (" + waiting + " older ones still wait for infer)" : "");
             throw new NothingToDo(hotPart
                     + (coldRetention == null
                             ? ""
-                            : ", and no cold day is older than " + DurationConverter.text(coldRetention)));
+                            : ", and no cold day is older than " + Durations.text(coldRetention)));
         }
         long objects = 0;
         long bytes = 0;
@@ -178,8 +179,8 @@ public class ArchiveCommand extends StepCommand {
                                         .filter(r -> r.flows > 0)
                                         .map(r -> r.id)
                                         .toList()))
-                .info("retention", DurationConverter.text(retention))
-                .info("cold_retention", coldRetention == null ? "keep" : DurationConverter.text(coldRetention));
+                .info("retention", Durations.text(retention))
+                .info("cold_retention", coldRetention == null ? "keep" : Durations.text(coldRetention));
         log.info(
                 "archived {} flows to {} in {} object(s); {} flows left in the hot store; {} cold object(s) expired",
                 archived,

@@ -25,6 +25,7 @@ import io.gnnnids.core.monitor.HotStoreActivity;
 import io.gnnnids.core.monitor.IncidentPublisher;
 import io.gnnnids.core.monitor.Webhook;
 import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.util.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
@@ -236,7 +237,7 @@ public class MonitorCommand extends StepCommand {
                 totalLag,
                 lag,
                 kafkaError,
-                DurationConverter.text(window),
+                Durations.text(window),
                 activity,
                 publishing ? alertsTopic : null,
                 sent,
@@ -276,7 +277,7 @@ public class MonitorCommand extends StepCommand {
                 activity == null ? 0 : activity.flows(),
                 activity == null ? 0 : activity.unscored(),
                 activity == null ? 0 : activity.attacksInWindow(),
-                DurationConverter.text(window),
+                Durations.text(window),
                 file);
 
         List<Alert> critical = alerts.stream().filter(Alert::critical).toList();

@@ -1,7 +1,7 @@
 package io.gnnnids.core.monitor;
 
-import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.kafka.PartitionLag;
+import io.gnnnids.core.util.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ public record Alert(String name, String severity, String message) {
             HotStoreActivity hot,
             Limits limits) {
         List<Alert> alerts = new ArrayList<>();
-        String delay = DurationConverter.text(limits.maxDelay());
+        String delay = Durations.text(limits.maxDelay());
         double maxDelaySeconds = limits.maxDelay().toMillis() / 1000.0;
         if (lag == null) {
             alerts.add(new Alert(
@@ -80,7 +80,7 @@ public record Alert(String name, String severity, String message) {
                     "attacks_detected",
                     WARNING,
                     hot.attacksInWindow() + " of " + hot.scoredInWindow()
-                            + " flows scored in the last " + DurationConverter.text(limits.window())
+                            + " flows scored in the last " + Durations.text(limits.window())
                             + " are attacks; top sources: "
                             + sources));
         }

@@ -1,9 +1,9 @@
 package io.gnnnids.core.store;
 
-import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
+import io.gnnnids.core.util.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -124,7 +124,7 @@ public final class HotStore implements AutoCloseable {
                     log.info(
                             "DuckDB file {} is locked by another process; waiting up to {}",
                             file,
-                            DurationConverter.text(lockWait));
+                            Durations.text(lockWait));
                     logged = true;
                 }
                 sleep(Math.min(backoff.toNanos(), left));
@@ -142,7 +142,7 @@ public final class HotStore implements AutoCloseable {
         Matcher m = LOCK_HOLDER.matcher(String.valueOf(duckDbMessage));
         String holder = m.find() ? " (pid " + m.group(1) + ")" : "";
         return "DuckDB file " + file + " is locked by another process" + holder + " for more than "
-                + DurationConverter.text(lockWait)
+                + Durations.text(lockWait)
                 + "; tasks that open it must share the Airflow pool 'duckdb' and keep it open only while they need it"
                 + " — stop the process holding it or retry later";
     }
