@@ -88,9 +88,9 @@ public final class HotStore implements AutoCloseable {
         HotStore store = new HotStore(file, connectWaitingForLock(file, false, lockWait));
         try {
             store.migrate();
-        } catch (SQLException e) {
+        } catch (RuntimeException e) {
             store.close();
-            throw new StepFailure("cannot create or migrate the flows table in " + file + ": " + e.getMessage(), e);
+            throw e;
         }
         return store;
     }
@@ -156,29 +156,36 @@ public final class HotStore implements AutoCloseable {
         }
     }
 
-    /** Idempotent: creates what is missing and adds columns that older files lack; never drops a row. */
-    private void migrate() throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            if (recordedVersion(st) >= SCHEMA_VERSION) {
-                return; // up to date: skip the DDL, a write transaction each, that every hot-write would run
+    /**
+     * Idempotent: creates what is missing and adds columns that older files lack; never drops a row. One
+     * transaction, so a failure leaves the file as it was.
+     */
+    private void migrate() {
+        inTransaction("create or migrate the flows table", c -> {
+            try (Statement st = c.createStatement()) {
+                if (recordedVersion(st) >= SCHEMA_VERSION) {
+                    return null; // up to date: skip the DDL that every hot-write would run
+                }
+                st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (" + tableDefinition() + ")");
+                dropPrimaryKey(st);
+                for (FlowColumn col : FlowColumn.ALL) {
+                    st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + col.column + " " + col.type.sql);
+                }
+                for (Map.Entry<String, String> e : EXTRA_COLUMNS.entrySet()) {
+                    st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + e.getKey() + " " + e.getValue());
+                }
+                st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.TABLE + " (" + IncidentTable.DEFINITION + ")");
+                st.execute("ALTER TABLE " + IncidentTable.TABLE + " ADD COLUMN IF NOT EXISTS "
+                        + IncidentTable.ADDED_COLUMNS);
+                st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION
+                        + ")");
+                st.execute(
+                        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
+                st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION
+                        + ", now()) ON CONFLICT (version) DO NOTHING");
+                return null;
             }
-            st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (" + tableDefinition() + ")");
-            dropPrimaryKey(st);
-            for (FlowColumn c : FlowColumn.ALL) {
-                st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + c.column + " " + c.type.sql);
-            }
-            for (Map.Entry<String, String> e : EXTRA_COLUMNS.entrySet()) {
-                st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + e.getKey() + " " + e.getValue());
-            }
-            st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.TABLE + " (" + IncidentTable.DEFINITION + ")");
-            st.execute(
-                    "ALTER TABLE " + IncidentTable.TABLE + " ADD COLUMN IF NOT EXISTS " + IncidentTable.ADDED_COLUMNS);
-            st.execute(
-                    "CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION + ")");
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
-            st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION
-                    + ", now()) ON CONFLICT (version) DO NOTHING");
-        }
+        });
     }
 
     /** The newest schema version the file records, 0 for a new file. */
@@ -196,7 +203,7 @@ public final class HotStore implements AutoCloseable {
 
     /**
      * Version 1 files keyed flows by a primary key on uid. DuckDB cannot drop a constraint, so the table is rebuilt
-     * (in one transaction) without it.
+     * without it (within the migration's transaction).
      */
     private void dropPrimaryKey(Statement st) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_constraints() WHERE table_name = '" + TABLE
@@ -205,20 +212,10 @@ public final class HotStore implements AutoCloseable {
             if (rs.getLong(1) == 0) return;
         }
         log.info("migrating {}: rebuilding table {} without its primary key", file, TABLE);
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            st.execute("CREATE TABLE flows_rebuilt (" + tableDefinition() + ")");
-            st.execute("INSERT INTO flows_rebuilt BY NAME SELECT * FROM " + TABLE);
-            st.execute("DROP TABLE " + TABLE);
-            st.execute("ALTER TABLE flows_rebuilt RENAME TO " + TABLE);
-            connection.commit();
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+        st.execute("CREATE TABLE flows_rebuilt (" + tableDefinition() + ")");
+        st.execute("INSERT INTO flows_rebuilt BY NAME SELECT * FROM " + TABLE);
+        st.execute("DROP TABLE " + TABLE);
+        st.execute("ALTER TABLE flows_rebuilt RENAME TO " + TABLE);
     }
 
     private static String tableDefinition() {
@@ -386,7 +383,7 @@ public final class HotStore implements AutoCloseable {
 
     /**
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. A failure is a
-     * StepFailure saying "cannot {@code what} in FILE".
+     * StepFailure saying "cannot {@code what} in FILE". Every change that spans statements goes through here.
      */
     <T> T inTransaction(String what, SqlWork<T> work) {
         try {
