@@ -12,6 +12,7 @@ import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.DayFile;
+import io.gnnnids.core.store.HotArchive;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
@@ -120,7 +121,7 @@ public class ArchiveCommand extends StepCommand {
                 ColdStore layout = new ColdStore(archive);
                 Optional<String> pending;
                 try (HotStore store = hot.open()) {
-                    pending = store.pendingArchive();
+                    pending = HotArchive.pendingRun(store);
                 }
                 // A run that died after marking flows is finished first, under its own id: it rewrites the same
                 // objects.
@@ -131,7 +132,7 @@ public class ArchiveCommand extends StepCommand {
                 rounds.add(archiveRound(newArchiveId(), true, layout, work));
             }
             try (HotStore store = hot.open()) {
-                waiting = store.unpredictedOlderThan(retention);
+                waiting = HotArchive.unpredictedOlderThan(store, retention);
                 left = store.count();
             }
             if (waiting > 0) {
@@ -203,14 +204,14 @@ public class ArchiveCommand extends StepCommand {
         try {
             List<DayFile> files;
             try (HotStore store = hot.open()) {
-                if (mark && store.markForArchive(id, retention) == 0) return new Round(id, 0, List.of());
-                files = store.exportArchive(id, scratch);
+                if (mark && HotArchive.mark(store, id, retention) == 0) return new Round(id, 0, List.of());
+                files = HotArchive.export(store, id, scratch);
             }
             List<ColdObject> objects = new ArrayList<>();
             for (DayFile f : files) objects.add(archive.storeAsItIs(id, f.file(), f.day(), f.rows()));
             long exported = files.stream().mapToLong(DayFile::rows).sum();
             try (HotStore store = hot.open()) {
-                store.deleteArchived(id, exported);
+                HotArchive.deleteArchived(store, id, exported);
             }
             log.info("archive run {}: {} flows in {} object(s)", id, exported, objects.size());
             return new Round(id, exported, objects);

@@ -8,6 +8,7 @@ import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.store.HotBatches;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.HotWriteResult;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public class HotWriteCommand extends StepCommand {
 
         HotWriteResult result;
         try (HotStore store = hot.open()) {
-            result = store.insertBatch(batch.id(), batch.parquet());
+            result = HotBatches.insert(store, batch.id(), batch.parquet());
         }
         Path duplicates = batch.duplicates();
         Files.write(duplicates, result.duplicateUids());

@@ -14,6 +14,7 @@ import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.Explanation;
+import io.gnnnids.core.store.HotPredictions;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public class InferCommand extends StepCommand {
         List<Flow> context;
         // The file is held only while reading and while writing, not while the model loads and scores.
         try (HotStore store = hot.open()) {
-            toScore = store.unpredicted(batchSize);
+            toScore = HotPredictions.unpredicted(store, batchSize);
             if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
             model = ResolvedModel.resolve(cache, trackingUri, modelName, modelVersion);
             // Context: the other flows of the windows of the batch (which is in (ts, uid) order), from the part of each
@@ -109,8 +110,8 @@ public class InferCommand extends StepCommand {
                 if (first.ts() < windowEnd) continue;
                 double windowStart = detector.windowStart(first);
                 windowEnd = detector.windowEnd(first);
-                long skip = Detector.contextStart(store.rank(windowStart, first));
-                for (Flow f : store.between(windowStart, windowEnd, skip))
+                long skip = Detector.contextStart(HotPredictions.rank(store, windowStart, first));
+                for (Flow f : HotPredictions.between(store, windowStart, windowEnd, skip))
                     if (!batchUids.contains(f.uid())) context.add(f);
             }
         } catch (RuntimeException e) {
@@ -147,8 +148,8 @@ public class InferCommand extends StepCommand {
             IncidentTable.Update incidents;
             // Two transactions: flagged flows left without an incident by a crash in between are grouped next run.
             try (HotStore store = hot.open()) {
-                updated = store.writePredictions(
-                        uids, scores, detector.threshold(), model.version(), families, explanations);
+                updated = HotPredictions.write(
+                        store, uids, scores, detector.threshold(), model.version(), families, explanations);
                 incidents = IncidentTable.update(store, incidentGap);
             }
             log.info(

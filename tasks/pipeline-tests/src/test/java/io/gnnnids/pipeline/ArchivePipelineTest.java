@@ -8,6 +8,9 @@ import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.DayFile;
+import io.gnnnids.core.store.HotArchive;
+import io.gnnnids.core.store.HotBatches;
+import io.gnnnids.core.store.HotPredictions;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
@@ -80,8 +83,8 @@ class ArchivePipelineTest {
             if (i % 4 == 0) attacks++;
         }
         try (HotStore hot = HotStore.open(duckdb(), WAIT)) {
-            assertEquals(uids.size(), hot.insertBatch("b1", parquet).inserted());
-            assertEquals(scored.size(), hot.writePredictions(scored, scores, 0.5, "3"));
+            assertEquals(uids.size(), HotBatches.insert(hot, "b1", parquet).inserted());
+            assertEquals(scored.size(), HotPredictions.write(hot, scored, scores, 0.5, "3"));
         }
     }
 
@@ -156,9 +159,9 @@ class ArchivePipelineTest {
         // The run died after marking the flows and storing the first day's object.
         try (HotStore hot = HotStore.open(duckdb(), WAIT);
                 ObjectStore store = ObjectStores.open(archive.toString())) {
-            hot.markForArchive("archive-died", Duration.ZERO);
+            HotArchive.mark(hot, "archive-died", Duration.ZERO);
             DayFile first =
-                    hot.exportArchive("archive-died", tmp.resolve("died")).get(0);
+                    HotArchive.export(hot, "archive-died", tmp.resolve("died")).get(0);
             new ColdStore(store).storeAsItIs("archive-died", first.file(), first.day(), first.rows());
         }
         StepRunner.Result r = StepRunner.inProcess(

@@ -4,6 +4,7 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.replay.GeneratorOptions;
 import io.gnnnids.core.replay.TrafficGenerator;
 import io.gnnnids.core.store.ColdStore;
+import io.gnnnids.core.store.HotBatches;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
@@ -42,7 +43,7 @@ final class ModelFixture {
         }
         if (hot != null) {
             try (HotStore h = HotStore.open(hot, Duration.ofSeconds(30))) {
-                h.insertBatch(batchId, parquet);
+                HotBatches.insert(h, batchId, parquet);
             }
         }
     }

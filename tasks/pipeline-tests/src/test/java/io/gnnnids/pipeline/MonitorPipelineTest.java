@@ -11,6 +11,7 @@ import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.model.Explainer;
 import io.gnnnids.core.model.Explanation;
+import io.gnnnids.core.store.HotPredictions;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
@@ -107,7 +108,7 @@ class MonitorPipelineTest {
     /** Scores the oldest {@code count} waiting flows as infer would, the first {@code attacks} of them as attacks. */
     List<Flow> score(int count, int attacks) {
         try (HotStore store = HotStore.open(duckdb(), Duration.ofSeconds(10))) {
-            List<Flow> flows = store.unpredicted(count);
+            List<Flow> flows = HotPredictions.unpredicted(store, count);
             List<String> uids = new ArrayList<>();
             float[] scores = new float[flows.size()];
             String[] families = new String[flows.size()];
@@ -126,7 +127,7 @@ class MonitorPipelineTest {
                     explanations[i] = why;
                 }
             }
-            store.writePredictions(uids, scores, 0.5, "3", families, explanations);
+            HotPredictions.write(store, uids, scores, 0.5, "3", families, explanations);
             IncidentTable.update(store, Duration.ofMinutes(15));
             return flows;
         }

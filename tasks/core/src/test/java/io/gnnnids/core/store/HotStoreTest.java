@@ -1,12 +1,10 @@
 package io.gnnnids.core.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gnnnids.core.error.StepFailure;
-import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -51,7 +49,7 @@ class HotStoreTest {
     void reopeningMigratesAnOlderTableWithoutLosingRows() throws Exception {
         try (HotStore hot = HotStore.open(db(), WAIT);
                 Statement st = hot.connection().createStatement()) {
-            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 5, 1e9)));
+            HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 5, 1e9)));
             // An older file: before predictions existed.
             st.execute("ALTER TABLE flows DROP COLUMN predicted_at");
             st.execute("ALTER TABLE flows DROP COLUMN model_version");
@@ -99,144 +97,10 @@ class HotStoreTest {
             }
             assertTrue(columns(hot).containsAll(List.of("service", "history", "predicted_at")));
             // C1 is stored already: a batch carrying it again stores only its other flows.
-            HotWriteResult r =
-                    hot.insertBatch("b2", TestFlows.write(dir.resolve("b2.parquet"), TestFlows.flows("C", 3, 1e9)));
+            HotWriteResult r = HotBatches.insert(
+                    hot, "b2", TestFlows.write(dir.resolve("b2.parquet"), TestFlows.flows("C", 3, 1e9)));
             assertEquals(List.of("C1"), r.duplicateUids());
             assertEquals(3, hot.count());
-        }
-    }
-
-    @Test
-    void insertsBatchWithPredictionsUnsetAndFlowValuesIntact() throws Exception {
-        List<Flow> flows = TestFlows.flows("C", 20, 1_700_000_000.5);
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
-            HotWriteResult r = hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
-            assertEquals(new HotWriteResult(20, 20, 0, List.of()), r);
-            try (Statement st = hot.connection().createStatement();
-                    ResultSet rs = st.executeQuery("SELECT * FROM flows WHERE uid = 'C4'")) {
-                rs.next();
-                Flow c4 = flows.get(4);
-                for (FlowColumn c : FlowColumn.ALL) assertEquals(c.get(c4), rs.getObject(c.column), c.column);
-                assertEquals("b1", rs.getString("batch_id"));
-                assertTrue(rs.getTimestamp("ingested_at") != null);
-                assertNull(rs.getObject("prediction"));
-                assertNull(rs.getObject("predicted_at"));
-            }
-        }
-    }
-
-    @Test
-    void rerunningTheSameBatchAddsNothingAndReportsTheSameCounts() throws Exception {
-        Path file = TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 50, 1e9));
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
-            HotWriteResult first = hot.insertBatch("b1", file);
-            HotWriteResult again = hot.insertBatch("b1", file);
-            assertEquals(first, again);
-            assertEquals(new HotWriteResult(50, 50, 0, List.of()), again);
-            assertEquals(50, hot.count());
-        }
-    }
-
-    @Test
-    void reportsUidsAlreadyStoredByAnotherBatch() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
-            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 10, 1e9)));
-            List<Flow> second = new ArrayList<>(TestFlows.flows("D", 5, 2e9));
-            second.add(TestFlows.flow("C3", 3e9, 3));
-            second.add(TestFlows.flow("C7", 3e9, 7));
-            HotWriteResult r = hot.insertBatch("b2", TestFlows.write(dir.resolve("b2.parquet"), second));
-            assertEquals(new HotWriteResult(7, 5, 2, List.of("C3", "C7")), r);
-            assertEquals(15, hot.count());
-            assertEquals(1e9 + 3, ts(hot, "C3"), "the stored row is the first one seen");
-        }
-    }
-
-    @Test
-    void keepsTheFirstRowOfAUidRepeatedInsideTheFile() throws Exception {
-        List<Flow> flows = new ArrayList<>(TestFlows.flows("C", 4, 1e9));
-        flows.add(TestFlows.flow("C1", 5e9, 1));
-        flows.add(TestFlows.flow("C1", 6e9, 1));
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
-            Path file = TestFlows.write(dir.resolve("b1.parquet"), flows);
-            HotWriteResult r = hot.insertBatch("b1", file);
-            assertEquals(new HotWriteResult(6, 4, 2, List.of()), r);
-            assertEquals(1e9 + 1, ts(hot, "C1"));
-            assertEquals(r, hot.insertBatch("b1", file));
-        }
-    }
-
-    @Test
-    void failedInsertLeavesTableUnchanged() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
-            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 3, 1e9)));
-            StepFailure e =
-                    assertThrows(StepFailure.class, () -> hot.insertBatch("b2", dir.resolve("missing.parquet")));
-            assertTrue(e.getMessage().contains("b2"), e.getMessage());
-            assertEquals(3, hot.count());
-            assertEquals(
-                    new HotWriteResult(2, 2, 0, List.of()),
-                    hot.insertBatch("b3", TestFlows.write(dir.resolve("b3.parquet"), TestFlows.flows("E", 2, 1e9))));
-        }
-    }
-
-    @Test
-    void archiveMarksOnlyFlowsPastRetentionThatHaveAPrediction() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT);
-                Statement st = hot.connection().createStatement()) {
-            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 6, 1e9)));
-            predict(hot, "C0", "C1", "C2", "C3");
-            st.execute("UPDATE flows SET ingested_at = ingested_at - INTERVAL 2 DAY WHERE uid IN ('C0', 'C1', 'C4')");
-
-            assertTrue(hot.pendingArchive().isEmpty());
-            assertEquals(2, hot.markForArchive("a1", Duration.ofHours(24)), "C0 and C1; C4 still waits for infer");
-            assertEquals(1, hot.unpredictedOlderThan(Duration.ofHours(24)));
-            assertEquals(java.util.Optional.of("a1"), hot.pendingArchive());
-            assertEquals(0, hot.markForArchive("a2", Duration.ofHours(24)), "marked flows belong to their run");
-            assertEquals(2, hot.markForArchive("a2", Duration.ZERO), "C2 and C3, just stored");
-        }
-    }
-
-    @Test
-    void archiveExportsMarkedFlowsByDayWithPredictionsThenDeletesExactlyThem() throws Exception {
-        List<Flow> flows = TestFlows.flows("C", 5, ColdStoreContract.BEFORE_MIDNIGHT);
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
-            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
-            predict(hot, "C0", "C1", "C2", "C3", "C4");
-            assertEquals(5, hot.markForArchive("a1", Duration.ZERO));
-
-            List<DayFile> files = hot.exportArchive("a1", dir.resolve("export"));
-            assertEquals(
-                    List.of(java.time.LocalDate.of(2024, 5, 1), java.time.LocalDate.of(2024, 5, 2)),
-                    files.stream().map(DayFile::day).toList());
-            assertEquals(List.of(2L, 3L), files.stream().map(DayFile::rows).toList());
-            try (java.sql.Connection db = DuckDb.inMemory();
-                    Statement st = db.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT * FROM read_parquet("
-                            + DuckDb.literal(files.get(1).file()) + ") ORDER BY ts")) {
-                List<String> cols = new ArrayList<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++)
-                    cols.add(rs.getMetaData().getColumnName(i));
-                assertTrue(
-                        cols.containsAll(List.of(
-                                "batch_id", "ingested_at", "prediction", "score", "model_version", "predicted_at")),
-                        cols.toString());
-                assertTrue(!cols.contains("archive_id"), cols.toString());
-                for (Flow f : flows.subList(2, 5)) {
-                    rs.next();
-                    for (FlowColumn c : FlowColumn.ALL) assertEquals(c.get(f), rs.getObject(c.column), c.column);
-                    assertEquals("b1", rs.getString("batch_id"));
-                    assertEquals("7", rs.getString("model_version"));
-                    assertEquals(0.75, rs.getDouble("score"), 1e-6);
-                    assertEquals(1, rs.getInt("prediction"));
-                }
-            }
-
-            StepFailure e = assertThrows(StepFailure.class, () -> hot.deleteArchived("a1", 4));
-            assertTrue(e.getMessage().contains("nothing was deleted"), e.getMessage());
-            assertEquals(5, hot.count());
-            assertEquals(5, hot.deleteArchived("a1", 5));
-            assertEquals(0, hot.count());
-            assertTrue(hot.pendingArchive().isEmpty());
         }
     }
 
@@ -300,33 +164,6 @@ class HotStoreTest {
         if (!p.waitFor(10, TimeUnit.SECONDS)) p.destroyForcibly().waitFor();
     }
 
-    /** Scores the flows 0.75 (an attack) with model version 7. */
-    private static void predict(HotStore hot, String... uids) {
-        float[] scores = new float[uids.length];
-        java.util.Arrays.fill(scores, 0.75f);
-        assertEquals(uids.length, hot.writePredictions(List.of(uids), scores, 0.5, "7"));
-    }
-
-    @Test
-    void contextIsReadInTsAndUidOrderFromARank() throws Exception {
-        List<Flow> flows = new ArrayList<>(TestFlows.flows("A", 5, 1000));
-        // Two flows at the same second as A2: (ts, uid) order puts A2 between them.
-        flows.add(TestFlows.flow("A1x", 1002, 7));
-        flows.add(TestFlows.flow("A3x", 1002, 9));
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
-            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
-            assertEquals(
-                    List.of("A0", "A1", "A1x", "A2", "A3x", "A3", "A4"),
-                    hot.between(1000, 1005, 0).stream().map(Flow::uid).toList());
-            assertEquals(
-                    List.of("A2", "A3x", "A3"),
-                    hot.between(1000, 1004, 3).stream().map(Flow::uid).toList());
-            assertEquals(3, hot.rank(1000, TestFlows.flow("A2", 1002, 2)));
-            assertEquals(2, hot.rank(1001, TestFlows.flow("A2", 1002, 2)));
-            assertEquals(0, hot.rank(1000, TestFlows.flow("A0", 1000, 0)));
-        }
-    }
-
     private static List<String> columns(HotStore hot) throws SQLException {
         List<String> cols = new ArrayList<>();
         try (Statement st = hot.connection().createStatement();
@@ -335,13 +172,5 @@ class HotStoreTest {
             while (rs.next()) cols.add(rs.getString(1));
         }
         return cols;
-    }
-
-    private static double ts(HotStore hot, String uid) throws SQLException {
-        try (Statement st = hot.connection().createStatement();
-                ResultSet rs = st.executeQuery("SELECT ts FROM flows WHERE uid = '" + uid + "'")) {
-            rs.next();
-            return rs.getDouble(1);
-        }
     }
 }

@@ -92,8 +92,8 @@ class IncidentTableTest {
             IncidentTable.update(hot, GAP);
             String incident = IncidentTable.all(hot).get(0).id();
             Thread.sleep(5); // stored before "now minus no retention"
-            assertEquals(3, hot.markForArchive("arc-1", Duration.ZERO));
-            List<DayFile> files = hot.exportArchive("arc-1", dir.resolve("export"));
+            assertEquals(3, HotArchive.mark(hot, "arc-1", Duration.ZERO));
+            List<DayFile> files = HotArchive.export(hot, "arc-1", dir.resolve("export"));
             Map<String, String> incidentOf = new java.util.HashMap<>();
             try (java.sql.Statement st = hot.connection().createStatement();
                     java.sql.ResultSet rs = st.executeQuery("SELECT uid, incident_id FROM read_parquet('"
@@ -103,7 +103,7 @@ class IncidentTableTest {
             Map<String, String> expected = new java.util.HashMap<>(Map.of("a1", incident, "a2", incident));
             expected.put("ok", null);
             assertEquals(expected, incidentOf);
-            assertEquals(3, hot.deleteArchived("arc-1", 3));
+            assertEquals(3, HotArchive.deleteArchived(hot, "arc-1", 3));
             try (java.sql.Statement st = hot.connection().createStatement();
                     java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM incident_flows")) {
                 rs.next();
@@ -122,9 +122,10 @@ class IncidentTableTest {
                     flow("a3", 1020, "10.0.0.5", "10.0.1.3", 80),
                     flow("a4", 1030, "10.0.0.5", "10.0.1.4", 80),
                     flow("a5", 1040, "10.0.0.5", "10.0.1.5", 80));
-            hot.insertBatch("b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
+            HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
             String why = "{\"reasons\":[{\"group\":\"source's fan-out\",\"logOddsDrop\":4.2,\"scoreWithout\":0.1}]}";
-            hot.writePredictions(
+            HotPredictions.write(
+                    hot,
                     flows.stream().map(Flow::uid).toList(),
                     new float[] {0.9f, 0.95f, 0.8f, 0.7f, 0.75f},
                     0.5,
@@ -151,12 +152,12 @@ class IncidentTableTest {
 
     private void store(HotStore hot, float score, Flow... flows) throws Exception {
         String batch = "b" + (++batches);
-        hot.insertBatch(batch, TestFlows.write(dir.resolve(batch + ".parquet"), List.of(flows)));
+        HotBatches.insert(hot, batch, TestFlows.write(dir.resolve(batch + ".parquet"), List.of(flows)));
         List<String> uids = new ArrayList<>();
         for (Flow f : flows) uids.add(f.uid());
         float[] scores = new float[flows.length];
         java.util.Arrays.fill(scores, score);
-        hot.writePredictions(uids, scores, 0.5, "7");
+        HotPredictions.write(hot, uids, scores, 0.5, "7");
     }
 
     private static Flow flow(String uid, double ts, String orig, String resp, int port) {

@@ -50,7 +50,7 @@ public final class StoreThroughput {
                 Path file = TestFlows.write(
                         dir.resolve("b" + b + ".parquet"), flows.subList(b * perFile, (b + 1) * perFile));
                 long t0 = System.nanoTime();
-                HotWriteResult r = hot.insertBatch("b" + b, file);
+                HotWriteResult r = HotBatches.insert(hot, "b" + b, file);
                 double s = (System.nanoTime() - t0) / 1e9;
                 log.info(
                         "hot insert: {} in {} s = {} rows/s (table {})",

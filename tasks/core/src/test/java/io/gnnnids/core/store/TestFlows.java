@@ -1,9 +1,12 @@
 package io.gnnnids.core.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.gnnnids.core.flow.Flow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Flows for store tests: deterministic values, every optional field set or null by turns. */
@@ -44,6 +47,13 @@ final class TestFlows {
         List<Flow> flows = new ArrayList<>(count);
         for (int i = 0; i < count; i++) flows.add(flow(uidPrefix + i, start + i, i));
         return flows;
+    }
+
+    /** Scores the stored flows {@code score} with model version 7 and threshold 0.5: above it, an attack. */
+    static void predict(HotStore hot, float score, String... uids) {
+        float[] scores = new float[uids.length];
+        Arrays.fill(scores, score);
+        assertEquals(uids.length, HotPredictions.write(hot, List.of(uids), scores, 0.5, "7"));
     }
 
     static Path write(Path file, List<Flow> flows) throws IOException {

@@ -1,0 +1,113 @@
+package io.gnnnids.core.store;
+
+import io.gnnnids.core.error.StepFailure;
+import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.flow.FlowColumn;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Predictions in the hot store, for infer: the flows waiting for one, the flows around them that make up their
+ * graphs' context, and the writing of scores, families and explanations.
+ */
+public final class HotPredictions {
+
+    private HotPredictions() {}
+
+    /** Up to {@code limit} flows waiting for a prediction, oldest first. */
+    public static List<Flow> unpredicted(HotStore store, int limit) {
+        return flows(
+                store,
+                "SELECT " + FlowColumn.sqlColumnList() + " FROM " + HotStore.TABLE
+                        + " WHERE prediction IS NULL ORDER BY ts, uid LIMIT " + limit);
+    }
+
+    /** The flows with {@code from <= ts < to} in (ts, uid) order, from the {@code skip}-th on: a batch's context. */
+    public static List<Flow> between(HotStore store, double from, double to, long skip) {
+        return flows(
+                store,
+                "SELECT " + FlowColumn.sqlColumnList() + " FROM " + HotStore.TABLE + " WHERE ts >= " + from
+                        + " AND ts < " + to + " ORDER BY ts, uid OFFSET " + skip);
+    }
+
+    /** How many flows with {@code ts >= from} come before {@code f} in (ts, uid) order. */
+    public static long rank(HotStore store, double from, Flow f) {
+        return store.queryLong(
+                "SELECT count(*) FROM " + HotStore.TABLE + " WHERE ts >= ? AND (ts < ? OR (ts = ? AND uid < ?))",
+                from,
+                f.ts(),
+                f.ts(),
+                f.uid());
+    }
+
+    /**
+     * Writes predictions by uid in one transaction, only where no prediction is stored yet (so a re-run or a
+     * concurrent run changes nothing). Returns the rows updated.
+     */
+    public static long write(HotStore store, List<String> uids, float[] scores, double threshold, String modelVersion) {
+        return write(store, uids, scores, threshold, modelVersion, null, null);
+    }
+
+    /**
+     * As {@link #write(HotStore, List, float[], double, String)}, with each flow's predicted family and explanation
+     * (JSON); either array may be null, and so may its entries (flows that were not flagged).
+     */
+    public static long write(
+            HotStore store,
+            List<String> uids,
+            float[] scores,
+            double threshold,
+            String modelVersion,
+            String[] families,
+            String[] explanations) {
+        return store.inTransaction("store predictions", c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute(
+                        "CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE, "
+                                + "predicted_family VARCHAR, explanation VARCHAR)");
+                try (DuckDBAppender app = ((DuckDBConnection) c).createAppender("temp", "main", "predictions_staged")) {
+                    for (int i = 0; i < uids.size(); i++) {
+                        app.beginRow()
+                                .append(uids.get(i))
+                                .append((byte) (scores[i] >= threshold ? 1 : 0))
+                                .append((double) scores[i]);
+                        appendText(app, families == null ? null : families[i]);
+                        appendText(app, explanations == null ? null : explanations[i]);
+                        app.endRow();
+                    }
+                    app.flush(); // close() swallows errors; flush() reports them
+                }
+                long updated;
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + HotStore.TABLE
+                        + " SET prediction = p.prediction, "
+                        + "score = p.score, predicted_family = p.predicted_family, explanation = p.explanation, "
+                        + "model_version = ?, predicted_at = now() FROM predictions_staged p "
+                        + "WHERE " + HotStore.TABLE + ".uid = p.uid AND " + HotStore.TABLE + ".prediction IS NULL")) {
+                    ps.setString(1, modelVersion);
+                    updated = ps.executeUpdate();
+                }
+                st.execute("DROP TABLE predictions_staged");
+                return updated;
+            }
+        });
+    }
+
+    private static void appendText(DuckDBAppender app, String value) throws SQLException {
+        if (value == null) app.appendNull();
+        else app.append(value);
+    }
+
+    private static List<Flow> flows(HotStore store, String sql) {
+        try (Statement st = store.connection().createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            return FlowRows.readAll(rs);
+        } catch (SQLException e) {
+            throw new StepFailure("query on " + store.file() + " failed: " + e.getMessage(), e);
+        }
+    }
+}
