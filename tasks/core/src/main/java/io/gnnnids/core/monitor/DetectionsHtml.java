@@ -8,6 +8,7 @@ import io.gnnnids.core.evaluation.Svg;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.ScoredFlow;
+import io.gnnnids.core.store.HotStats;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -238,7 +239,7 @@ public final class DetectionsHtml {
         return out.toString();
     }
 
-    private static void timeline(StringBuilder h, List<DetectionsView.Hour> hours) {
+    private static void timeline(StringBuilder h, List<HotStats.Hour> hours) {
         h.append("<h2>Over the last day of traffic</h2>\n");
         if (hours.isEmpty()) {
             h.append("<p>No flow was scored.</p>\n");
@@ -248,7 +249,7 @@ public final class DetectionsHtml {
         long last = hours.get(hours.size() - 1).start();
         double span = Math.max(3600, last - first);
         Map<String, List<Curves.Point>> byVersion = new LinkedHashMap<>();
-        for (DetectionsView.Hour x : hours) {
+        for (HotStats.Hour x : hours) {
             byVersion
                     .computeIfAbsent(x.modelVersion(), v -> new ArrayList<>())
                     .add(new Curves.Point(
@@ -269,7 +270,7 @@ public final class DetectionsHtml {
                         false))
                 .append("</div>\n");
         h.append("<table><tr><th>hour (UTC)</th><th>model</th><th>scored</th><th>flagged</th></tr>");
-        for (DetectionsView.Hour x : hours) {
+        for (HotStats.Hour x : hours) {
             h.append("<tr><td>")
                     .append(time(x.start()))
                     .append("</td><td>")
@@ -300,18 +301,18 @@ public final class DetectionsHtml {
         return Svg.bars("Scores of the flows scored in the window (share of them)", bars);
     }
 
-    private static String counts(String title, List<DetectionsView.Count> counts) {
-        long total = counts.stream().mapToLong(DetectionsView.Count::flows).sum();
+    private static String counts(String title, List<HotStats.Count> counts) {
+        long total = counts.stream().mapToLong(HotStats.Count::flows).sum();
         List<Svg.Bar> bars = new ArrayList<>();
-        for (DetectionsView.Count c : counts) {
+        for (HotStats.Count c : counts) {
             bars.add(new Svg.Bar(c.name() + " (" + c.flows() + ")", Svg.COLOURS[2], (double) c.flows() / total));
         }
         return Svg.bars(title, bars);
     }
 
-    private static String families(List<DetectionsView.Family> families) {
+    private static String families(List<HotStats.Family> families) {
         List<Svg.Bar> bars = new ArrayList<>();
-        for (DetectionsView.Family f : families) {
+        for (HotStats.Family f : families) {
             bars.add(new Svg.Bar(
                     f.name() + " (" + f.flows() + (f.attack() ? " attack" : " benign") + " flows)",
                     Svg.COLOURS[f.attack() ? 3 : 2],
@@ -324,7 +325,7 @@ public final class DetectionsHtml {
     private static void sources(StringBuilder h, HotStoreActivity a) {
         h.append("<h2>Top sources and targets of flagged flows</h2>\n<table><tr><th>source</th><th>flagged flows</th>"
                 + "<th>hosts reached</th><th>ports</th></tr>");
-        for (HotStoreActivity.Source s : a.topSources()) {
+        for (HotStats.Source s : a.topSources()) {
             h.append("<tr><td>")
                     .append(esc(s.host()))
                     .append("</td><td>")
@@ -336,7 +337,7 @@ public final class DetectionsHtml {
                     .append("</td></tr>");
         }
         h.append("</table>\n<table><tr><th>target</th><th>port</th><th>flagged flows</th><th>sources</th></tr>");
-        for (HotStoreActivity.Target t : a.topTargets()) {
+        for (HotStats.Target t : a.topTargets()) {
             h.append("<tr><td>")
                     .append(esc(t.host()))
                     .append("</td><td>")

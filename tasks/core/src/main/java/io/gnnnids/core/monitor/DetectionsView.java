@@ -1,15 +1,11 @@
 package io.gnnnids.core.monitor;
 
-import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.ScoredFlow;
+import io.gnnnids.core.store.HotStats;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +23,11 @@ import java.util.Map;
  * @param incidentTop the highest-scored flows of the first listed incidents, by incident id
  */
 public record DetectionsView(
-        List<Hour> hours,
+        List<HotStats.Hour> hours,
         long[] scoreBins,
-        List<Family> families,
-        List<Count> named,
-        List<Count> reasons,
+        List<HotStats.Family> families,
+        List<HotStats.Count> named,
+        List<HotStats.Count> reasons,
         Map<String, List<ScoredFlow>> incidentTop) {
 
     public static final int BINS = 20;
@@ -39,72 +35,17 @@ public record DetectionsView(
     /** The page shows the flows of the first incidents only: it stays readable with many open. */
     static final int INCIDENTS_WITH_FLOWS = 10;
 
-    /** An hour of traffic (epoch seconds of its start) as one model version scored it. */
-    public record Hour(long start, String modelVersion, long scored, long flagged) {}
-
-    /** A ground-truth family: flows and how many were flagged. */
-    public record Family(String name, boolean attack, long flows, long flagged) {}
-
-    /** How many flagged flows share a name (a family, a reason). */
-    public record Count(String name, long flows) {}
-
     public static DetectionsView read(HotStore store, Duration window, List<Incident> incidents) {
-        String since = "CAST(now() AS TIMESTAMP) - to_milliseconds(" + window.toMillis() + ")";
-        try {
-            List<Hour> hours = new ArrayList<>();
-            try (PreparedStatement ps = store.connection()
-                            .prepareStatement("SELECT CAST(floor(ts / 3600) * 3600 AS BIGINT) "
-                                    + "AS h, model_version, count(*), count(*) FILTER (prediction = 1) FROM "
-                                    + HotStore.TABLE
-                                    + " WHERE prediction IS NOT NULL AND ts >= (SELECT max(ts) FROM " + HotStore.TABLE
-                                    + ") - 86400 "
-                                    + "GROUP BY ALL ORDER BY h, model_version");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) hours.add(new Hour(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-            }
-            long[] bins = new long[BINS];
-            try (PreparedStatement ps = store.connection()
-                            .prepareStatement("SELECT least(CAST(floor(score * " + BINS
-                                    + ") AS INTEGER), " + (BINS - 1) + ") AS b, count(*) FROM " + HotStore.TABLE
-                                    + " WHERE predicted_at >= "
-                                    + since + " GROUP BY b");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) bins[Math.max(0, rs.getInt(1))] += rs.getLong(2);
-            }
-            List<Family> families = new ArrayList<>();
-            try (PreparedStatement ps = store.connection()
-                            .prepareStatement("SELECT coalesce(detailed_label, label) AS f, "
-                                    + "bool_or(label = 'malicious'), count(*) AS n, count(*) FILTER (prediction = 1) FROM "
-                                    + HotStore.TABLE
-                                    + " WHERE predicted_at >= " + since
-                                    + " AND label IS NOT NULL GROUP BY f ORDER BY n DESC, f");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next())
-                    families.add(new Family(rs.getString(1), rs.getBoolean(2), rs.getLong(3), rs.getLong(4)));
-            }
-            List<Count> named = counts(store, "predicted_family", since);
-            List<Count> reasons = counts(store, "explanation ->> '$.reasons[0].group'", since);
-            Map<String, List<ScoredFlow>> top = new LinkedHashMap<>();
-            for (Incident i : incidents.subList(0, Math.min(INCIDENTS_WITH_FLOWS, incidents.size()))) {
-                top.put(i.id(), IncidentTable.topFlows(store, i.id(), FLOWS_PER_INCIDENT));
-            }
-            return new DetectionsView(hours, bins, families, named, reasons, top);
-        } catch (SQLException e) {
-            throw new StepFailure("cannot read the detections of " + store.file() + ": " + e.getMessage(), e);
+        Map<String, List<ScoredFlow>> top = new LinkedHashMap<>();
+        for (Incident i : incidents.subList(0, Math.min(INCIDENTS_WITH_FLOWS, incidents.size()))) {
+            top.put(i.id(), IncidentTable.topFlows(store, i.id(), FLOWS_PER_INCIDENT));
         }
-    }
-
-    /** The flows flagged in the window per value of {@code expression}, the most frequent first (at most 12). */
-    private static List<Count> counts(HotStore store, String expression, String since) throws SQLException {
-        List<Count> out = new ArrayList<>();
-        try (PreparedStatement ps = store.connection()
-                        .prepareStatement("SELECT " + expression + " AS v, count(*) AS n FROM "
-                                + HotStore.TABLE + " WHERE prediction = 1 AND predicted_at >= " + since + " AND "
-                                + expression
-                                + " IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT 12");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.add(new Count(rs.getString(1), rs.getLong(2)));
-        }
-        return out;
+        return new DetectionsView(
+                HotStats.lastDayByHour(store),
+                HotStats.scoreBins(store, window, BINS),
+                HotStats.families(store, window),
+                HotStats.flaggedFamilies(store, window),
+                HotStats.flaggedReasons(store, window),
+                top);
     }
 }

@@ -1,15 +1,10 @@
 package io.gnnnids.core.monitor;
 
-import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.incident.Incident;
+import io.gnnnids.core.store.HotStats;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,8 +37,8 @@ public record HotStoreActivity(
         long scoredInWindow,
         long attacksInWindow,
         Map<String, Long> attacksByLabel,
-        List<Source> topSources,
-        List<Target> topTargets,
+        List<HotStats.Source> topSources,
+        List<HotStats.Target> topTargets,
         Map<String, Long> modelVersions,
         List<Incident> incidents) {
 
@@ -52,100 +47,23 @@ public record HotStoreActivity(
     /** How many incidents the report lists. */
     static final int INCIDENTS = 50;
 
-    /** An endpoint that originated attacks: how many, to how many hosts and ports. */
-    public record Source(String host, long attacks, long hosts, long ports) {}
-
-    /** An endpoint and port that attacks went to, and from how many sources. */
-    public record Target(String host, int port, long attacks, long sources) {}
-
-    private static final String NOW = "CAST(now() AS TIMESTAMP)";
-
-    /** Seconds from a timestamp expression to now. */
-    private static String age(String timestamp) {
-        return "date_diff('millisecond', " + timestamp + ", " + NOW + ") / 1000.0";
-    }
-
     /** Reads the activity; {@code window} is how far back "recent" goes (the monitoring schedule). */
     public static HotStoreActivity read(HotStore store, Duration window) {
-        String since = NOW + " - to_milliseconds(" + window.toMillis() + ")";
-        String attacks = " FROM " + HotStore.TABLE + " WHERE prediction = 1 AND predicted_at >= " + since;
-        // One query at a time on the statement: each result is read whole before the next query.
-        try (Statement st = store.connection().createStatement()) {
-            long flows;
-            long unscored;
-            Double oldestUnscored;
-            Double lastIngested;
-            long ingested;
-            Double lastPredicted;
-            try (ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (prediction IS NULL), "
-                    + age("min(ingested_at) FILTER (prediction IS NULL)") + ", " + age("max(ingested_at)") + ", "
-                    + "count(*) FILTER (ingested_at >= " + since + "), " + age("max(predicted_at)")
-                    + " FROM " + HotStore.TABLE)) {
-                rs.next();
-                flows = rs.getLong(1);
-                unscored = rs.getLong(2);
-                oldestUnscored = nullable(rs, 3);
-                lastIngested = nullable(rs, 4);
-                ingested = rs.getLong(5);
-                lastPredicted = nullable(rs, 6);
-            }
-            long scored;
-            long attacked;
-            try (ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (prediction = 1) FROM "
-                    + HotStore.TABLE + " WHERE predicted_at >= " + since)) {
-                rs.next();
-                scored = rs.getLong(1);
-                attacked = rs.getLong(2);
-            }
-            Map<String, Long> byLabel = counts(
-                    st,
-                    "SELECT coalesce(detailed_label, label, '(no label)') AS family, " + "count(*) AS n" + attacks
-                            + " GROUP BY family ORDER BY n DESC, family");
-            List<Source> sources = new ArrayList<>();
-            try (ResultSet rs =
-                    st.executeQuery("SELECT orig_h, count(*) AS n, count(DISTINCT resp_h), count(DISTINCT resp_p)"
-                            + attacks + " GROUP BY orig_h ORDER BY n DESC, orig_h LIMIT " + TOP)) {
-                while (rs.next()) sources.add(new Source(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-            }
-            List<Target> targets = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT resp_h, resp_p, count(*) AS n, count(DISTINCT orig_h)" + attacks
-                    + " GROUP BY resp_h, resp_p ORDER BY n DESC, resp_h, resp_p LIMIT " + TOP)) {
-                while (rs.next()) targets.add(new Target(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
-            }
-            Map<String, Long> versions = counts(
-                    st,
-                    "SELECT model_version, count(*) FROM " + HotStore.TABLE + " WHERE predicted_at >= " + since
-                            + " GROUP BY model_version ORDER BY model_version");
-            return new HotStoreActivity(
-                    flows,
-                    unscored,
-                    oldestUnscored,
-                    lastIngested,
-                    ingested,
-                    lastPredicted,
-                    scored,
-                    attacked,
-                    byLabel,
-                    sources,
-                    targets,
-                    versions,
-                    IncidentTable.recent(store, window, INCIDENTS));
-        } catch (SQLException e) {
-            throw new StepFailure(
-                    "cannot read the activity of the hot store " + store.file() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Long> counts(Statement st, String sql) throws SQLException {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        try (ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) counts.put(rs.getString(1), rs.getLong(2));
-        }
-        return counts;
-    }
-
-    private static Double nullable(ResultSet rs, int column) throws SQLException {
-        double v = rs.getDouble(column);
-        return rs.wasNull() ? null : v;
+        HotStats.Progress progress = HotStats.progress(store, window);
+        HotStats.Scored scored = HotStats.scored(store, window);
+        return new HotStoreActivity(
+                progress.flows(),
+                progress.unscored(),
+                progress.oldestUnscoredAgeSeconds(),
+                progress.lastIngestedAgeSeconds(),
+                progress.ingestedInWindow(),
+                progress.lastPredictedAgeSeconds(),
+                scored.flows(),
+                scored.attacks(),
+                HotStats.attacksByLabel(store, window),
+                HotStats.topSources(store, window, TOP),
+                HotStats.topTargets(store, window, TOP),
+                HotStats.modelVersions(store, window),
+                IncidentTable.recent(store, window, INCIDENTS));
     }
 }

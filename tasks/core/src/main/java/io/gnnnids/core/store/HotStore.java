@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What the steps do with the rows lives in this package's siblings, which use the connection through
  * {@link #connection()} and {@link #inTransaction}: {@link HotBatches} (hot-write), {@link HotPredictions} (infer),
- * {@link IncidentTable} (infer, monitor) and {@link HotArchive} (archive).
+ * {@link IncidentTable} (infer, monitor), {@link HotArchive} (archive) and {@link HotStats} (monitor).
  */
 public final class HotStore implements AutoCloseable {
 
@@ -241,8 +241,8 @@ public final class HotStore implements AutoCloseable {
         return file;
     }
 
-    /** The open connection, for steps that query or update the table themselves. */
-    public Connection connection() {
+    /** The open connection, for this package's classes that query or change the tables. */
+    Connection connection() {
         return connection;
     }
 

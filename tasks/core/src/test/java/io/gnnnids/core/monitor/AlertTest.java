@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gnnnids.core.kafka.PartitionLag;
+import io.gnnnids.core.store.HotStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,8 @@ class AlertTest {
 
     /** A hot store that last stored a flow {@code lastIngested} seconds ago, whose oldest unscored flow waited as given. */
     static HotStoreActivity hot(Double oldestUnscored, Double lastIngested, long attacks) {
-        List<HotStoreActivity.Source> sources =
-                attacks == 0 ? List.of() : List.of(new HotStoreActivity.Source("10.0.0.9", attacks, 40, 2));
+        List<HotStats.Source> sources =
+                attacks == 0 ? List.of() : List.of(new HotStats.Source("10.0.0.9", attacks, 40, 2));
         return new HotStoreActivity(
                 5000,
                 oldestUnscored == null ? 0 : 10,
