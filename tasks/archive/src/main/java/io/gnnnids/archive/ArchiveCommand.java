@@ -1,6 +1,5 @@
 package io.gnnnids.archive;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
@@ -9,25 +8,16 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
+import io.gnnnids.core.store.Archiver;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
-import io.gnnnids.core.store.DayFile;
-import io.gnnnids.core.store.HotArchive;
-import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
 import io.gnnnids.core.util.Durations;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -48,8 +38,6 @@ import picocli.CommandLine.Option;
         })
 public class ArchiveCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(ArchiveCommand.class);
-    private static final DateTimeFormatter ID_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     @Mixin
     HotStoreOptions hot;
@@ -97,55 +85,26 @@ public class ArchiveCommand extends StepCommand {
         Path duckdb = hot.path();
         UsageError.require(archiveUri, "--archive-uri", "NIDS_ARCHIVE_URI");
         if (retention.isNegative()) throw new UsageError("--retention must not be negative");
-        Duration coldRetention = null;
-        if (coldRetentionText != null && !coldRetentionText.isBlank()) {
-            try {
-                coldRetention = Durations.parse(coldRetentionText);
-            } catch (RuntimeException e) {
-                throw new UsageError("--cold-retention: " + e.getMessage());
-            }
-            UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
-            if (coldRetention.toDays() < 1) {
-                throw new UsageError("--cold-retention is counted in whole days, got " + Durations.text(coldRetention)
-                        + " (e.g. 90d)");
-            }
-        }
+        Duration coldRetention = coldRetention();
         StepRun run = new StepRun("archive");
         Path work = workDir.path().resolve("archive");
 
-        List<Round> rounds = new ArrayList<>();
-        long waiting = 0;
-        long left = 0;
+        // Without a hot store there is nothing to archive, and opening it would create one.
+        Archiver.Result result = new Archiver.Result(List.of(), 0, 0);
         if (Files.exists(duckdb)) {
             try (ObjectStore archive = ObjectStores.open(archiveUri)) {
-                ColdStore layout = new ColdStore(archive);
-                Optional<String> pending;
-                try (HotStore store = hot.open()) {
-                    pending = HotArchive.pendingRun(store);
-                }
-                // A run that died after marking flows is finished first, under its own id: it rewrites the same
-                // objects.
-                if (pending.isPresent()) {
-                    log.warn("finishing archive run {}, which an earlier run left unfinished", pending.get());
-                    rounds.add(archiveRound(pending.get(), false, layout, work));
-                }
-                rounds.add(archiveRound(newArchiveId(), true, layout, work));
-            }
-            try (HotStore store = hot.open()) {
-                waiting = HotArchive.unpredictedOlderThan(store, retention);
-                left = store.count();
-            }
-            if (waiting > 0) {
-                log.warn(
-                        "{} flows stored more than {} ago have no prediction yet and stay in the hot store until infer "
-                                + "scores them: check that the nids_inference DAG runs and that the model has a champion",
-                        waiting,
-                        Durations.text(retention));
+                result = new Archiver(hot::open, retention, work).archive(new ColdStore(archive));
             }
         }
-        List<String> expired = coldRetention == null ? List.of() : expireCold(coldRetention);
+        List<String> expired = List.of();
+        if (coldRetention != null) {
+            try (ObjectStore cold = ObjectStores.open(coldUri)) {
+                expired = Archiver.expireCold(new ColdStore(cold), coldRetention);
+            }
+        }
 
-        long archived = rounds.stream().mapToLong(r -> r.flows).sum();
+        long archived = result.archived();
+        long waiting = result.waitingForPrediction();
         if (archived == 0 && expired.isEmpty()) {
             String hotPart = !Files.exists(duckdb)
                     ? "the hot store " + duckdb + " does not exist yet"
@@ -159,9 +118,9 @@ public class ArchiveCommand extends StepCommand {
         }
         long objects = 0;
         long bytes = 0;
-        for (Round r : rounds) {
-            for (ColdObject o : r.objects) {
-                run.output(r.id + "/date=" + o.date(), o.uri());
+        for (Archiver.Run r : result.runs()) {
+            for (ColdObject o : r.objects()) {
+                run.output(r.id() + "/date=" + o.date(), o.uri());
                 objects++;
                 bytes += o.bytes();
             }
@@ -170,15 +129,15 @@ public class ArchiveCommand extends StepCommand {
                 .count("objects", objects)
                 .count("bytes", bytes)
                 .count("waiting_for_prediction", waiting)
-                .count("hot_rows_left", left)
+                .count("hot_rows_left", result.hotRowsLeft())
                 .count("cold_objects_expired", expired.size())
                 .info(
                         "archive_ids",
                         String.join(
                                 ",",
-                                rounds.stream()
-                                        .filter(r -> r.flows > 0)
-                                        .map(r -> r.id)
+                                result.runs().stream()
+                                        .filter(r -> r.flows() > 0)
+                                        .map(Archiver.Run::id)
                                         .toList()))
                 .info("retention", Durations.text(retention))
                 .info("cold_retention", coldRetention == null ? "keep" : Durations.text(coldRetention));
@@ -187,52 +146,25 @@ public class ArchiveCommand extends StepCommand {
                 archived,
                 archiveUri,
                 objects,
-                left,
+                result.hotRowsLeft(),
                 expired.size());
         return run.write(work.resolve("archive-" + System.currentTimeMillis() + ".json"));
     }
 
-    /** What one archive run moved: its id, the flows and the objects written. */
-    private record Round(String id, long flows, List<ColdObject> objects) {}
-
-    /**
-     * One archive run: mark the flows past retention (unless finishing a marked run), export them by day, store the
-     * files, then delete the flows. The DuckDB file is closed while the files are stored, which may take a while on S3.
-     */
-    private Round archiveRound(String id, boolean mark, ColdStore archive, Path work) throws IOException {
-        Path scratch = work.resolve(id);
+    /** --cold-retention as a duration of whole days, or null to keep every cold day. */
+    private Duration coldRetention() {
+        if (coldRetentionText == null || coldRetentionText.isBlank()) return null;
+        Duration coldRetention;
         try {
-            List<DayFile> files;
-            try (HotStore store = hot.open()) {
-                if (mark && HotArchive.mark(store, id, retention) == 0) return new Round(id, 0, List.of());
-                files = HotArchive.export(store, id, scratch);
-            }
-            List<ColdObject> objects = new ArrayList<>();
-            for (DayFile f : files) objects.add(archive.storeAsItIs(id, f.file(), f.day(), f.rows()));
-            long exported = files.stream().mapToLong(DayFile::rows).sum();
-            try (HotStore store = hot.open()) {
-                HotArchive.deleteArchived(store, id, exported);
-            }
-            log.info("archive run {}: {} flows in {} object(s)", id, exported, objects.size());
-            return new Round(id, exported, objects);
-        } finally {
-            FileTrees.deleteRecursively(scratch);
+            coldRetention = Durations.parse(coldRetentionText);
+        } catch (RuntimeException e) {
+            throw new UsageError("--cold-retention: " + e.getMessage());
         }
-    }
-
-    /** The cold objects of the days that ended more than --cold-retention ago, deleted. */
-    private List<String> expireCold(Duration coldRetention) {
-        LocalDate firstKept = LocalDate.now(ZoneOffset.UTC).minusDays(coldRetention.toDays());
-        try (ObjectStore cold = ObjectStores.open(coldUri)) {
-            List<String> deleted = new ColdStore(cold).deleteDaysBefore(firstKept);
-            if (!deleted.isEmpty()) {
-                log.info("deleted {} cold object(s) of the days before {} from {}", deleted.size(), firstKept, coldUri);
-            }
-            return deleted;
+        UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        if (coldRetention.toDays() < 1) {
+            throw new UsageError(
+                    "--cold-retention is counted in whole days, got " + Durations.text(coldRetention) + " (e.g. 90d)");
         }
-    }
-
-    private static String newArchiveId() {
-        return "archive-" + ID_TIME.format(Instant.now());
+        return coldRetention;
     }
 }

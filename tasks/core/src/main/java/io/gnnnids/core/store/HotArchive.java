@@ -20,7 +20,7 @@ import java.util.Optional;
  * The hot store's side of archiving, which moves flows past retention out of {@code flows} in three steps: mark
  * them with the archive run's id (one statement), export the marked rows, and once the archive holds them, delete
  * them (one transaction). A run that died in between leaves its rows marked; the next run finishes it under the same
- * id, so it writes the same archive objects again instead of a second copy.
+ * id, so it writes the same archive objects again instead of a second copy. {@link Archiver} drives the steps.
  */
 public final class HotArchive {
 
