@@ -98,22 +98,16 @@ public final class HotStats {
     public static List<Source> topSources(HotStore store, Duration window, int limit) {
         String sql = "SELECT orig_h, count(*) AS n, count(DISTINCT resp_h), count(DISTINCT resp_p)" + attacks(window)
                 + " GROUP BY orig_h ORDER BY n DESC, orig_h LIMIT " + limit;
-        return query(store, ACTIVITY, sql, rs -> {
-            List<Source> out = new ArrayList<>();
-            while (rs.next()) out.add(new Source(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
-            return out;
-        });
+        return list(
+                store, ACTIVITY, sql, rs -> new Source(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
     }
 
     /** The {@code limit} endpoints and ports most of the window's attacks went to. */
     public static List<Target> topTargets(HotStore store, Duration window, int limit) {
         String sql = "SELECT resp_h, resp_p, count(*) AS n, count(DISTINCT orig_h)" + attacks(window)
                 + " GROUP BY resp_h, resp_p ORDER BY n DESC, resp_h, resp_p LIMIT " + limit;
-        return query(store, ACTIVITY, sql, rs -> {
-            List<Target> out = new ArrayList<>();
-            while (rs.next()) out.add(new Target(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
-            return out;
-        });
+        return list(
+                store, ACTIVITY, sql, rs -> new Target(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4)));
     }
 
     /** Flows scored in the window by model version. */
@@ -130,11 +124,8 @@ public final class HotStats {
                 + "count(*) FILTER (prediction = 1) FROM " + HotStore.TABLE
                 + " WHERE prediction IS NOT NULL AND ts >= (SELECT max(ts) FROM " + HotStore.TABLE + ") - 86400 "
                 + "GROUP BY ALL ORDER BY h, model_version";
-        return query(store, DETECTIONS, sql, rs -> {
-            List<Hour> out = new ArrayList<>();
-            while (rs.next()) out.add(new Hour(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
-            return out;
-        });
+        return list(
+                store, DETECTIONS, sql, rs -> new Hour(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
     }
 
     /** Flows scored in the window per score bin of width 1/{@code bins}; a score of 1 counts in the last bin. */
@@ -153,11 +144,11 @@ public final class HotStats {
         String sql = "SELECT coalesce(detailed_label, label) AS f, bool_or(label = 'malicious'), count(*) AS n, "
                 + "count(*) FILTER (prediction = 1) FROM " + HotStore.TABLE + " WHERE predicted_at >= " + since(window)
                 + " AND label IS NOT NULL GROUP BY f ORDER BY n DESC, f";
-        return query(store, DETECTIONS, sql, rs -> {
-            List<Family> out = new ArrayList<>();
-            while (rs.next()) out.add(new Family(rs.getString(1), rs.getBoolean(2), rs.getLong(3), rs.getLong(4)));
-            return out;
-        });
+        return list(
+                store,
+                DETECTIONS,
+                sql,
+                rs -> new Family(rs.getString(1), rs.getBoolean(2), rs.getLong(3), rs.getLong(4)));
     }
 
     /** The families the model named for the flows it flagged in the window, the most frequent first. */
@@ -175,11 +166,7 @@ public final class HotStats {
         String sql = "SELECT " + expression + " AS v, count(*) AS n FROM " + HotStore.TABLE
                 + " WHERE prediction = 1 AND predicted_at >= " + since(window) + " AND " + expression
                 + " IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT " + MOST_FREQUENT;
-        return query(store, DETECTIONS, sql, rs -> {
-            List<Count> out = new ArrayList<>();
-            while (rs.next()) out.add(new Count(rs.getString(1), rs.getLong(2)));
-            return out;
-        });
+        return list(store, DETECTIONS, sql, rs -> new Count(rs.getString(1), rs.getLong(2)));
     }
 
     /** The FROM and WHERE of the flows flagged in the window. */
@@ -206,16 +193,25 @@ public final class HotStats {
         });
     }
 
-    /** Reads a query's result. */
+    /** Reads a result: the whole of it, or the current row. */
     @FunctionalInterface
-    private interface Rows<T> {
+    private interface Reader<T> {
         T read(ResultSet rs) throws SQLException;
     }
 
-    private static <T> T query(HotStore store, String what, String sql, Rows<T> rows) {
+    /** One value per row, in the query's order. */
+    private static <T> List<T> list(HotStore store, String what, String sql, Reader<T> row) {
+        return query(store, what, sql, rs -> {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) out.add(row.read(rs));
+            return out;
+        });
+    }
+
+    private static <T> T query(HotStore store, String what, String sql, Reader<T> result) {
         try (Statement st = store.connection().createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
-            return rows.read(rs);
+            return result.read(rs);
         } catch (SQLException e) {
             throw new StepFailure("cannot read " + what + store.file() + ": " + e.getMessage(), e);
         }
