@@ -18,24 +18,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ArchiverTest {
+class ArchiverTest extends HotStoreFixture {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
     /** C0..C5 have a prediction, C6 and C7 wait for one. */
     private static final List<String> SCORED = List.of("C0", "C1", "C2", "C3", "C4", "C5");
-
-    @TempDir
-    Path dir;
-
-    private Path db() {
-        return dir.resolve("nids.duckdb");
-    }
-
-    private HotStore open() {
-        return HotStore.open(db(), WAIT);
-    }
 
     private Archiver archiver(Duration retention) {
         return new Archiver(this::open, retention, dir.resolve("work"));

@@ -7,29 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HotArchiveTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
-    @TempDir
-    Path dir;
-
-    private Path db() {
-        return dir.resolve("hot/nids.duckdb");
-    }
+class HotArchiveTest extends HotStoreFixture {
 
     @Test
     void marksOnlyFlowsPastRetentionThatHaveAPrediction() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT);
+        try (HotStore hot = open();
                 Statement st = hot.connection().createStatement()) {
             HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 6, 1e9)));
             TestFlows.predict(hot, 0.75f, "C0", "C1", "C2", "C3");
@@ -47,7 +36,7 @@ class HotArchiveTest {
     @Test
     void exportsMarkedFlowsByDayWithPredictionsThenDeletesExactlyThem() throws Exception {
         List<Flow> flows = TestFlows.flows("C", 5, ColdStoreContract.BEFORE_MIDNIGHT);
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
             TestFlows.predict(hot, 0.75f, "C0", "C1", "C2", "C3", "C4");
             assertEquals(5, HotArchive.mark(hot, "a1", Duration.ZERO));

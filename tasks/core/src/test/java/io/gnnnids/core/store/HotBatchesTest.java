@@ -12,27 +12,16 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HotBatchesTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
-    @TempDir
-    Path dir;
-
-    private Path db() {
-        return dir.resolve("hot/nids.duckdb");
-    }
+class HotBatchesTest extends HotStoreFixture {
 
     @Test
     void insertsBatchWithPredictionsUnsetAndFlowValuesIntact() throws Exception {
         List<Flow> flows = TestFlows.flows("C", 20, 1_700_000_000.5);
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             HotWriteResult r = HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
             assertEquals(new HotWriteResult(20, 20, 0, List.of()), r);
             try (Statement st = hot.connection().createStatement();
@@ -51,7 +40,7 @@ class HotBatchesTest {
     @Test
     void rerunningTheSameBatchAddsNothingAndReportsTheSameCounts() throws Exception {
         Path file = TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 50, 1e9));
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             HotWriteResult first = HotBatches.insert(hot, "b1", file);
             HotWriteResult again = HotBatches.insert(hot, "b1", file);
             assertEquals(first, again);
@@ -62,7 +51,7 @@ class HotBatchesTest {
 
     @Test
     void reportsUidsAlreadyStoredByAnotherBatch() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 10, 1e9)));
             List<Flow> second = new ArrayList<>(TestFlows.flows("D", 5, 2e9));
             second.add(TestFlows.flow("C3", 3e9, 3));
@@ -79,7 +68,7 @@ class HotBatchesTest {
         List<Flow> flows = new ArrayList<>(TestFlows.flows("C", 4, 1e9));
         flows.add(TestFlows.flow("C1", 5e9, 1));
         flows.add(TestFlows.flow("C1", 6e9, 1));
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             Path file = TestFlows.write(dir.resolve("b1.parquet"), flows);
             HotWriteResult r = HotBatches.insert(hot, "b1", file);
             assertEquals(new HotWriteResult(6, 4, 2, List.of()), r);
@@ -90,7 +79,7 @@ class HotBatchesTest {
 
     @Test
     void failedInsertLeavesTableUnchanged() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 3, 1e9)));
             StepFailure e =
                     assertThrows(StepFailure.class, () -> HotBatches.insert(hot, "b2", dir.resolve("missing.parquet")));

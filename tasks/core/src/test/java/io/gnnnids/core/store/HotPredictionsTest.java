@@ -3,27 +3,15 @@ package io.gnnnids.core.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gnnnids.core.flow.Flow;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HotPredictionsTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
-    @TempDir
-    Path dir;
-
-    private Path db() {
-        return dir.resolve("hot/nids.duckdb");
-    }
+class HotPredictionsTest extends HotStoreFixture {
 
     @Test
     void contextIsReadInTsAndUidOrderFromARank() throws Exception {
@@ -31,7 +19,7 @@ class HotPredictionsTest {
         // Two flows at the same second as A2: (ts, uid) order puts A2 between them.
         flows.add(TestFlows.flow("A1x", 1002, 7));
         flows.add(TestFlows.flow("A3x", 1002, 9));
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
             assertEquals(
                     List.of("A0", "A1", "A1x", "A2", "A3x", "A3", "A4"),
@@ -51,7 +39,7 @@ class HotPredictionsTest {
 
     @Test
     void waitingFlowsComeOldestFirstAndAPredictionIsWrittenOnlyOnce() throws Exception {
-        try (HotStore hot = HotStore.open(db(), WAIT)) {
+        try (HotStore hot = open()) {
             HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), TestFlows.flows("C", 4, 1e9)));
             String why = "{\"reasons\":[{\"group\":\"source's fan-out\"}]}";
             assertEquals(

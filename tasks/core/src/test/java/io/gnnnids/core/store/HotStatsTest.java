@@ -8,30 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.Flow;
-import java.nio.file.Path;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HotStatsTest {
+class HotStatsTest extends HotStoreFixture {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration WINDOW = Duration.ofHours(1);
     /** The start of an hour: the flows below fall in it. */
     private static final double HOUR = 1_699_999_200;
-
-    @TempDir
-    Path dir;
 
     /**
      * Three attacks from two sources (labelled port scans, named DDoS twice and Okiru once), a benign flow scored
      * 0.25 and one flow waiting for a prediction.
      */
     private HotStore filled() throws Exception {
-        HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT);
+        HotStore hot = open();
         List<Flow> flows = List.of(
                 TestFlows.flow("A1", HOUR + 1, 5),
                 TestFlows.flow("A2", HOUR + 2, 5),
@@ -114,7 +108,7 @@ class HotStatsTest {
 
     @Test
     void anEmptyStoreHasNothingToMeasure() throws Exception {
-        try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
+        try (HotStore hot = open()) {
             assertEquals(new HotStats.Progress(0, 0, null, null, 0, null), HotStats.progress(hot, WINDOW));
             assertEquals(new HotStats.Scored(0, 0), HotStats.scored(hot, WINDOW));
             assertTrue(HotStats.topSources(hot, WINDOW, 10).isEmpty());

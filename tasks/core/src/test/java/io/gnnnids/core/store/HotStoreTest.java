@@ -18,18 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class HotStoreTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(5);
-
-    @TempDir
-    Path dir;
-
-    private Path db() {
-        return dir.resolve("hot/nids.duckdb");
-    }
+class HotStoreTest extends HotStoreFixture {
 
     @Test
     void createsFlowsTableWithEveryFlowColumnAndPredictionColumns() throws Exception {

@@ -5,27 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.incident.Incident;
 import io.gnnnids.core.incident.ScoredFlow;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class IncidentTableTest {
+class IncidentTableTest extends HotStoreFixture {
 
-    private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration GAP = Duration.ofMinutes(15);
-
-    @TempDir
-    Path dir;
 
     private int batches;
 
     @Test
     void flaggedFlowsGroupPerHostGrowAcrossRunsCloseWhenQuietAndARerunChangesNothing() throws Exception {
-        try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
+        try (HotStore hot = open()) {
             // Host .5 scans three targets within a minute; host .6 has one flagged flow; a benign flow of .5 is no
             // part.
             store(
@@ -82,7 +76,7 @@ class IncidentTableTest {
 
     @Test
     void archivedFlowsNameTheirIncidentAndLeaveItsFlowsTableWithThem() throws Exception {
-        try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
+        try (HotStore hot = open()) {
             store(
                     hot,
                     0.9f,
@@ -115,7 +109,7 @@ class IncidentTableTest {
 
     @Test
     void anIncidentNamesTheFamiliesOfItsFlowsMostFrequentFirstAndItsTopFlowsCarryTheirExplanations() throws Exception {
-        try (HotStore hot = HotStore.open(dir.resolve("nids.duckdb"), WAIT)) {
+        try (HotStore hot = open()) {
             List<Flow> flows = List.of(
                     flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
                     flow("a2", 1010, "10.0.0.5", "10.0.1.2", 23),
