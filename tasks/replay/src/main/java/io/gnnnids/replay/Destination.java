@@ -3,7 +3,7 @@ package io.gnnnids.replay;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.FlowProducer;
-import io.gnnnids.core.replay.FlowSink;
+import io.gnnnids.simulator.FlowSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;

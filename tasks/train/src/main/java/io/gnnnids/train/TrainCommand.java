@@ -15,11 +15,12 @@ import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.model.Baseline;
-import io.gnnnids.core.model.GeneratedNetworks;
 import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import io.gnnnids.simulator.AttackOverlay;
+import io.gnnnids.simulator.GeneratedNetworks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -234,7 +235,8 @@ public class TrainCommand extends StepCommand {
                     "screening the baseline's {} flows with a model of {} generated networks",
                     observed.size(),
                     networks);
-            prepared = Baseline.prepare(observed, generated, seed, config, nodeKey, window, operatingPoint);
+            prepared = Baseline.prepare(
+                    observed, generated, AttackOverlay.drawnFrom(seed), config, nodeKey, window, operatingPoint);
             log.info(
                     "baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
                             + "generated onto its hosts",
