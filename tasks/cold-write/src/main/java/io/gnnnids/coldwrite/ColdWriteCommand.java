@@ -29,8 +29,7 @@ import picocli.CommandLine.Option;
             "Writes a batch that hot-write stored to the cold store as Parquet, one object per UTC day: "
                     + "<cold-uri>/date=YYYY-MM-DD/<batch-id>.parquet, on a local path or s3://bucket/prefix. Object names "
                     + "come from the batch id, so re-running overwrites the same objects. Flows hot-write found already "
-                    + "stored by another batch are left out, so no flow is counted twice.",
-            "Exit codes: 0 written, 2 bad usage, 1 failure (for example S3 unreachable)."
+                    + "stored by another batch are left out, so no flow is counted twice."
         })
 public class ColdWriteCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(ColdWriteCommand.class);

@@ -6,6 +6,7 @@ import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
@@ -13,6 +14,7 @@ import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,8 +26,7 @@ import picocli.CommandLine.Option;
         description = {
             "Commits a batch's end offsets for the consumer group, once hot-write and cold-write have both "
                     + "succeeded, so the next consume-batch starts after it. Refuses if the group has already moved past "
-                    + "the batch's start; a re-run on a committed batch changes nothing.",
-            "Exit codes: 0 committed (or already committed), 2 bad usage, 1 failure."
+                    + "the batch's start; a re-run on a committed batch changes nothing."
         })
 public class CommitOffsetsCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(CommitOffsetsCommand.class);
@@ -45,6 +46,11 @@ public class CommitOffsetsCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new CommitOffsetsCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.OK, "committed, or already committed");
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.EtlGroupOptions;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.NothingToDo;
@@ -25,8 +26,7 @@ import picocli.CommandLine.Option;
                     + "without committing, validates them and stages them in $NIDS_WORK_DIR/batches/<batch-id>/: "
                     + "batch.parquet, quarantine.jsonl (rejected records with the reason) and manifest.json.",
             "Stops at --max-records, at --timeout, or as soon as it has caught up with the end of the topic. "
-                    + "A batch staged earlier but never committed is resumed instead of read again.",
-            "Exit codes: 0 staged, 99 nothing new, 2 bad usage, 1 failure."
+                    + "A batch staged earlier but never committed is resumed instead of read again."
         })
 public class ConsumeBatchCommand extends StepCommand {
 
@@ -71,6 +71,11 @@ public class ConsumeBatchCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new ConsumeBatchCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.NOTHING_TO_DO, "nothing new on the topic");
     }
 
     @Override

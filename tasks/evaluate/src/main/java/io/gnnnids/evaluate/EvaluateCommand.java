@@ -3,6 +3,7 @@ package io.gnnnids.evaluate;
 import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.WorkDirOption;
@@ -47,8 +48,7 @@ import picocli.CommandLine.Parameters;
                     + "positives. Inputs are labelled Zeek logs (every format replay file reads; each file is one capture, "
                     + "scored on its own) or the cold store's flows of --from..--to. The hot store is not touched.",
             "Writes evaluation.json and evaluation.html (self-contained, opens offline) to --output-dir, and logs "
-                    + "a run with both to MLflow (experiment " + EvaluationTracking.EXPERIMENT + ").",
-            "Exit codes: 0 evaluated, 99 no labelled flow in the inputs, 2 bad usage, 1 failure."
+                    + "a run with both to MLflow (experiment " + EvaluationTracking.EXPERIMENT + ")."
         })
 public class EvaluateCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(EvaluateCommand.class);
@@ -94,6 +94,11 @@ public class EvaluateCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new EvaluateCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.NOTHING_TO_DO, "no labelled flow in the inputs");
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.EtlGroupOptions;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
@@ -59,8 +60,7 @@ import picocli.CommandLine.Option;
                     + "same state never twice (the topic, read back, records what was sent).",
             "Alerts: critical when the lag passes --max-lag, when records wait in Kafka but nothing was stored for "
                     + "--max-delay, when a flow has waited longer than --max-delay for a prediction, or when Kafka "
-                    + "cannot be read, or incidents cannot be published; a warning when attacks were detected.",
-            "Exit codes: 0 reported, 1 failure or (with --fail-on-alert) a critical alert, 2 bad usage."
+                    + "cannot be read, or incidents cannot be published; a warning when attacks were detected."
         })
 public class MonitorCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
@@ -156,6 +156,11 @@ public class MonitorCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new MonitorCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.FAILURE, "a failure, or with --fail-on-alert a critical alert");
     }
 
     /** The report: where the ETL stands in Kafka, what the hot store shows, and the alerts raised. */

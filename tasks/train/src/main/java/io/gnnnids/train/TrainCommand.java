@@ -3,6 +3,7 @@ package io.gnnnids.train;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.TimeRange;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -40,9 +42,7 @@ import picocli.CommandLine.Option;
                     + "networks (split by network). Early stopping on validation loss; the decision threshold flags "
                     + "--target-fpr of the validation benign flows. Logs the run to MLflow (experiment "
                     + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves the "
-                    + "alias 'champion' per --promote.",
-            "Exit codes: 0 trained, 99 too little labelled data, 3 refused by the quality gate, 2 bad usage, "
-                    + "1 failure."
+                    + "alias 'champion' per --promote."
         })
 public class TrainCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
@@ -181,6 +181,12 @@ public class TrainCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new TrainCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(
+                ExitCode.REFUSED, "refused by the quality gate", ExitCode.NOTHING_TO_DO, "too little labelled data");
     }
 
     @Override
