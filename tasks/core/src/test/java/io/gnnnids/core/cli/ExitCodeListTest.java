@@ -41,7 +41,8 @@ class ExitCodeListTest {
     private static String help(Object command, String... args) {
         StringWriter out = new StringWriter();
         assertEquals(0, Cli.run(command, args, new PrintWriter(out), new PrintWriter(new StringWriter())));
-        return out.toString();
+        // Picocli pads the codes to the widest: compare with single spaces.
+        return out.toString().replaceAll("\\s+", " ");
     }
 
     @Test
@@ -51,10 +52,10 @@ class ExitCodeListTest {
         assertTrue(heading > 0, help);
         String list = help.substring(heading);
         String[] expected = {
-            "0    done",
-            "1    a failure (Airflow retries the task)",
-            "2    bad usage or configuration: the message says what to fix (not retried)",
-            "99   nothing new on the topic (Airflow marks the task skipped)"
+            "0 done",
+            "1 a failure (Airflow retries the task)",
+            "2 bad usage or configuration: the message says what to fix (not retried)",
+            "99 nothing new on the topic (Airflow marks the task skipped)"
         };
         int at = 0;
         for (String line : expected) {
@@ -68,7 +69,7 @@ class ExitCodeListTest {
     void aStepWithoutCodesOfItsOwnListsTheCommonOnesAndSoDoSubcommands() {
         String help = help(new Tool(), "plain", "--help");
         assertTrue(help.contains("Exit codes:"), help);
-        assertTrue(help.contains("0    done"), help);
+        assertTrue(help.contains("0 done"), help);
         assertTrue(!help.contains("99"), help);
     }
 }
