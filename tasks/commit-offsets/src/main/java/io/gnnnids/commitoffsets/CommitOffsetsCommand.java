@@ -7,6 +7,7 @@ import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ExitCode;
+import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
@@ -37,12 +38,8 @@ public class CommitOffsetsCommand extends StepCommand {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(
-            names = "--group",
-            defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
-            description =
-                    "Consumer group to commit for; must be the batch's (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
-    String group;
+    @Mixin
+    GroupOption etlGroup;
 
     public static void main(String[] args) {
         Cli.main(new CommitOffsetsCommand(), args);
@@ -56,6 +53,7 @@ public class CommitOffsetsCommand extends StepCommand {
     @Override
     protected Path run() throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
+        String group = etlGroup.group();
         Manifest in = BatchManifests.require(manifest, StagedBatches.COLD_STEP);
         Batch batch = in.batch();
         if (!group.equals(batch.group())) {

@@ -4,10 +4,11 @@ import io.gnnnids.core.batch.BatchStager;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
-import io.gnnnids.core.cli.EtlGroupOptions;
 import io.gnnnids.core.cli.ExitCode;
+import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
@@ -34,7 +35,10 @@ public class ConsumeBatchCommand extends StepCommand {
     KafkaOptions kafka;
 
     @Mixin
-    EtlGroupOptions etl;
+    TopicOption topic;
+
+    @Mixin
+    GroupOption group;
 
     @Option(
             names = "--work-dir",
@@ -81,8 +85,8 @@ public class ConsumeBatchCommand extends StepCommand {
     @Override
     protected Path run() throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
-        String topic = etl.topic();
-        String group = etl.group();
+        String topic = this.topic.topic();
+        String group = this.group.group();
         UsageError.require(workDir, "--work-dir", "NIDS_WORK_DIR");
         if (maxRecords <= 0) throw new UsageError("--max-records must be positive, got " + maxRecords);
         if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);

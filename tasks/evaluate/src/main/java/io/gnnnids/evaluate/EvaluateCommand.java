@@ -3,6 +3,7 @@ package io.gnnnids.evaluate;
 import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
@@ -67,12 +68,8 @@ public class EvaluateCommand extends StepCommand {
                     + "repeat it for several (one value may also hold several paths, one per line).")
     List<Path> inputs = new ArrayList<>();
 
-    @Option(
-            names = "--cold-uri",
-            defaultValue = "${env:NIDS_COLD_URI}",
-            description =
-                    "Cold store read with --from/--to: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
-    String coldUri;
+    @Mixin
+    ColdStoreOption cold;
 
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day of the cold store to evaluate on.")
     LocalDate from;
@@ -117,7 +114,7 @@ public class EvaluateCommand extends StepCommand {
         Path quarantineFile = out.resolve("quarantine.jsonl");
         try (QuarantineWriter quarantine = new QuarantineWriter(quarantineFile)) {
             if (files.isEmpty()) {
-                read.add(EvaluationInput.readCold(coldUri, from, to, work.resolve("cold-cache")));
+                read.add(EvaluationInput.readCold(cold.uri(), from, to, work.resolve("cold-cache")));
             } else {
                 Set<String> names = new HashSet<>();
                 for (Path f : files)
@@ -179,7 +176,7 @@ public class EvaluateCommand extends StepCommand {
         if (range) {
             if (from == null || to == null) throw new UsageError("--from and --to go together: give both days");
             if (from.isAfter(to)) throw new UsageError("--from " + from + " is after --to " + to);
-            UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+            cold.uri();
         }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) throw new UsageError("cannot read " + f);

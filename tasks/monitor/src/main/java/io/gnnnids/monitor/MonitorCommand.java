@@ -6,11 +6,12 @@ import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
-import io.gnnnids.core.cli.EtlGroupOptions;
 import io.gnnnids.core.cli.ExitCode;
+import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
@@ -79,7 +80,10 @@ public class MonitorCommand extends StepCommand {
     KafkaOptions kafka;
 
     @Mixin
-    EtlGroupOptions etl;
+    TopicOption topic;
+
+    @Mixin
+    GroupOption group;
 
     @Mixin
     HotStoreOptions hot;
@@ -180,8 +184,8 @@ public class MonitorCommand extends StepCommand {
     @Override
     protected Path run() throws Exception {
         String bootstrap = kafka.bootstrapServers();
-        String topic = etl.topic();
-        String group = etl.group();
+        String topic = this.topic.topic();
+        String group = this.group.group();
         Path duckdb = hot.path();
         if (maxLag < 0) throw new UsageError("--max-lag must not be negative, got " + maxLag);
         if (window.isZero() || window.isNegative()) throw new UsageError("--window must be positive");

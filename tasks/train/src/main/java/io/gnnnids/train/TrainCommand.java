@@ -2,6 +2,7 @@ package io.gnnnids.train;
 
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.ModelRegistryOptions;
@@ -54,11 +55,8 @@ public class TrainCommand extends StepCommand {
         NEVER
     }
 
-    @Option(
-            names = "--cold-uri",
-            defaultValue = "${env:NIDS_COLD_URI}",
-            description = "Cold store to read: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
-    String coldUri;
+    @Mixin
+    ColdStoreOption cold;
 
     @Option(
             names = "--days",
@@ -191,7 +189,7 @@ public class TrainCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        if (days > 0) UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        String coldUri = days > 0 || baseline != null ? cold.uri() : null;
         String trackingUri = registry.trackingUri();
         String modelName = registry.modelName();
         if (days < 0) throw new UsageError("--days must be 0 or more, got " + days);
@@ -199,7 +197,6 @@ public class TrainCommand extends StepCommand {
             throw new UsageError("nothing to train on: --days 0 reads no cold-store flows; give --days, --baseline or "
                     + "--synthetic-networks");
         }
-        if (baseline != null) UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
         if (syntheticNetworks < 0)
             throw new UsageError("--synthetic-networks must be 0 or more, got " + syntheticNetworks);
         if (syntheticFlows < 1_000)
