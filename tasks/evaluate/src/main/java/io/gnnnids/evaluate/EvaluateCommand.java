@@ -19,6 +19,7 @@ import io.gnnnids.core.evaluation.Figures;
 import io.gnnnids.core.evaluation.ScoredInput;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.mlflow.MlflowUnreachable;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import java.nio.file.Files;
@@ -194,7 +195,7 @@ public class EvaluateCommand extends StepCommand {
             log.info("MLflow run {} in experiment {}", id, EvaluationTracking.EXPERIMENT);
             return id;
         } catch (StepFailure e) {
-            if (!report.model().source().equals(ResolvedModel.FROM_CACHE) || !Mlflow.isUnreachable(e)) throw e;
+            if (!report.model().source().equals(ResolvedModel.FROM_CACHE) || !(e instanceof MlflowUnreachable)) throw e;
             log.warn("{}; the reports are written, but no MLflow run records this evaluation", e.getMessage());
             return null;
         }
