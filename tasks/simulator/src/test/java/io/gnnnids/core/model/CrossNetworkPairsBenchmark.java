@@ -4,6 +4,7 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.GraphBuilder;
 import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.testing.Bench;
 import io.gnnnids.simulator.GeneratedNetworks;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -32,7 +33,7 @@ class CrossNetworkPairsBenchmark {
             String[] seeds = pair.trim().split(":");
             lowest = Math.min(lowest, measure(Long.parseLong(seeds[0]), Long.parseLong(seeds[1])));
         }
-        ModelBenchmark.print("bench.cross.min_family_dr", lowest, "");
+        Bench.print("bench.cross.min_family_dr", lowest, "");
     }
 
     /** Prints a pair's figures; returns its lowest family detection rate. */
@@ -49,8 +50,8 @@ class CrossNetworkPairsBenchmark {
                 e -> {});
         Metrics t = o.test();
         String name = "bench.cross." + trainSeed + "_" + testSeed;
-        ModelBenchmark.print(name + ".f1", t.f1(), "");
-        ModelBenchmark.print(name + ".fpr", t.falsePositiveRate(), "");
+        Bench.print(name + ".f1", t.f1(), "");
+        Bench.print(name + ".fpr", t.falsePositiveRate(), "");
         System.out.printf(
                 "# seed %d -> %d: precision %.4f detection rate %.4f ROC-AUC %.4f threshold %.3f best epoch %d%n",
                 trainSeed,
@@ -63,7 +64,7 @@ class CrossNetworkPairsBenchmark {
         t.families()
                 .forEach((f, r) -> System.out.printf(
                         "# detection rate %-26s %.4f (%d of %d)%n", f, r.rate(), r.detected(), r.count()));
-        ModelBenchmark.print(name + ".family_accuracy", o.familyAccuracyOverall(), "");
+        Bench.print(name + ".family_accuracy", o.familyAccuracyOverall(), "");
         o.familyAccuracy()
                 .forEach((f, a) -> System.out.printf(
                         "# family named right %-26s %.4f (%d of %d)%n", f, a.rate(), a.correct(), a.count()));

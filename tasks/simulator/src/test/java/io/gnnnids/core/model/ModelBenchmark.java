@@ -5,6 +5,7 @@ import io.gnnnids.core.graph.EdgeGraph;
 import io.gnnnids.core.graph.FeatureSpec;
 import io.gnnnids.core.graph.GraphBuilder;
 import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.testing.Bench;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -18,13 +19,6 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class ModelBenchmark {
 
-    static void print(String name, double value, String unit) {
-        System.out.printf(
-                "%s %s %s%n",
-                name, value >= 100 ? String.valueOf(Math.round(value)) : String.format("%.4f", value), unit);
-        System.out.flush();
-    }
-
     @Test
     void epochOverAMillionFlows() {
         List<List<Flow>> windows =
@@ -37,7 +31,7 @@ class ModelBenchmark {
                 .train(graphs, List.of(), TrainConfig.defaults(1).withMaxEpochs(2));
         r.model().close();
         // The second epoch: the first also pays for the engine's warm-up.
-        print("bench.train.epoch_s", epochSeconds.get(epochSeconds.size() - 1), "s");
+        Bench.print("bench.train.epoch_s", epochSeconds.get(epochSeconds.size() - 1), "s");
         System.out.printf("# epochs over %d graphs of 1,000,000 flows took %s s%n", graphs.size(), epochSeconds);
     }
 
@@ -56,8 +50,8 @@ class ModelBenchmark {
                 OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
                 e -> {});
         Metrics t = o.test();
-        print("bench.model.f1", t.f1(), "");
-        print("bench.model.fpr", t.falsePositiveRate(), "");
+        Bench.print("bench.model.f1", t.f1(), "");
+        Bench.print("bench.model.fpr", t.falsePositiveRate(), "");
         System.out.printf(
                 "# trained on network seed 11 (100k flows, 2 days), tested on network seed 12 (200k flows): "
                         + "precision %.4f detection rate %.4f ROC-AUC %.4f PR-AUC %.4f threshold %.3f best epoch %d%n",
@@ -74,7 +68,7 @@ class ModelBenchmark {
         Detector detector = o.detector(CrossNetworkModelTest.WINDOW);
         // As infer runs: scores, and an explanation for every flagged flow (about a tenth of this network's traffic).
         double explained = median("scoring and explaining", () -> detector.scoreAndExplain(List.of(), unseenFlows));
-        print("bench.infer.flows_per_s", unseenFlows.size() / explained, "flows/s");
+        Bench.print("bench.infer.flows_per_s", unseenFlows.size() / explained, "flows/s");
         // What explanations cost when 1 % of the flows are flagged: the same model, its threshold at the 99th
         // percentile of the scores, against scoring alone, timed in turn in this run.
         float[] scores = detector.score(unseenFlows).clone();
@@ -111,8 +105,8 @@ class ModelBenchmark {
                 java.util.Arrays.toString(plain), java.util.Arrays.toString(cost));
         java.util.Arrays.sort(plain);
         java.util.Arrays.sort(cost);
-        print("bench.infer.scoring_only_flows_per_s", unseenFlows.size() / plain[plain.length / 2], "flows/s");
-        print("bench.infer.explanation_cost", cost[cost.length / 2], "");
+        Bench.print("bench.infer.scoring_only_flows_per_s", unseenFlows.size() / plain[plain.length / 2], "flows/s");
+        Bench.print("bench.infer.explanation_cost", cost[cost.length / 2], "");
         detector.close();
     }
 

@@ -4,6 +4,7 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.testing.Bench;
 import io.gnnnids.simulator.AttackOverlay;
 import io.gnnnids.simulator.GeneratedNetworks;
 import java.io.IOException;
@@ -46,8 +47,8 @@ class RealCapturesBenchmark {
                 OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
                 e -> {});
         Metrics t = o.test();
-        ModelBenchmark.print("bench.generated.dr", t.recall(), "");
-        ModelBenchmark.print("bench.generated.fpr", t.falsePositiveRate(), "");
+        Bench.print("bench.generated.dr", t.recall(), "");
+        Bench.print("bench.generated.fpr", t.falsePositiveRate(), "");
         System.out.printf(
                 "# %d generated networks (%d train / %d validation / %d test flows): test PR-AUC %.4f "
                         + "ROC-AUC %.4f threshold %.4f best epoch %d%n",
@@ -107,8 +108,8 @@ class RealCapturesBenchmark {
 
     private static void report(String name, Path capture, List<Flow> flows, Detector detector) {
         Metrics m = Metrics.of(detector.score(flows), labels(flows), families(flows), detector.threshold());
-        if (m.tp() + m.fn() > 0) ModelBenchmark.print(name + ".dr", m.recall(), "");
-        ModelBenchmark.print(name + ".fpr", m.falsePositiveRate(), "");
+        if (m.tp() + m.fn() > 0) Bench.print(name + ".dr", m.recall(), "");
+        Bench.print(name + ".fpr", m.falsePositiveRate(), "");
         System.out.printf(
                 "# %s %s: %d flows, %d attacks, %d benign; flagged %d attacks and %d benign; ROC-AUC %.4f%n",
                 name,

@@ -2,6 +2,7 @@ package io.gnnnids.core.model;
 
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.NodeKey;
+import io.gnnnids.core.testing.Bench;
 import io.gnnnids.simulator.AttackOverlay;
 import io.gnnnids.simulator.GeneratedNetworks;
 import io.gnnnids.simulator.GeneratorOptions;
@@ -118,9 +119,9 @@ class UnfamiliarBenignBenchmark {
                 if (flagged) familiarFlagged++;
             }
         }
-        ModelBenchmark.print(name + ".fpr", (double) unfamiliarFlagged / unfamiliar, "");
-        ModelBenchmark.print(name + ".familiar_fpr", (double) familiarFlagged / familiar, "");
-        ModelBenchmark.print(name + ".dr", (double) detected / attacks, "");
+        Bench.print(name + ".fpr", (double) unfamiliarFlagged / unfamiliar, "");
+        Bench.print(name + ".familiar_fpr", (double) familiarFlagged / familiar, "");
+        Bench.print(name + ".dr", (double) detected / attacks, "");
         System.out.printf(
                 "# %s: %d unfamiliar benign flows, %d familiar, %d attacks%n", name, unfamiliar, familiar, attacks);
     }
