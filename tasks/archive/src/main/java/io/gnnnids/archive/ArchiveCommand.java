@@ -3,6 +3,7 @@ package io.gnnnids.archive;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.WorkDirOption;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -33,8 +35,7 @@ import picocli.CommandLine.Option;
                     + "batch_id and ingested_at; then deletes them from DuckDB. Flows still waiting for a prediction stay. "
                     + "A run that died half way is finished by the next one under the same archive id, so no flow is "
                     + "archived twice or lost.",
-            "With --cold-retention it also deletes the cold store's daily partitions older than that.",
-            "Exit codes: 0 done, 99 nothing past retention, 2 bad usage, 1 failure (for example S3 unreachable)."
+            "With --cold-retention it also deletes the cold store's daily partitions older than that."
         })
 public class ArchiveCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(ArchiveCommand.class);
@@ -78,6 +79,11 @@ public class ArchiveCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new ArchiveCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.NOTHING_TO_DO, "nothing is past retention");
     }
 
     @Override

@@ -6,8 +6,8 @@ import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;
@@ -21,6 +21,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -29,8 +30,7 @@ import picocli.CommandLine.Option;
             "Writes a batch that hot-write stored to the cold store as Parquet, one object per UTC day: "
                     + "<cold-uri>/date=YYYY-MM-DD/<batch-id>.parquet, on a local path or s3://bucket/prefix. Object names "
                     + "come from the batch id, so re-running overwrites the same objects. Flows hot-write found already "
-                    + "stored by another batch are left out, so no flow is counted twice.",
-            "Exit codes: 0 written, 2 bad usage, 1 failure (for example S3 unreachable)."
+                    + "stored by another batch are left out, so no flow is counted twice."
         })
 public class ColdWriteCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(ColdWriteCommand.class);
@@ -38,12 +38,8 @@ public class ColdWriteCommand extends StepCommand {
     @Option(names = "--manifest", description = "Manifest printed by hot-write.")
     Path manifest;
 
-    @Option(
-            names = "--cold-uri",
-            defaultValue = "${env:NIDS_COLD_URI}",
-            description = "Cold store: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI). "
-                    + "S3 uses AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.")
-    String coldUri;
+    @Mixin
+    ColdStoreOption cold;
 
     public static void main(String[] args) {
         Cli.main(new ColdWriteCommand(), args);
@@ -51,7 +47,7 @@ public class ColdWriteCommand extends StepCommand {
 
     @Override
     protected Path run() throws Exception {
-        UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        String coldUri = cold.uri();
         Manifest in = BatchManifests.require(manifest, StagedBatches.HOT_STEP);
         Batch batch = in.batch();
         StepRun run = new StepRun(StagedBatches.COLD_STEP).input(manifest).batch(batch);

@@ -6,6 +6,8 @@ import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ExitCode;
+import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
@@ -13,6 +15,7 @@ import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,8 +27,7 @@ import picocli.CommandLine.Option;
         description = {
             "Commits a batch's end offsets for the consumer group, once hot-write and cold-write have both "
                     + "succeeded, so the next consume-batch starts after it. Refuses if the group has already moved past "
-                    + "the batch's start; a re-run on a committed batch changes nothing.",
-            "Exit codes: 0 committed (or already committed), 2 bad usage, 1 failure."
+                    + "the batch's start; a re-run on a committed batch changes nothing."
         })
 public class CommitOffsetsCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(CommitOffsetsCommand.class);
@@ -36,20 +38,22 @@ public class CommitOffsetsCommand extends StepCommand {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(
-            names = "--group",
-            defaultValue = "${env:NIDS_GROUP_ID:-gnn-nids-etl}",
-            description =
-                    "Consumer group to commit for; must be the batch's (env NIDS_GROUP_ID, default ${DEFAULT-VALUE}).")
-    String group;
+    @Mixin
+    GroupOption etlGroup;
 
     public static void main(String[] args) {
         Cli.main(new CommitOffsetsCommand(), args);
     }
 
     @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.OK, "committed, or already committed");
+    }
+
+    @Override
     protected Path run() throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
+        String group = etlGroup.group();
         Manifest in = BatchManifests.require(manifest, StagedBatches.COLD_STEP);
         Batch batch = in.batch();
         if (!group.equals(batch.group())) {

@@ -4,9 +4,11 @@ import io.gnnnids.core.batch.BatchStager;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
-import io.gnnnids.core.cli.EtlGroupOptions;
+import io.gnnnids.core.cli.ExitCode;
+import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
@@ -25,8 +27,7 @@ import picocli.CommandLine.Option;
                     + "without committing, validates them and stages them in $NIDS_WORK_DIR/batches/<batch-id>/: "
                     + "batch.parquet, quarantine.jsonl (rejected records with the reason) and manifest.json.",
             "Stops at --max-records, at --timeout, or as soon as it has caught up with the end of the topic. "
-                    + "A batch staged earlier but never committed is resumed instead of read again.",
-            "Exit codes: 0 staged, 99 nothing new, 2 bad usage, 1 failure."
+                    + "A batch staged earlier but never committed is resumed instead of read again."
         })
 public class ConsumeBatchCommand extends StepCommand {
 
@@ -34,7 +35,10 @@ public class ConsumeBatchCommand extends StepCommand {
     KafkaOptions kafka;
 
     @Mixin
-    EtlGroupOptions etl;
+    TopicOption topic;
+
+    @Mixin
+    GroupOption group;
 
     @Option(
             names = "--work-dir",
@@ -74,10 +78,15 @@ public class ConsumeBatchCommand extends StepCommand {
     }
 
     @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.NOTHING_TO_DO, "nothing new on the topic");
+    }
+
+    @Override
     protected Path run() throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
-        String topic = etl.topic();
-        String group = etl.group();
+        String topic = this.topic.topic();
+        String group = this.group.group();
         UsageError.require(workDir, "--work-dir", "NIDS_WORK_DIR");
         if (maxRecords <= 0) throw new UsageError("--max-records must be positive, got " + maxRecords);
         if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);

@@ -3,6 +3,8 @@ package io.gnnnids.evaluate;
 import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ColdStoreOption;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.WorkDirOption;
@@ -17,6 +19,7 @@ import io.gnnnids.core.evaluation.Figures;
 import io.gnnnids.core.evaluation.ScoredInput;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.mlflow.MlflowUnreachable;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import java.nio.file.Files;
@@ -47,8 +50,7 @@ import picocli.CommandLine.Parameters;
                     + "positives. Inputs are labelled Zeek logs (every format replay file reads; each file is one capture, "
                     + "scored on its own) or the cold store's flows of --from..--to. The hot store is not touched.",
             "Writes evaluation.json and evaluation.html (self-contained, opens offline) to --output-dir, and logs "
-                    + "a run with both to MLflow (experiment " + EvaluationTracking.EXPERIMENT + ").",
-            "Exit codes: 0 evaluated, 99 no labelled flow in the inputs, 2 bad usage, 1 failure."
+                    + "a run with both to MLflow (experiment " + EvaluationTracking.EXPERIMENT + ")."
         })
 public class EvaluateCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(EvaluateCommand.class);
@@ -67,12 +69,8 @@ public class EvaluateCommand extends StepCommand {
                     + "repeat it for several (one value may also hold several paths, one per line).")
     List<Path> inputs = new ArrayList<>();
 
-    @Option(
-            names = "--cold-uri",
-            defaultValue = "${env:NIDS_COLD_URI}",
-            description =
-                    "Cold store read with --from/--to: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
-    String coldUri;
+    @Mixin
+    ColdStoreOption cold;
 
     @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "First day of the cold store to evaluate on.")
     LocalDate from;
@@ -97,6 +95,11 @@ public class EvaluateCommand extends StepCommand {
     }
 
     @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.NOTHING_TO_DO, "no labelled flow in the inputs");
+    }
+
+    @Override
     protected Path run() throws Exception {
         List<Path> files = new ArrayList<>(inputs); // reports list the --input files first, then the paths
         files.addAll(paths);
@@ -112,7 +115,7 @@ public class EvaluateCommand extends StepCommand {
         Path quarantineFile = out.resolve("quarantine.jsonl");
         try (QuarantineWriter quarantine = new QuarantineWriter(quarantineFile)) {
             if (files.isEmpty()) {
-                read.add(EvaluationInput.readCold(coldUri, from, to, work.resolve("cold-cache")));
+                read.add(EvaluationInput.readCold(cold.uri(), from, to, work.resolve("cold-cache")));
             } else {
                 Set<String> names = new HashSet<>();
                 for (Path f : files)
@@ -174,7 +177,7 @@ public class EvaluateCommand extends StepCommand {
         if (range) {
             if (from == null || to == null) throw new UsageError("--from and --to go together: give both days");
             if (from.isAfter(to)) throw new UsageError("--from " + from + " is after --to " + to);
-            UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+            cold.uri();
         }
         for (Path f : files) {
             if (!Files.isRegularFile(f) || !Files.isReadable(f)) throw new UsageError("cannot read " + f);
@@ -192,7 +195,7 @@ public class EvaluateCommand extends StepCommand {
             log.info("MLflow run {} in experiment {}", id, EvaluationTracking.EXPERIMENT);
             return id;
         } catch (StepFailure e) {
-            if (!report.model().source().equals(ResolvedModel.FROM_CACHE) || !Mlflow.isUnreachable(e)) throw e;
+            if (!report.model().source().equals(ResolvedModel.FROM_CACHE) || !(e instanceof MlflowUnreachable)) throw e;
             log.warn("{}; the reports are written, but no MLflow run records this evaluation", e.getMessage());
             return null;
         }

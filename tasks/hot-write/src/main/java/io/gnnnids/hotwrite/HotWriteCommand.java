@@ -6,6 +6,7 @@ import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.store.HotBatches;
@@ -13,6 +14,7 @@ import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.HotWriteResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -23,8 +25,7 @@ import picocli.CommandLine.Option;
         name = "hot-write",
         description = {
             "Inserts a staged batch into the hot DuckDB table 'flows' (created or migrated as needed). "
-                    + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is harmless.",
-            "Exit codes: 0 written, 2 bad usage, 1 failure (for example the DuckDB file stayed locked)."
+                    + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is harmless."
         })
 public class HotWriteCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(HotWriteCommand.class);
@@ -37,6 +38,11 @@ public class HotWriteCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new HotWriteCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.FAILURE, "a failure, for example the DuckDB file stayed locked");
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gnnnids.infer;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
@@ -42,8 +43,7 @@ import picocli.CommandLine.Option;
                     + "per version; if MLflow is unreachable the last cached champion is used, with a warning.",
             "Then groups the flagged flows into incidents (table incidents): a source host's flagged flows within "
                     + "--incident-gap of each other form one incident, which grows while the activity goes on and "
-                    + "is closed once the traffic is past its last flow by more than the gap.",
-            "Exit codes: 0 scored, 99 nothing waits, 2 bad usage, 1 failure."
+                    + "is closed once the traffic is past its last flow by more than the gap."
         })
 public class InferCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(InferCommand.class);
@@ -76,6 +76,11 @@ public class InferCommand extends StepCommand {
 
     public static void main(String[] args) {
         Cli.main(new InferCommand(), args);
+    }
+
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.NOTHING_TO_DO, "no flow waits to be scored");
     }
 
     @Override

@@ -1,40 +1,35 @@
 package io.gnnnids.monitor;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
-import io.gnnnids.core.cli.EtlGroupOptions;
+import io.gnnnids.core.cli.ExitCode;
+import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionLag;
-import io.gnnnids.core.mlflow.ModelCache;
-import io.gnnnids.core.model.ModelBundle;
 import io.gnnnids.core.monitor.Alert;
 import io.gnnnids.core.monitor.AlertLog;
+import io.gnnnids.core.monitor.ChampionSummary;
 import io.gnnnids.core.monitor.DetectionsHtml;
 import io.gnnnids.core.monitor.DetectionsView;
 import io.gnnnids.core.monitor.HotStoreActivity;
 import io.gnnnids.core.monitor.IncidentPublisher;
+import io.gnnnids.core.monitor.ReportDir;
 import io.gnnnids.core.monitor.Webhook;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.util.Durations;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,13 +55,10 @@ import picocli.CommandLine.Option;
                     + "same state never twice (the topic, read back, records what was sent).",
             "Alerts: critical when the lag passes --max-lag, when records wait in Kafka but nothing was stored for "
                     + "--max-delay, when a flow has waited longer than --max-delay for a prediction, or when Kafka "
-                    + "cannot be read, or incidents cannot be published; a warning when attacks were detected.",
-            "Exit codes: 0 reported, 1 failure or (with --fail-on-alert) a critical alert, 2 bad usage."
+                    + "cannot be read, or incidents cannot be published; a warning when attacks were detected."
         })
 public class MonitorCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
-    private static final DateTimeFormatter REPORT_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     /** alerts.jsonl is rotated past 10 MB, keeping 5 old files. */
     private static final long ALERT_LOG_BYTES = 10L << 20;
 
@@ -74,13 +66,14 @@ public class MonitorCommand extends StepCommand {
     /** How many monitoring runs the page's trend shows. */
     private static final int RECENT_RUNS = 24;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Mixin
     KafkaOptions kafka;
 
     @Mixin
-    EtlGroupOptions etl;
+    TopicOption topic;
+
+    @Mixin
+    GroupOption group;
 
     @Mixin
     HotStoreOptions hot;
@@ -159,6 +152,11 @@ public class MonitorCommand extends StepCommand {
         Cli.main(new MonitorCommand(), args);
     }
 
+    @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(ExitCode.FAILURE, "a failure, or with --fail-on-alert a critical alert");
+    }
+
     /** The report: where the ETL stands in Kafka, what the hot store shows, and the alerts raised. */
     record Report(
             String generatedAt,
@@ -176,8 +174,8 @@ public class MonitorCommand extends StepCommand {
     @Override
     protected Path run() throws Exception {
         String bootstrap = kafka.bootstrapServers();
-        String topic = etl.topic();
-        String group = etl.group();
+        String topic = this.topic.topic();
+        String group = this.group.group();
         Path duckdb = hot.path();
         if (maxLag < 0) throw new UsageError("--max-lag must not be negative, got " + maxLag);
         if (window.isZero() || window.isNegative()) throw new UsageError("--window must be positive");
@@ -243,10 +241,8 @@ public class MonitorCommand extends StepCommand {
                 sent,
                 alerts);
 
-        Path file = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".json");
-        // Atomic, so a reader of latest.json never sees half a report.
-        JsonFiles.writeAtomically(report, file);
-        JsonFiles.writeAtomically(report, reports.resolve("latest.json"));
+        ReportDir reportFiles = new ReportDir(reports);
+        Path file = reportFiles.writeReport(report, now);
         // The page's trend includes this run: its report is written above.
         String page = DetectionsHtml.render(new DetectionsHtml.Page(
                 report.generatedAt(),
@@ -256,18 +252,12 @@ public class MonitorCommand extends StepCommand {
                 activity,
                 view,
                 alerts,
-                recentRuns(reports, RECENT_RUNS),
-                champion(workDir.path())));
-        Path html = reports.resolve("monitor-" + REPORT_TIME.format(now) + ".html");
-        JsonFiles.writeTextAtomically(page, html);
-        JsonFiles.writeTextAtomically(page, reports.resolve("latest.html"));
-        if (runId != null && !runId.isBlank()) {
-            JsonFiles.writeTextAtomically(
-                    page, reports.resolve("run-" + runId.replaceAll("[^A-Za-z0-9._-]", "_") + ".html"));
-        }
+                reportFiles.recentRuns(RECENT_RUNS),
+                ChampionSummary.read(workDir.path())));
+        Path html = reportFiles.writePage(page, now, runId);
         AlertLog alertLog = new AlertLog(reports, ALERT_LOG_BYTES, ALERT_LOG_KEEP);
         List<AlertLog.Line> changes = alertLog.record(report.generatedAt(), alerts);
-        pruneReports(reports, now.minus(reportRetention));
+        reportFiles.prune(now.minus(reportRetention));
 
         for (Alert a : alerts) log.warn("{} alert {}: {}", a.severity(), a.name(), a.message());
         for (AlertLog.Line l : changes) if (l.state().equals(AlertLog.CLEARED)) log.info("alert {} cleared", l.name());
@@ -302,139 +292,9 @@ public class MonitorCommand extends StepCommand {
                 .count("critical_alerts", critical.size())
                 .reasons(alerts.stream().collect(Collectors.toMap(Alert::name, a -> 1L, Long::sum, LinkedHashMap::new)))
                 .output("report", file)
-                .output("latest", reports.resolve("latest.json"))
+                .output("latest", reportFiles.latestJson())
                 .output("html", html)
-                .output("latest_html", reports.resolve("latest.html"));
+                .output("latest_html", reportFiles.latestHtml());
         return run.write(workDir.path().resolve("monitor").resolve("monitor-" + now.toEpochMilli() + ".json"));
-    }
-
-    /** The last {@code n} runs' reports (monitor-<time>.json, whose names sort by time), oldest first. */
-    private static List<DetectionsHtml.Run> recentRuns(Path dir, int n) throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "monitor-*.json")) {
-            all.forEach(files::add);
-        }
-        files.sort(null);
-        List<DetectionsHtml.Run> runs = new ArrayList<>();
-        for (Path f : files.subList(Math.max(0, files.size() - n), files.size())) {
-            JsonNode r = JSON.readTree(f.toFile());
-            JsonNode hot = r.path("hotStore");
-            runs.add(new DetectionsHtml.Run(
-                    r.path("generatedAt").asText(),
-                    number(r.get("lag")),
-                    number(hot.get("unscored")),
-                    decimal(hot.get("oldestUnscoredAgeSeconds")),
-                    decimal(hot.get("lastIngestedAgeSeconds")),
-                    r.path("alerts").size()));
-        }
-        return runs;
-    }
-
-    /** The model of infer's last run (its newest manifest) and the newest evaluation, from the work directory. */
-    private static DetectionsHtml.Champion champion(Path work) throws IOException {
-        Path scored = newest(work.resolve("infer"), "infer-*.json");
-        if (scored == null) return null;
-        JsonNode infer = JSON.readTree(scored.toFile());
-        String evaluatedAt = null;
-        String evaluatedVersion = null;
-        List<DetectionsHtml.Evaluated> rows = new ArrayList<>();
-        Path evaluation = null;
-        if (Files.isDirectory(work.resolve("evaluate"))) {
-            try (var runs = Files.list(work.resolve("evaluate"))) {
-                evaluation = runs.map(d -> d.resolve("evaluation.json"))
-                        .filter(Files::isRegularFile)
-                        .max(java.util.Comparator.comparing(Path::toString))
-                        .orElse(null); // names sort by time
-            }
-        }
-        if (evaluation != null) {
-            JsonNode e = JSON.readTree(evaluation.toFile());
-            evaluatedAt = e.path("createdAt").asText();
-            evaluatedVersion = e.path("model").path("name").asText() + "/"
-                    + e.path("model").path("version").asText();
-            rows.add(evaluated("all inputs", e.path("overall")));
-            for (JsonNode in : e.path("inputs"))
-                rows.add(evaluated(in.path("name").asText(), in.path("figures")));
-        }
-        String model = infer.path("outputs").path("model").asText();
-        return new DetectionsHtml.Champion(
-                model,
-                infer.path("info").path("threshold").asText(),
-                infer.path("info").path("model_source").asText(),
-                infer.path("startedAt").asText(),
-                testFigures(work, model),
-                evaluatedAt,
-                evaluatedVersion,
-                rows);
-    }
-
-    /** The test figures train wrote into the version's model.json, as infer cached it ("name/version"). */
-    private static Map<String, Double> testFigures(Path work, String model) throws IOException {
-        Map<String, Double> out = new LinkedHashMap<>();
-        int slash = model.lastIndexOf('/');
-        if (slash < 0) return out;
-        Path card = new ModelCache(work.resolve("models"))
-                .dirFor(model.substring(0, slash), model.substring(slash + 1))
-                .resolve(ModelBundle.CARD_FILE);
-        if (!Files.isRegularFile(card)) return out;
-        JsonNode data = JSON.readTree(card.toFile()).path("data");
-        JsonNode t = data.path("test_metrics");
-        for (String[] f : new String[][] {
-            {"F1", "f1"},
-            {"precision", "precision"},
-            {"detection rate", "recall"},
-            {"false-positive rate", "falsePositiveRate"},
-            {"ROC-AUC", "rocAuc"},
-            {"PR-AUC", "prAuc"}
-        }) {
-            if (t.path(f[1]).isNumber()) out.put(f[0], t.path(f[1]).asDouble());
-        }
-        if (data.path("test_family_accuracy").isNumber()) {
-            out.put("family named right", data.path("test_family_accuracy").asDouble());
-        }
-        return out;
-    }
-
-    private static DetectionsHtml.Evaluated evaluated(String input, JsonNode f) {
-        return new DetectionsHtml.Evaluated(
-                input,
-                f.path("flows").asLong(),
-                decimal(f.get("detectionRate")),
-                decimal(f.get("falsePositiveRate")),
-                decimal(f.get("f1")),
-                decimal(f.get("rocAuc")));
-    }
-
-    /** The file of {@code dir} matching {@code glob} whose name sorts last, or null. */
-    private static Path newest(Path dir, String glob) throws IOException {
-        if (!Files.isDirectory(dir)) return null;
-        Path last = null;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
-            for (Path f : files)
-                if (last == null
-                        || f.getFileName()
-                                        .toString()
-                                        .compareTo(last.getFileName().toString())
-                                > 0) last = f;
-        }
-        return last;
-    }
-
-    private static Long number(JsonNode n) {
-        return n == null || n.isNull() ? null : n.asLong();
-    }
-
-    private static Double decimal(JsonNode n) {
-        return n == null || n.isNull() ? null : n.asDouble();
-    }
-
-    /** Deletes the reports and pages (monitor-*.json, monitor-*.html, run-*.html) written before {@code before}. */
-    private static void pruneReports(Path dir, Instant before) throws IOException {
-        try (DirectoryStream<Path> files =
-                Files.newDirectoryStream(dir, "{monitor-*.json,monitor-*.html,run-*.html}")) {
-            for (Path f : files) {
-                if (Files.getLastModifiedTime(f).toInstant().isBefore(before)) Files.deleteIfExists(f);
-            }
-        }
     }
 }

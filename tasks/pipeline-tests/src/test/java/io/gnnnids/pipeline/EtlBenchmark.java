@@ -2,6 +2,7 @@ package io.gnnnids.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.gnnnids.core.testing.Bench;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,13 +29,6 @@ class EtlBenchmark {
 
     @TempDir
     Path tmp;
-
-    static void print(String name, double value, String unit) {
-        System.out.printf(
-                "%s %s %s%n",
-                name, value >= 100 ? String.valueOf(Math.round(value)) : String.format("%.2f", value), unit);
-        System.out.flush();
-    }
 
     static StepRunner.Result ok(StepRunner.Result r) {
         if (r.exitCode() != 0) throw new AssertionError(r.toString());
@@ -66,7 +60,7 @@ class EtlBenchmark {
                 "--manifest-dir",
                 tmp.toString()));
         double replaySeconds = (System.nanoTime() - t0) / 1e9;
-        print("bench.replay.flows_per_s", FLOWS / replaySeconds, "flows/s");
+        Bench.print("bench.replay.flows_per_s", FLOWS / replaySeconds, "flows/s");
 
         long t1 = System.nanoTime();
         int batches = 0;
@@ -112,7 +106,7 @@ class EtlBenchmark {
         }
         double etlSeconds = (System.nanoTime() - t1) / 1e9;
         PipelineFixture.assertExactlyOnce(FLOWS, duckdb, cold);
-        print("bench.etl.flows_per_s", FLOWS / etlSeconds, "flows/s");
+        Bench.print("bench.etl.flows_per_s", FLOWS / etlSeconds, "flows/s");
         System.out.printf(
                 "# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s; cold store %.1f bytes per flow%n",
                 FLOWS, batches, BATCH, etlSeconds, stepSeconds, (double) PipelineFixture.sizeOf(cold) / FLOWS);
@@ -189,7 +183,7 @@ class EtlBenchmark {
         Map<String, Double> seconds = new java.util.LinkedHashMap<>();
         oneBatch(env, 1, seconds);
         assertStoredOnce("bench-start", 2);
-        print("bench.etl.jar_start_s", sum(seconds), "s");
+        Bench.print("bench.etl.jar_start_s", sum(seconds), "s");
         System.out.printf("# seconds per jar: %s%n", seconds);
     }
 
@@ -200,7 +194,7 @@ class EtlBenchmark {
         Map<String, Double> seconds = new java.util.LinkedHashMap<>();
         oneBatch(env, 5000, seconds);
         assertStoredOnce("bench-jar", 5000);
-        print("bench.etl.batch5000_wall_s", sum(seconds), "s");
+        Bench.print("bench.etl.batch5000_wall_s", sum(seconds), "s");
     }
 
     /** The ETL as deployed, at the DAG's default batch size: compare with a plain Python ETL on the same machine. */
@@ -212,7 +206,7 @@ class EtlBenchmark {
         int batches = 0;
         while (oneBatch(env, DAG_BATCH, seconds)) batches++;
         assertStoredOnce("bench-deployed", FLOWS);
-        print("bench.etl.deployed_flows_per_s", FLOWS / sum(seconds), "flows/s");
+        Bench.print("bench.etl.deployed_flows_per_s", FLOWS / sum(seconds), "flows/s");
         System.out.printf(
                 "# %d flows in %d batches of up to %d: %.1f s of jar runs; per step %s%n",
                 FLOWS, batches, DAG_BATCH, sum(seconds), seconds);

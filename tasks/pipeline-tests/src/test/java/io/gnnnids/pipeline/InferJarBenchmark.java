@@ -3,6 +3,7 @@ package io.gnnnids.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.testing.Bench;
 import io.gnnnids.core.testing.MlflowServerExtension;
 import java.nio.file.Path;
 import java.util.Map;
@@ -68,6 +69,6 @@ class InferJarBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(10_000, Manifest.read(r.manifest()).count("updated"));
-        EtlBenchmark.print("bench.infer.task10k_wall_s", seconds, "s");
+        Bench.print("bench.infer.task10k_wall_s", seconds, "s");
     }
 }

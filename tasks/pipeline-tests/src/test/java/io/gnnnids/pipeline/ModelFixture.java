@@ -1,14 +1,14 @@
 package io.gnnnids.pipeline;
 
 import io.gnnnids.core.flow.Flow;
-import io.gnnnids.core.replay.GeneratorOptions;
-import io.gnnnids.core.replay.TrafficGenerator;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.HotBatches;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
 import io.gnnnids.core.store.ParquetFlowWriter;
+import io.gnnnids.simulator.GeneratorOptions;
+import io.gnnnids.simulator.TrafficGenerator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,10 @@
 package io.gnnnids.replay;
 
 import io.gnnnids.core.cli.KafkaOptions;
+import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.FlowProducer;
-import io.gnnnids.core.replay.FlowSink;
+import io.gnnnids.simulator.FlowSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -18,16 +19,14 @@ public class Destination {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(
-            names = "--topic",
-            defaultValue = "${env:NIDS_TOPIC:-zeek-conn}",
-            description = "Topic to send to (env NIDS_TOPIC, default ${DEFAULT-VALUE}); created if missing.")
-    String topic;
+    @Mixin
+    TopicOption topic;
 
     @Option(
             names = "--partitions",
             defaultValue = "3",
-            description = "Partitions of the topic when replay creates it (default ${DEFAULT-VALUE}).")
+            description = "Partitions of the topic when replay creates it, as it does a missing topic (default "
+                    + "${DEFAULT-VALUE}).")
     int partitions;
 
     @Option(names = "--out", description = "Write Zeek JSON lines to this file instead of Kafka.")
@@ -53,8 +52,8 @@ public class Destination {
             throw new UsageError("missing --bootstrap-servers or --out (or set KAFKA_BOOTSTRAP_SERVERS)");
         String bootstrapServers = kafka.bootstrapServers();
         if (partitions < 1) throw new UsageError("--partitions must be at least 1, got " + partitions);
-        FlowProducer.ensureTopic(bootstrapServers, topic, partitions);
-        return FlowSink.kafka(bootstrapServers, topic);
+        FlowProducer.ensureTopic(bootstrapServers, topic.topic(), partitions);
+        return FlowSink.kafka(bootstrapServers, topic.topic());
     }
 
     Path manifestFile(String kind) {

@@ -2,7 +2,9 @@ package io.gnnnids.train;
 
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.DurationConverter;
+import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.TimeRange;
@@ -15,16 +17,18 @@ import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.model.Baseline;
-import io.gnnnids.core.model.GeneratedNetworks;
 import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import io.gnnnids.simulator.AttackOverlay;
+import io.gnnnids.simulator.GeneratedNetworks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -39,9 +43,7 @@ import picocli.CommandLine.Option;
                     + "networks (split by network). Early stopping on validation loss; the decision threshold flags "
                     + "--target-fpr of the validation benign flows. Logs the run to MLflow (experiment "
                     + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves the "
-                    + "alias 'champion' per --promote.",
-            "Exit codes: 0 trained, 99 too little labelled data, 3 refused by the quality gate, 2 bad usage, "
-                    + "1 failure."
+                    + "alias 'champion' per --promote."
         })
 public class TrainCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
@@ -53,11 +55,8 @@ public class TrainCommand extends StepCommand {
         NEVER
     }
 
-    @Option(
-            names = "--cold-uri",
-            defaultValue = "${env:NIDS_COLD_URI}",
-            description = "Cold store to read: a path, file:///path or s3://bucket/prefix (env NIDS_COLD_URI).")
-    String coldUri;
+    @Mixin
+    ColdStoreOption cold;
 
     @Option(
             names = "--days",
@@ -183,8 +182,14 @@ public class TrainCommand extends StepCommand {
     }
 
     @Override
+    protected Map<Integer, String> exitCodes() {
+        return Map.of(
+                ExitCode.REFUSED, "refused by the quality gate", ExitCode.NOTHING_TO_DO, "too little labelled data");
+    }
+
+    @Override
     protected Path run() throws Exception {
-        if (days > 0) UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        String coldUri = days > 0 || baseline != null ? cold.uri() : null;
         String trackingUri = registry.trackingUri();
         String modelName = registry.modelName();
         if (days < 0) throw new UsageError("--days must be 0 or more, got " + days);
@@ -192,7 +197,6 @@ public class TrainCommand extends StepCommand {
             throw new UsageError("nothing to train on: --days 0 reads no cold-store flows; give --days, --baseline or "
                     + "--synthetic-networks");
         }
-        if (baseline != null) UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
         if (syntheticNetworks < 0)
             throw new UsageError("--synthetic-networks must be 0 or more, got " + syntheticNetworks);
         if (syntheticFlows < 1_000)
@@ -234,7 +238,8 @@ public class TrainCommand extends StepCommand {
                     "screening the baseline's {} flows with a model of {} generated networks",
                     observed.size(),
                     networks);
-            prepared = Baseline.prepare(observed, generated, seed, config, nodeKey, window, operatingPoint);
+            prepared = Baseline.prepare(
+                    observed, generated, AttackOverlay.drawnFrom(seed), config, nodeKey, window, operatingPoint);
             log.info(
                     "baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
                             + "generated onto its hosts",

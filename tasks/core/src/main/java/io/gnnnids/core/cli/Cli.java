@@ -37,6 +37,7 @@ public final class Cli {
     public static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        listExitCodes(cl);
         cl.setParameterExceptionHandler((ex, argv) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println(c.getCommandName() + ": " + ex.getMessage() + " (see --help)");
@@ -64,6 +65,17 @@ public final class Cli {
             return code;
         });
         return cl;
+    }
+
+    /** Gives every step command in the tree (replay's subcommands too) its exit-code list in --help. */
+    private static void listExitCodes(CommandLine cl) {
+        if (cl.getCommand() instanceof StepCommand step) {
+            cl.getCommandSpec()
+                    .usageMessage()
+                    .exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(ExitCode.helpList(step.exitCodes()));
+        }
+        cl.getSubcommands().values().forEach(Cli::listExitCodes);
     }
 
     /** One readable line for a failure: the deepest message that says something, with its type when unclear. */

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -49,6 +50,14 @@ public abstract class StepCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(manifest.toAbsolutePath());
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * Why this step ends with its own exit codes, for --help's exit-code list: a step that can end with 99 or 3
+     * says when; codes it leaves out keep their common reason ({@link ExitCode}).
+     */
+    protected Map<Integer, String> exitCodes() {
+        return Map.of();
     }
 
     public boolean verbose() {

@@ -39,8 +39,6 @@ public final class Mlflow implements AutoCloseable {
     /** The alias of the registered version that serves (MLflow stages are deprecated). */
     public static final String CHAMPION = "champion";
 
-    private static final String UNREACHABLE = "cannot reach MLflow";
-
     private final String trackingUri;
     private final MlflowClient client;
     private final HttpClient http;
@@ -57,11 +55,6 @@ public final class Mlflow implements AutoCloseable {
 
     public String trackingUri() {
         return trackingUri;
-    }
-
-    /** True for the failure this class reports when the server cannot be reached at all. */
-    public static boolean isUnreachable(StepFailure e) {
-        return String.valueOf(e.getMessage()).startsWith(UNREACHABLE);
     }
 
     /** MLflow metric names allow letters, digits, _ - . / and spaces: "C&C" becomes "C_C". */
@@ -332,9 +325,9 @@ public final class Mlflow implements AutoCloseable {
         return new StepFailure("could not " + what + " on MLflow at " + trackingUri + ": " + root, e);
     }
 
-    private StepFailure unreachable(String what, Throwable cause) {
-        return new StepFailure(
-                UNREACHABLE + " at " + trackingUri + " to " + what + " ("
+    private MlflowUnreachable unreachable(String what, Throwable cause) {
+        return new MlflowUnreachable(
+                "cannot reach MLflow at " + trackingUri + " to " + what + " ("
                         + cause.getClass().getSimpleName() + "): check MLFLOW_TRACKING_URI and that the server is up",
                 cause);
     }

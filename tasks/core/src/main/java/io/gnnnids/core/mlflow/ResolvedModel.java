@@ -32,7 +32,7 @@ public record ResolvedModel(Detector detector, String name, String version, Stri
             }
             return new ResolvedModel(Detector.load(cache.fetch(mlflow, v)), modelName, v.version(), FROM_MLFLOW);
         } catch (StepFailure e) {
-            if (version != null || !Mlflow.isUnreachable(e)) throw e;
+            if (version != null || !(e instanceof MlflowUnreachable)) throw e;
             String cached = cache.lastChampion(modelName)
                     .orElseThrow(() -> new StepFailure(e.getMessage() + "; and no champion of " + modelName
                             + " is cached yet, so nothing can be scored"));

@@ -3,7 +3,6 @@ package io.gnnnids.core.model;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.graph.NodeKey;
-import io.gnnnids.core.replay.AttackOverlay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -133,33 +132,42 @@ public final class Baseline {
     public record Prepared(TrainingRun.Split split, Screened screened, long attacks) {}
 
     /**
-     * Screens the baseline with a model trained on the generated networks alone, then puts attacks generated onto
-     * the baseline's network ({@link AttackOverlay}, drawn from {@code seed}) among the screened flows.
+     * Labelled attack flows generated onto the network that {@code observed} shows: its own hosts and services.
+     * The traffic simulator provides them (its {@code AttackOverlay}); core only decides how many.
+     */
+    @FunctionalInterface
+    public interface Attacks {
+        List<Flow> onto(List<Flow> observed, long count);
+    }
+
+    /**
+     * Screens the baseline with a model trained on the generated networks alone, then puts {@code attacks} onto
+     * the baseline's network among the screened flows.
      *
      * @param generated the generated networks' split (trained on for the screen, and again with the baseline)
      */
     public static Prepared prepare(
             List<Flow> baseline,
             TrainingRun.Split generated,
-            long seed,
+            Attacks attacks,
             TrainConfig config,
             NodeKey nodeKey,
             Duration window,
             OperatingPoint operatingPoint) {
         TrainingRun.Outcome screenModel = TrainingRun.run(generated, config, nodeKey, window, operatingPoint, e -> {});
         try (Detector screen = screenModel.detector(window)) {
-            return prepare(baseline, generated, screen, seed, window);
+            return prepare(baseline, generated, screen, attacks, window);
         }
     }
 
     /** As above, with a screen already trained on the generated networks. */
     public static Prepared prepare(
-            List<Flow> baseline, TrainingRun.Split generated, Detector screen, long seed, Duration window) {
+            List<Flow> baseline, TrainingRun.Split generated, Detector screen, Attacks attacks, Duration window) {
         Screened screened = screen(baseline, screen);
-        List<Flow> attacks = AttackOverlay.attacks(
-                screened.flows(), seed, attackFlows(screened.flows().size()));
-        TrainingRun.Split split = split(screened, attacks, window, 0.70, 0.15).plus(generated);
-        return new Prepared(split, screened, attacks.size());
+        List<Flow> positives =
+                attacks.onto(screened.flows(), attackFlows(screened.flows().size()));
+        TrainingRun.Split split = split(screened, positives, window, 0.70, 0.15).plus(generated);
+        return new Prepared(split, screened, positives.size());
     }
 
     private static List<Flow> inTimeOrder(List<Flow> flows) {

@@ -1,6 +1,7 @@
 package io.gnnnids.core.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,7 +95,8 @@ class MlflowTest {
             mlflow.setAlias("m", "champion", v2.version());
             assertEquals(
                     "2", mlflow.versionByAlias("m", "champion").orElseThrow().version());
-            assertThrows(StepFailure.class, () -> mlflow.version("m", "99"));
+            StepFailure missing = assertThrows(StepFailure.class, () -> mlflow.version("m", "99"));
+            assertFalse(missing instanceof MlflowUnreachable, "a server that answers is not unreachable");
         }
     }
 
@@ -105,7 +107,8 @@ class MlflowTest {
             port = s.getLocalPort();
         }
         try (Mlflow mlflow = new Mlflow("http://127.0.0.1:" + port)) {
-            StepFailure e = assertThrows(StepFailure.class, () -> mlflow.experimentId("x"));
+            // Its own type: steps with a cached champion go on with it on this failure, and only on this one.
+            MlflowUnreachable e = assertThrows(MlflowUnreachable.class, () -> mlflow.experimentId("x"));
             assertTrue(e.getMessage().startsWith("cannot reach MLflow at http://127.0.0.1:" + port), e.getMessage());
             assertTrue(e.getMessage().contains("MLFLOW_TRACKING_URI"), e.getMessage());
         }
