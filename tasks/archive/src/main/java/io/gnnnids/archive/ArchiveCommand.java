@@ -2,6 +2,7 @@ package io.gnnnids.archive;
 
 import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
+import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.HotStoreOptions;
@@ -59,18 +60,17 @@ public class ArchiveCommand extends StepCommand {
                     + "default 24h).")
     Duration retention;
 
-    @Option(
-            names = "--cold-uri",
-            defaultValue = "${env:NIDS_COLD_URI}",
-            description = "Cold store whose old partitions --cold-retention deletes (env NIDS_COLD_URI).")
-    String coldUri;
+    /** The cold store whose old days --cold-retention deletes. */
+    @Mixin
+    ColdStoreOption cold;
 
     // Text, not a Duration: an empty NIDS_COLD_RETENTION (as compose passes it when .env leaves it out) means unset.
     @Option(
             names = "--cold-retention",
             paramLabel = "DAYS",
             defaultValue = "${env:NIDS_COLD_RETENTION}",
-            description = "Delete the cold store's days that ended more than this long ago, in whole days, e.g. 90d "
+            description = "Delete the days of the cold store (--cold-uri) that ended more than this long ago, in whole "
+                    + "days, e.g. 90d "
                     + "(env NIDS_COLD_RETENTION; default: keep every day). Keep it above train's --days.")
     String coldRetentionText;
 
@@ -104,7 +104,7 @@ public class ArchiveCommand extends StepCommand {
         }
         List<String> expired = List.of();
         if (coldRetention != null) {
-            try (ObjectStore cold = ObjectStores.open(coldUri)) {
+            try (ObjectStore cold = ObjectStores.open(cold.uri())) {
                 expired = Archiver.expireCold(new ColdStore(cold), coldRetention);
             }
         }
@@ -166,7 +166,7 @@ public class ArchiveCommand extends StepCommand {
         } catch (RuntimeException e) {
             throw new UsageError("--cold-retention: " + e.getMessage());
         }
-        UsageError.require(coldUri, "--cold-uri", "NIDS_COLD_URI");
+        cold.uri(); // required with --cold-retention, checked before any work
         if (coldRetention.toDays() < 1) {
             throw new UsageError(
                     "--cold-retention is counted in whole days, got " + Durations.text(coldRetention) + " (e.g. 90d)");
