@@ -11,21 +11,17 @@ import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.inference.Inference;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.model.Detector;
-import io.gnnnids.core.model.Explanation;
 import io.gnnnids.core.store.HotPredictions;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -102,70 +98,28 @@ public class InferCommand extends StepCommand {
             toScore = HotPredictions.unpredicted(store, batchSize);
             if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
             model = ResolvedModel.resolve(cache, trackingUri, modelName, modelVersion);
-            // Context: the other flows of the windows of the batch (which is in (ts, uid) order), from the part of each
-            // window its first flow there falls in: a busy window is cut into graphs of a bounded size, and the flows
-            // of
-            // earlier parts share no graph with the batch.
-            Set<String> batchUids = new HashSet<>();
-            for (Flow f : toScore) batchUids.add(f.uid());
-            context = new ArrayList<>();
-            Detector detector = model.detector();
-            double windowEnd = Double.NEGATIVE_INFINITY;
-            for (Flow first : toScore) {
-                if (first.ts() < windowEnd) continue;
-                double windowStart = detector.windowStart(first);
-                windowEnd = detector.windowEnd(first);
-                long skip = Detector.contextStart(HotPredictions.rank(store, windowStart, first));
-                for (Flow f : HotPredictions.between(store, windowStart, windowEnd, skip))
-                    if (!batchUids.contains(f.uid())) context.add(f);
-            }
+            context = Inference.context(store, model.detector(), toScore);
         } catch (RuntimeException e) {
             if (model != null) model.detector().close();
             throw e;
         }
 
         try (Detector detector = model.detector()) {
-            long t0 = System.nanoTime();
-            Detector.Scored scored = detector.scoreAndExplain(context, toScore);
-            float[] scores = scored.scores();
-            double scoreSeconds = (System.nanoTime() - t0) / 1e9;
-            List<String> uids = new ArrayList<>(toScore.size());
-            String[] families = new String[toScore.size()];
-            String[] explanations = new String[toScore.size()];
-            Map<String, Long> detected = new TreeMap<>();
-            Map<String, Long> named = new TreeMap<>();
-            long attacks = 0;
-            for (int i = 0; i < toScore.size(); i++) {
-                Flow f = toScore.get(i);
-                uids.add(f.uid());
-                Explanation why = scored.explanations()[i];
-                if (why != null) {
-                    families[i] = why.family();
-                    explanations[i] = why.toJson();
-                    if (why.family() != null) named.merge(why.family(), 1L, Long::sum);
-                }
-                if (detector.isAttack(scores[i])) {
-                    attacks++;
-                    detected.merge(f.detailedLabel() == null ? "(no label)" : f.detailedLabel(), 1L, Long::sum);
-                }
-            }
-            long updated;
-            IncidentTable.Update incidents;
-            // Two transactions: flagged flows left without an incident by a crash in between are grouped next run.
+            Inference.Verdicts verdicts = Inference.score(detector, context, toScore);
+            Inference.Stored stored;
             try (HotStore store = hot.open()) {
-                updated = HotPredictions.write(
-                        store, uids, scores, detector.threshold(), model.version(), families, explanations);
-                incidents = IncidentTable.update(store, incidentGap);
+                stored = Inference.store(store, verdicts, detector.threshold(), model.version(), incidentGap);
             }
+            IncidentTable.Update incidents = stored.incidents();
             log.info(
                     "scored {} flows with {} version {} ({} context flows, {} s): {} attacks",
                     toScore.size(),
                     modelName,
                     model.version(),
                     context.size(),
-                    String.format("%.2f", scoreSeconds),
-                    attacks);
-            if (!named.isEmpty()) log.info("families named for the flagged flows: {}", named);
+                    String.format("%.2f", verdicts.seconds()),
+                    verdicts.attacks());
+            if (!verdicts.named().isEmpty()) log.info("families named for the flagged flows: {}", verdicts.named());
             log.info(
                     "incidents: {} new, {} grown, {} closed ({} flagged flows grouped)",
                     incidents.created(),
@@ -173,19 +127,19 @@ public class InferCommand extends StepCommand {
                     incidents.closed(),
                     incidents.flows());
             run.count("scored", toScore.size())
-                    .count("updated", updated)
-                    .count("attacks", attacks)
+                    .count("updated", stored.updated())
+                    .count("attacks", verdicts.attacks())
                     .count("incidents_new", incidents.created())
                     .count("incidents_grown", incidents.grown())
                     .count("incidents_closed", incidents.closed())
                     .count("context", context.size())
-                    .reasons(detected)
+                    .reasons(verdicts.byLabel())
                     .output("duckdb", duckdb.toAbsolutePath())
                     .output("model", modelName + "/" + model.version())
                     .info("threshold", detector.threshold())
                     .info("model_source", model.source())
-                    .info("score_seconds", String.format("%.3f", scoreSeconds))
-                    .info("families_named", named.toString());
+                    .info("score_seconds", String.format("%.3f", verdicts.seconds()))
+                    .info("families_named", verdicts.named().toString());
             return run.write(work.resolve("infer").resolve("infer-" + System.currentTimeMillis() + ".json"));
         }
     }

@@ -10,12 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Flows for store tests: deterministic values, every optional field set or null by turns. */
-final class TestFlows {
+public final class TestFlows {
 
     private TestFlows() {}
 
     /** A flow at the given epoch seconds; odd n leaves the optional fields null. */
-    static Flow flow(String uid, double ts, int n) {
+    public static Flow flow(String uid, double ts, int n) {
         boolean sparse = n % 2 == 1;
         return new Flow(
                 ts,
@@ -43,7 +43,7 @@ final class TestFlows {
     }
 
     /** count flows with uids prefix0..prefixN, ts one second apart from start. */
-    static List<Flow> flows(String uidPrefix, int count, double start) {
+    public static List<Flow> flows(String uidPrefix, int count, double start) {
         List<Flow> flows = new ArrayList<>(count);
         for (int i = 0; i < count; i++) flows.add(flow(uidPrefix + i, start + i, i));
         return flows;
@@ -56,7 +56,7 @@ final class TestFlows {
         assertEquals(uids.length, HotPredictions.write(hot, List.of(uids), scores, 0.5, "7"));
     }
 
-    static Path write(Path file, List<Flow> flows) throws IOException {
+    public static Path write(Path file, List<Flow> flows) throws IOException {
         try (ParquetFlowWriter w = new ParquetFlowWriter(file)) {
             flows.forEach(w::write);
         }
