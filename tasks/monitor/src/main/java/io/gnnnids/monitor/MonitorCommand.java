@@ -12,25 +12,16 @@ import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
-import io.gnnnids.core.kafka.BatchConsumer;
-import io.gnnnids.core.kafka.PartitionLag;
 import io.gnnnids.core.monitor.Alert;
 import io.gnnnids.core.monitor.AlertLog;
-import io.gnnnids.core.monitor.ChampionSummary;
-import io.gnnnids.core.monitor.DetectionsHtml;
-import io.gnnnids.core.monitor.DetectionsView;
 import io.gnnnids.core.monitor.HotStoreActivity;
-import io.gnnnids.core.monitor.IncidentPublisher;
+import io.gnnnids.core.monitor.MonitorRun;
 import io.gnnnids.core.monitor.ReportDir;
 import io.gnnnids.core.monitor.Webhook;
-import io.gnnnids.core.store.HotStore;
-import io.gnnnids.core.util.Durations;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,12 +50,6 @@ import picocli.CommandLine.Option;
         })
 public class MonitorCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(MonitorCommand.class);
-    /** alerts.jsonl is rotated past 10 MB, keeping 5 old files. */
-    private static final long ALERT_LOG_BYTES = 10L << 20;
-
-    private static final int ALERT_LOG_KEEP = 5;
-    /** How many monitoring runs the page's trend shows. */
-    private static final int RECENT_RUNS = 24;
 
     @Mixin
     KafkaOptions kafka;
@@ -157,20 +142,6 @@ public class MonitorCommand extends StepCommand {
         return Map.of(ExitCode.FAILURE, "a failure, or with --fail-on-alert a critical alert");
     }
 
-    /** The report: where the ETL stands in Kafka, what the hot store shows, and the alerts raised. */
-    record Report(
-            String generatedAt,
-            String topic,
-            String group,
-            Long lag,
-            List<PartitionLag> partitions,
-            String kafkaError,
-            String window,
-            HotStoreActivity hotStore,
-            String alertsTopic,
-            int incidentsPublished,
-            List<Alert> alerts) {}
-
     @Override
     protected Path run() throws Exception {
         String bootstrap = kafka.bootstrapServers();
@@ -186,91 +157,45 @@ public class MonitorCommand extends StepCommand {
         Path reports = reportDir != null ? reportDir : workDir.path().resolve("reports");
         StepRun run = new StepRun("monitor");
         Instant now = Instant.now();
-
-        List<PartitionLag> lag = null;
-        String kafkaError = null;
-        try {
-            lag = BatchConsumer.lag(bootstrap, topic, group);
-        } catch (StepFailure e) {
-            kafkaError = e.getMessage(); // reported as an alert: the rest of the report still helps
-        }
-        // Unreadable Kafka is an alert already: no incident is published then.
-        Webhook webhook = webhookUrl == null
-                ? null
-                : new Webhook(
-                        reports.resolve("webhook-pending.json"),
-                        webhookUrl,
-                        20,
-                        5,
-                        List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)));
-        IncidentPublisher publisher =
-                publishing && kafkaError == null ? new IncidentPublisher(bootstrap, alertsTopic, webhook) : null;
-        if (publisher != null) publisher.readSent();
-        HotStoreActivity activity = null;
-        DetectionsView view = null;
-        if (Files.exists(duckdb)) {
-            try (HotStore store = hot.openReadOnly()) {
-                activity = HotStoreActivity.read(store, window);
-                view = DetectionsView.read(store, window, activity.incidents());
-                if (publisher != null) publisher.collect(store, now);
-            }
-        }
-        IncidentPublisher.Outcome published = publisher == null ? null : publisher.send();
-        List<Alert> alerts = new ArrayList<>(
-                Alert.raise(topic, group, lag, kafkaError, activity, new Alert.Limits(maxLag, maxDelay, window)));
-        if (published != null && published.error() != null) {
-            alerts.add(Alert.incidentsUnpublished(alertsTopic, publisher.due(), published.error()));
-        }
-        // Without Kafka nothing new is sent, but what waits for the webhook still goes.
-        Webhook.Delivery delivery =
-                published != null ? published.webhook() : webhook == null ? null : webhook.deliver();
-        if (delivery != null && delivery.error() != null)
-            alerts.add(Alert.webhookFailed(delivery.pending(), delivery.error()));
-        int sent = published == null ? 0 : published.published();
-        Long totalLag = lag == null ? null : PartitionLag.total(lag);
-        Report report = new Report(
-                now.toString(),
-                topic,
-                group,
-                totalLag,
-                lag,
-                kafkaError,
-                Durations.text(window),
-                activity,
-                publishing ? alertsTopic : null,
-                sent,
-                alerts);
-
         ReportDir reportFiles = new ReportDir(reports);
-        Path file = reportFiles.writeReport(report, now);
-        // The page's trend includes this run: its report is written above.
-        String page = DetectionsHtml.render(new DetectionsHtml.Page(
-                report.generatedAt(),
-                topic,
-                totalLag,
-                report.window(),
-                activity,
-                view,
-                alerts,
-                reportFiles.recentRuns(RECENT_RUNS),
-                ChampionSummary.read(workDir.path())));
-        Path html = reportFiles.writePage(page, now, runId);
-        AlertLog alertLog = new AlertLog(reports, ALERT_LOG_BYTES, ALERT_LOG_KEEP);
-        List<AlertLog.Line> changes = alertLog.record(report.generatedAt(), alerts);
-        reportFiles.prune(now.minus(reportRetention));
+        MonitorRun.Outcome outcome = MonitorRun.run(
+                new MonitorRun.Settings(
+                        bootstrap,
+                        topic,
+                        group,
+                        duckdb,
+                        hot::openReadOnly,
+                        new Alert.Limits(maxLag, maxDelay, window),
+                        publishing ? alertsTopic : null,
+                        webhookUrl,
+                        reportFiles,
+                        runId,
+                        reportRetention,
+                        workDir.path()),
+                now);
+        MonitorRun.Report report = outcome.report();
+        List<Alert> alerts = report.alerts();
+        HotStoreActivity activity = report.hotStore();
+        Long totalLag = report.lag();
+        int sent = report.incidentsPublished();
+        Webhook.Delivery delivery = outcome.delivery();
+        Path file = outcome.reportFile();
+        Path html = outcome.page();
 
         for (Alert a : alerts) log.warn("{} alert {}: {}", a.severity(), a.name(), a.message());
-        for (AlertLog.Line l : changes) if (l.state().equals(AlertLog.CLEARED)) log.info("alert {} cleared", l.name());
+        for (AlertLog.Line l : outcome.changes()) {
+            if (l.state().equals(AlertLog.CLEARED)) log.info("alert {} cleared", l.name());
+        }
         log.info(
                 "lag {}, {} flows in the hot store ({} waiting for a prediction), {} attacks in the last {}; report {}",
                 totalLag == null ? "unknown" : totalLag,
                 activity == null ? 0 : activity.flows(),
                 activity == null ? 0 : activity.unscored(),
                 activity == null ? 0 : activity.attacksInWindow(),
-                Durations.text(window),
+                report.window(),
                 file);
 
-        List<Alert> critical = alerts.stream().filter(Alert::critical).toList();
+        List<Alert> critical = outcome.critical();
         if (failOnAlert && !critical.isEmpty()) {
             throw new StepFailure(critical.size() + " critical alert(s): "
                     + critical.stream().map(a -> a.name() + ": " + a.message()).collect(Collectors.joining("; "))

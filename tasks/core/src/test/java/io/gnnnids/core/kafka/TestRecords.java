@@ -8,25 +8,25 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Writes and reads small numbered records for the Kafka tests. */
-final class TestRecords {
+public final class TestRecords {
 
     private static final AtomicInteger names = new AtomicInteger();
 
     private TestRecords() {}
 
     /** A topic (or group) name no other test of the run uses. */
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + "-" + names.incrementAndGet() + "-" + System.nanoTime();
     }
 
-    static String createTopic(String bootstrap, int partitions) {
+    public static String createTopic(String bootstrap, int partitions) {
         String topic = unique("flows");
         FlowProducer.ensureTopic(bootstrap, topic, partitions);
         return topic;
     }
 
     /** Sends {@code count} records "flow-<first>"..., keyed by their number so they spread over partitions. */
-    static void produce(String bootstrap, String topic, int first, int count) {
+    public static void produce(String bootstrap, String topic, int first, int count) {
         try (FlowProducer producer = new FlowProducer(bootstrap, topic)) {
             for (int i = first; i < first + count; i++) {
                 producer.send(Integer.toString(i).getBytes(StandardCharsets.UTF_8), value(i));
