@@ -104,8 +104,8 @@ public class ArchiveCommand extends StepCommand {
         }
         List<String> expired = List.of();
         if (coldRetention != null) {
-            try (ObjectStore cold = ObjectStores.open(cold.uri())) {
-                expired = Archiver.expireCold(new ColdStore(cold), coldRetention);
+            try (ObjectStore coldStore = ObjectStores.open(cold.uri())) {
+                expired = Archiver.expireCold(new ColdStore(coldStore), coldRetention);
             }
         }
 
