@@ -1,11 +1,11 @@
 package io.gnnnids.core.evaluation;
 
-import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.model.TrainingData;
+import io.gnnnids.core.util.TimeRange;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;

@@ -1,12 +1,12 @@
 package io.gnnnids.core.model;
 
-import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
 import io.gnnnids.core.store.ParquetFlowReader;
+import io.gnnnids.core.util.TimeRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -1,10 +1,9 @@
-package io.gnnnids.core.cli;
+package io.gnnnids.core.util;
 
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import picocli.CommandLine;
 
 /**
  * A period as {@code FROM..TO}: UTC days, both included ({@code 2026-11-01..2026-11-07}), or instants, the end
@@ -55,18 +54,6 @@ public record TimeRange(Instant from, Instant to) {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD or ISO instants "
                     + "(2026-11-01T08:00:00Z), got '" + text + "'");
-        }
-    }
-
-    /** picocli: a bad period is a usage error (exit 2) with the message above. */
-    public static final class Converter implements CommandLine.ITypeConverter<TimeRange> {
-        @Override
-        public TimeRange convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
         }
     }
 }

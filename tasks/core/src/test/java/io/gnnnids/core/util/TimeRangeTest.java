@@ -1,4 +1,4 @@
-package io.gnnnids.core.cli;
+package io.gnnnids.core.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
