@@ -7,7 +7,7 @@ import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.cli.TimeRange;
+import io.gnnnids.core.cli.TimeRangeConverter;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.Refused;
@@ -16,11 +16,13 @@ import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.NodeKey;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
+import io.gnnnids.core.mlflow.ModelTraining;
 import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import io.gnnnids.core.util.TimeRange;
 import io.gnnnids.simulator.AttackOverlay;
 import io.gnnnids.simulator.GeneratedNetworks;
 import java.nio.file.Path;
@@ -47,7 +49,6 @@ import picocli.CommandLine.Option;
         })
 public class TrainCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
-    public static final String EXPERIMENT = "gnn-nids-binary-training";
 
     enum Promote {
         IF_BETTER,
@@ -109,7 +110,7 @@ public class TrainCommand extends StepCommand {
 
     @Option(
             names = "--baseline",
-            converter = TimeRange.Converter.class,
+            converter = TimeRangeConverter.class,
             description = "Learn this network's normal traffic: every cold-store flow of the period FROM..TO "
                     + "(YYYY-MM-DD..YYYY-MM-DD, or ISO instants) counts as benign, except those a model of generated "
                     + "networks flags (left out and reported), and attacks generated onto the network's own hosts and "

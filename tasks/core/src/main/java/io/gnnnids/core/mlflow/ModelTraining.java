@@ -1,15 +1,11 @@
-package io.gnnnids.train;
+package io.gnnnids.core.mlflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gnnnids.core.FileTrees;
-import io.gnnnids.core.cli.TimeRange;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.graph.NodeKey;
-import io.gnnnids.core.mlflow.Mlflow;
-import io.gnnnids.core.mlflow.ModelCache;
-import io.gnnnids.core.mlflow.ModelVersionInfo;
 import io.gnnnids.core.model.Baseline;
 import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.EGraphSage;
@@ -19,6 +15,7 @@ import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import io.gnnnids.core.util.TimeRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +29,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A training run as MLflow records it: parameters, per-epoch losses, test metrics, the model's artifacts; then the
- * quality gate, the registered version and the champion alias.
+ * A training run as MLflow records it (experiment {@value #EXPERIMENT}): parameters, per-epoch losses, test
+ * metrics, the model's artifacts; then the quality gate, the registered version and the champion alias.
  */
-final class ModelTraining {
+public final class ModelTraining {
+    public static final String EXPERIMENT = "gnn-nids-binary-training";
+
     private static final Logger log = LoggerFactory.getLogger(ModelTraining.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    record Result(String runId, Metrics test, double threshold, boolean passedGate, String version, boolean promoted) {}
+    public record Result(
+            String runId, Metrics test, double threshold, boolean passedGate, String version, boolean promoted) {}
 
     /**
      * The quality gate. PR-AUC does not depend on the threshold: a model that ranks every attack above every benign
      * flow passes even when its threshold was set on validation windows without some family of the test windows.
      */
-    record Gate(double minPrAuc, double minF1) {
+    public record Gate(double minPrAuc, double minF1) {
         /** Why the test metrics fail the gate, or null when they pass. */
-        String failure(Metrics test) {
+        public String failure(Metrics test) {
             if (!(test.prAuc() >= minPrAuc))
                 return String.format("test PR-AUC %.4f is below --min-pr-auc %.2f", test.prAuc(), minPrAuc);
             if (test.f1() < minF1) return String.format("test F1 %.4f is below --min-f1 %.2f", test.f1(), minF1);
@@ -59,7 +59,7 @@ final class ModelTraining {
      * What the run trained on: cold-store labelled flows of first..last (first null when none), generated networks,
      * and a baseline period (null when none) with what its preparation did.
      */
-    record Sources(
+    public record Sources(
             TrainingData cold,
             LocalDate first,
             LocalDate last,
@@ -75,13 +75,13 @@ final class ModelTraining {
     private final String modelName;
     private final ModelCache cache;
 
-    ModelTraining(Mlflow mlflow, String modelName, ModelCache cache) {
+    public ModelTraining(Mlflow mlflow, String modelName, ModelCache cache) {
         this.mlflow = mlflow;
         this.modelName = modelName;
         this.cache = cache;
     }
 
-    Result train(
+    public Result train(
             TrainingRun.Split split,
             TrainConfig config,
             NodeKey nodeKey,
@@ -92,7 +92,7 @@ final class ModelTraining {
             boolean promoteAlways,
             boolean promoteIfBetter)
             throws IOException {
-        String experiment = mlflow.experimentId(TrainCommand.EXPERIMENT);
+        String experiment = mlflow.experimentId(EXPERIMENT);
         Service.RunInfo runInfo = mlflow.startRun(experiment, "train-" + sources.last());
         String runId = runInfo.getRunId();
         boolean ok = false;
