@@ -1,7 +1,6 @@
 package io.gnnnids.archive;
 
 import io.gnnnids.core.FileTrees;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.HotStoreOptions;
@@ -9,6 +8,7 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.DayFile;

@@ -2,12 +2,12 @@ package io.gnnnids.coldwrite;
 
 import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.batch.BatchManifests;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.UsageError;
+import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;

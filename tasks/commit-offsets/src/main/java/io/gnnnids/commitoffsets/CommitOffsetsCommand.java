@@ -2,15 +2,15 @@ package io.gnnnids.commitoffsets;
 
 import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.batch.BatchManifests;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
+import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.StepRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;

@@ -1,7 +1,6 @@
 package io.gnnnids.evaluate;
 
 import io.gnnnids.core.JsonFiles;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
@@ -19,6 +18,7 @@ import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
+import io.gnnnids.core.step.StepRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,12 +2,12 @@ package io.gnnnids.hotwrite;
 
 import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.batch.BatchManifests;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.HotWriteResult;
 import java.nio.file.Files;

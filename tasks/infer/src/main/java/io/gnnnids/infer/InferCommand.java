@@ -1,6 +1,5 @@
 package io.gnnnids.infer;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.HotStoreOptions;
@@ -14,6 +13,7 @@ import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.Explanation;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import java.nio.file.Path;

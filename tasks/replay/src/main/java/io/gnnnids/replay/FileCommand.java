@@ -1,6 +1,5 @@
 package io.gnnnids.replay;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
@@ -9,6 +8,7 @@ import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.replay.FlowSink;
 import io.gnnnids.core.replay.Pacer;
+import io.gnnnids.core.step.StepRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;

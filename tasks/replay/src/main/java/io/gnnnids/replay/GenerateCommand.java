@@ -1,6 +1,5 @@
 package io.gnnnids.replay;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.flow.Flow;
@@ -9,6 +8,7 @@ import io.gnnnids.core.replay.GeneratorOptions;
 import io.gnnnids.core.replay.LiveTraffic;
 import io.gnnnids.core.replay.Pacer;
 import io.gnnnids.core.replay.TrafficGenerator;
+import io.gnnnids.core.step.StepRun;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

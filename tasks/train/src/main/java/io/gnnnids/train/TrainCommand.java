@@ -1,6 +1,5 @@
 package io.gnnnids.train;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ModelRegistryOptions;
@@ -20,6 +19,7 @@ import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import io.gnnnids.core.step.StepRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;

@@ -6,6 +6,7 @@ import io.gnnnids.core.flow.FlowParser;
 import io.gnnnids.core.flow.InvalidFlow;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.kafka.BatchConsumer;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ParquetFlowWriter;
 import io.gnnnids.core.util.OrderedHandoff;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package io.gnnnids.core.batch;
 
 import io.gnnnids.core.FileTrees;
+import io.gnnnids.core.step.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
