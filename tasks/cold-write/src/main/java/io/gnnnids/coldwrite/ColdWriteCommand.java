@@ -7,6 +7,7 @@ import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
@@ -89,6 +90,6 @@ public class ColdWriteCommand extends StepCommand {
                 .count("bytes", bytes)
                 .count("excluded", exclude.size());
         log.info("batch {}: {} flows written to {} in {} object(s)", batch.id(), rows, coldUri, objects.size());
-        return run.write(StagedBatches.manifestOf(batch, StagedBatches.COLD_STEP));
+        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.COLD_STEP));
     }
 }

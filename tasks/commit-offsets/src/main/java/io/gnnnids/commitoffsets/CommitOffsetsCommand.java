@@ -10,6 +10,7 @@ import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
 import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public class CommitOffsetsCommand extends StepCommand {
             throw new UsageError("--group " + group + " differs from the group batch " + batch.id()
                     + " was consumed for (" + batch.group() + ")");
         }
-        if (!Files.isRegularFile(StagedBatches.manifestOf(batch, StagedBatches.HOT_STEP))) {
+        if (!Files.isRegularFile(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.HOT_STEP))) {
             throw new StepFailure(
                     "batch " + batch.id() + " has no hot-write manifest: run hot-write on it before committing");
         }
@@ -72,6 +73,6 @@ public class CommitOffsetsCommand extends StepCommand {
                 batch.offsets(),
                 group,
                 outcome == OffsetCommitter.CommitOutcome.COMMITTED ? "committed" : "were already committed");
-        return run.write(StagedBatches.manifestOf(batch, StagedBatches.COMMIT_STEP));
+        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.COMMIT_STEP));
     }
 }

@@ -18,6 +18,7 @@ import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ public class EvaluateCommand extends StepCommand {
         run.info("threshold", report.model().threshold())
                 .info("model_source", report.model().source());
         report.metrics().forEach(run::info);
-        return run.write(out.resolve("manifest.json"));
+        return run.write(ManifestPaths.ofFolder(out));
     }
 
     private void checkOptions(List<Path> files) {

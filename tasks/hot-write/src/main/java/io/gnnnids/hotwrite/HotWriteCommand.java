@@ -7,6 +7,7 @@ import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.HotWriteResult;
@@ -63,6 +64,6 @@ public class HotWriteCommand extends StepCommand {
                 result.staged(),
                 duckdb,
                 result.duplicates());
-        return run.write(StagedBatches.manifestOf(batch, StagedBatches.HOT_STEP));
+        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.HOT_STEP));
     }
 }

@@ -13,6 +13,7 @@ import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.Explanation;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
@@ -180,7 +181,7 @@ public class InferCommand extends StepCommand {
                     .info("model_source", model.source())
                     .info("score_seconds", String.format("%.3f", scoreSeconds))
                     .info("families_named", named.toString());
-            return run.write(work.resolve("infer").resolve("infer-" + System.currentTimeMillis() + ".json"));
+            return run.write(ManifestPaths.ofRun(work, "infer", String.valueOf(System.currentTimeMillis())));
         }
     }
 }

@@ -19,6 +19,7 @@ import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -286,7 +287,7 @@ public class TrainCommand extends StepCommand {
                 run.output("model_version", modelName + "/" + r.version()).info("champion", r.promoted());
             }
             if (!r.passedGate()) {
-                run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
+                run.write(ManifestPaths.ofRun(work, "train", r.runId()));
                 throw new Refused(String.format(
                         "quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
                                 + "detection rate %.4f, false-positive rate %.4f on %d test flows); no version registered, "
@@ -300,7 +301,7 @@ public class TrainCommand extends StepCommand {
                         r.test().tp() + r.test().fp() + r.test().tn() + r.test().fn(),
                         r.runId()));
             }
-            return run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
+            return run.write(ManifestPaths.ofRun(work, "train", r.runId()));
         }
     }
 
