@@ -1,6 +1,5 @@
 package io.gnnnids.archive;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.HotStoreOptions;
@@ -15,6 +14,7 @@ import io.gnnnids.core.store.DayFile;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.store.ObjectStores;
+import io.gnnnids.core.util.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

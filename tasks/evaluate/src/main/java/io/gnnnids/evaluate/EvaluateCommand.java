@@ -1,6 +1,5 @@
 package io.gnnnids.evaluate;
 
-import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ModelRegistryOptions;
 import io.gnnnids.core.cli.StepCommand;
@@ -20,6 +19,7 @@ import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
+import io.gnnnids.core.util.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -2,7 +2,6 @@ package io.gnnnids.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.EtlGroupOptions;
@@ -25,6 +24,7 @@ import io.gnnnids.core.monitor.IncidentPublisher;
 import io.gnnnids.core.monitor.Webhook;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotStore;
+import io.gnnnids.core.util.JsonFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.DirectoryStream;

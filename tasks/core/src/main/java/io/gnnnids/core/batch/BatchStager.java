@@ -1,6 +1,5 @@
 package io.gnnnids.core.batch;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowParser;
 import io.gnnnids.core.flow.InvalidFlow;
@@ -9,6 +8,7 @@ import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ParquetFlowWriter;
+import io.gnnnids.core.util.FileTrees;
 import io.gnnnids.core.util.OrderedHandoff;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.gnnnids.core.batch;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.util.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
