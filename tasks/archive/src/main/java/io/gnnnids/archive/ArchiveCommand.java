@@ -1,6 +1,5 @@
 package io.gnnnids.archive;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.DurationConverter;
@@ -10,6 +9,7 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.Archiver;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;

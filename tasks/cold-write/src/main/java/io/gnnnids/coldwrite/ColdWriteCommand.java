@@ -2,12 +2,13 @@ package io.gnnnids.coldwrite;
 
 import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.batch.BatchManifests;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.ObjectStore;
@@ -85,6 +86,6 @@ public class ColdWriteCommand extends StepCommand {
                 .count("bytes", bytes)
                 .count("excluded", exclude.size());
         log.info("batch {}: {} flows written to {} in {} object(s)", batch.id(), rows, coldUri, objects.size());
-        return run.write(StagedBatches.manifestOf(batch, StagedBatches.COLD_STEP));
+        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.COLD_STEP));
     }
 }

@@ -2,9 +2,7 @@ package io.gnnnids.commitoffsets;
 
 import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.batch.BatchManifests;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.GroupOption;
@@ -13,6 +11,9 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
+import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -60,7 +61,7 @@ public class CommitOffsetsCommand extends StepCommand {
             throw new UsageError("--group " + group + " differs from the group batch " + batch.id()
                     + " was consumed for (" + batch.group() + ")");
         }
-        if (!Files.isRegularFile(StagedBatches.manifestOf(batch, StagedBatches.HOT_STEP))) {
+        if (!Files.isRegularFile(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.HOT_STEP))) {
             throw new StepFailure(
                     "batch " + batch.id() + " has no hot-write manifest: run hot-write on it before committing");
         }
@@ -76,6 +77,6 @@ public class CommitOffsetsCommand extends StepCommand {
                 batch.offsets(),
                 group,
                 outcome == OffsetCommitter.CommitOutcome.COMMITTED ? "committed" : "were already committed");
-        return run.write(StagedBatches.manifestOf(batch, StagedBatches.COMMIT_STEP));
+        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.COMMIT_STEP));
     }
 }

@@ -1,7 +1,5 @@
 package io.gnnnids.evaluate;
 
-import io.gnnnids.core.JsonFiles;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.ExitCode;
@@ -22,6 +20,9 @@ import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.mlflow.MlflowUnreachable;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
+import io.gnnnids.core.util.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -162,7 +163,7 @@ public class EvaluateCommand extends StepCommand {
         run.info("threshold", report.model().threshold())
                 .info("model_source", report.model().source());
         report.metrics().forEach(run::info);
-        return run.write(out.resolve("manifest.json"));
+        return run.write(ManifestPaths.ofFolder(out));
     }
 
     private void checkOptions(List<Path> files) {

@@ -2,13 +2,14 @@ package io.gnnnids.hotwrite;
 
 import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.batch.BatchManifests;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.batch.StagedBatches;
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.HotStoreOptions;
 import io.gnnnids.core.cli.StepCommand;
+import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotBatches;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.HotWriteResult;
@@ -70,6 +71,6 @@ public class HotWriteCommand extends StepCommand {
                 result.staged(),
                 duckdb,
                 result.duplicates());
-        return run.write(StagedBatches.manifestOf(batch, StagedBatches.HOT_STEP));
+        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.HOT_STEP));
     }
 }

@@ -1,6 +1,5 @@
 package io.gnnnids.infer;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ExitCode;
@@ -15,6 +14,8 @@ import io.gnnnids.core.inference.Inference;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.mlflow.ResolvedModel;
 import io.gnnnids.core.model.Detector;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotPredictions;
 import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
@@ -140,7 +141,7 @@ public class InferCommand extends StepCommand {
                     .info("model_source", model.source())
                     .info("score_seconds", String.format("%.3f", verdicts.seconds()))
                     .info("families_named", verdicts.named().toString());
-            return run.write(work.resolve("infer").resolve("infer-" + System.currentTimeMillis() + ".json"));
+            return run.write(ManifestPaths.ofRun(work, "infer", String.valueOf(System.currentTimeMillis())));
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.gnnnids.monitor;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ExitCode;
@@ -18,6 +17,8 @@ import io.gnnnids.core.monitor.HotStoreActivity;
 import io.gnnnids.core.monitor.MonitorRun;
 import io.gnnnids.core.monitor.ReportDir;
 import io.gnnnids.core.monitor.Webhook;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -220,6 +221,6 @@ public class MonitorCommand extends StepCommand {
                 .output("latest", reportFiles.latestJson())
                 .output("html", html)
                 .output("latest_html", reportFiles.latestHtml());
-        return run.write(workDir.path().resolve("monitor").resolve("monitor-" + now.toEpochMilli() + ".json"));
+        return run.write(ManifestPaths.ofRun(workDir.path(), "monitor", String.valueOf(now.toEpochMilli())));
     }
 }

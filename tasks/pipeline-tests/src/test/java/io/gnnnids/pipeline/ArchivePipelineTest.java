@@ -3,9 +3,9 @@ package io.gnnnids.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.store.ColdStore;
 import io.gnnnids.core.store.DayFile;
 import io.gnnnids.core.store.HotArchive;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
 import io.gnnnids.core.mlflow.Mlflow;
 import io.gnnnids.core.model.Baseline;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.testing.MlflowServerExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;

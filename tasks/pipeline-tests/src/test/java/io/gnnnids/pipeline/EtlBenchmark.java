@@ -99,7 +99,7 @@ class EtlBenchmark {
                             group))
                     .manifest();
             for (Path p : new Path[] {consumed, hot, m, committed}) {
-                io.gnnnids.core.batch.Manifest man = io.gnnnids.core.batch.Manifest.read(p);
+                io.gnnnids.core.step.Manifest man = io.gnnnids.core.step.Manifest.read(p);
                 stepSeconds.merge(man.step(), man.seconds(), Double::sum);
             }
             batches++;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.kafka.FlowProducer;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

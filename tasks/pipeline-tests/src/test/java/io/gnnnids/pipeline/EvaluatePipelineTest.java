@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.evaluation.EvaluationTracking;
 import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.testing.MlflowServerExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;

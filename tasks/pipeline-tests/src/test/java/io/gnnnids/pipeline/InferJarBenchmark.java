@@ -2,7 +2,7 @@ package io.gnnnids.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.testing.Bench;
 import io.gnnnids.core.testing.MlflowServerExtension;
 import java.nio.file.Path;

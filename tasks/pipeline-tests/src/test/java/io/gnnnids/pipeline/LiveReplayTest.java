@@ -3,7 +3,7 @@ package io.gnnnids.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,9 +3,9 @@ package io.gnnnids.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnnnids.core.batch.Manifest;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.mlflow.Mlflow;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.testing.MlflowServerExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.gnnnids.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gnnnids.core.batch.Manifest;
+import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.store.ObjectStore;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import io.gnnnids.core.testing.S3ServerExtension;

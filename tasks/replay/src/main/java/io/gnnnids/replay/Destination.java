@@ -4,6 +4,7 @@ import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.FlowProducer;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.simulator.FlowSink;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +60,6 @@ public class Destination {
     Path manifestFile(String kind) {
         Path dir = manifestDir != null ? manifestDir : Path.of(System.getProperty("java.io.tmpdir"), "gnn-nids");
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
-        return dir.resolve("replay").resolve("replay-" + kind + "-" + stamp + ".json");
+        return ManifestPaths.ofRun(dir, "replay", kind + "-" + stamp);
     }
 }

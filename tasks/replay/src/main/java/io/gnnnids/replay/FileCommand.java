@@ -1,12 +1,12 @@
 package io.gnnnids.replay;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowFileReader;
 import io.gnnnids.core.flow.FlowFormat;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.simulator.FlowSink;
 import io.gnnnids.simulator.Pacer;
 import java.io.IOException;

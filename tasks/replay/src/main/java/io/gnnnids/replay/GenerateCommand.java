@@ -1,9 +1,9 @@
 package io.gnnnids.replay;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.simulator.FlowSink;
 import io.gnnnids.simulator.GeneratorOptions;
 import io.gnnnids.simulator.LiveTraffic;

@@ -1,6 +1,5 @@
 package io.gnnnids.train;
 
-import io.gnnnids.core.batch.StepRun;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ColdStoreOption;
 import io.gnnnids.core.cli.DurationConverter;
@@ -22,6 +21,8 @@ import io.gnnnids.core.model.OperatingPoint;
 import io.gnnnids.core.model.TrainConfig;
 import io.gnnnids.core.model.TrainingData;
 import io.gnnnids.core.model.TrainingRun;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.util.TimeRange;
 import io.gnnnids.simulator.AttackOverlay;
 import io.gnnnids.simulator.GeneratedNetworks;
@@ -292,7 +293,7 @@ public class TrainCommand extends StepCommand {
                 run.output("model_version", modelName + "/" + r.version()).info("champion", r.promoted());
             }
             if (!r.passedGate()) {
-                run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
+                run.write(ManifestPaths.ofRun(work, "train", r.runId()));
                 throw new Refused(String.format(
                         "quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
                                 + "detection rate %.4f, false-positive rate %.4f on %d test flows); no version registered, "
@@ -306,7 +307,7 @@ public class TrainCommand extends StepCommand {
                         r.test().tp() + r.test().fp() + r.test().tn() + r.test().fn(),
                         r.runId()));
             }
-            return run.write(work.resolve("train").resolve("train-" + r.runId() + ".json"));
+            return run.write(ManifestPaths.ofRun(work, "train", r.runId()));
         }
     }
 

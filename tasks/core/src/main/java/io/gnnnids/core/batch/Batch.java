@@ -31,7 +31,6 @@ public record Batch(
 
     public static final String PARQUET = "batch.parquet";
     public static final String QUARANTINE = "quarantine.jsonl";
-    public static final String MANIFEST = "manifest.json";
     /** Uids of the batch that other batches had already stored (written by hot-write; cold-write leaves them out). */
     public static final String DUPLICATES = "duplicates.txt";
 

@@ -2,6 +2,7 @@ package io.gnnnids.core.batch;
 
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
+import io.gnnnids.core.step.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

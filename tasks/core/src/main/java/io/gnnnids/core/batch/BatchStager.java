@@ -1,12 +1,14 @@
 package io.gnnnids.core.batch;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowParser;
 import io.gnnnids.core.flow.InvalidFlow;
 import io.gnnnids.core.flow.QuarantineWriter;
 import io.gnnnids.core.kafka.BatchConsumer;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ParquetFlowWriter;
+import io.gnnnids.core.util.FileTrees;
 import io.gnnnids.core.util.OrderedHandoff;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +118,7 @@ public final class BatchStager {
                         batch.quarantine());
             }
             run.info("stop_reason", consumed.stopReason());
-            Path manifest = run.write(StagedBatches.manifestOf(batch, StagedBatches.CONSUME_STEP));
+            Path manifest = run.write(ManifestPaths.ofFolder(batch.dirPath()));
             log.info(
                     "staged batch {}: {} flows, {} quarantined, offsets {} ({}, {} s)",
                     id,

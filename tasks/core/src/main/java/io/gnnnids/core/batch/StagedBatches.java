@@ -1,6 +1,8 @@
 package io.gnnnids.core.batch;
 
-import io.gnnnids.core.FileTrees;
+import io.gnnnids.core.step.Manifest;
+import io.gnnnids.core.step.ManifestPaths;
+import io.gnnnids.core.util.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The staging area {@code <work-dir>/batches/}: one folder per batch holding its Parquet file, its quarantine and
- * one manifest per step that ran on it ({@code manifest.json} from consume-batch, {@code <step>.json} after).
+ * one manifest per step that ran on it: consume-batch's, which made the folder, then one per step after it (see
+ * {@link ManifestPaths}).
  */
 public final class StagedBatches {
     private static final Logger log = LoggerFactory.getLogger(StagedBatches.class);
@@ -43,13 +46,8 @@ public final class StagedBatches {
         return root.resolve(batchId);
     }
 
-    /** Where a step's manifest for this batch lives: consume-batch writes manifest.json, later steps {@code <step>.json}. */
-    public static Path manifestOf(Batch batch, String step) {
-        return batch.dirPath().resolve(CONSUME_STEP.equals(step) ? Batch.MANIFEST : step + ".json");
-    }
-
     public static boolean committed(Batch batch) {
-        return Files.exists(manifestOf(batch, COMMIT_STEP));
+        return Files.exists(ManifestPaths.ofStepIn(batch.dirPath(), COMMIT_STEP));
     }
 
     /**
@@ -60,7 +58,7 @@ public final class StagedBatches {
     public Optional<Path> uncommittedStartingAt(String topic, String group, Map<Integer, Long> startPositions) {
         if (!Files.isDirectory(root)) return Optional.empty();
         try (Stream<Path> dirs = Files.list(root)) {
-            List<Path> manifests = dirs.map(d -> d.resolve(Batch.MANIFEST))
+            List<Path> manifests = dirs.map(ManifestPaths::ofFolder)
                     .filter(Files::isRegularFile)
                     .toList();
             return manifests.stream()
@@ -89,7 +87,7 @@ public final class StagedBatches {
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 boolean halfStaged = dir.getFileName().toString().startsWith(BatchStager.INCOMING_PREFIX);
-                Path committedMarker = dir.resolve(COMMIT_STEP + ".json");
+                Path committedMarker = ManifestPaths.ofStepIn(dir, COMMIT_STEP);
                 Path marker = halfStaged ? dir : committedMarker;
                 if (!Files.exists(marker) || !modified(marker).toInstant().isBefore(cutoff)) continue;
                 if (halfStaged) {

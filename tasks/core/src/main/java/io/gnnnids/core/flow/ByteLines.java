@@ -86,4 +86,15 @@ final class ByteLines {
     boolean tooLong() {
         return length > limit;
     }
+
+    /** Offset of the line's first character other than space, tab or carriage return; -1 for a blank line. */
+    static int firstNonBlank(byte[] line) {
+        for (int i = 0; i < line.length; i++) {
+            byte b = line[i];
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -11,6 +11,11 @@ public enum FlowFormat {
     /** A header of Zeek field names, comma-separated rows, empty cells unset. */
     CSV;
 
+    /** The formats as error messages list them, for a user holding a file that is none of them. */
+    static final String ACCEPTED = "accepted formats: Zeek JSON lines (a '{' per line), Zeek TSV "
+            + "(#separator/#fields header, IoT-23 conn.log.labeled included), CSV with a header of Zeek field names "
+            + "(ts,uid,id.orig_h,...), each optionally gzip-compressed";
+
     /** "auto", "json", ... as users type them on the command line. */
     public static FlowFormat parse(String name) {
         for (FlowFormat f : values()) {

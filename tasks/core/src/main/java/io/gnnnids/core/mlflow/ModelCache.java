@@ -1,8 +1,8 @@
 package io.gnnnids.core.mlflow;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.model.EGraphSage;
 import io.gnnnids.core.model.ModelBundle;
+import io.gnnnids.core.util.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

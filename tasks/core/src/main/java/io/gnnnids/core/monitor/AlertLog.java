@@ -2,7 +2,7 @@ package io.gnnnids.core.monitor;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.JsonFiles;
+import io.gnnnids.core.util.JsonFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

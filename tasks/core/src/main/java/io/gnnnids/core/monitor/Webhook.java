@@ -2,7 +2,7 @@ package io.gnnnids.core.monitor;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.JsonFiles;
+import io.gnnnids.core.util.JsonFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package io.gnnnids.core.store;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.util.Durations;
+import io.gnnnids.core.util.FileTrees;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.gnnnids.core.store;
 
-import io.gnnnids.core.FileTrees;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.FlowColumn;
+import io.gnnnids.core.util.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

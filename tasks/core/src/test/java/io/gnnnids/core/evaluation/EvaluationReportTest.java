@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gnnnids.core.JsonFiles;
+import io.gnnnids.core.util.JsonFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

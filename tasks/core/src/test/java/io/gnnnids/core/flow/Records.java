@@ -14,6 +14,11 @@ final class Records {
             + "\"orig_pkts\":1,\"orig_ip_bytes\":76,\"resp_pkts\":1,\"resp_ip_bytes\":76,"
             + "\"label\":\"Malicious\",\"detailed-label\":\"C&C\"}";
 
+    /** TYPICAL as the parser reads it. */
+    static Flow typical() throws InvalidFlow {
+        return new FlowParser().parseJson(TYPICAL);
+    }
+
     /** TYPICAL with one key's JSON value replaced (the value text is inserted as is). */
     static String with(String key, String jsonValue) {
         String json = without(key);

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gnnnids.core.error.StepFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,17 +155,11 @@ class ZeekVariantsTest {
     }
 
     private Path file(String name, String content) throws IOException {
-        Path p = dir.resolve(name);
-        Files.writeString(p, content, StandardCharsets.UTF_8);
-        return p;
+        return FlowFiles.write(dir, name, content);
     }
 
     private static List<FlowFileReader.Item> readAll(Path file) throws IOException {
-        List<FlowFileReader.Item> items = new ArrayList<>();
-        try (FlowFileReader r = FlowFileReader.open(file, FlowFormat.AUTO)) {
-            r.forEachRemaining(items::add);
-        }
-        return items;
+        return FlowFiles.readAll(file, FlowFormat.AUTO);
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.gnnnids.core.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.gnnnids.core.JsonFiles;
 import io.gnnnids.core.mlflow.ModelCache;
 import io.gnnnids.core.model.ModelBundle;
+import io.gnnnids.core.util.JsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

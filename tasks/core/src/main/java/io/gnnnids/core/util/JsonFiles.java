@@ -1,4 +1,4 @@
-package io.gnnnids.core;
+package io.gnnnids.core.util;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package io.gnnnids.core;
+package io.gnnnids.core.util;
 
 import java.io.IOException;
 import java.nio.file.Files;

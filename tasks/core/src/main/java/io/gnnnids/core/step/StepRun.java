@@ -1,5 +1,6 @@
-package io.gnnnids.core.batch;
+package io.gnnnids.core.step;
 
+import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.cli.Cli;
 import java.io.IOException;
 import java.nio.file.Path;

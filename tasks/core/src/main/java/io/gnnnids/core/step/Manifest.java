@@ -1,10 +1,11 @@
-package io.gnnnids.core.batch;
+package io.gnnnids.core.step;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.gnnnids.core.JsonFiles;
+import io.gnnnids.core.batch.Batch;
+import io.gnnnids.core.util.JsonFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
