@@ -31,9 +31,12 @@ import picocli.CommandLine.Option;
         name = "archive",
         description = {
             "Moves the flows that hot-write stored more than --retention ago, once they have a prediction, "
-                    + "from the hot store to the archive store: <archive-uri>/date=YYYY-MM-DD/<archive-id>.parquet (UTC "
-                    + "day of the flow's ts), with every flow field, its prediction, score, model_version, predicted_at, "
-                    + "batch_id and ingested_at; then deletes them from DuckDB. Flows still waiting for a prediction stay. "
+                    + "from the hot store to the archive store: <archive-uri>/date=YYYY-MM-DD/<archive-id>.parquet "
+                    + "(UTC "
+                    + "day of the flow's ts), with every flow field, its prediction, score, model_version, "
+                    + "predicted_at, "
+                    + "batch_id and ingested_at; then deletes them from DuckDB. Flows still waiting for a prediction "
+                    + "stay. "
                     + "A run that died half way is finished by the next one under the same archive id, so no flow is "
                     + "archived twice or lost.",
             "With --cold-retention it also deletes the cold store's daily partitions older than that."

@@ -29,8 +29,10 @@ import picocli.CommandLine.Option;
         name = "cold-write",
         description = {
             "Writes a batch that hot-write stored to the cold store as Parquet, one object per UTC day: "
-                    + "<cold-uri>/date=YYYY-MM-DD/<batch-id>.parquet, on a local path or s3://bucket/prefix. Object names "
-                    + "come from the batch id, so re-running overwrites the same objects. Flows hot-write found already "
+                    + "<cold-uri>/date=YYYY-MM-DD/<batch-id>.parquet, on a local path or s3://bucket/prefix. Object "
+                    + "names "
+                    + "come from the batch id, so re-running overwrites the same objects. Flows hot-write found "
+                    + "already "
                     + "stored by another batch are left out, so no flow is counted twice."
         })
 public class ColdWriteCommand extends StepCommand {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         name = "commit-offsets",
         description = {
             "Commits a batch's end offsets for the consumer group, once hot-write and cold-write have both "
-                    + "succeeded, so the next consume-batch starts after it. Refuses if the group has already moved past "
+                    + "succeeded, so the next consume-batch starts after it. Refuses if the group has already moved "
+                    + "past "
                     + "the batch's start; a re-run on a committed batch changes nothing."
         })
 public class CommitOffsetsCommand extends StepCommand {

@@ -69,8 +69,8 @@ public class ConsumeBatchCommand extends StepCommand {
             names = "--keep-staged",
             defaultValue = "24h",
             converter = DurationConverter.class,
-            description =
-                    "How long the staged Parquet of a committed batch is kept; manifests and quarantines stay (default ${DEFAULT-VALUE}).")
+            description = "How long the staged Parquet of a committed batch is kept; manifests and quarantines stay "
+                    + "(default ${DEFAULT-VALUE}).")
     Duration keepStaged;
 
     public static void main(String[] args) {

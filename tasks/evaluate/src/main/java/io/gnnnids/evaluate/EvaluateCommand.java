@@ -48,7 +48,8 @@ import picocli.CommandLine.Parameters;
             "Scores labelled flows with a model version (the champion, or --model-version) and reports "
                     + "how well it detects the attacks, overall, per attack family and per input: detection and "
                     + "false-positive rate, precision, F1, ROC-AUC, PR-AUC, detection rate at 0.1 % and 1 % false "
-                    + "positives. Inputs are labelled Zeek logs (every format replay file reads; each file is one capture, "
+                    + "positives. Inputs are labelled Zeek logs (every format replay file reads; each file is one "
+                    + "capture, "
                     + "scored on its own) or the cold store's flows of --from..--to. The hot store is not touched.",
             "Writes evaluation.json and evaluation.html (self-contained, opens offline) to --output-dir, and logs "
                     + "a run with both to MLflow (experiment " + EvaluationTracking.EXPERIMENT + ")."

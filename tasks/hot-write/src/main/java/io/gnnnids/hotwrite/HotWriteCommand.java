@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         name = "hot-write",
         description = {
             "Inserts a staged batch into the hot DuckDB table 'flows' (created or migrated as needed). "
-                    + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is harmless."
+                    + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is "
+                    + "harmless."
         })
 public class HotWriteCommand extends StepCommand {
     private static final Logger log = LoggerFactory.getLogger(HotWriteCommand.class);

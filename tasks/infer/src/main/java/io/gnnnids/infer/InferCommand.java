@@ -33,9 +33,11 @@ import picocli.CommandLine.Option;
         name = "infer",
         description = {
             "Scores the flows of the hot store that have no prediction yet with the champion model (or "
-                    + "--model-version): builds their graphs with the flows around them as context and writes prediction, "
+                    + "--model-version): builds their graphs with the flows around them as context and writes "
+                    + "prediction, "
                     + "score, model_version and predicted_at by uid in one transaction; for each flagged flow also "
-                    + "predicted_family (the model's family head) and explanation (JSON: the feature groups that moved its score "
+                    + "predicted_family (the model's family head) and explanation (JSON: the feature groups that "
+                    + "moved its score "
                     + "most and its source's activity in the window). Model files are cached locally "
                     + "per version; if MLflow is unreachable the last cached champion is used, with a warning.",
             "Then groups the flagged flows into incidents (table incidents): a source host's flagged flows within "

@@ -37,10 +37,13 @@ import picocli.CommandLine.Option;
         name = "monitor",
         description = {
             "Reports on the pipeline and what it detects: the ETL's consumer lag per partition, the flows "
-                    + "waiting for a prediction and for how long, when flows last arrived, and the attacks the model flagged "
+                    + "waiting for a prediction and for how long, when flows last arrived, and the attacks the model "
+                    + "flagged "
                     + "in the last --window (by family, top sources and targets, model versions). Writes the report to "
-                    + "<report-dir>/monitor-<time>.json and latest.json, the same as a self-contained page (monitor-<time>.html, "
-                    + "latest.html: incidents, detections over time, scores, families, sources, recent runs), and appends to <report-dir>/alerts.jsonl a line when an "
+                    + "<report-dir>/monitor-<time>.json and latest.json, the same as a self-contained page "
+                    + "(monitor-<time>.html, "
+                    + "latest.html: incidents, detections over time, scores, families, sources, recent runs), and "
+                    + "appends to <report-dir>/alerts.jsonl a line when an "
                     + "alert is raised and one when it clears (rotated past 10 MB, 5 old files kept).",
             "New incidents, and incidents whose flows, peers or ports have doubled since, are published to "
                     + "--alerts-topic as JSON keyed by incident id, with their top flows: at least once, and the "
@@ -126,9 +129,9 @@ public class MonitorCommand extends StepCommand {
 
     @Option(
             names = "--run-id",
-            description =
-                    "Also write the page as <report-dir>/run-<RUN_ID>.html (characters other "
-                            + "than letters, digits, '.', '_' and '-' become '_'), where the Airflow plugin finds a DAG run's page.")
+            description = "Also write the page as <report-dir>/run-<RUN_ID>.html (characters other "
+                    + "than letters, digits, '.', '_' and '-' become '_'), where the Airflow plugin finds a "
+                    + "DAG run's page.")
     String runId;
 
     @Mixin

@@ -266,7 +266,8 @@ class ArchivePipelineTest {
                 Statement st = c.createStatement();
                 ResultSet rs =
                         st.executeQuery("SELECT count(*), count(DISTINCT uid), count(prediction), sum(prediction), "
-                                + "count(*) FILTER (model_version = '3'), count(*) FILTER (batch_id = 'b1') FROM read_parquet('"
+                                + "count(*) FILTER (model_version = '3'), count(*) FILTER (batch_id = 'b1') FROM "
+                                + "read_parquet('"
                                 + archive.toAbsolutePath() + "/date=*/*.parquet', hive_partitioning = false)")) {
             rs.next();
             long scored = uids.size() - UNSCORED;

@@ -108,7 +108,8 @@ class EtlBenchmark {
         PipelineFixture.assertExactlyOnce(FLOWS, duckdb, cold);
         Bench.print("bench.etl.flows_per_s", FLOWS / etlSeconds, "flows/s");
         System.out.printf(
-                "# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s; cold store %.1f bytes per flow%n",
+                "# %d flows in %d batches of up to %d in %.1f s; seconds per step: %s; cold store %.1f bytes per "
+                        + "flow%n",
                 FLOWS, batches, BATCH, etlSeconds, stepSeconds, (double) PipelineFixture.sizeOf(cold) / FLOWS);
     }
 

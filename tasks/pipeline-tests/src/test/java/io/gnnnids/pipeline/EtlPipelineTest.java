@@ -129,18 +129,22 @@ class EtlPipelineTest {
                 tmp.toString());
     }
 
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     @Test
     void storesEveryGeneratedFlowExactlyOnceAndQuarantinesMalformedRecords() throws Exception {
         generate(12_000, 3, 2); // two days: one batch crosses midnight and is split
         List<byte[]> bad = List.of(
                 "not json at all".getBytes(StandardCharsets.UTF_8),
                 new byte[] {'{', '"', 'u', (byte) 0xC3, (byte) 0x28, '"', '}'},
-                "{\"ts\":1700000000.1,\"uid\":\"Cbad1\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":70000,\"id.resp_h\":\"10.0.0.2\",\"id.resp_p\":80,\"proto\":\"tcp\"}"
-                        .getBytes(StandardCharsets.UTF_8),
-                "{\"ts\":1700000000.1,\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":1,\"id.resp_h\":\"10.0.0.2\",\"id.resp_p\":80,\"proto\":\"tcp\"}"
-                        .getBytes(StandardCharsets.UTF_8),
-                "{\"ts\":1700000000.1,\"uid\":\"Cbad2\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":1,\"id.resp_h\":\"10.0.0.2\",\"id.resp_p\":80,\"proto\":\"tcp\",\"orig_bytes\":-5}"
-                        .getBytes(StandardCharsets.UTF_8),
+                bytes("{\"ts\":1700000000.1,\"uid\":\"Cbad1\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":70000,"
+                        + "\"id.resp_h\":\"10.0.0.2\",\"id.resp_p\":80,\"proto\":\"tcp\"}"),
+                bytes("{\"ts\":1700000000.1,\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":1,\"id.resp_h\":\"10.0.0.2\","
+                        + "\"id.resp_p\":80,\"proto\":\"tcp\"}"),
+                bytes("{\"ts\":1700000000.1,\"uid\":\"Cbad2\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":1,"
+                        + "\"id.resp_h\":\"10.0.0.2\",\"id.resp_p\":80,\"proto\":\"tcp\",\"orig_bytes\":-5}"),
                 "[1,2,3]".getBytes(StandardCharsets.UTF_8));
         PipelineFixture.sendRaw(kafka.bootstrapServers(), topic, bad);
 
@@ -306,7 +310,8 @@ class EtlPipelineTest {
         try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + duckdb);
                 var rs = c.createStatement()
                         .executeQuery(
-                                "SELECT count(*) FILTER (label = 'malicious'), count(*) FILTER (label = 'benign') FROM flows")) {
+                                "SELECT count(*) FILTER (label = 'malicious'), count(*) FILTER (label = 'benign') "
+                                        + "FROM flows")) {
             rs.next();
             assertEquals(8_222, rs.getLong(1));
             assertEquals(2_181 + 1_374, rs.getLong(2));
@@ -377,12 +382,15 @@ class EtlPipelineTest {
                 tsv,
                 "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
                         + "#path\tconn\n#open\t2026-11-30-10-00-00\n"
-                        + "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_h\tid_resp_p\tproto\tservice\tduration\torig_bytes"
-                        + "\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes"
+                        + "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_h\tid_resp_p\tproto\tservice\tduration"
+                        + "\torig_bytes"
+                        + "\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts"
+                        + "\torig_ip_bytes"
                         + "\tresp_pkts\tresp_ip_bytes\ttunnel_parents\n"
                         + "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring"
                         + "\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\n"
-                        + "1796032800.123456\tCTsv1\t192.168.1.23\t52814\t93.184.216.34\t443\ttcp\tssl\t1.204981\t1342\t6217"
+                        + "1796032800.123456\tCTsv1\t192.168.1.23\t52814\t93.184.216.34\t443\ttcp\tssl\t1.204981\t1342"
+                        + "\t6217"
                         + "\tSF\tT\tF\t0\tShADadFf\t14\t2090\t12\t6849\t(empty)\n"
                         + "1796032801.5\tCTsv2\t192.168.1.23\t52815\t93.184.216.34\t53\tudp\tdns\t0.01\t40\t120"
                         + "\tSF\tT\tF\t0\tDd\t1\t68\t1\t148\t(empty)\n"

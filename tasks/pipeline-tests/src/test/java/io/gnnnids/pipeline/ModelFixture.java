@@ -32,7 +32,9 @@ final class ModelFixture {
         return out;
     }
 
-    /** Stores flows as one batch in the cold store at {@code coldDir} and, if {@code hot} is given, in the hot store. */
+    /**
+     * Stores flows as one batch in the cold store at {@code coldDir} and, if {@code hot} is given, in the hot store.
+     */
     static void store(Path scratch, List<Flow> flows, Path coldDir, Path hot, String batchId) throws Exception {
         Path parquet = scratch.resolve(batchId + ".parquet");
         try (ParquetFlowWriter w = new ParquetFlowWriter(parquet)) {

@@ -267,8 +267,8 @@ class ModelPipelineTest {
     private static String snapshot() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb);
                 ResultSet rs = c.createStatement()
-                        .executeQuery(
-                                "SELECT count(*), sum(prediction), sum(score), max(predicted_at)::VARCHAR FROM flows")) {
+                        .executeQuery("SELECT count(*), sum(prediction), sum(score), max(predicted_at)::VARCHAR FROM "
+                                + "flows")) {
             rs.next();
             return rs.getLong(1) + "/" + rs.getLong(2) + "/" + rs.getDouble(3) + "/" + rs.getString(4);
         }

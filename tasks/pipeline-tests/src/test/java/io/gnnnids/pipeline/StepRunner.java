@@ -84,7 +84,10 @@ final class StepRunner {
         return javaJar(jar(step), env, args);
     }
 
-    /** Runs the jar at {@code jar} (a step's jar, possibly copied elsewhere) as {@link #javaJar(String, Map, String...)}. */
+    /**
+     * Runs the jar at {@code jar} (a step's jar, possibly copied elsewhere) as {@link #javaJar(String, Map,
+     * String...)}.
+     */
     static Result javaJar(Path jar, Map<String, String> env, String... args) throws IOException, InterruptedException {
         String step = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         List<String> cmd = new ArrayList<>(

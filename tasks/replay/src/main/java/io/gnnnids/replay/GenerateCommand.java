@@ -39,7 +39,8 @@ public class GenerateCommand extends StepCommand {
     @Option(
             names = "--live",
             description = "Stream until stopped (Ctrl-C, SIGTERM) at --rate flows per second, each "
-                    + "flow stamped with the moment it is sent: a live network for a running pipeline. The seed picks the "
+                    + "flow stamped with the moment it is sent: a live network for a running pipeline. The seed picks "
+                    + "the "
                     + "network; its traffic differs on every run. --days and --start do not apply.")
     boolean live;
 

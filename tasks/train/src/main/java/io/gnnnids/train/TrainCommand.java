@@ -42,10 +42,12 @@ import picocli.CommandLine.Option;
         name = "train",
         description = {
             "Trains a new version of the GNN on the labelled flows of the cold store's last --days up to "
-                    + "--end-date (chronological train / validation / test split) and on --synthetic-networks generated "
+                    + "--end-date (chronological train / validation / test split) and on --synthetic-networks "
+                    + "generated "
                     + "networks (split by network). Early stopping on validation loss; the decision threshold flags "
                     + "--target-fpr of the validation benign flows. Logs the run to MLflow (experiment "
-                    + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves the "
+                    + "gnn-nids-binary-training), registers a model version if it passes the quality gate and moves "
+                    + "the "
                     + "alias 'champion' per --promote."
         })
 public class TrainCommand extends StepCommand {
@@ -104,9 +106,9 @@ public class TrainCommand extends StepCommand {
     @Option(
             names = "--synthetic-networks",
             defaultValue = "0",
-            description =
-                    "Generated networks to train, validate and test on besides the cold store's flows: many "
-                            + "networks of many sizes teach what carries over to a network never seen (default ${DEFAULT-VALUE}).")
+            description = "Generated networks to train, validate and test on besides the cold store's flows: many "
+                    + "networks of many sizes teach what carries over to a network never seen (default "
+                    + "${DEFAULT-VALUE}).")
     int syntheticNetworks;
 
     @Option(
@@ -296,7 +298,8 @@ public class TrainCommand extends StepCommand {
                 run.write(ManifestPaths.ofRun(work, "train", r.runId()));
                 throw new Refused(String.format(
                         "quality gate failed: %s (test PR-AUC %.4f, F1 %.4f, precision %.4f, "
-                                + "detection rate %.4f, false-positive rate %.4f on %d test flows); no version registered, "
+                                + "detection rate %.4f, false-positive rate %.4f on %d test flows); no version "
+                                + "registered, "
                                 + "see MLflow run %s",
                         gate.failure(r.test()),
                         r.test().prAuc(),

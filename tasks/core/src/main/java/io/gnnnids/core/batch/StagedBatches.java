@@ -66,7 +66,8 @@ public final class StagedBatches {
                     .max(Comparator.comparing(StagedBatches::modified))
                     .map(m -> {
                         log.info(
-                                "resuming batch {} staged earlier and not yet committed (its records are read again from the stage, not from Kafka)",
+                                "resuming batch {} staged earlier and not yet committed (its records are read again "
+                                        + "from the stage, not from Kafka)",
                                 m.getParent().getFileName());
                         return m;
                     });

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  */
 public final class EvaluationHtml {
     private static final String STYLE = "body{font-family:sans-serif;margin:24px;color:#222}"
-            + "table{border-collapse:collapse;margin:8px 0 24px;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;"
+            + "table{border-collapse:collapse;margin:8px 0 24px;font-size:13px}th,td{border:1px solid "
+            + "#ccc;padding:3px 8px;"
             + "text-align:right}th:first-child,td:first-child{text-align:left;white-space:nowrap}th{background:#f2f2f2}"
             + "svg{font-size:12px;margin:4px 24px 16px 0}.charts{display:flex;flex-wrap:wrap}"
             + ".note{color:#555}";

@@ -3,7 +3,9 @@ package io.gnnnids.core.evaluation;
 import java.util.List;
 import java.util.Locale;
 
-/** Inline SVG charts for {@link EvaluationHtml}: drawn here, so the page needs no script and nothing from the network. */
+/**
+ * Inline SVG charts for {@link EvaluationHtml}: drawn here, so the page needs no script and nothing from the network.
+ */
 public final class Svg {
     public static final String[] COLOURS = {
         "#222222", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"

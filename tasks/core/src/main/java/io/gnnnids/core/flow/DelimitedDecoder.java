@@ -75,7 +75,9 @@ abstract class DelimitedDecoder implements FlowLineDecoder {
         }
     }
 
-    /** Takes the header's names as the columns of the rows after it; fails when a required conn.log field is missing. */
+    /**
+     * Takes the header's names as the columns of the rows after it; fails when a required conn.log field is missing.
+     */
     void header(List<String> names, String what, long lineNumber) {
         FlowColumn[] columns = new FlowColumn[names.size()];
         boolean[] seen = new boolean[FlowColumn.ALL.size()];

@@ -46,8 +46,10 @@ public final class Baseline {
             }
             return String.format(
                     "the screen left out %d of the baseline's %d flows (%.0f %%) as more likely attacks "
-                            + "than not: an attack was under way in %s, or this network's normal traffic is unlike the generated "
-                            + "networks; either way the model learns little of it. Look at the flows in the MLflow run's "
+                            + "than not: an attack was under way in %s, or this network's normal traffic is unlike "
+                            + "the generated "
+                            + "networks; either way the model learns little of it. Look at the flows in the MLflow "
+                            + "run's "
                             + "baseline_left_out.json, then train on a period you have checked",
                     leftOut.size(), flows.size(), 100 * leftOutShare(), period);
         }

@@ -35,7 +35,8 @@ import java.util.function.Function;
  * {@code logits = W_o dropout(ReLU(W_h [h_src ; h_dst ; e_uv] + b_h)) + b_o}. The head sees the edge's own features
  * on purpose (the original paper has {@code [h_src ; h_dst]} only): with node embeddings alone every flow between the
  * same two endpoints in a window gets the same score, so a compromised host's benign flows and its attacks could not
- * be told apart. {@code W_h} is kept as three blocks so {@code h W_src} and {@code h W_dst} are computed once per node, not per edge.
+ * be told apart. {@code W_h} is kept as three blocks so {@code h W_src} and {@code h W_dst} are computed once per node,
+ * not per edge.
  *
  * <p>Parameters are plain engine arrays owned by this object; one instance is used by one thread at a time.
  * Close it to free the native memory.

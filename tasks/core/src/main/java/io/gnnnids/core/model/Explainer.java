@@ -52,7 +52,9 @@ public final class Explainer {
     /** A group and what removing it did: the log-odds lost and the score left. */
     public record Reason(String group, double logOddsDrop, double scoreWithout) {}
 
-    /** The model's side of an explanation: the reasons, strongest first, and the likely family (null without a head). */
+    /**
+     * The model's side of an explanation: the reasons, strongest first, and the likely family (null without a head).
+     */
     public record Verdict(List<Reason> reasons, FamilyHead.Guess family) {}
 
     Explainer(EGraphSage model, FeatureSpec spec, FamilyHead families) {

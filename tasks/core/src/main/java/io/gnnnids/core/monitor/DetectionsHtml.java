@@ -26,7 +26,8 @@ import java.util.Map;
 public final class DetectionsHtml {
 
     private static final String STYLE = "body{font-family:sans-serif;margin:24px;color:#222}"
-            + "table{border-collapse:collapse;margin:8px 0 24px;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;"
+            + "table{border-collapse:collapse;margin:8px 0 24px;font-size:13px}th,td{border:1px solid "
+            + "#ccc;padding:3px 8px;"
             + "text-align:right}th:first-child,td:first-child{text-align:left;white-space:nowrap}th{background:#f2f2f2}"
             + "td.l{text-align:left}tr.flow td{color:#555;font-size:12px}svg{font-size:12px;margin:4px 24px 16px 0}"
             + ".charts{display:flex;flex-wrap:wrap}.note{color:#555}.critical{color:#b00020}";

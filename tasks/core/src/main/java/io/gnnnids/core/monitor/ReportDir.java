@@ -87,7 +87,9 @@ public final class ReportDir {
         return runs;
     }
 
-    /** Deletes the reports and pages (monitor-*.json, monitor-*.html, run-*.html) last written before {@code before}. */
+    /**
+     * Deletes the reports and pages (monitor-*.json, monitor-*.html, run-*.html) last written before {@code before}.
+     */
     public void prune(Instant before) throws IOException {
         if (!Files.isDirectory(dir)) return;
         try (DirectoryStream<Path> files =

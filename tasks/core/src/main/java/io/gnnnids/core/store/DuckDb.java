@@ -35,7 +35,8 @@ final class DuckDb {
         } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
             throw new StepFailure(
                     "DuckDB's native library could not be loaded: it belongs beside the step's jar as "
-                            + "libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it along"
+                            + "libduckdb_java.so_linux_amd64 (make build puts it in tasks/<step>/target/): copy it "
+                            + "along"
                             + " with the jar",
                     e);
         }

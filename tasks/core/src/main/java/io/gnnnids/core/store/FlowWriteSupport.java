@@ -13,7 +13,10 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 
-/** Writes {@link Flow} records field by field to parquet-java's record consumer; the schema comes from {@link FlowColumn}. */
+/**
+ * Writes {@link Flow} records field by field to parquet-java's record consumer; the schema comes from {@link
+ * FlowColumn}.
+ */
 final class FlowWriteSupport extends WriteSupport<Flow> {
 
     static final MessageType SCHEMA = schema();

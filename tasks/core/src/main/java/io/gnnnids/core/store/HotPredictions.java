@@ -67,9 +67,9 @@ public final class HotPredictions {
             String[] explanations) {
         return store.inTransaction("store predictions", c -> {
             try (Statement st = c.createStatement()) {
-                st.execute(
-                        "CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score DOUBLE, "
-                                + "predicted_family VARCHAR, explanation VARCHAR)");
+                st.execute("CREATE OR REPLACE TEMP TABLE predictions_staged (uid VARCHAR, prediction TINYINT, score "
+                        + "DOUBLE, "
+                        + "predicted_family VARCHAR, explanation VARCHAR)");
                 try (DuckDBAppender app = ((DuckDBConnection) c).createAppender("temp", "main", "predictions_staged")) {
                     for (int i = 0; i < uids.size(); i++) {
                         app.beginRow()

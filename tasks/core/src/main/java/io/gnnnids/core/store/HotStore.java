@@ -176,8 +176,8 @@ public final class HotStore implements AutoCloseable {
                         + IncidentTable.ADDED_COLUMNS);
                 st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION
                         + ")");
-                st.execute(
-                        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)");
+                st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at "
+                        + "TIMESTAMP)");
                 st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION
                         + ", now()) ON CONFLICT (version) DO NOTHING");
                 return null;

@@ -192,13 +192,15 @@ public final class IncidentTable {
                 app.flush();
             }
             st.execute("INSERT INTO " + TABLE + " (id, host, first_seen, last_seen, flows, peers, ports, max_score, "
-                    + "mean_score, model_versions, status, revision, updated_at) SELECT i.incident_id, any_value(f.orig_h), min(f.ts), max(f.ts), "
+                    + "mean_score, model_versions, status, revision, updated_at) SELECT i.incident_id, "
+                    + "any_value(f.orig_h), min(f.ts), max(f.ts), "
                     + "count(*), count(DISTINCT f.resp_h), count(DISTINCT f.resp_p), max(f.score), avg(f.score), "
                     + "string_agg(DISTINCT f.model_version, ',' ORDER BY f.model_version), '" + Incident.NEW
                     + "', 1, now() "
                     + "FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid "
                     + "WHERE i.incident_id IN (SELECT id FROM incidents_touched) GROUP BY i.incident_id "
-                    + "ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
+                    + "ON CONFLICT (id) DO UPDATE SET first_seen = excluded.first_seen, last_seen = "
+                    + "excluded.last_seen, "
                     + "flows = excluded.flows, peers = excluded.peers, ports = excluded.ports, "
                     + "max_score = excluded.max_score, mean_score = excluded.mean_score, "
                     + "model_versions = excluded.model_versions, status = '" + Incident.ONGOING + "', "
@@ -206,9 +208,11 @@ public final class IncidentTable {
             // The families named for an incident's flows, the most frequent first.
             st.execute(
                     "UPDATE " + TABLE + " SET families = t.families FROM (SELECT incident_id, string_agg(family, ',' "
-                            + "ORDER BY n DESC, family) AS families FROM (SELECT i.incident_id, f.predicted_family AS family, "
+                            + "ORDER BY n DESC, family) AS families FROM (SELECT i.incident_id, f.predicted_family AS "
+                            + "family, "
                             + "count(*) AS n FROM " + FLOWS + " i JOIN " + HotStore.TABLE + " f ON f.uid = i.uid "
-                            + "WHERE i.incident_id IN (SELECT id FROM incidents_touched) AND f.predicted_family IS NOT NULL "
+                            + "WHERE i.incident_id IN (SELECT id FROM incidents_touched) AND f.predicted_family IS "
+                            + "NOT NULL "
                             + "GROUP BY ALL) GROUP BY incident_id) t WHERE " + TABLE + ".id = t.incident_id");
             st.execute("DROP TABLE incidents_touched");
         }

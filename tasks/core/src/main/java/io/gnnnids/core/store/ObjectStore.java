@@ -25,7 +25,9 @@ public interface ObjectStore extends AutoCloseable {
     /** Removes the object; no error when it does not exist. */
     void delete(String key);
 
-    /** The object's address, e.g. {@code file:///data/cold/date=2024-05-01/x.parquet} or {@code s3://bucket/cold/...}. */
+    /**
+     * The object's address, e.g. {@code file:///data/cold/date=2024-05-01/x.parquet} or {@code s3://bucket/cold/...}.
+     */
     String uri(String key);
 
     /** The object's file when the store is a local folder, so readers can skip the copy. */

@@ -13,7 +13,10 @@ public final class Durations {
 
     private Durations() {}
 
-    /** A duration as {@link #parse} reads it, in its largest whole unit: {@code 90d}, {@code 24h}, {@code 60s}, {@code 300ms}. */
+    /**
+     * A duration as {@link #parse} reads it, in its largest whole unit: {@code 90d}, {@code 24h}, {@code 60s}, {@code
+     * 300ms}.
+     */
     public static String text(Duration d) {
         long ms = d.toMillis();
         if (ms == 0 || ms % 1000 != 0) return ms + "ms";

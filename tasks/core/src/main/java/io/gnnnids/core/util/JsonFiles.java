@@ -14,7 +14,10 @@ public final class JsonFiles {
 
     private JsonFiles() {}
 
-    /** Writes the value as indented JSON to a temp file beside {@code file}, then renames it over; returns the absolute path. */
+    /**
+     * Writes the value as indented JSON to a temp file beside {@code file}, then renames it over; returns the absolute
+     * path.
+     */
     public static Path writeAtomically(Object value, Path file) throws IOException {
         return writeTextAtomically(JSON.writeValueAsString(value), file);
     }

@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** CSV with a header of Zeek field names read through {@link FlowFileReader} ({@link CsvDecoder}), real captures included. */
+/**
+ * CSV with a header of Zeek field names read through {@link FlowFileReader} ({@link CsvDecoder}), real captures
+ * included.
+ */
 class CsvDecoderTest {
     @TempDir
     Path dir;
@@ -28,8 +31,10 @@ class CsvDecoderTest {
                 "conn.csv",
                 "\uFEFFts,uid,id.orig_h,id.orig_p,id.resp_h,id.resp_p,proto,service,duration,"
                         + "orig_bytes,label,detailed-label,extra\n"
-                        + "1533042911.474174,C5JLGOoxIw2dBZt47,192.168.100.113,123,81.2.254.224,123,udp,,0.005490,48,Benign,-,x\n"
-                        + "1533042912,\"C\"\"q,uoted\",10.0.0.1,1,10.0.0.2,2,tcp,\"http,ssl\",,(empty),malicious,DDoS,\n"
+                        + "1533042911.474174,C5JLGOoxIw2dBZt47,192.168.100.113,123,81.2.254.224,123,udp,,0.005490,48,"
+                        + "Benign,-,x\n"
+                        + "1533042912,\"C\"\"q,uoted\",10.0.0.1,1,10.0.0.2,2,tcp,\"http,ssl\",,(empty),malicious,DDoS,"
+                        + "\n"
                         + "1533042913,Cshort,10.0.0.1,1\n"
                         + "1533042914,\"Cunterminated,10.0.0.1,1,10.0.0.2,2,tcp,,,,,,\n");
         for (FlowFormat format : new FlowFormat[] {FlowFormat.CSV, FlowFormat.AUTO}) {

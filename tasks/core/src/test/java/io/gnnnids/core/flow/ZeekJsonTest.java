@@ -17,8 +17,10 @@ class ZeekJsonTest {
         assertEquals(
                 "{\"ts\":1533042911.474174,\"uid\":\"C5JLGOoxIw2dBZt47\",\"id.orig_h\":\"192.168.100.113\","
                         + "\"id.orig_p\":123,\"id.resp_h\":\"81.2.254.224\",\"id.resp_p\":123,\"proto\":\"udp\","
-                        + "\"service\":\"ntp\",\"duration\":0.005490,\"orig_bytes\":48,\"resp_bytes\":48,\"conn_state\":\"SF\","
-                        + "\"local_orig\":true,\"local_resp\":false,\"missed_bytes\":0,\"history\":\"Dd\",\"orig_pkts\":1,"
+                        + "\"service\":\"ntp\",\"duration\":0.005490,\"orig_bytes\":48,\"resp_bytes\":48,\"conn_state"
+                        + "\":\"SF\","
+                        + "\"local_orig\":true,\"local_resp\":false,\"missed_bytes\":0,\"history\":\"Dd\",\"orig_pkts"
+                        + "\":1,"
                         + "\"orig_ip_bytes\":76,\"resp_pkts\":1,\"resp_ip_bytes\":76,\"label\":\"malicious\","
                         + "\"detailed_label\":\"C&C\"}",
                 ZeekJson.toJsonString(f));

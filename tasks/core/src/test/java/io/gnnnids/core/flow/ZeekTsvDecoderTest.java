@@ -41,11 +41,14 @@ class ZeekTsvDecoderTest {
                 dir,
                 "conn.log",
                 HEADER + "#fields\t" + FIELDS + "\n#types\t" + TYPES + "\n"
-                        + "1533042911.474174\tC5JLGOoxIw2dBZt47\t192.168.100.113\t123\t81.2.254.224\t123\tudp\tntp\t0.005490\t48"
+                        + "1533042911.474174\tC5JLGOoxIw2dBZt47\t192.168.100.113\t123\t81.2.254.224\t123\tudp\tntp"
+                        + "\t0.005490\t48"
                         + "\t48\tSF\tT\tF\t0\tDd\t1\t76\t1\t76\t(empty)\n"
-                        + "1537523548.856511\tCaCceb4pNJvXW0Wpi5\t::\t135\tff02::1:ff27:561e\t136\ticmp\t-\t-\t-\t-\tOTH\t-\t-"
+                        + "1537523548.856511\tCaCceb4pNJvXW0Wpi5\t::\t135\tff02::1:ff27:561e\t136\ticmp\t-\t-\t-\t-"
+                        + "\tOTH\t-\t-"
                         + "\t0\t-\t1\t64\t0\t0\t(empty)\n"
-                        + "1537523548.856511\tCbad\t::\t135\tff02::1\t136\ticmp\t-\t-\t-\t-\tXX\t-\t-\t0\t-\t1\t64\t0\t0\t-\n"
+                        + "1537523548.856511\tCbad\t::\t135\tff02::1\t136\ticmp\t-\t-\t-\t-\tXX\t-\t-\t0\t-\t1\t64\t0"
+                        + "\t0\t-\n"
                         + "#close\t2018-07-31-15-25-09\n");
         for (FlowFormat format : new FlowFormat[] {FlowFormat.TSV, FlowFormat.AUTO}) {
             List<FlowFileReader.Item> items = readAll(p, format);
@@ -96,9 +99,11 @@ class ZeekTsvDecoderTest {
                 HEADER
                         + "#fields\t" + FIELDS + "   label   detailed-label\n"
                         + "#types\t" + TYPES + "   string   string\n"
-                        + "1533042911.474174\tC5JLGOoxIw2dBZt47\t192.168.100.113\t123\t81.2.254.224\t123\tudp\t-\t0.005490\t48"
+                        + "1533042911.474174\tC5JLGOoxIw2dBZt47\t192.168.100.113\t123\t81.2.254.224\t123\tudp\t-"
+                        + "\t0.005490\t48"
                         + "\t48\tSF\t-\t-\t0\tDd\t1\t76\t1\t76\t(empty)   Benign   -\n"
-                        + "1533042921.474234\tCf3cHf4jZr9nvD808i\t192.168.100.113\t38312\t185.244.25.235\t6667\ttcp\t-\t-\t-\t-"
+                        + "1533042921.474234\tCf3cHf4jZr9nvD808i\t192.168.100.113\t38312\t185.244.25.235\t6667\ttcp\t-"
+                        + "\t-\t-\t-"
                         + "\tS0\t-\t-\t0\tS\t1\t60\t0\t0\t-   Malicious   C&C\n"
                         + "#close\t2018-07-31-15-25-09\n");
         for (FlowFormat format : new FlowFormat[] {FlowFormat.TSV, FlowFormat.AUTO}) {

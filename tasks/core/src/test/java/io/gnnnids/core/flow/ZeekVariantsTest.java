@@ -140,7 +140,8 @@ class ZeekVariantsTest {
 
         InvalidFlow dns = rejected(
                 "{\"dns\": {\"ts\":\"2026-11-30T10:00:00.123456Z\",\"uid\":\"CHhAvVGS1DHFjwGM9\","
-                        + "\"id.orig_h\":\"192.168.1.23\",\"id.orig_p\":53012,\"id.resp_h\":\"192.168.1.1\",\"id.resp_p\":53,"
+                        + "\"id.orig_h\":\"192.168.1.23\",\"id.orig_p\":53012,\"id.resp_h\":\"192.168.1.1\","
+                        + "\"id.resp_p\":53,"
                         + "\"proto\":\"udp\",\"query\":\"example.com\"}}",
                 Reason.NOT_CONN);
         assertTrue(dns.detail().startsWith("tagged \"dns\": a record of Zeek's dns log, not conn"), dns.detail());
@@ -169,8 +170,10 @@ class ZeekVariantsTest {
                 "conn.log",
                 "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
                         + "#path\tconn\n#open\t2026-11-30-10-00-00\n"
-                        + "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_h\tid_resp_p\tproto\tservice\tduration\torig_bytes"
-                        + "\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes"
+                        + "#fields\tts\tuid\tid_orig_h\tid_orig_p\tid_resp_h\tid_resp_p\tproto\tservice\tduration"
+                        + "\torig_bytes"
+                        + "\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts"
+                        + "\torig_ip_bytes"
                         + "\tresp_pkts\tresp_ip_bytes\ttunnel_parents\tcommunity_id\torig_l2_addr\tresp_l2_addr\tvlan"
                         + "\tinner_vlan\n"
                         + "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring"

@@ -14,7 +14,9 @@ class AlertTest {
 
     static final Alert.Limits LIMITS = new Alert.Limits(1000, Duration.ofMinutes(30), Duration.ofMinutes(15));
 
-    /** A hot store that last stored a flow {@code lastIngested} seconds ago, whose oldest unscored flow waited as given. */
+    /**
+     * A hot store that last stored a flow {@code lastIngested} seconds ago, whose oldest unscored flow waited as given.
+     */
     static HotStoreActivity hot(Double oldestUnscored, Double lastIngested, long attacks) {
         List<HotStats.Source> sources =
                 attacks == 0 ? List.of() : List.of(new HotStats.Source("10.0.0.9", attacks, 40, 2));

@@ -58,9 +58,9 @@ class HotPredictionsTest extends HotStoreFixture {
             // A re-run, or another model version scoring the same flows, changes nothing.
             assertEquals(0, HotPredictions.write(hot, List.of("C1", "C3"), new float[] {0.1f, 0.9f}, 0.5, "8"));
             try (Statement st = hot.connection().createStatement();
-                    ResultSet rs = st.executeQuery(
-                            "SELECT prediction, score, model_version, predicted_family, "
-                                    + "explanation, predicted_at IS NOT NULL FROM flows WHERE uid IN ('C1', 'C3') ORDER BY uid")) {
+                    ResultSet rs = st.executeQuery("SELECT prediction, score, model_version, predicted_family, "
+                            + "explanation, predicted_at IS NOT NULL FROM flows WHERE uid IN ('C1', 'C3') "
+                            + "ORDER BY uid")) {
                 rs.next();
                 assertEquals(List.of(1, "7", "DDoS", why, true), row(rs));
                 assertEquals(0.9, rs.getDouble(2), 1e-6);

@@ -64,7 +64,8 @@ class HotStoreTest extends HotStoreFixture {
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file);
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE flows (ts DOUBLE NOT NULL, uid VARCHAR PRIMARY KEY, orig_h VARCHAR NOT NULL, "
-                    + "orig_p INTEGER NOT NULL, resp_h VARCHAR NOT NULL, resp_p INTEGER NOT NULL, proto VARCHAR NOT NULL, "
+                    + "orig_p INTEGER NOT NULL, resp_h VARCHAR NOT NULL, resp_p INTEGER NOT NULL, proto VARCHAR NOT "
+                    + "NULL, "
                     + "label VARCHAR, batch_id VARCHAR, prediction TINYINT)");
             st.execute(
                     "INSERT INTO flows VALUES (1e9, 'C1', '10.0.0.1', 1, '10.0.0.2', 80, 'tcp', 'benign', 'old', 1)");

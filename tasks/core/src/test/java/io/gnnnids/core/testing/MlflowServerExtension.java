@@ -27,7 +27,9 @@ public final class MlflowServerExtension implements BeforeAllCallback, AfterAllC
     private Process process;
     private int port;
 
-    /** The mlflow executable: system property {@code nids.mlflow.bin}, else {@code .venv/bin/mlflow} above the module. */
+    /**
+     * The mlflow executable: system property {@code nids.mlflow.bin}, else {@code .venv/bin/mlflow} above the module.
+     */
     static Path executable() {
         String configured = System.getProperty("nids.mlflow.bin");
         Path bin = configured != null ? Path.of(configured) : Path.of("../../.venv/bin/mlflow");
