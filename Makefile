@@ -7,7 +7,7 @@ VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate
 
-.PHONY: help demo build jars venv lint lint-java lint-scripts test test-dags airflow bench bench-live local-up local-down local-status clean
+.PHONY: help demo build jars venv lint lint-java lint-line-length lint-scripts test test-dags airflow bench bench-live local-up local-down local-status clean
 
 JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
 # Class-data archives of the steps that run every few minutes: their JVMs start in half the time.
@@ -51,8 +51,13 @@ SHELL_SCRIPTS := .ci/run $(shell find . \( -name .venv -o -name .local -o -name 
 
 lint: lint-java lint-scripts ## check the style of the Java code, the Python code and the shell scripts
 
-lint-java: ## Java: palantir-java-format through Spotless (`mvn spotless:apply` formats the code)
+lint-java: lint-line-length ## Java: palantir-java-format through Spotless (`mvn spotless:apply` formats the code)
 	$(MVN) $(MVN_FLAGS) -q spotless:check
+
+# The formatter wraps code at 120 characters but leaves strings and comments as they are.
+lint-line-length: ## Java: no line over 120 characters
+	@long=$$(find tasks -name target -prune -o -name '*.java' -print | xargs -r grep -HnE '^.{121,}' || true); \
+	if [ -n "$$long" ]; then echo "$$long"; echo "lint: Java lines over 120 characters: split the string or comment"; exit 1; fi
 
 lint-scripts: venv ## Python: ruff (DAGs, tests, plugin, scripts; Airflow's AIR rules included); shell: shellcheck
 	$(VENV)/bin/ruff check .

@@ -44,6 +44,18 @@ def test_a_shell_script_that_breaks_a_rule_fails(tmp_path):
     assert "SC2086" in result.stdout + result.stderr, result.stdout + result.stderr
 
 
+def test_a_java_line_over_120_characters_fails(tmp_path):
+    copy = project_copy(tmp_path)
+    source = copy / "tasks" / "example" / "src" / "Example.java"
+    source.parent.mkdir(parents=True)
+    source.write_text("class Example {\n    String s = \"" + "x" * 100 + "\";\n}\n")
+    assert lint(copy, "lint-line-length").returncode == 0
+    source.write_text("class Example {\n    String s = \"" + "x" * 120 + "\";\n}\n")
+    result = lint(copy, "lint-line-length")
+    assert result.returncode != 0
+    assert "Example.java:2:" in result.stdout and "over 120 characters" in result.stdout, result.stdout
+
+
 def test_a_java_file_that_is_not_formatted_fails(tmp_path):
     """A module under the project's parent POM, as every step is: its sources are held to the same format."""
     module = tmp_path / "module"
