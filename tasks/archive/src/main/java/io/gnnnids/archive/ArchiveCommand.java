@@ -9,6 +9,7 @@ import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
+import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.Archiver;
 import io.gnnnids.core.store.ColdObject;
@@ -157,7 +158,7 @@ public class ArchiveCommand extends StepCommand {
                 objects,
                 result.hotRowsLeft(),
                 expired.size());
-        return run.write(work.resolve("archive-" + System.currentTimeMillis() + ".json"));
+        return run.write(ManifestPaths.ofRun(workDir.path(), "archive", String.valueOf(System.currentTimeMillis())));
     }
 
     /** --cold-retention as a duration of whole days, or null to keep every cold day. */
