@@ -1,6 +1,11 @@
 package io.gnnnids.core.kafka;
 
 import io.gnnnids.core.error.StepFailure;
+import io.gnnnids.core.error.UsageError;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +22,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Base client settings shared by every step. The timeouts are what keeps a step from hanging when Kafka is
  * down: with these, any metadata or offset call against an unreachable broker fails within about
- * {@link #API_TIMEOUT}, and the failure names the bootstrap servers.
+ * {@link #API_TIMEOUT}, and the failure names the bootstrap servers. A cluster with TLS or SASL gets its client
+ * settings from the properties file that {@value #PROPERTIES_ENV} names, as Kafka's own tools take them with
+ * {@code --command-config}.
  */
 public final class KafkaClients {
 
@@ -26,10 +33,26 @@ public final class KafkaClients {
 
     static final int REQUEST_TIMEOUT_MS = 30_000;
 
+    /** Names a file of client properties (security.protocol, ssl.*, sasl.*) that every client of every step gets. */
+    public static final String PROPERTIES_ENV = "NIDS_KAFKA_PROPERTIES";
+
     private KafkaClients() {}
 
-    /** Settings every client gets: bootstrap, client id {@code gnn-nids-<role>}, bounded connection timeouts. */
+    /**
+     * Settings every client gets: bootstrap, client id {@code gnn-nids-<role>}, bounded connection timeouts, then
+     * the file {@value #PROPERTIES_ENV} names, if any.
+     */
     public static Properties base(String bootstrap, String role) {
+        String file = System.getenv(PROPERTIES_ENV);
+        return base(bootstrap, role, file == null || file.isBlank() ? null : Path.of(file));
+    }
+
+    /**
+     * As {@link #base(String, String)}, with the client properties of {@code file} (null: none) over the defaults.
+     * The file may tune the timeouts too; bootstrap.servers stays the step's own setting, so that one file serves
+     * every step.
+     */
+    static Properties base(String bootstrap, String role, Path file) {
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "gnn-nids-" + role);
@@ -37,6 +60,17 @@ public final class KafkaClients {
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 5_000);
         p.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 10_000);
         p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+        if (file != null) {
+            Properties extra = new Properties();
+            try (Reader in = Files.newBufferedReader(file)) {
+                extra.load(in);
+            } catch (IOException e) {
+                throw new UsageError(PROPERTIES_ENV + " names " + file + ", which cannot be read (" + e
+                        + "): point it at a Kafka client properties file, or unset it for a plaintext cluster");
+            }
+            extra.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+            p.putAll(extra);
+        }
         return p;
     }
 

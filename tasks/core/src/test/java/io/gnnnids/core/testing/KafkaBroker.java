@@ -39,7 +39,15 @@ public final class KafkaBroker implements AutoCloseable {
     private final Process process;
     private final Thread shutdownHook;
 
-    private KafkaBroker(Path dir, int port, int controllerPort, Process process) {
+    /** A user the SASL broker knows ({@link #startWithSasl}), with its password. */
+    public static final String SASL_USER = "nids";
+
+    public static final String SASL_PASSWORD = "nids-secret";
+
+    private final boolean sasl;
+
+    private KafkaBroker(Path dir, int port, int controllerPort, Process process, boolean sasl) {
+        this.sasl = sasl;
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -51,12 +59,38 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Formats storage, starts the broker and returns once an Admin client can describe the cluster. */
     public static KafkaBroker start() {
+        return start(false);
+    }
+
+    /**
+     * A broker whose clients must log in with SASL/PLAIN ({@link #SASL_USER}) over a plaintext connection, as a
+     * secured cluster asks them to; {@link #clientSecurity()} holds what a client needs.
+     */
+    public static KafkaBroker startWithSasl() {
+        return start(true);
+    }
+
+    /** The client settings this broker requires: none, or SASL/PLAIN as {@link #SASL_USER}. */
+    public Properties clientSecurity() {
+        Properties p = new Properties();
+        if (sasl) {
+            p.put("security.protocol", "SASL_PLAINTEXT");
+            p.put("sasl.mechanism", "PLAIN");
+            p.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
+                            + "\" password=\"" + SASL_PASSWORD + "\";");
+        }
+        return p;
+    }
+
+    private static KafkaBroker start(boolean sasl) {
         try {
             Path dir = Files.createTempDirectory("kafka-broker-");
             int port = freePort();
             int controllerPort = freePort();
             Path config = dir.resolve("server.properties");
-            writeConfig(config, dir.resolve("data"), port, controllerPort);
+            writeConfig(config, dir.resolve("data"), port, controllerPort, sasl);
             Path logConfig = dir.resolve("logback-broker.xml");
             Files.writeString(logConfig, LOG_CONFIG);
             Path log = dir.resolve("broker.log");
@@ -76,7 +110,7 @@ public final class KafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("formatting Kafka storage failed:\n" + tail(log));
             }
             Process broker = javaProcess(logConfig, log, "kafka.Kafka", config.toString());
-            KafkaBroker started = new KafkaBroker(dir, port, controllerPort, broker);
+            KafkaBroker started = new KafkaBroker(dir, port, controllerPort, broker, sasl);
             try {
                 started.awaitReady();
             } catch (RuntimeException e) {
@@ -150,7 +184,7 @@ public final class KafkaBroker implements AutoCloseable {
         while (System.nanoTime() < deadline && process.isAlive() && !accepts(port)) {
             Thread.sleep(100);
         }
-        Properties p = new Properties();
+        Properties p = clientSecurity();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
@@ -195,7 +229,8 @@ public final class KafkaBroker implements AutoCloseable {
         return builder.start();
     }
 
-    private static void writeConfig(Path config, Path data, int port, int controllerPort) throws IOException {
+    private static void writeConfig(Path config, Path data, int port, int controllerPort, boolean sasl)
+            throws IOException {
         Map<String, String> settings = new java.util.LinkedHashMap<>();
         settings.put("process.roles", "broker,controller");
         settings.put("node.id", "1");
@@ -205,6 +240,21 @@ public final class KafkaBroker implements AutoCloseable {
         settings.put("controller.listener.names", "CONTROLLER");
         settings.put("inter.broker.listener.name", "PLAINTEXT");
         settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (sasl) {
+            // The client listener asks for a SASL/PLAIN login; the controller's stays plaintext, as on one node.
+            settings.put(
+                    "listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            settings.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
+            settings.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+            settings.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            settings.put("sasl.enabled.mechanisms", "PLAIN");
+            settings.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            settings.put(
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" "
+                            + "password=\"broker-secret\" user_broker=\"broker-secret\" user_" + SASL_USER + "=\""
+                            + SASL_PASSWORD + "\";");
+        }
         settings.put("log.dirs", data.toString());
         settings.put("num.partitions", "1");
         settings.put("offsets.topic.replication.factor", "1");

@@ -18,11 +18,30 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
+    private final boolean sasl;
     private KafkaBroker broker;
+
+    public KafkaBrokerExtension() {
+        this(false);
+    }
+
+    private KafkaBrokerExtension(boolean sasl) {
+        this.sasl = sasl;
+    }
+
+    /** A broker whose clients must log in with SASL/PLAIN: see {@link KafkaBroker#startWithSasl()}. */
+    public static KafkaBrokerExtension withSasl() {
+        return new KafkaBrokerExtension(true);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        broker = KafkaBroker.start();
+        broker = sasl ? KafkaBroker.startWithSasl() : KafkaBroker.start();
+    }
+
+    /** The client settings the broker requires (empty for a plaintext broker). */
+    public java.util.Properties clientSecurity() {
+        return broker.clientSecurity();
     }
 
     @Override
