@@ -42,10 +42,17 @@ public final class Mlflow implements AutoCloseable {
     private final String trackingUri;
     private final MlflowClient client;
     private final HttpClient http;
+    private final String authorization;
 
+    /** A client that logs in with the credentials of the environment ({@link MlflowCredentials}), if any. */
     public Mlflow(String trackingUri) {
+        this(trackingUri, MlflowCredentials.fromEnvironment());
+    }
+
+    public Mlflow(String trackingUri, MlflowCredentials credentials) {
         this.trackingUri = trackingUri.replaceAll("/+$", "");
-        this.client = new MlflowClient(this.trackingUri);
+        this.client = new MlflowClient(credentials.hostCreds(this.trackingUri));
+        this.authorization = credentials.authorization();
         // HTTP/1.1: an upgrade-to-HTTP/2 request with a body is refused by uvicorn's httptools parser (400).
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -147,11 +154,10 @@ public final class Mlflow implements AutoCloseable {
     /** Uploads a file as a run artifact at {@code relativePath} (e.g. "model/model.json"). */
     public void uploadArtifact(String runId, String relativePath, Path file) throws IOException {
         URI uri = proxyUri(artifactUri(runId), relativePath);
-        HttpRequest req = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofMinutes(5))
-                .PUT(HttpRequest.BodyPublishers.ofFile(file))
-                .build();
+        HttpRequest req =
+                request(uri).PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
         HttpResponse<String> resp = send(req, HttpResponse.BodyHandlers.ofString(), "upload artifact " + relativePath);
+        if (isLoginRefused(resp.statusCode())) throw loginRefused("upload artifact " + relativePath, resp.statusCode());
         if (resp.statusCode() / 100 != 2) {
             throw new StepFailure("MLflow at " + trackingUri + " refused the upload of " + relativePath + " (HTTP "
                     + resp.statusCode() + ": " + truncate(resp.body(), 300) + "): the server must proxy artifacts "
@@ -164,15 +170,23 @@ public final class Mlflow implements AutoCloseable {
         URI uri = proxyUri(artifactUri, relativePath);
         Files.createDirectories(dest.toAbsolutePath().getParent());
         Path tmp = dest.resolveSibling(dest.getFileName() + ".part");
-        HttpRequest req =
-                HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build();
+        HttpRequest req = request(uri).GET().build();
         HttpResponse<Path> resp = send(req, HttpResponse.BodyHandlers.ofFile(tmp), "download artifact " + relativePath);
         if (resp.statusCode() / 100 != 2) {
             Files.deleteIfExists(tmp);
+            if (isLoginRefused(resp.statusCode()))
+                throw loginRefused("download artifact " + relativePath, resp.statusCode());
             throw new StepFailure("MLflow at " + trackingUri + " has no artifact " + relativePath + " under "
                     + artifactUri + " (HTTP " + resp.statusCode() + ")");
         }
         Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** An artifact request, with the credentials mlflow-client sends on the REST calls. */
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5));
+        if (authorization != null) b.header("Authorization", authorization);
+        return b;
     }
 
     private URI proxyUri(String artifactUri, String relativePath) {
@@ -299,6 +313,7 @@ public final class Mlflow implements AutoCloseable {
         try {
             return call.run();
         } catch (MlflowHttpException e) {
+            if (isLoginRefused(e.getStatusCode())) throw loginRefused(what, e.getStatusCode());
             throw e; // callers that expect 404s handle them; others see failure() through their own catch
         } catch (RuntimeException e) {
             throw failure(what, e);
@@ -323,6 +338,19 @@ public final class Mlflow implements AutoCloseable {
         }
         if (e instanceof StepFailure s) return s;
         return new StepFailure("could not " + what + " on MLflow at " + trackingUri + ": " + root, e);
+    }
+
+    private static boolean isLoginRefused(int status) {
+        return status == 401 || status == 403;
+    }
+
+    /** 401: no or wrong credentials; 403: an account without the permission. Either way, what to set. */
+    private StepFailure loginRefused(String what, int status) {
+        return new StepFailure("MLflow at " + trackingUri + " refused to " + what + " (HTTP " + status + "): "
+                + (status == 401
+                        ? "set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD (or MLFLOW_TRACKING_TOKEN) to an "
+                                + "account of the server"
+                        : "the account lacks the permission; give it EDIT on the experiment or MANAGE on the model"));
     }
 
     private MlflowUnreachable unreachable(String what, Throwable cause) {

@@ -23,9 +23,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class MlflowServerExtension implements BeforeAllCallback, AfterAllCallback {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+    /** The admin account of a server started {@link #withBasicAuth()} (MLflow wants passwords of 12 or more). */
+    public static final String ADMIN = "admin";
+
+    public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+    private final boolean basicAuth;
     private Path dir;
     private Process process;
     private int port;
+
+    public MlflowServerExtension() {
+        this(false);
+    }
+
+    private MlflowServerExtension(boolean basicAuth) {
+        this.basicAuth = basicAuth;
+    }
+
+    /** A server behind MLflow's basic-auth app: every API call needs a login ({@link #ADMIN}); /health does not. */
+    public static MlflowServerExtension withBasicAuth() {
+        return new MlflowServerExtension(true);
+    }
 
     /**
      * The mlflow executable: system property {@code nids.mlflow.bin}, else {@code .venv/bin/mlflow} above the module.
@@ -61,6 +80,17 @@ public final class MlflowServerExtension implements BeforeAllCallback, AfterAllC
                         "1")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        if (basicAuth) {
+            Path config = dir.resolve("basic_auth.ini");
+            Files.writeString(
+                    config,
+                    "[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///" + dir.resolve("auth.db")
+                            + "\nadmin_username = " + ADMIN + "\nadmin_password = " + ADMIN_PASSWORD
+                            + "\nauthorization_function = mlflow.server.auth:authenticate_request_basic_auth\n");
+            pb.command().addAll(List.of("--app-name", "basic-auth"));
+            pb.environment().put("MLFLOW_AUTH_CONFIG_PATH", config.toString());
+            pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "tests-only-secret");
+        }
         pb.environment().put("MLFLOW_ENABLE_TELEMETRY", "false");
         pb.environment().put("DO_NOT_TRACK", "true");
         process = pb.start();
