@@ -29,7 +29,8 @@ public record MlflowCredentials(String username, String password, String token) 
         }
         if (username != null && token != null) {
             throw new UsageError(
-                    "set MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN, not both: which one to send is unclear");
+                    "set MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN, not both: which one to send is "
+                            + "unclear");
         }
         return new MlflowCredentials(username, password, token);
     }
