@@ -114,7 +114,15 @@ class Airflow:
         self.token = answer["access_token"]
 
     def call(self, path: str, method: str = "GET", body: dict | None = None) -> dict:
-        return request(self.url + path, method, body, {"Authorization": f"Bearer {self.token}"})
+        """One call; an error of the server's (a busy metadata database, say) is tried again, up to 5 times."""
+        for attempt in range(1, 6):
+            try:
+                return request(self.url + path, method, body, {"Authorization": f"Bearer {self.token}"})
+            except urllib.error.HTTPError as error:
+                if error.code < 500 or attempt == 5:
+                    raise
+            time.sleep(2 * attempt)
+        raise AssertionError("unreachable")
 
     def healthy(self) -> bool:
         try:
