@@ -1,4 +1,4 @@
-# gnn-nids: build, test, benchmark and run the local services.
+# gnn-nids: build, test, benchmark, run the local services and operate the compose stack.
 # `make help` lists the targets.
 
 MVN ?= mvn
@@ -6,8 +6,17 @@ PYTHON ?= python3
 VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate
+# The compose stack: Docker Compose v2 (`docker compose`); its files and settings come from .env (COMPOSE_FILE
+# adds the docker runner's).
+COMPOSE ?= docker compose
+# Lines of each service's log that `make logs` shows before it follows them.
+LOGS_TAIL ?= 200
+# Seconds `make up` waits for every service to be healthy.
+UP_WAIT ?= 600
+# How `make verify` runs the replay step: in the Airflow scheduler's container, which has the jars and Kafka's settings.
+VERIFY_REPLAY ?= $(COMPOSE) exec -T airflow-scheduler java -jar /opt/gnn-nids/jars/replay.jar
 
-.PHONY: help demo build jars venv lint lint-java lint-line-length lint-scripts test test-dags airflow bench bench-live local-up local-down local-status clean
+.PHONY: help demo build jars venv lint lint-java lint-line-length lint-scripts test test-dags airflow bench bench-live local-up local-down local-status clean up down status health logs verify
 
 JARS := $(foreach s,$(STEPS),tasks/$(s)/target/$(s).jar)
 # Class-data archives of the steps that run every few minutes: their JVMs start in half the time.
@@ -98,5 +107,31 @@ local-down: ## stop the local services
 local-status: ## show whether the local services run (exit 3 when one does not)
 	@rc=0; infrastructure/local/kafka.sh status || rc=$$?; infrastructure/local/mlflow.sh status || rc=$$?; exit $$rc
 
-clean: ## remove build outputs (keeps .local/ state; local-down first to stop services)
+# The stack refuses to start on the example's secrets.
+up: ## the compose stack: build the images, start every service with the secrets of .env, wait until all are healthy
+	@[ -f .env ] || { echo "make up: no .env: cp .env.example .env, then replace every CHANGE value"; exit 2; }
+	@! grep -q '=CHANGE' .env || { echo "make up: .env still holds example values: replace every CHANGE value"; exit 2; }
+	$(COMPOSE) up -d --build
+	@COMPOSE="$(COMPOSE)" HEALTH_WAIT=$(UP_WAIT) infrastructure/compose/health.sh
+
+down: ## stop the compose stack and remove its containers; the volumes stay (`make clean` asks to delete them)
+	$(COMPOSE) down
+
+status: ## the compose stack's containers: state, health, ports
+	$(COMPOSE) ps --all
+
+health: ## whether every compose service is healthy and every init service done (exit 1 when one is not)
+	@COMPOSE="$(COMPOSE)" infrastructure/compose/health.sh
+
+logs: ## follow the compose stack's logs, from the last LOGS_TAIL (200) lines of each; `make logs-<service>`: one service's
+	$(COMPOSE) logs --follow --tail=$(LOGS_TAIL)
+
+logs-%:
+	$(COMPOSE) logs --follow --tail=$(LOGS_TAIL) $*
+
+verify: ## in the running stack: replay generated flows, run the DAGs through Airflow's REST API, check they were stored and scored
+	@VERIFY_REPLAY="$(VERIFY_REPLAY)" $(PYTHON) infrastructure/compose/verify.py
+
+clean: ## remove build outputs (keeps .local/; local-down first to stop services); asks before deleting the compose stack's volumes
 	$(MVN) $(MVN_FLAGS) -q clean
+	@COMPOSE="$(COMPOSE)" CONFIRM="$(CONFIRM)" infrastructure/compose/clean-volumes.sh

@@ -17,7 +17,9 @@ by a shell.
 
 The steps read their configuration (KAFKA_BOOTSTRAP_SERVERS, NIDS_DUCKDB_PATH, MLFLOW_TRACKING_URI, ...) from
 the environment of the process that runs them: the Airflow worker's environment for the bash runner
-(`append_env=True` keeps it), the same names copied into the container for the docker runner.
+(`append_env=True` keeps it), the same names copied into the container for the docker runner. The docker runner
+passes the credentials (CREDENTIALS) as DockerOperator's private environment, which Airflow neither serializes with
+the DAG nor renders: the worker reads them from its own environment when it parses the DAG file to run a task.
 
 Environment read when the DAG files are parsed:
 - NIDS_RUNNER: `bash` (default; java on the worker) or `docker` (DockerOperator on NIDS_TASKS_IMAGE).
@@ -37,6 +39,8 @@ Environment read when the DAG files are parsed:
   reach them before a run (`make airflow` sizes all three for the rate of its traffic source).
 - NIDS_TASKS_IMAGE, NIDS_DOCKER_URL, NIDS_DOCKER_NETWORK, NIDS_DOCKER_DATA_VOLUME, NIDS_DOCKER_DATA_PATH:
   the docker runner's image, daemon, network and the volume that holds the work dir, stores and manifests.
+- NIDS_DOCKER_KAFKA_PROPERTIES: the docker runner's Kafka client properties file on the Docker host, mounted
+  read-only into each step's container at KAFKA_PROPERTIES_PATH (NIDS_KAFKA_PROPERTIES there).
 """
 
 from __future__ import annotations
@@ -71,6 +75,7 @@ HOT_STORE = Asset(name="nids_hot_store", uri="gnn-nids://hot-store/flows", group
 # container, the bash runner inherits them.
 SETTINGS = (
     "KAFKA_BOOTSTRAP_SERVERS",
+    "NIDS_KAFKA_PROPERTIES",
     "NIDS_TOPIC",
     "NIDS_GROUP_ID",
     "NIDS_WORK_DIR",
@@ -81,14 +86,21 @@ SETTINGS = (
     "NIDS_COLD_RETENTION",
     "NIDS_REPORT_DIR",
     "NIDS_ALERTS_TOPIC",
-    "NIDS_WEBHOOK_URL",
     "NIDS_MODEL_NAME",
     "MLFLOW_TRACKING_URI",
     "DJL_CACHE_DIR",
     "AWS_ENDPOINT_URL",
+    "AWS_REGION",
+)
+# The settings that sign in somewhere (a webhook URL holds its token): the docker runner keeps them out of the
+# serialized DAG, the rendered fields and the UI.
+CREDENTIALS = (
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
-    "AWS_REGION",
+    "MLFLOW_TRACKING_USERNAME",
+    "MLFLOW_TRACKING_PASSWORD",
+    "MLFLOW_TRACKING_TOKEN",
+    "NIDS_WEBHOOK_URL",
 )
 
 # The steps but train run for seconds: the client compiler alone (TieredStopAtLevel=1) starts them faster than
@@ -106,6 +118,8 @@ if RUNNER not in ("bash", "docker"):
 TASKS_IMAGE = os.environ.get("NIDS_TASKS_IMAGE", "gnn-nids-tasks:latest")
 # Where the jars live inside the tasks image.
 IMAGE_JARS_DIR = "/opt/gnn-nids/jars"
+# Where the docker runner mounts the Kafka client properties file in a step's container.
+KAFKA_PROPERTIES_PATH = "/run/secrets/kafka-client.properties"
 
 
 def _task_retries() -> int:
@@ -318,12 +332,20 @@ def _docker_task(task_id: str, command: str, task_env: dict[str, str], extra: di
     if volume:
         # The work dir, stores and manifests live on a volume the containers share, at the same path in each.
         mounts.append(Mount(target=os.environ.get("NIDS_DOCKER_DATA_PATH", "/data"), source=volume, type="volume"))
+    kafka_properties = os.environ.get("NIDS_DOCKER_KAFKA_PROPERTIES")
+    if kafka_properties:
+        mounts.append(Mount(target=KAFKA_PROPERTIES_PATH, source=kafka_properties, type="bind", read_only=True))
+        environment["NIDS_KAFKA_PROPERTIES"] = KAFKA_PROPERTIES_PATH
+    else:
+        # A path of the worker's is no file in the step's container.
+        environment.pop("NIDS_KAFKA_PROPERTIES", None)
     return StepDockerOperator(
         task_id=task_id,
         image=TASKS_IMAGE,
         # A shell expands the environment variables in the fixed command, as the bash runner does.
         command=["/bin/sh", "-c", command],
         environment=environment,
+        private_environment={name: os.environ[name] for name in CREDENTIALS if os.environ.get(name)},
         docker_url=os.environ.get("NIDS_DOCKER_URL", "unix://var/run/docker.sock"),
         network_mode=os.environ.get("NIDS_DOCKER_NETWORK"),
         mounts=mounts,

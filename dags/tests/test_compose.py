@@ -1,14 +1,21 @@
 """The Docker deployment files, checked without Docker: docker-compose.yml and its docker-runner override parse,
 hold every service with a health check, give Airflow the settings the steps read, publish ports on 127.0.0.1 only,
-take every secret from .env, and agree with the DAGs on image, jar folder, network and volume names.
-`docker-compose config` validates them too where that binary is installed."""
+take every secret from .env (which .env.example lists, with every other variable the files read), and agree with the
+DAGs on image, jar folder, network and volume names. Secured by default: MLflow behind its basic-auth app, the steps
+signing in to it and to MinIO as an application user (never MinIO's root), every Kafka client given the properties
+file of NIDS_KAFKA_CLIENT_PROPERTIES. The init scripts run against stand-ins of kafka-topics.sh and mc, every file a
+Dockerfile copies exists, and `docker-compose config` validates every combination of files and profiles where that
+binary is installed."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -21,13 +28,16 @@ ENV_EXAMPLE = REPO_ROOT / ".env.example"
 
 AIRFLOW_SERVICES = ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
 LONG_RUNNING = ("kafka", "minio", "postgres", "mlflow") + AIRFLOW_SERVICES
-RUN_ONCE = ("minio-init", "airflow-init")
+RUN_ONCE = ("kafka-init", "minio-init", "airflow-init")
 # The configuration names of the design (ARCHITECTURE, Configuration): the steps read them from the worker.
-STEP_SETTINGS = ("KAFKA_BOOTSTRAP_SERVERS", "NIDS_TOPIC", "NIDS_GROUP_ID", "NIDS_WORK_DIR", "NIDS_DUCKDB_PATH",
-                 "NIDS_COLD_URI", "NIDS_ARCHIVE_URI", "NIDS_MODEL_NAME", "MLFLOW_TRACKING_URI", "AWS_ENDPOINT_URL",
-                 "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
-SECRETS = ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET",
+STEP_SETTINGS = ("KAFKA_BOOTSTRAP_SERVERS", "NIDS_KAFKA_PROPERTIES", "NIDS_TOPIC", "NIDS_ALERTS_TOPIC",
+                 "NIDS_GROUP_ID", "NIDS_WORK_DIR", "NIDS_DUCKDB_PATH", "NIDS_COLD_URI", "NIDS_ARCHIVE_URI",
+                 "NIDS_MODEL_NAME", "MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD",
+                 "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
+SECRETS = ("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "MINIO_APP_PASSWORD", "MLFLOW_TRACKING_PASSWORD",
+           "MLFLOW_SECRET_KEY", "AIRFLOW_ADMIN_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET",
            "AIRFLOW_API_SECRET_KEY")
+KAFKA_PROPERTIES = "/run/secrets/kafka-client.properties"
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +50,16 @@ def docker_runner() -> dict:
     return yaml.safe_load(DOCKER_RUNNER.read_text())
 
 
-def env_example() -> dict[str, str]:
-    pairs = (line.split("=", 1) for line in ENV_EXAMPLE.read_text().splitlines()
-             if line.strip() and not line.lstrip().startswith("#"))
-    return {name.strip(): value.strip() for name, value in pairs}
+def env_example(optional: bool = False) -> dict[str, str]:
+    """The NAME=value lines of .env.example; with `optional`, also the commented-out ones (`# NAME=default`)."""
+    line_pattern = r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$" if optional else r"^()([A-Z][A-Z0-9_]*)=(.*)$"
+    return {match[1]: match[2].strip() for match in re.findall(line_pattern, ENV_EXAMPLE.read_text(), re.M)}
+
+
+def compose_variables(*files: Path) -> set[str]:
+    """Every variable the files read (${NAME}, ${NAME:-default}, ${NAME:?message}); $$ is a literal dollar."""
+    text = "".join(file.read_text() for file in files).replace("$$", "")
+    return set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", text))
 
 
 def test_compose_runs_the_whole_stack(compose):
@@ -60,10 +76,13 @@ def test_services_start_after_what_they_need_is_healthy(compose):
     services = compose["services"]
     for name in AIRFLOW_SERVICES:
         needs = services[name]["depends_on"]
-        assert needs["airflow-init"] == {"condition": "service_completed_successfully"}
-        for dependency in ("postgres", "kafka", "mlflow"):
+        for dependency in ("airflow-init", "kafka-init", "minio-init"):
+            assert needs[dependency] == {"condition": "service_completed_successfully"}, (name, dependency)
+        for dependency in ("postgres", "mlflow"):
             assert needs[dependency] == {"condition": "service_healthy"}, (name, dependency)
     assert services["mlflow"]["depends_on"]["minio-init"] == {"condition": "service_completed_successfully"}
+    assert services["kafka-init"]["depends_on"]["kafka"] == {"condition": "service_healthy"}
+    assert services["minio-init"]["depends_on"]["minio"] == {"condition": "service_healthy"}
 
 
 def test_airflow_gives_the_steps_every_setting(compose):
@@ -93,6 +112,14 @@ def test_env_example_names_every_required_variable():
     required = set(re.findall(r"\$\{([A-Z_]+):\?", COMPOSE.read_text()))
     assert required <= set(env_example()), f"missing from .env.example: {required - set(env_example())}"
     assert set(SECRETS) <= required
+    # Every secret is an example to replace: `make up` refuses to start on a CHANGE value.
+    assert all(env_example()[secret].startswith("CHANGE") for secret in SECRETS)
+
+
+def test_env_example_lists_every_variable_the_compose_files_read():
+    listed = set(env_example(optional=True))
+    missing = compose_variables(COMPOSE, DOCKER_RUNNER) - listed
+    assert not missing, f"read by the compose files, missing from .env.example: {sorted(missing)}"
 
 
 def test_images_agree_with_the_dags():
@@ -123,12 +150,227 @@ def test_docker_runner_matches_the_stack(compose, docker_runner):
         assert services[name]["environment"]["NIDS_RUNNER"] == "docker", name
 
 
+def profiles(*files: Path) -> set[str]:
+    return {profile for file in files for service in yaml.safe_load(file.read_text())["services"].values()
+            for profile in service.get("profiles", [])}
+
+
+# Every combination of files an operator may run: the stack alone and with the docker runner, each with no profile
+# and with each profile a service declares.
+COMBINATIONS = [(files, profile) for files in ((COMPOSE,), (COMPOSE, DOCKER_RUNNER))
+                for profile in (None, *sorted(profiles(*files)))]
+
+
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
-@pytest.mark.parametrize("files", [(COMPOSE,), (COMPOSE, DOCKER_RUNNER)], ids=["stack", "with-docker-runner"])
-def test_docker_compose_accepts_the_files(files):
+@pytest.mark.parametrize(("files", "profile"), COMBINATIONS,
+                         ids=["+".join(f.name for f in files) + (f"+{p}" if p else "") for files, p in COMBINATIONS])
+def test_docker_compose_accepts_the_files(files, profile):
     args = ["docker-compose", "--env-file", str(ENV_EXAMPLE)]
     for file in files:
         args += ["-f", str(file)]
-    env = dict(os.environ, DOCKER_GID="999")
+    if profile:
+        args += ["--profile", profile]
+    # What .env adds for the docker runner.
+    env = dict(os.environ, DOCKER_GID="999", NIDS_KAFKA_CLIENT_PROPERTIES="/srv/gnn-nids/kafka-client.properties")
     result = subprocess.run(args + ["config", "-q"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
+def test_the_docker_runner_asks_for_the_kafka_properties_path():
+    args = ["docker-compose", "--env-file", str(ENV_EXAMPLE), "-f", str(COMPOSE), "-f", str(DOCKER_RUNNER), "config"]
+    env = {k: v for k, v in os.environ.items() if k != "NIDS_KAFKA_CLIENT_PROPERTIES"}
+    result = subprocess.run(args, cwd=REPO_ROOT, env=dict(env, DOCKER_GID="999"), capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "set NIDS_KAFKA_CLIENT_PROPERTIES in .env to the absolute path" in result.stderr
+
+
+def test_kafka_init_creates_the_topics_before_anything_uses_them(compose):
+    services = compose["services"]
+    init = services["kafka-init"]
+    assert init["image"] == services["kafka"]["image"]
+    assert init["restart"] == "no"
+    assert init["entrypoint"] == ["/bin/bash", "/opt/gnn-nids/init-topics.sh"]
+    assert "./infrastructure/kafka/init-topics.sh:/opt/gnn-nids/init-topics.sh:ro" in init["volumes"]
+    airflow = compose["x-airflow-common"]["environment"]
+    for name in ("KAFKA_BOOTSTRAP_SERVERS", "NIDS_KAFKA_PROPERTIES", "NIDS_TOPIC", "NIDS_ALERTS_TOPIC"):
+        assert init["environment"][name] == airflow[name], name
+    assert init["environment"]["NIDS_TOPIC_PARTITIONS"] == "${NIDS_TOPIC_PARTITIONS:-3}"
+
+
+def run_with_stand_in(tmp_path: Path, script: Path, command: str, stand_in: str, env: dict[str, str]) -> list[str]:
+    """Runs `script` with `command` replaced by `stand_in` (a shell script that may read $CALLS), which records each
+    call's arguments; those calls, one line each."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    fake = bin_dir / command
+    fake.write_text('#!/usr/bin/env bash\nprintf "%s\\n" "$*" >>"$CALLS"\n' + stand_in)
+    fake.chmod(0o755)
+    calls = tmp_path / "calls.txt"
+    calls.write_text("")
+    full_env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", CALLS=str(calls), **env)
+    result = subprocess.run([str(script)], env=full_env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return calls.read_text().splitlines()
+
+
+def test_kafka_init_script_creates_the_topics_idempotently(tmp_path):
+    script = REPO_ROOT / "infrastructure" / "kafka" / "init-topics.sh"
+    env = {"KAFKA_TOPICS": "kafka-topics.sh", "KAFKA_BOOTSTRAP_SERVERS": "kafka:9092",
+           "NIDS_KAFKA_PROPERTIES": KAFKA_PROPERTIES, "NIDS_TOPIC": "zeek-conn", "NIDS_TOPIC_PARTITIONS": "6",
+           "NIDS_ALERTS_TOPIC": "nids-alerts"}
+    common = f"--bootstrap-server kafka:9092 --command-config {KAFKA_PROPERTIES}"
+    assert run_with_stand_in(tmp_path, script, "kafka-topics.sh", "", env) == [
+        f"{common} --create --if-not-exists --topic zeek-conn --partitions 6",
+        f"{common} --describe --topic zeek-conn",
+        f"{common} --create --if-not-exists --topic nids-alerts --partitions 1 --config cleanup.policy=compact",
+        f"{common} --describe --topic nids-alerts",
+    ]
+    # No properties file, no alerts topic.
+    env.update(NIDS_KAFKA_PROPERTIES="", NIDS_ALERTS_TOPIC="")
+    assert run_with_stand_in(tmp_path, script, "kafka-topics.sh", "", env) == [
+        "--bootstrap-server kafka:9092 --create --if-not-exists --topic zeek-conn --partitions 6",
+        "--bootstrap-server kafka:9092 --describe --topic zeek-conn",
+    ]
+
+
+def test_every_kafka_client_gets_the_properties_file(compose):
+    secret = compose["secrets"]["kafka-client-properties"]
+    assert secret["file"] == "${NIDS_KAFKA_CLIENT_PROPERTIES:-./infrastructure/kafka/client.properties}"
+    for name in AIRFLOW_SERVICES + ("airflow-init", "kafka-init"):
+        service = compose["services"][name]
+        assert service["environment"]["NIDS_KAFKA_PROPERTIES"] == KAFKA_PROPERTIES, name
+        assert {"source": "kafka-client-properties", "target": Path(KAFKA_PROPERTIES).name} in service["secrets"], name
+    bootstrap = compose["x-airflow-common"]["environment"]["KAFKA_BOOTSTRAP_SERVERS"]
+    assert bootstrap == "${KAFKA_BOOTSTRAP_SERVERS:-kafka:9092}"
+    # The default file sets nothing: the stack's own broker is plaintext on its private network.
+    default = REPO_ROOT / "infrastructure" / "kafka" / "client.properties"
+    assert [line for line in default.read_text().splitlines() if line.strip() and not line.startswith("#")] == []
+
+
+def properties(path: Path) -> dict[str, str]:
+    """A Java properties file's settings, continuation lines joined as java.util.Properties joins them."""
+    text = re.sub(r"\\\n\s*", "", path.read_text())
+    pairs = (line.split("=", 1) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def test_the_kafka_properties_example_shows_tls_and_sasl():
+    example = properties(REPO_ROOT / "infrastructure" / "kafka" / "client-sasl-ssl.properties.example")
+    assert example["security.protocol"] == "SASL_SSL"
+    assert example["sasl.mechanism"].startswith("SCRAM-SHA-")
+    assert example["sasl.jaas.config"].startswith("org.apache.kafka.common.security.scram.ScramLoginModule required ")
+    assert example["sasl.jaas.config"].endswith(";")
+    assert example["ssl.truststore.type"] == "PEM"
+    assert re.fullmatch(r"-----BEGIN CERTIFICATE----- .+ -----END CERTIFICATE-----",
+                        example["ssl.truststore.certificates"])
+    # Filled-in copies hold secrets: git ignores them.
+    ignored = subprocess.run(["git", "check-ignore", "-q", "infrastructure/kafka/client-sasl-ssl.properties"],
+                             cwd=REPO_ROOT)
+    assert ignored.returncode == 0
+
+
+def test_minio_root_credentials_stay_in_minio_and_its_init(compose):
+    for name, service in compose["services"].items():
+        uses_root = "MINIO_ROOT_PASSWORD" in json.dumps(service.get("environment", {}))
+        assert uses_root == (name in ("minio", "minio-init")), name
+    for environment in (compose["x-airflow-common"]["environment"], compose["services"]["mlflow"]["environment"]):
+        assert environment["AWS_ACCESS_KEY_ID"] == "${MINIO_APP_USER:?set MINIO_APP_USER in .env}"
+        assert environment["AWS_SECRET_ACCESS_KEY"] == "${MINIO_APP_PASSWORD:?set MINIO_APP_PASSWORD in .env}"
+    init = compose["services"]["minio-init"]
+    assert init["entrypoint"] == ["/bin/sh", "/opt/gnn-nids/init.sh"]
+    assert "./infrastructure/minio/init.sh:/opt/gnn-nids/init.sh:ro" in init["volumes"]
+
+
+def test_minio_init_gives_the_application_user_the_projects_buckets_only(tmp_path):
+    policy = tmp_path / "policy.json"
+    # The stand-in keeps the policy file `mc admin policy create ALIAS NAME FILE` is given.
+    stand_in = f'if [[ "$1 $2 $3" == "admin policy create" ]]; then cp "$6" {policy}; fi\n'
+    env = {"MINIO_ROOT_USER": "root", "MINIO_ROOT_PASSWORD": "root-secret", "MINIO_APP_USER": "app",
+           "MINIO_APP_PASSWORD": "app-secret", "NIDS_COLD_BUCKET": "cold", "NIDS_ARCHIVE_BUCKET": "archive",
+           "MLFLOW_BUCKET": "models"}
+    calls = run_with_stand_in(tmp_path, REPO_ROOT / "infrastructure" / "minio" / "init.sh", "mc", stand_in, env)
+    assert calls == [
+        "alias set local http://minio:9000 root root-secret",
+        "mb --ignore-existing local/cold", "mb --ignore-existing local/archive", "mb --ignore-existing local/models",
+        "admin policy create local gnn-nids-app /tmp/gnn-nids-app-policy.json",
+        "admin user add local app app-secret",
+        "admin policy attach local gnn-nids-app --user app",
+    ]
+    statements = json.loads(policy.read_text())["Statement"]
+    assert {statement["Effect"] for statement in statements} == {"Allow"}
+    resources = {resource for statement in statements for resource in statement["Resource"]}
+    buckets = {f"arn:aws:s3:::{bucket}" for bucket in ("cold", "archive", "models")}
+    assert resources == buckets | {f"{arn}/*" for arn in buckets}
+    actions = {action for statement in statements for action in statement["Action"]}
+    assert {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"} <= actions
+    assert not any(action.endswith("*") or action.startswith("admin:") for action in actions)
+
+
+def test_mlflow_runs_behind_its_basic_auth_app(compose):
+    mlflow = compose["services"]["mlflow"]
+    environment = mlflow["environment"]
+    airflow = compose["x-airflow-common"]["environment"]
+    # Its admin is the user the steps sign in as, with MLflow's own client variables.
+    assert environment["MLFLOW_ADMIN_USERNAME"] == airflow["MLFLOW_TRACKING_USERNAME"]
+    assert environment["MLFLOW_ADMIN_PASSWORD"] == airflow["MLFLOW_TRACKING_PASSWORD"]
+    assert environment["MLFLOW_FLASK_SERVER_SECRET_KEY"] == "${MLFLOW_SECRET_KEY:?set MLFLOW_SECRET_KEY in .env}"
+    assert "command" not in mlflow and "entrypoint" not in mlflow
+    dockerfile = (REPO_ROOT / "infrastructure" / "mlflow" / "Dockerfile").read_text()
+    assert 'ENTRYPOINT ["python", "/opt/gnn-nids/serve.py"]' in dockerfile
+    assert re.search(r"Flask-WTF==[0-9.]+", dockerfile)
+    serve = (REPO_ROOT / "infrastructure" / "mlflow" / "serve.py").read_text()
+    assert '"--app-name", "basic-auth"' in serve
+    # The health check needs no credentials: the basic-auth app leaves /health open.
+    assert "http://localhost:5000/health" in " ".join(mlflow["healthcheck"]["test"])
+
+
+def test_airflows_admin_password_comes_from_the_env_file(compose):
+    init = compose["services"]["airflow-init"]
+    assert init["environment"]["AIRFLOW_ADMIN_PASSWORD"] == \
+        "${AIRFLOW_ADMIN_PASSWORD:?set AIRFLOW_ADMIN_PASSWORD in .env}"
+    assert "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE" in init["command"][-1]
+    for name in AIRFLOW_SERVICES:
+        assert "AIRFLOW_ADMIN_PASSWORD" not in compose["services"][name]["environment"], name
+
+
+def mounted_scripts(*documents: dict) -> list[Path]:
+    """The scripts the compose files mount into a container (./path:target)."""
+    return [REPO_ROOT / volume.split(":", 1)[0] for document in documents
+            for service in document["services"].values() for volume in service.get("volumes", [])
+            if isinstance(volume, str) and volume.startswith("./")]
+
+
+def test_every_mounted_script_exists_and_passes_shellcheck(compose, docker_runner):
+    scripts = mounted_scripts(compose, docker_runner)
+    assert {script.name for script in scripts} == {"init-topics.sh", "init.sh", "init-databases.sh"}
+    # make lint-scripts shellchecks every *.sh; here they are checked on their own as well.
+    shellcheck = REPO_ROOT / ".venv" / "bin" / "shellcheck"
+    result = subprocess.run([str(shellcheck), *map(str, scripts)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def dockerfile_copies(dockerfile: Path, context: Path) -> list[Path]:
+    """The paths of the build context a Dockerfile copies (COPY without --from)."""
+    copied = []
+    for line in re.sub(r"\\\n", " ", dockerfile.read_text()).splitlines():
+        words = line.split()
+        if words[:1] != ["COPY"] or any(word.startswith("--from=") for word in words):
+            continue
+        sources = [word for word in words[1:-1] if not word.startswith("--")]
+        copied += [context / source for source in sources]
+    return copied
+
+
+def test_every_file_a_dockerfile_copies_exists(compose, docker_runner):
+    builds = [service["build"] for document in (compose, docker_runner) for service in document["services"].values()
+              if "build" in service]
+    checked = 0
+    for build in itertools.chain(builds, [compose["x-airflow-common"]["build"]]):
+        context = REPO_ROOT / build["context"]
+        dockerfile = context / build.get("dockerfile", "Dockerfile")
+        copies = dockerfile_copies(dockerfile, context)
+        missing = [str(path.relative_to(REPO_ROOT)) for path in copies if not path.exists()]
+        assert not missing, f"{dockerfile.relative_to(REPO_ROOT)} copies what is not there: {missing}"
+        checked += len(copies)
+    assert checked >= 6

@@ -279,6 +279,54 @@ def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_
                 assert task.environment["NIDS_MANIFEST"] == "{{ ti.xcom_pull(task_ids='" + manifest_from + "') }}"
 
 
+# A value for each credential the steps read, none of which may reach the serialized DAGs.
+CREDENTIAL_VALUES = {"AWS_ACCESS_KEY_ID": "app-key-id-7f3a", "AWS_SECRET_ACCESS_KEY": "aws-secret-9c1e",
+                     "MLFLOW_TRACKING_USERNAME": "mlflow-user-2b8d", "MLFLOW_TRACKING_PASSWORD": "mlflow-secret-5e0f",
+                     "MLFLOW_TRACKING_TOKEN": "mlflow-token-4a6c", "NIDS_WEBHOOK_URL": "https://hooks.test/T0/B0/x1y2"}
+
+
+@pytest.mark.parametrize("runner", ["bash", "docker"])
+def test_credentials_never_reach_the_serialized_dags(reparse, runner):
+    """The DAG processor stores each DAG as DagSerialization.to_dict makes it (what the API server and the UI read);
+    a credential in a task's fields would be stored there in clear. The docker runner hands them to the container
+    as DockerOperator's private environment, which is neither serialized nor rendered: the worker that runs the task
+    parses the DAG file again and reads them from its own environment."""
+    import json
+
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    reparse(NIDS_RUNNER=runner, NIDS_DUCKDB_PATH="/data/hot-store-path.duckdb", **CREDENTIAL_VALUES)
+    bag = load_dagbag()
+    assert not bag.import_errors, bag.import_errors
+    for dag in bag.dags.values():
+        serialized = json.dumps(DagSerialization.to_dict(dag))
+        leaked = [name for name, value in CREDENTIAL_VALUES.items() if value in serialized]
+        assert not leaked, f"{dag.dag_id} serializes {leaked}"
+        if runner == "docker":
+            # The other settings are serialized with the container's environment; the credentials go beside it.
+            assert "/data/hot-store-path.duckdb" in serialized
+            for task in dag.tasks:
+                assert task._private_environment == CREDENTIAL_VALUES, task.task_id
+                assert not set(CREDENTIAL_VALUES) & set(task.environment), task.task_id
+                assert "private_environment" not in task.template_fields
+
+
+def test_the_docker_runner_mounts_the_kafka_properties_file(reparse):
+    from docker.types import Mount
+
+    reparse(NIDS_RUNNER="docker", NIDS_KAFKA_PROPERTIES="/run/secrets/kafka-client.properties",
+            NIDS_DOCKER_KAFKA_PROPERTIES="/srv/gnn-nids/kafka-client.properties")
+    task = load_dagbag().dags["nids_etl"].get_task("consume_batch")
+    assert Mount(target="/run/secrets/kafka-client.properties", source="/srv/gnn-nids/kafka-client.properties",
+                 type="bind", read_only=True) in task.mounts
+    assert task.environment["NIDS_KAFKA_PROPERTIES"] == "/run/secrets/kafka-client.properties"
+    # Without the file on the Docker host, the worker's path would name no file in the step's container.
+    reparse(NIDS_DOCKER_KAFKA_PROPERTIES="")
+    task = load_dagbag().dags["nids_etl"].get_task("consume_batch")
+    assert "NIDS_KAFKA_PROPERTIES" not in task.environment
+    assert all(mount["Type"] != "bind" for mount in task.mounts)
+
+
 def test_task_retries_come_from_the_environment(reparse):
     reparse(NIDS_TASK_RETRIES="0")
     bag = load_dagbag()
