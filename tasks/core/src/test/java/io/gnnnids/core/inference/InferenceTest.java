@@ -34,9 +34,7 @@ class InferenceTest {
     @TempDir
     Path dir;
 
-    private final List<Flow> flows = TestFlows.flows("C", 30, START).stream()
-            .map(f -> f.withTs(START + 60 * Integer.parseInt(f.uid().substring(1))))
-            .toList();
+    private final List<Flow> flows = TestFlows.flows("C", 30, START, 60);
 
     private HotStore storeWithFlows() throws Exception {
         HotStore store = HotStore.open(dir.resolve("nids.duckdb"), Duration.ofSeconds(5));

@@ -55,10 +55,7 @@ class ModelTrainingTest {
 
     private static TrainingRun.Split split() {
         // Every fifth flow is labelled an attack; ten seconds apart, the flows fill five 10-minute windows.
-        List<Flow> flows = TestFlows.flows("C", 300, 1_700_000_400.0).stream()
-                .map(f ->
-                        f.withTs(1_700_000_400.0 + 10 * Integer.parseInt(f.uid().substring(1))))
-                .toList();
+        List<Flow> flows = TestFlows.flows("C", 300, 1_700_000_400.0, 10);
         return TrainingRun.chronological(
                 TrainingData.of(flows, flows.size(), WINDOW).windows(), 0.6, 0.2);
     }

@@ -44,8 +44,13 @@ public final class TestFlows {
 
     /** count flows with uids prefix0..prefixN, ts one second apart from start. */
     public static List<Flow> flows(String uidPrefix, int count, double start) {
+        return flows(uidPrefix, count, start, 1);
+    }
+
+    /** As above, {@code spacing} seconds apart: enough of them fill several time windows. */
+    public static List<Flow> flows(String uidPrefix, int count, double start, double spacing) {
         List<Flow> flows = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) flows.add(flow(uidPrefix + i, start + i, i));
+        for (int i = 0; i < count; i++) flows.add(flow(uidPrefix + i, start + spacing * i, i));
         return flows;
     }
 
