@@ -7,11 +7,13 @@ import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
+import io.gnnnids.core.cli.PartitionGroupConverter;
 import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
+import io.gnnnids.core.kafka.PartitionGroup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,6 +47,15 @@ public class ConsumeBatchCommand extends StepCommand {
             defaultValue = "${env:NIDS_WORK_DIR}",
             description = "Staging folder; batches go to <work-dir>/batches/<batch-id>/ (env NIDS_WORK_DIR).")
     Path workDir;
+
+    @Option(
+            names = "--partition-group",
+            defaultValue = "0/1",
+            converter = PartitionGroupConverter.class,
+            description = "Read only group i of n of the topic's partitions (those whose number modulo n is i), so "
+                    + "that n runs of this step, one per group, read the topic side by side (default "
+                    + "${DEFAULT-VALUE}: every partition).")
+    PartitionGroup partitionGroup;
 
     @Option(
             names = "--max-records",
@@ -93,16 +104,17 @@ public class ConsumeBatchCommand extends StepCommand {
 
         StagedBatches staged = new StagedBatches(workDir);
         staged.prune(keepStaged);
-        Map<Integer, Long> starts = BatchConsumer.startPositions(bootstrapServers, topic, group);
+        Map<Integer, Long> starts = BatchConsumer.startPositions(bootstrapServers, topic, group, partitionGroup);
         Optional<Path> pending = staged.uncommittedStartingAt(topic, group, starts);
         if (pending.isPresent()) {
             return pending.get();
         }
 
         BatchStager stager = new BatchStager(staged, topic, group, maxMessageBytes);
-        Optional<Path> manifest = stager.stage(
-                handler -> BatchConsumer.consume(bootstrapServers, topic, group, maxRecords, timeout, handler));
-        return manifest.orElseThrow(
-                () -> new NothingToDo("no new records on topic '" + topic + "' for group '" + group + "'"));
+        Optional<Path> manifest = stager.stage(handler ->
+                BatchConsumer.consume(bootstrapServers, topic, group, partitionGroup, maxRecords, timeout, handler));
+        String partitions = partitionGroup.isAll() ? "" : " in partition group " + partitionGroup;
+        return manifest.orElseThrow(() ->
+                new NothingToDo("no new records on topic '" + topic + "'" + partitions + " for group '" + group + "'"));
     }
 }

@@ -2,6 +2,7 @@ package io.gnnnids.core.kafka;
 
 import io.gnnnids.core.batch.OffsetRange;
 import io.gnnnids.core.error.StepFailure;
+import io.gnnnids.core.error.UsageError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -69,13 +70,25 @@ public final class BatchConsumer {
      */
     public static ConsumedBatch consume(
             String bootstrap, String topic, String group, int maxRecords, Duration timeout, RecordHandler handler) {
+        return consume(bootstrap, topic, group, PartitionGroup.ALL, maxRecords, timeout, handler);
+    }
+
+    /** As above, over the partitions of {@code partitionGroup} only. */
+    public static ConsumedBatch consume(
+            String bootstrap,
+            String topic,
+            String group,
+            PartitionGroup partitionGroup,
+            int maxRecords,
+            Duration timeout,
+            RecordHandler handler) {
         if (maxRecords < 0) {
             throw new IllegalArgumentException("maxRecords must not be negative: " + maxRecords);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         Consumer<byte[], byte[]> consumer = open(bootstrap, group, fastFetch());
         try {
-            Map<TopicPartition, Long> start = startPositions(consumer, bootstrap, topic);
+            Map<TopicPartition, Long> start = startPositions(consumer, bootstrap, topic, partitionGroup);
             Map<TopicPartition, Long> end = KafkaClients.call(
                     bootstrap,
                     "read the end offsets of topic '" + topic + "'",
@@ -137,9 +150,16 @@ public final class BatchConsumer {
 
     /** Per partition, where the group would read next: its committed offset, else the partition's beginning. */
     public static Map<Integer, Long> startPositions(String bootstrap, String topic, String group) {
+        return startPositions(bootstrap, topic, group, PartitionGroup.ALL);
+    }
+
+    /** As above, for the partitions of {@code partitionGroup} only. */
+    public static Map<Integer, Long> startPositions(
+            String bootstrap, String topic, String group, PartitionGroup partitionGroup) {
         try (Consumer<byte[], byte[]> consumer = open(bootstrap, group, new Properties())) {
             Map<Integer, Long> byPartition = new TreeMap<>();
-            startPositions(consumer, bootstrap, topic).forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
+            startPositions(consumer, bootstrap, topic, partitionGroup)
+                    .forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
             return byPartition;
         }
     }
@@ -160,7 +180,20 @@ public final class BatchConsumer {
     }
 
     static Map<TopicPartition, Long> startPositions(Consumer<?, ?> consumer, String bootstrap, String topic) {
-        return committedOrBeginning(consumer, bootstrap, partitions(consumer, bootstrap, topic));
+        return startPositions(consumer, bootstrap, topic, PartitionGroup.ALL);
+    }
+
+    private static Map<TopicPartition, Long> startPositions(
+            Consumer<?, ?> consumer, String bootstrap, String topic, PartitionGroup partitionGroup) {
+        Set<TopicPartition> all = partitions(consumer, bootstrap, topic);
+        Set<TopicPartition> mine = new HashSet<>();
+        all.stream().filter(tp -> partitionGroup.contains(tp.partition())).forEach(mine::add);
+        if (mine.isEmpty()) {
+            throw new UsageError("partition group " + partitionGroup + " holds none of the " + all.size()
+                    + " partition(s) of topic '" + topic + "': use at most " + all.size()
+                    + " groups (NIDS_ETL_PARTITION_GROUPS) or give the topic more partitions");
+        }
+        return committedOrBeginning(consumer, bootstrap, mine);
     }
 
     /** Where the group stands per partition: its committed offset, else the partition's beginning offset. */

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * reported, not committed again. A batch the group has moved past, or that no longer starts where the group
  * stands, is refused, because committing it would move the group backwards or skip records.
  *
- * <p>The check and the commit are two calls; the ETL schedule runs one batch at a time, so nothing commits
- * for the group in between.
+ * <p>The check and the commit are two calls; the ETL schedule runs one batch at a time per partition group,
+ * and the groups hold disjoint partitions, so nothing commits for the batch's partitions in between.
  */
 public final class OffsetCommitter {
 

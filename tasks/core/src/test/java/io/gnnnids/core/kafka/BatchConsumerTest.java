@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gnnnids.core.batch.OffsetRange;
 import io.gnnnids.core.error.StepFailure;
+import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.TestRecords.Collected;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
@@ -188,6 +189,53 @@ class BatchConsumerTest {
         Map<Integer, Long> expected = new java.util.TreeMap<>();
         batch.offsets().forEach(r -> expected.put(r.partition(), r.end()));
         assertEquals(expected, BatchConsumer.startPositions(kafka.bootstrapServers(), topic, group));
+    }
+
+    @Test
+    void partitionGroupsSplitTheTopicAndEachCommitsOnlyItsOwnPartitions() {
+        String topic = TestRecords.createTopic(kafka.bootstrapServers(), 4);
+        String group = TestRecords.unique("g");
+        TestRecords.produce(kafka.bootstrapServers(), topic, 0, 200);
+        PartitionGroup even = PartitionGroup.parse("0/2");
+        PartitionGroup odd = PartitionGroup.parse("1/2");
+
+        Collected first = TestRecords.consume(kafka.bootstrapServers(), topic, group, even, 1000, LONG);
+        Collected second = TestRecords.consume(kafka.bootstrapServers(), topic, group, odd, 1000, LONG);
+
+        assertTrue(first.records.stream().allMatch(r -> r.partition() % 2 == 0), "group 0/2 read an odd partition");
+        assertTrue(second.records.stream().allMatch(r -> r.partition() % 2 == 1), "group 1/2 read an even partition");
+        java.util.Set<String> together = new HashSet<>(first.values());
+        together.addAll(second.values());
+        assertEquals(new HashSet<>(values(0, 200)), together);
+        assertEquals(200, first.records.size() + second.records.size());
+
+        // Committing one group's batch moves only its partitions: the other group still starts at the beginning.
+        OffsetCommitter.commit(kafka.bootstrapServers(), group, topic, first.offsets());
+        assertEquals(Map.of(1, 0L, 3, 0L), BatchConsumer.startPositions(kafka.bootstrapServers(), topic, group, odd));
+        assertEquals(
+                0,
+                TestRecords.consume(kafka.bootstrapServers(), topic, group, even, 1000, LONG)
+                        .records
+                        .size());
+        assertEquals(
+                second.values(),
+                TestRecords.consume(kafka.bootstrapServers(), topic, group, odd, 1000, LONG)
+                        .values());
+    }
+
+    @Test
+    void aPartitionGroupWithoutPartitionsIsAUsageError() {
+        String topic = TestRecords.createTopic(kafka.bootstrapServers(), 2);
+
+        UsageError error = assertThrows(
+                UsageError.class,
+                () -> BatchConsumer.startPositions(
+                        kafka.bootstrapServers(), topic, TestRecords.unique("g"), PartitionGroup.parse("2/3")));
+
+        assertEquals(
+                "partition group 2/3 holds none of the 2 partition(s) of topic '" + topic + "': use at most 2 groups"
+                        + " (NIDS_ETL_PARTITION_GROUPS) or give the topic more partitions",
+                error.getMessage());
     }
 
     @Test

@@ -56,11 +56,22 @@ public final class TestRecords {
     }
 
     static Collected consume(String bootstrap, String topic, String group, int maxRecords, Duration timeout) {
+        return consume(bootstrap, topic, group, PartitionGroup.ALL, maxRecords, timeout);
+    }
+
+    static Collected consume(
+            String bootstrap,
+            String topic,
+            String group,
+            PartitionGroup partitionGroup,
+            int maxRecords,
+            Duration timeout) {
         Collected collected = new Collected();
         collected.batch = BatchConsumer.consume(
                 bootstrap,
                 topic,
                 group,
+                partitionGroup,
                 maxRecords,
                 timeout,
                 (partition, offset, value) -> collected.records.add(
