@@ -33,6 +33,8 @@ Environment read when the DAG files are parsed:
 - NIDS_EVALUATE_TIMEOUT: evaluate's (default 2h: a cold store range may hold hundreds of millions of flows).
 - NIDS_TRAIN_TIMEOUT: train's for `max_epochs` 100, the param's default (default 4h); a run asking for more
   epochs (at most 500) gets proportionally more. The timeouts are durations: 90s, 30m, 4h, 1d.
+- NIDS_ETL_PARTITION_GROUPS: how many partition groups nids_etl reads side by side (default 1, the whole topic in one
+  batch); at most the topic's partitions.
 - NIDS_ETL_MAX_RECORDS, NIDS_INFER_BATCH_SIZE, NIDS_MONITOR_MAX_LAG: the defaults of nids_etl's `max_records`
   (500000), nids_inference's `batch_size` (500000) and nids_monitoring's `max_lag` (100000), which scheduled runs use:
   a batch must hold the records of an ETL interval, inference must score what one ETL run stores, and the lag may
@@ -156,6 +158,8 @@ def _duration_setting(name: str, default: str) -> timedelta:
 # speed (bench.etl.deployed_flows_per_s); every minute, that is up to 8,000 flows/s. Kafka holding less, a run takes
 # what there is. Inference scores what one ETL run stored.
 ETL_MAX_RECORDS = _int_setting("NIDS_ETL_MAX_RECORDS", 500_000, 1)
+# The ETL's partition groups (nids_etl): more than one where the topic has the partitions and the workers the cores.
+ETL_PARTITION_GROUPS = _int_setting("NIDS_ETL_PARTITION_GROUPS", 1, 1)
 INFER_BATCH_SIZE = _int_setting("NIDS_INFER_BATCH_SIZE", 500_000, 1)
 MONITOR_MAX_LAG = _int_setting("NIDS_MONITOR_MAX_LAG", 100000, 0)
 
@@ -256,9 +260,10 @@ def jar_path(step: str) -> str:
     return str(REPO_ROOT / "tasks" / step / "target" / f"{step}.jar")
 
 
-def xcom_manifest(task_id: str) -> str:
-    """A template that renders to the manifest path the task `task_id` pushed."""
-    return "{{ ti.xcom_pull(task_ids='" + task_id + "') }}"
+def xcom_manifest(task) -> str:
+    """A template that renders to the manifest path `task` pushed: in a mapped task group (nids_etl's partition
+    groups), its instance of the same group, as the map index says (-1, the only one, when nothing is mapped)."""
+    return "{{ ti.xcom_pull(task_ids='" + task.task_id + "', map_indexes=ti.map_index) }}"
 
 
 def step_command(args: str = "") -> str:
@@ -276,7 +281,7 @@ def step_command(args: str = "") -> str:
     return ('exec java $NIDS_JAVA_OPTS -XX:SharedArchiveFile="$NIDS_CLASS_ARCHIVE" -jar "$NIDS_JAR" ' + args).strip()
 
 
-def step_task(task_id: str, step: str, args: str = "", manifest_from: str | None = None,
+def step_task(task_id: str, step: str, args: str = "", manifest_from=None,
               env: dict[str, str] | None = None, pool: str | None = None, outlets: list | None = None):
     """An operator that runs one step jar.
 

@@ -14,13 +14,16 @@ EXPECTED = {
     "nids_etl": {
         "timeout": timedelta(minutes=20),
         "dagrun_timeout": timedelta(hours=5, minutes=44),
-        "tasks": ["consume_batch", "hot_write", "cold_write", "commit_offsets"],
+        "tasks": ["partition_group.consume_batch", "partition_group.hot_write", "partition_group.cold_write",
+                  "partition_group.commit_offsets"],
         "schedule": timedelta(minutes=1),
         "max_active_runs": 1,
-        "duckdb": {"hot_write"},
-        "manifest_from": {"hot_write": "consume_batch", "cold_write": "hot_write", "commit_offsets": "cold_write"},
-        "jars": {"consume_batch": "consume-batch", "hot_write": "hot-write", "cold_write": "cold-write",
-                 "commit_offsets": "commit-offsets"},
+        "duckdb": {"partition_group.hot_write"},
+        "manifest_from": {"partition_group.hot_write": "partition_group.consume_batch",
+                          "partition_group.cold_write": "partition_group.hot_write",
+                          "partition_group.commit_offsets": "partition_group.cold_write"},
+        "jars": {"partition_group.consume_batch": "consume-batch", "partition_group.hot_write": "hot-write",
+                 "partition_group.cold_write": "cold-write", "partition_group.commit_offsets": "commit-offsets"},
         "params": {"max_records": 500_000},
     },
     "nids_evaluation": {
@@ -129,7 +132,7 @@ def test_inference_runs_when_the_etl_stored_flows(dagbag):
     # Only hot_write updates the hot store's asset: a skipped task emits no event, so neither does an ETL run
     # with nothing to store.
     outlets = {task.task_id: task.outlets for dag in dagbag.dags.values() for task in dag.tasks if task.outlets}
-    assert outlets == {"hot_write": [HOT_STORE]}
+    assert outlets == {"partition_group.hot_write": [HOT_STORE]}
     # Inference runs on each event, and on a 15-minute clock as a safety net.
     schedule = dagbag.dags["nids_inference"].schedule
     assert schedule == AssetOrTimeSchedule(timetable=CronTriggerTimetable("*/15 * * * *", timezone="UTC"),
@@ -193,6 +196,11 @@ def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
             'exec java $NIDS_JAVA_OPTS -XX:SharedArchiveFile="$NIDS_CLASS_ARCHIVE" -jar "$NIDS_JAR"')
 
 
+def manifest_template(task_id: str) -> str:
+    """The manifest path `task_id` pushed, from its instance of the same partition group (map index)."""
+    return "{{ ti.xcom_pull(task_ids='" + task_id + "', map_indexes=ti.map_index) }}"
+
+
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
 def test_no_template_is_ever_pasted_into_a_shell_command(dagbag, dag_id):
     for task in dagbag.dags[dag_id].tasks:
@@ -200,7 +208,7 @@ def test_no_template_is_ever_pasted_into_a_shell_command(dagbag, dag_id):
         assert "{{" not in command and "{%" not in command and "xcom" not in command.lower()
         manifest_from = EXPECTED[dag_id]["manifest_from"].get(task.task_id)
         if manifest_from:
-            assert task.env["NIDS_MANIFEST"] == "{{ ti.xcom_pull(task_ids='" + manifest_from + "') }}"
+            assert task.env["NIDS_MANIFEST"] == manifest_template(manifest_from)
             assert '--manifest "$NIDS_MANIFEST"' in command
         else:
             assert "NIDS_MANIFEST" not in task.env
@@ -213,7 +221,7 @@ def test_params_reach_the_command_through_env(dagbag):
     assert '--target-fpr "$NIDS_TARGET_FPR"' in train.bash_command
     assert '--synthetic-networks "$NIDS_SYNTHETIC_NETWORKS"' in train.bash_command
     assert '${NIDS_BASELINE:+--baseline "$NIDS_BASELINE"}' in train.bash_command
-    consume = dagbag.dags["nids_etl"].get_task("consume_batch")
+    consume = dagbag.dags["nids_etl"].get_task("partition_group.consume_batch")
     assert consume.env["NIDS_MAX_RECORDS"] == "{{ params.max_records }}"
 
 
@@ -276,7 +284,7 @@ def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_
             assert task.environment["NIDS_DUCKDB_PATH"] == "/data/hot.duckdb"
             manifest_from = expected["manifest_from"].get(task.task_id)
             if manifest_from:
-                assert task.environment["NIDS_MANIFEST"] == "{{ ti.xcom_pull(task_ids='" + manifest_from + "') }}"
+                assert task.environment["NIDS_MANIFEST"] == manifest_template(manifest_from)
 
 
 # A value for each credential the steps read, none of which may reach the serialized DAGs.
@@ -316,13 +324,13 @@ def test_the_docker_runner_mounts_the_kafka_properties_file(reparse):
 
     reparse(NIDS_RUNNER="docker", NIDS_KAFKA_PROPERTIES="/run/secrets/kafka-client.properties",
             NIDS_DOCKER_KAFKA_PROPERTIES="/srv/gnn-nids/kafka-client.properties")
-    task = load_dagbag().dags["nids_etl"].get_task("consume_batch")
+    task = load_dagbag().dags["nids_etl"].get_task("partition_group.consume_batch")
     assert Mount(target="/run/secrets/kafka-client.properties", source="/srv/gnn-nids/kafka-client.properties",
                  type="bind", read_only=True) in task.mounts
     assert task.environment["NIDS_KAFKA_PROPERTIES"] == "/run/secrets/kafka-client.properties"
     # Without the file on the Docker host, the worker's path would name no file in the step's container.
     reparse(NIDS_DOCKER_KAFKA_PROPERTIES="")
-    task = load_dagbag().dags["nids_etl"].get_task("consume_batch")
+    task = load_dagbag().dags["nids_etl"].get_task("partition_group.consume_batch")
     assert "NIDS_KAFKA_PROPERTIES" not in task.environment
     assert all(mount["Type"] != "bind" for mount in task.mounts)
 
@@ -347,6 +355,24 @@ def test_scheduled_batch_size_and_lag_limit_come_from_the_environment(reparse):
     assert bag.dags["nids_etl"].params["max_records"] == 120000
     assert bag.dags["nids_inference"].params["batch_size"] == 130000
     assert bag.dags["nids_monitoring"].params["max_lag"] == 180000
+
+
+@pytest.mark.parametrize("groups", [None, "3"])
+def test_the_etl_runs_once_per_partition_group(reparse, groups):
+    """The ETL's four tasks are one mapped task group over the partition groups: consume_batch gets its group, and
+    each later task the manifest of the task before it in the same group (test_end_to_end.py runs two)."""
+    if groups:
+        reparse(NIDS_ETL_PARTITION_GROUPS=groups)
+    bag = load_dagbag()
+    assert not bag.import_errors, bag.import_errors
+    dag = bag.dags["nids_etl"]
+    group = dag.task_group_dict["partition_group"]
+    count = int(groups or 1)
+    assert group._expand_input.value == {"partitions": [f"{i}/{count}" for i in range(count)]}
+    consume = dag.get_task("partition_group.consume_batch")
+    assert '--partition-group "$NIDS_PARTITION_GROUP"' in consume.bash_command
+    assert type(consume.env["NIDS_PARTITION_GROUP"]).__name__ == "MappedArgument"
+    assert all(task.task_group is group for task in dag.tasks)
 
 
 def test_a_bad_batch_size_is_a_clear_error(reparse):

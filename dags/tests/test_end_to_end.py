@@ -55,6 +55,7 @@ def pipeline(tmp_path_factory, airflow_home):
                NIDS_ARCHIVE_URI=str(state / "archive"),
                MLFLOW_TRACKING_URI=tracking_uri,
                NIDS_MODEL_NAME=MODEL_NAME,
+               NIDS_ETL_PARTITION_GROUPS="2",
                NIDS_TASK_RETRIES="0")  # a failing task fails the test at once
     try:
         run([AIRFLOW, "db", "migrate"], env)
@@ -74,23 +75,30 @@ def run(args: list[str], env: dict[str, str]) -> str:
 
 
 def dag_test(dag_id: str, conf: dict, env: dict[str, str]) -> dict[str, str]:
-    """Runs one DAG run and returns the state of each task."""
+    """Runs one DAG run and returns the state of each task instance: by task id, with `[i]` after it for instance i
+    of a mapped task (nids_etl's partition groups)."""
     output = run([AIRFLOW, "dags", "test", dag_id, "-c", json.dumps(conf)], env)
     run_id = next(part.split("=", 1)[1] for line in output.splitlines() if "DagRun Finished" in line
                   for part in line.split(", ") if part.startswith("run_id="))
     states = json.loads(run([AIRFLOW, "tasks", "states-for-dag-run", dag_id, run_id, "-o", "json"], env)
                         .strip().splitlines()[-1])
-    return {row["task_id"]: row["state"] for row in states}
+    return {row["task_id"] + ("" if int(row.get("map_index", -1)) < 0 else f"[{row['map_index']}]"): row["state"]
+            for row in states}
 
 
-def run_until_skipped(dag_id: str, first_task: str, conf: dict, env: dict[str, str]) -> int:
-    """Runs the DAG until its first task has nothing to do; returns how many runs did work."""
-    for done in range(MAX_RUNS):
+def run_until_skipped(dag_id: str, first_task: str, conf: dict, env: dict[str, str]) -> list[dict[str, str]]:
+    """Runs the DAG until every instance of its first task has nothing to do; returns the task states of the runs
+    that did work. In a run that does, an instance either did its work or had none (a drained partition group)."""
+    worked = []
+    for _ in range(MAX_RUNS):
         states = dag_test(dag_id, conf, env)
-        if states[first_task] == "skipped":
+        first = [state for task, state in states.items() if task.split("[")[0] == first_task]
+        assert first, states
+        if set(first) == {"skipped"}:
             assert set(states.values()) == {"skipped"}, states
-            return done
-        assert set(states.values()) == {"success"}, states
+            return worked
+        assert set(states.values()) <= {"success", "skipped"}, states
+        worked.append(states)
     raise AssertionError(f"{dag_id} still had work after {MAX_RUNS} runs")
 
 
@@ -106,8 +114,14 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     run(["java", "-jar", jar("replay"), "generate", "--flows", str(FLOWS), "--days", "2", "--hosts", "80",
          "--seed", "5"], env)
 
-    batches = run_until_skipped("nids_etl", "consume_batch", {"max_records": 8000}, env)
-    assert batches == 3
+    # Two partition groups over the topic's three partitions: each run stages a batch per group, stored side by
+    # side (test_make_airflow.py runs them on the scheduler, at the same time).
+    etl_runs = run_until_skipped("nids_etl", "partition_group.consume_batch", {"max_records": 8000}, env)
+    assert len(etl_runs) == 2
+    batches = [task for states in etl_runs for task, state in states.items()
+               if task.startswith("partition_group.commit_offsets[") and state == "success"]
+    assert sorted(batches) == ["partition_group.commit_offsets[0]", "partition_group.commit_offsets[0]",
+                               "partition_group.commit_offsets[1]"], etl_runs
 
     # Tiny generated data (one or two training steps per epoch): the gate is lowered, promotion forced, so the
     # champion is this model.
@@ -127,7 +141,7 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
     assert (report_file.parent / "evaluation.html").is_file()
 
     scored_runs = run_until_skipped("nids_inference", "infer", {"batch_size": 50000}, env)
-    assert scored_runs >= 1
+    assert len(scored_runs) >= 1
 
     import duckdb
 
@@ -136,6 +150,11 @@ def test_etl_training_and_inference_dags_detect_generated_attacks(pipeline):
             "SELECT count(*), count(*) FILTER (WHERE prediction IS NULL), list(DISTINCT model_version), "
             "count(*) FILTER (WHERE prediction = 1 AND label = 'malicious') FROM flows").fetchone()
     assert total > 0.95 * FLOWS  # the generator's invalid records are quarantined, not stored
+    # Every flow stored once in each store, whichever partition group staged it.
+    with duckdb.connect() as db:
+        cold, cold_uids = db.execute("SELECT count(*), count(DISTINCT uid) FROM read_parquet(?)",
+                                     [env["NIDS_COLD_URI"] + "/date=*/*.parquet"]).fetchone()
+    assert cold == cold_uids == total
     assert unscored == 0
     assert [str(v) for v in versions] == ["1"]
     assert attacks_found > 0

@@ -96,6 +96,12 @@ def status(url: str, headers: dict | None = None) -> int:
         return 0
 
 
+def instance_name(task: dict) -> str:
+    """A task instance as the REST API lists it, named: its task id, with `[i]` for instance i of a mapped task."""
+    index = task.get("map_index", -1)
+    return task["task_id"] if index is None or index < 0 else f"{task['task_id']}[{index}]"
+
+
 class Airflow:
     """Airflow's REST API with a bearer token."""
 
@@ -149,25 +155,29 @@ class Airflow:
         return sorted(started, key=lambda run: run["start_date"])
 
     def tasks(self, dag_id: str, run_id: str) -> dict[str, dict]:
+        """The run's task instances by name: the task id, and `[i]` after it for instance i of a mapped task
+        (nids_etl's partition groups)."""
         path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id)}/taskInstances"
-        return {task["task_id"]: task for task in self.call(path)["task_instances"]}
+        return {instance_name(task): task for task in self.call(path)["task_instances"]}
 
     def counted(self, dag_id: str, since: datetime, task_id: str, pattern: re.Pattern) -> int:
         """What the runs that ended well since `since` counted: the sum of the number `pattern` finds in the log of
-        the task's last try, where it succeeded (a skipped task counted nothing)."""
+        the task's last try, where it succeeded (a skipped task counted nothing), over every instance of a mapped
+        task."""
         total = 0
         for run in self.runs_since(dag_id, since):
             if run["state"] != "success":
                 continue
             key = (dag_id, run["dag_run_id"], task_id)
             if key not in self._counts:
-                task = self.tasks(dag_id, run["dag_run_id"]).get(task_id) or {}
-                found = []
-                if task.get("state") == "success":
+                self._counts[key] = 0
+                for task in self.tasks(dag_id, run["dag_run_id"]).values():
+                    if task["task_id"] != task_id or task.get("state") != "success":
+                        continue
                     path = (f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run['dag_run_id'])}/taskInstances/"
-                            f"{task_id}/logs/{task['try_number']}")
+                            f"{task_id}/logs/{task['try_number']}?map_index={task.get('map_index', -1)}")
                     found = pattern.findall(json.dumps(self.call(path)))
-                self._counts[key] = int(found[-1]) if found else 0
+                    self._counts[key] += int(found[-1]) if found else 0
             total += self._counts[key]
         return total
 
@@ -278,7 +288,7 @@ def verify() -> None:
     def all_stored() -> bool:
         nonlocal stored
         airflow.failed_since("nids_etl", since)
-        stored = airflow.counted("nids_etl", since, "hot_write", STORED)
+        stored = airflow.counted("nids_etl", since, "partition_group.hot_write", STORED)
         return stored >= flows
 
     wait_until(all_stored, timeout_s, lambda: f"nids_etl runs stored {stored} of the {flows} flows sent")

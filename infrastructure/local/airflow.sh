@@ -21,7 +21,8 @@
 # AIRFLOW__CORE__PARALLELISM (default: the cores, at least 2), NIDS_TOPIC (zeek-conn), NIDS_GROUP_ID (gnn-nids-etl),
 # NIDS_MODEL_NAME (gnn-nids-binary), NIDS_TASK_RETRIES (3), NIDS_TASK_TIMEOUT, NIDS_EVALUATE_TIMEOUT and
 # NIDS_TRAIN_TIMEOUT (20m, 2h, 4h), NIDS_ETL_MAX_RECORDS, NIDS_INFER_BATCH_SIZE and NIDS_MONITOR_MAX_LAG (the
-# scheduled batch sizes and lag limit, by default sized for RATE), LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT
+# scheduled batch sizes and lag limit, by default sized for RATE), NIDS_ETL_PARTITION_GROUPS (the ETL's partition
+# groups, 1; the traffic source's topic has 3 partitions), LOCAL_KAFKA_PORT, LOCAL_KAFKA_CONTROLLER_PORT
 # and LOCAL_MLFLOW_PORT (as `make local-up`), LOCAL_STATE_DIR (.local).
 set -euo pipefail
 
@@ -220,7 +221,8 @@ say "ready in ${SECONDS} s"
 say "  Airflow   http://127.0.0.1:$AIRFLOW_PORT   user admin, password ${password:-(not found)} (kept in $password_file)"
 say "  DAGs      switched off until you switch them on in the UI (they stay on between runs): nids_etl first"
 say "  Kafka     $KAFKA_BOOTSTRAP_SERVERS, topic $NIDS_TOPIC, group $NIDS_GROUP_ID"
-say "  ETL       batches of up to $NIDS_ETL_MAX_RECORDS records, inference of up to $NIDS_INFER_BATCH_SIZE flows;"
+say "  ETL       batches of up to $NIDS_ETL_MAX_RECORDS records in ${NIDS_ETL_PARTITION_GROUPS:-1} partition group(s),"
+say "            inference of up to $NIDS_INFER_BATCH_SIZE flows;"
 say "            monitoring alerts above a lag of $NIDS_MONITOR_MAX_LAG"
 say "  MLflow    $MLFLOW_TRACKING_URI, model $NIDS_MODEL_NAME"
 say "  stores    $STATE/data"

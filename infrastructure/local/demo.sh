@@ -139,9 +139,12 @@ dag_run() {
   STATES="$(report task-states "$dag" "$logical_date")" || fail "could not read the task states of $label"
 }
 
-state_of() { grep -E "^$1=" <<<"$2" | cut -d= -f2; }
+# The state of a task in STATES-like lines; of a mapped task (task[0], task[1], ...), its instances' states, comma
+# separated (one, when all agree).
+state_of() { grep -E "^$1(\[[0-9]+\])?=" <<<"$2" | cut -d= -f2 | sort -u | paste -sd, -; }
 
-# Runs a DAG until its first task is skipped (nothing to do); every run must otherwise succeed whole.
+# Runs a DAG until every instance of its first task is skipped (nothing to do). In the runs before, every task must
+# succeed, or be skipped with its partition group when that group had nothing new.
 run_until_skipped() {
   local dag="$1" first_task="$2" conf="$3" what="$4" after="${5:-}" n
   for ((n = 1; n <= MAX_RUNS; n++)); do
@@ -150,7 +153,7 @@ run_until_skipped() {
       progress "$dag run $n: $what, nothing left to do"
       return 0
     fi
-    if grep -vqE '=success$' <<<"$STATES"; then
+    if grep -vqE '=(success|skipped)$' <<<"$STATES"; then
       fail "$dag run $n ended with task states $(tr '\n' ' ' <<<"$STATES"): see $LOG"
     fi
     progress "$dag run $n: done${after:+; $($after)}"
@@ -161,7 +164,7 @@ run_until_skipped() {
 etl_progress() { report etl-progress "$NIDS_WORK_DIR"; }
 
 progress "ETL: nids_etl until Kafka is drained ($BATCH_RECORDS records per batch)"
-run_until_skipped nids_etl consume_batch "{\"max_records\": $BATCH_RECORDS}" "Kafka is drained" etl_progress
+run_until_skipped nids_etl partition_group.consume_batch "{\"max_records\": $BATCH_RECORDS}" "Kafka is drained" etl_progress
 
 today="$(date -u +%F)"
 progress "training: nids_training on the last 3 days to $today and $SYNTHETIC_NETWORKS generated networks (at most $MAX_EPOCHS epochs, quality gate PR-AUC >= $MIN_PR_AUC)"

@@ -34,7 +34,7 @@ def free_port(preferred: int) -> int:
 
 
 def task_states(dag_id: str, logical_date: str) -> dict[str, str]:
-    """The states of the tasks of the run of `dag_id` whose logical date is `logical_date` (ISO, UTC), as
+    """The states of the task instances of the run of `dag_id` whose logical date is `logical_date` (ISO, UTC), as
     Airflow's database holds them (read in-process: two `airflow` CLI calls cost seconds each)."""
     from datetime import datetime
 
@@ -45,7 +45,9 @@ def task_states(dag_id: str, logical_date: str) -> dict[str, str]:
         runs = DagRun.find(dag_id=dag_id, logical_date=datetime.fromisoformat(logical_date), session=session)
         if not runs:
             raise SystemExit(f"no run of {dag_id} at {logical_date} in Airflow's database")
-        return {ti.task_id: str(ti.state) for ti in runs[0].get_task_instances(session=session)}
+        # A mapped task's instances (nids_etl's partition groups) are task[0], task[1], ...
+        return {ti.task_id + ("" if ti.map_index < 0 else f"[{ti.map_index}]"): str(ti.state)
+                for ti in runs[0].get_task_instances(session=session)}
 
 
 def batch_manifests(work_dir: Path) -> list[dict]:

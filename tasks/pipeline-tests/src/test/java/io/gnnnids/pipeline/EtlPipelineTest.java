@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gnnnids.core.kafka.FlowProducer;
+import io.gnnnids.core.kafka.PartitionGroup;
 import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -199,6 +205,82 @@ class EtlPipelineTest {
                 "reasons " + reasons);
 
         assertEquals(99, consume().exitCode(), "nothing new after draining");
+    }
+
+    /** One partition group's ETL through the jars until it drains: the consume-batch runs' [start, end] in ns. */
+    private List<long[]> drainGroupThroughTheJars(String partitionGroup) throws Exception {
+        List<long[]> consumed = new ArrayList<>();
+        Map<String, String> env = Map.of();
+        while (true) {
+            long start = System.nanoTime();
+            StepRunner.Result c = StepRunner.javaJar(
+                    "consume-batch",
+                    env,
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--topic",
+                    topic,
+                    "--group",
+                    group,
+                    "--work-dir",
+                    work.toString(),
+                    "--partition-group",
+                    partitionGroup,
+                    "--max-records",
+                    "2000");
+            consumed.add(new long[] {start, System.nanoTime()});
+            if (c.exitCode() == 99) return consumed;
+            assertEquals(0, c.exitCode(), c.toString());
+            PartitionGroup mine = PartitionGroup.parse(partitionGroup);
+            assertTrue(
+                    Manifest.read(c.manifest()).batch().offsets().stream().allMatch(r -> mine.contains(r.partition())),
+                    "group " + partitionGroup + " staged another group's partition");
+            // Both groups' hot writes may come at once: the second waits for DuckDB's lock (the DAG's pool spares it).
+            StepRunner.Result h = StepRunner.javaJar(
+                    "hot-write", env, "--manifest", c.manifest().toString(), "--duckdb", duckdb.toString());
+            assertEquals(0, h.exitCode(), h.toString());
+            StepRunner.Result w = StepRunner.javaJar(
+                    "cold-write", env, "--manifest", h.manifest().toString(), "--cold-uri", cold.toString());
+            assertEquals(0, w.exitCode(), w.toString());
+            StepRunner.Result o = StepRunner.javaJar(
+                    "commit-offsets",
+                    env,
+                    "--manifest",
+                    w.manifest().toString(),
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--group",
+                    group);
+            assertEquals(0, o.exitCode(), o.toString());
+            assertTrue(consumed.size() < 20, "group " + partitionGroup + " never drained");
+        }
+    }
+
+    @Test
+    void partitionGroupsRunSideBySideThroughTheJarsAndStoreEveryFlowOnce() throws Exception {
+        generate(9_000, 8); // replay creates the topic with 3 partitions: group 0/2 reads 0 and 2, group 1/2 reads 1
+
+        ExecutorService lanes = Executors.newFixedThreadPool(2);
+        List<long[]> even;
+        List<long[]> odd;
+        try {
+            Future<List<long[]>> first = lanes.submit(() -> drainGroupThroughTheJars("0/2"));
+            Future<List<long[]>> second = lanes.submit(() -> drainGroupThroughTheJars("1/2"));
+            even = first.get(10, TimeUnit.MINUTES);
+            odd = second.get(10, TimeUnit.MINUTES);
+        } finally {
+            lanes.shutdownNow();
+        }
+
+        // Each group staged batches of its own (and a last run with nothing new), and they read Kafka at once.
+        assertTrue(even.size() >= 2 && odd.size() >= 2, even.size() + " and " + odd.size() + " runs");
+        assertTrue(
+                even.get(0)[0] < odd.get(0)[1] && odd.get(0)[0] < even.get(0)[1],
+                "the groups' first consume-batch runs did not overlap");
+        PipelineFixture.assertExactlyOnce(9_000, duckdb, cold);
+        Map<Integer, Long> committed = PipelineFixture.committed(kafka.bootstrapServers(), topic, group);
+        assertEquals(Set.of(0, 1, 2), committed.keySet());
+        assertEquals(9_000, PipelineFixture.sum(committed));
     }
 
     @Test
