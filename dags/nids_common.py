@@ -42,9 +42,9 @@ Environment read when the DAG files are parsed:
 - NIDS_DOCKER_KAFKA_PROPERTIES: the docker runner's Kafka client properties file on the Docker host, mounted
   read-only into each step's container at KAFKA_PROPERTIES_PATH (NIDS_KAFKA_PROPERTIES there).
 - NIDS_DUCKDB_QUEUE: the queue of every task that opens the DuckDB file (those in the `duckdb` pool), served by
-  the one worker that holds the file (the compose stack's `celery` profile: `duckdb`); every other task stays on
-  Airflow's default queue. Unset or empty: Airflow's default queue for them too (`default`). LocalExecutor ignores
-  queues; CeleryExecutor sends each task to a worker that serves its queue.
+  the one worker that holds the file (the compose stack sets `duckdb`, served by airflow-worker-duckdb of its profile
+  `celery`); every other task stays on Airflow's default queue. Unset or empty: Airflow's default queue for them
+  too (`default`). LocalExecutor ignores queues; CeleryExecutor sends each task to a worker that serves its queue.
 """
 
 from __future__ import annotations
