@@ -7,7 +7,8 @@ VENV := .venv
 MVN_FLAGS ?= -B -ntp
 STEPS := replay consume-batch hot-write cold-write commit-offsets train infer archive monitor evaluate
 # The compose stack: Docker Compose v2 (`docker compose`); its files and settings come from .env (COMPOSE_FILE
-# adds the docker runner's).
+# adds the docker runner's, COMPOSE_PROFILES=celery with AIRFLOW_EXECUTOR=CeleryExecutor runs Airflow's Celery
+# workers), so that every target below sees the same stack.
 COMPOSE ?= docker compose
 # Lines of each service's log that `make logs` shows before it follows them.
 LOGS_TAIL ?= 200
@@ -107,10 +108,11 @@ local-down: ## stop the local services
 local-status: ## show whether the local services run (exit 3 when one does not)
 	@rc=0; infrastructure/local/kafka.sh status || rc=$$?; infrastructure/local/mlflow.sh status || rc=$$?; exit $$rc
 
-# The stack refuses to start on the example's secrets.
+# The stack refuses to start on the example's secrets, or with an executor that its profiles do not run.
 up: ## the compose stack: build the images, start every service with the secrets of .env, wait until all are healthy
 	@[ -f .env ] || { echo "make up: no .env: cp .env.example .env, then replace every CHANGE value"; exit 2; }
 	@! grep -q '=CHANGE' .env || { echo "make up: .env still holds example values: replace every CHANGE value"; exit 2; }
+	@COMPOSE="$(COMPOSE)" infrastructure/compose/check-executor.sh
 	$(COMPOSE) up -d --build
 	@COMPOSE="$(COMPOSE)" HEALTH_WAIT=$(UP_WAIT) infrastructure/compose/health.sh
 

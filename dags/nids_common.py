@@ -43,6 +43,10 @@ Environment read when the DAG files are parsed:
   the docker runner's image, daemon, network and the volume that holds the work dir, stores and manifests.
 - NIDS_DOCKER_KAFKA_PROPERTIES: the docker runner's Kafka client properties file on the Docker host, mounted
   read-only into each step's container at KAFKA_PROPERTIES_PATH (NIDS_KAFKA_PROPERTIES there).
+- NIDS_DUCKDB_QUEUE: the queue of every task that opens the DuckDB file (those in the `duckdb` pool), served by
+  the one worker that holds the file (the compose stack sets `duckdb`, served by airflow-worker-duckdb of its profile
+  `celery`); every other task stays on Airflow's default queue. Unset or empty: Airflow's default queue for them
+  too (`default`). LocalExecutor ignores queues; CeleryExecutor sends each task to a worker that serves its queue.
 """
 
 from __future__ import annotations
@@ -144,6 +148,15 @@ def _int_setting(name: str, default: int, minimum: int) -> int:
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
+def _queue_setting(name: str) -> str | None:
+    """A queue name from the environment variable `name`, None when unset or empty. A Celery worker takes its
+    queues as one comma-separated argument, so a name is letters, digits, '.', '_' and '-' only."""
+    value = os.environ.get(name)
+    if value and not re.fullmatch(r"[A-Za-z0-9._-]+", value):
+        raise ValueError(f"{name}={value!r} is not a queue name (letters, digits, '.', '_', '-'): set one, or unset it")
+    return value or None
+
+
 def _duration_setting(name: str, default: str) -> timedelta:
     """A duration from the environment variable `name` (unset or empty: `default`): a whole number and a unit."""
     value = os.environ.get(name) or default
@@ -162,6 +175,9 @@ ETL_MAX_RECORDS = _int_setting("NIDS_ETL_MAX_RECORDS", 500_000, 1)
 ETL_PARTITION_GROUPS = _int_setting("NIDS_ETL_PARTITION_GROUPS", 1, 1)
 INFER_BATCH_SIZE = _int_setting("NIDS_INFER_BATCH_SIZE", 500_000, 1)
 MONITOR_MAX_LAG = _int_setting("NIDS_MONITOR_MAX_LAG", 100000, 0)
+
+# None: the operators' own default, Airflow's `[operators] default_queue`.
+DUCKDB_QUEUE = _queue_setting("NIDS_DUCKDB_QUEUE")
 
 TASK_TIMEOUT = _duration_setting("NIDS_TASK_TIMEOUT", "20m")
 EVALUATE_TIMEOUT = _duration_setting("NIDS_EVALUATE_TIMEOUT", "2h")
@@ -290,7 +306,8 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from=None,
     args:          the command-line arguments, shell text that refers to environment variables only.
     manifest_from: the task whose manifest path becomes $NIDS_MANIFEST (through XCom).
     env:           more environment variables; values may be templates (params, XCom).
-    pool:          the Airflow pool, `duckdb` for every task that opens the DuckDB file.
+    pool:          the Airflow pool, `duckdb` for every task that opens the DuckDB file; those tasks also go to
+                   the queue NIDS_DUCKDB_QUEUE, so that they run where the file is.
     outlets:       the assets the step updates when it succeeds (HOT_STORE for hot-write).
 
     Its execution timeout is step_timeout(step); train's grows with the run's max_epochs (nids_operators).
@@ -303,6 +320,8 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from=None,
     task_env.update(env or {})
     command = step_command(args)
     extra = {"pool": pool} if pool else {}
+    if pool == DUCKDB_POOL and DUCKDB_QUEUE:
+        extra["queue"] = DUCKDB_QUEUE
     if outlets:
         extra["outlets"] = outlets
     extra["execution_timeout"] = step_timeout(step)

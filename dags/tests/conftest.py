@@ -23,6 +23,7 @@ os.environ.pop("NIDS_RUNNER", None)
 os.environ.pop("NIDS_TASK_RETRIES", None)
 os.environ.pop("NIDS_ETL_MAX_RECORDS", None)
 os.environ.pop("NIDS_MONITOR_MAX_LAG", None)
+os.environ.pop("NIDS_DUCKDB_QUEUE", None)
 for _name in ("NIDS_TASK_TIMEOUT", "NIDS_EVALUATE_TIMEOUT", "NIDS_TRAIN_TIMEOUT"):
     os.environ.pop(_name, None)
 # The DAG processor puts the bundle (the DAG folder) on sys.path; so do the tests.

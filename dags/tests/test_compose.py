@@ -3,9 +3,10 @@ hold every service with a health check, give Airflow the settings the steps read
 take every secret from .env (which .env.example lists, with every other variable the files read), and agree with the
 DAGs on image, jar folder, network and volume names. Secured by default: MLflow behind its basic-auth app, the steps
 signing in to it and to MinIO as an application user (never MinIO's root), every Kafka client given the properties
-file of NIDS_KAFKA_CLIENT_PROPERTIES. The init scripts run against stand-ins of kafka-topics.sh and mc, every file a
-Dockerfile copies exists, and `docker-compose config` validates every combination of files and profiles where that
-binary is installed."""
+file of NIDS_KAFKA_CLIENT_PROPERTIES. The profile `celery` runs CeleryExecutor (Redis, a worker for the DuckDB queue
+where the file is, scalable workers for the rest) and nothing of it runs, nor is Celery the executor, without it. The
+init scripts run against stand-ins of kafka-topics.sh and mc, every file a Dockerfile copies exists, and
+`docker-compose config` validates every combination of files and profiles where that binary is installed."""
 
 from __future__ import annotations
 
@@ -27,7 +28,10 @@ DOCKER_RUNNER = REPO_ROOT / "docker-compose.docker-runner.yml"
 ENV_EXAMPLE = REPO_ROOT / ".env.example"
 
 AIRFLOW_SERVICES = ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer")
-LONG_RUNNING = ("kafka", "minio", "postgres", "mlflow") + AIRFLOW_SERVICES
+# The profile `celery`: CeleryExecutor's broker and workers.
+CELERY_WORKERS = ("airflow-worker-duckdb", "airflow-worker")
+CELERY = ("redis",) + CELERY_WORKERS
+LONG_RUNNING = ("kafka", "minio", "postgres", "mlflow") + AIRFLOW_SERVICES + CELERY
 RUN_ONCE = ("kafka-init", "minio-init", "airflow-init")
 # The configuration names of the design (ARCHITECTURE, Configuration): the steps read them from the worker.
 STEP_SETTINGS = ("KAFKA_BOOTSTRAP_SERVERS", "NIDS_KAFKA_PROPERTIES", "NIDS_TOPIC", "NIDS_ALERTS_TOPIC",
@@ -74,19 +78,21 @@ def test_every_long_running_service_has_a_health_check(compose):
 
 def test_services_start_after_what_they_need_is_healthy(compose):
     services = compose["services"]
-    for name in AIRFLOW_SERVICES:
+    for name in AIRFLOW_SERVICES + CELERY_WORKERS:
         needs = services[name]["depends_on"]
         for dependency in ("airflow-init", "kafka-init", "minio-init"):
             assert needs[dependency] == {"condition": "service_completed_successfully"}, (name, dependency)
         for dependency in ("postgres", "mlflow"):
             assert needs[dependency] == {"condition": "service_healthy"}, (name, dependency)
+    for name in CELERY_WORKERS:
+        assert services[name]["depends_on"]["redis"] == {"condition": "service_healthy"}, name
     assert services["mlflow"]["depends_on"]["minio-init"] == {"condition": "service_completed_successfully"}
     assert services["kafka-init"]["depends_on"]["kafka"] == {"condition": "service_healthy"}
     assert services["minio-init"]["depends_on"]["minio"] == {"condition": "service_healthy"}
 
 
 def test_airflow_gives_the_steps_every_setting(compose):
-    for name in AIRFLOW_SERVICES + ("airflow-init",):
+    for name in AIRFLOW_SERVICES + CELERY_WORKERS + ("airflow-init",):
         environment = compose["services"][name]["environment"]
         missing = [setting for setting in STEP_SETTINGS if not environment.get(setting)]
         assert not missing, f"{name} lacks {missing}"
@@ -146,8 +152,114 @@ def test_docker_runner_matches_the_stack(compose, docker_runner):
     assert environment["NIDS_DOCKER_DATA_PATH"] == "/data"
     assert "/var/run/docker.sock:/var/run/docker.sock" in services["airflow-scheduler"]["volumes"]
     # Every component that parses the DAG files builds the same operators.
-    for name in AIRFLOW_SERVICES:
+    for name in AIRFLOW_SERVICES + CELERY_WORKERS:
         assert services[name]["environment"]["NIDS_RUNNER"] == "docker", name
+    # The Celery workers run the tasks, so they start the step containers as the scheduler does with LocalExecutor.
+    for name in CELERY_WORKERS:
+        for key in ("group_add", "volumes", "depends_on"):
+            assert services[name][key] == services["airflow-scheduler"][key], (name, key)
+
+
+def test_the_celery_profile_runs_only_when_enabled(compose):
+    """Without the profile the stack is the LocalExecutor one: no broker, no worker, the scheduler runs the tasks."""
+    services = compose["services"]
+    enabled = {name: service.get("profiles") for name, service in services.items()}
+    assert {name for name, names in enabled.items() if names} == set(CELERY)
+    assert all(enabled[name] == ["celery"] for name in CELERY)
+    airflow = compose["x-airflow-common"]["environment"]
+    assert airflow["AIRFLOW__CORE__EXECUTOR"] == "${AIRFLOW_EXECUTOR:-LocalExecutor}"
+    for name in AIRFLOW_SERVICES + CELERY_WORKERS + ("airflow-init",):
+        assert services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] == airflow["AIRFLOW__CORE__EXECUTOR"], name
+    # The broker is the profile's Redis; the results go to Airflow's own database in the stack's Postgres.
+    assert airflow["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0"
+    database = airflow["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert airflow["AIRFLOW__CELERY__RESULT_BACKEND"] == "db+" + database
+    assert database.endswith("@postgres:5432/airflow")
+    # .env.example enables the profile and the executor together.
+    optional = env_example(optional=True)
+    assert optional["COMPOSE_PROFILES"] == "celery" and optional["AIRFLOW_EXECUTOR"] == "CeleryExecutor"
+    assert "COMPOSE_PROFILES" not in env_example() and "AIRFLOW_EXECUTOR" not in env_example()
+
+
+def test_redis_is_the_official_image_on_the_private_network(compose):
+    redis = compose["services"]["redis"]
+    assert re.fullmatch(r"redis:[0-9.]+", redis["image"])
+    assert "ports" not in redis and "volumes" not in redis
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+
+
+def test_the_workers_scale_and_check_their_own_node(compose):
+    services = compose["services"]
+    for name in CELERY:
+        assert not {"container_name", "hostname", "ports"} & set(services[name]), name
+    assert services["airflow-worker"]["deploy"]["replicas"] == "${AIRFLOW_CELERY_WORKERS:-1}"
+    # One worker holds the DuckDB file: it is not scaled.
+    assert "deploy" not in services["airflow-worker-duckdb"]
+    for name in CELERY_WORKERS:
+        worker = services[name]
+        assert worker["image"] == compose["x-airflow-common"]["image"], name
+        # Each container answers for its own Celery node (celery@<container hostname>).
+        check = " ".join(worker["healthcheck"]["test"])
+        assert "celery --app airflow.providers.celery.executors.celery_executor.app inspect ping" in check
+        assert '-d "celery@$${HOSTNAME}"' in check
+        # Docker's stop signal reaches the Celery worker alone, which then finishes its running tasks.
+        assert worker["environment"]["DUMB_INIT_SETSID"] == "0"
+        assert worker["restart"] == "unless-stopped"
+
+
+def test_the_duckdb_worker_serves_its_queue_where_the_file_is(compose):
+    services = compose["services"]
+    airflow = compose["x-airflow-common"]["environment"]
+    queue = airflow["NIDS_DUCKDB_QUEUE"]
+    assert queue == "${NIDS_DUCKDB_QUEUE:-duckdb}"
+    duckdb = services["airflow-worker-duckdb"]
+    assert duckdb["command"] == ["celery", "worker", "--queues", queue, "--concurrency", "1"]
+    # The file's folder is on the volume the worker mounts (as every Airflow container does).
+    mounts = dict(volume.split(":", 1)[::-1] for volume in duckdb["volumes"])
+    assert mounts["/data"] == "nids-data"
+    assert Path(airflow["NIDS_DUCKDB_PATH"]).parent == Path("/data")
+    assert duckdb["environment"]["NIDS_DUCKDB_PATH"] == airflow["NIDS_DUCKDB_PATH"]
+    # Every other task is on Airflow's default queue, which a worker serves when given no --queues.
+    assert services["airflow-worker"]["command"] == ["celery", "worker"]
+    assert services["airflow-worker"]["volumes"] == duckdb["volumes"]
+
+
+def worker_entrypoint(tmp_path: Path, compose: dict, executor: str) -> subprocess.CompletedProcess:
+    """Runs a worker's entrypoint as its container would, with a stand-in for the image's /entrypoint that prints
+    what it is given, and AIRFLOW__CORE__EXECUTOR set to `executor`."""
+    entrypoint = compose["services"]["airflow-worker"]["entrypoint"]
+    assert entrypoint[:5] == ["/usr/bin/dumb-init", "--", "bash", "-c", entrypoint[4]]
+    stand_in = tmp_path / "entrypoint"
+    stand_in.write_text('#!/usr/bin/env bash\necho "entrypoint $*"\n')
+    stand_in.chmod(0o755)
+    # Compose turns $$ into $.
+    script = entrypoint[4].replace("$$", "$").replace("/entrypoint", str(stand_in))
+    command = compose["services"]["airflow-worker-duckdb"]["command"]
+    return subprocess.run(["bash", "-c", script, *entrypoint[5:], *command], capture_output=True, text=True,
+                          env=dict(os.environ, AIRFLOW__CORE__EXECUTOR=executor), timeout=30)
+
+
+def test_a_worker_beside_local_executor_refuses_to_start(tmp_path, compose):
+    result = worker_entrypoint(tmp_path, compose, "LocalExecutor")
+    assert result.returncode == 2
+    assert "the celery profile's workers need AIRFLOW_EXECUTOR=CeleryExecutor in .env" in result.stderr
+    assert result.stdout == ""
+    result = worker_entrypoint(tmp_path, compose, "CeleryExecutor")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "entrypoint celery worker --queues ${NIDS_DUCKDB_QUEUE:-duckdb} --concurrency 1\n"
+    # The entrypoint it hands over to is the Airflow image's own: the Dockerfile keeps it.
+    dockerfile = (REPO_ROOT / "airflow" / "Dockerfile").read_text()
+    assert "ENTRYPOINT" not in dockerfile and re.search(r"^FROM apache/airflow:", dockerfile, re.M)
+
+
+def test_the_images_install_the_providers_of_the_requirements():
+    """The Airflow image installs each provider (and celery) at the version .venv pins, the celery one included."""
+    pins = dict(re.findall(r"^(apache-airflow[a-z-]*|celery)==(\S+)$",
+                           (REPO_ROOT / "airflow" / "requirements.txt").read_text(), re.M))
+    dockerfile = re.sub(r"\\\n", " ", (REPO_ROOT / "airflow" / "Dockerfile").read_text())
+    installed = dict(re.findall(r"\b(apache-airflow[a-z-]*|celery)==(\S+)", dockerfile))
+    assert installed == pins
+    assert "apache-airflow-providers-celery" in pins and "celery" in pins
 
 
 def profiles(*files: Path) -> set[str]:
@@ -174,6 +286,43 @@ def test_docker_compose_accepts_the_files(files, profile):
     env = dict(os.environ, DOCKER_GID="999", NIDS_KAFKA_CLIENT_PROPERTIES="/srv/gnn-nids/kafka-client.properties")
     result = subprocess.run(args + ["config", "-q"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def resolved_config(tmp_path: Path, files: tuple[Path, ...], *, celery: bool) -> dict:
+    """`docker-compose config` of the files with .env.example, and with its celery lines switched on when asked."""
+    env_file = tmp_path / "env"
+    text = ENV_EXAMPLE.read_text()
+    if celery:
+        text = re.sub(r"^# ((COMPOSE_PROFILES|AIRFLOW_EXECUTOR|AIRFLOW_CELERY_WORKERS)=)", r"\1", text, flags=re.M)
+    env_file.write_text(text)
+    args = ["docker-compose", "--env-file", str(env_file)]
+    for file in files:
+        args += ["-f", str(file)]
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("COMPOSE_PROFILES", "AIRFLOW_EXECUTOR", "AIRFLOW_CELERY_WORKERS")}
+    env.update(DOCKER_GID="999", NIDS_KAFKA_CLIENT_PROPERTIES="/srv/gnn-nids/kafka-client.properties")
+    result = subprocess.run(args + ["config"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
+@pytest.mark.parametrize("files", [(COMPOSE,), (COMPOSE, DOCKER_RUNNER)], ids=["stack", "stack+docker-runner"])
+@pytest.mark.parametrize("celery", [False, True], ids=["local", "celery"])
+def test_the_env_file_switches_the_executor_of_every_airflow_service(tmp_path, files, celery):
+    services = resolved_config(tmp_path, files, celery=celery)["services"]
+    executors = {name: services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"]
+                 for name in AIRFLOW_SERVICES + CELERY_WORKERS + ("airflow-init",)}
+    assert set(executors.values()) == {"CeleryExecutor" if celery else "LocalExecutor"}, executors
+    assert services["airflow-worker"]["deploy"]["replicas"] == (2 if celery else 1)
+    assert "--queues" in services["airflow-worker-duckdb"]["command"]
+    assert services["airflow-worker-duckdb"]["command"][3] == "duckdb"
+    for name in AIRFLOW_SERVICES + CELERY_WORKERS:
+        assert services[name]["environment"]["NIDS_DUCKDB_QUEUE"] == "duckdb", name
+    if DOCKER_RUNNER in files:
+        for name in CELERY_WORKERS + ("airflow-scheduler",):
+            assert services[name]["environment"]["NIDS_RUNNER"] == "docker", name
+            assert "/var/run/docker.sock:/var/run/docker.sock:rw" in services[name]["volumes"], name
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="docker-compose is not installed")
@@ -237,7 +386,7 @@ def test_kafka_init_script_creates_the_topics_idempotently(tmp_path):
 def test_every_kafka_client_gets_the_properties_file(compose):
     secret = compose["secrets"]["kafka-client-properties"]
     assert secret["file"] == "${NIDS_KAFKA_CLIENT_PROPERTIES:-./infrastructure/kafka/client.properties}"
-    for name in AIRFLOW_SERVICES + ("airflow-init", "kafka-init"):
+    for name in AIRFLOW_SERVICES + CELERY_WORKERS + ("airflow-init", "kafka-init"):
         service = compose["services"][name]
         assert service["environment"]["NIDS_KAFKA_PROPERTIES"] == KAFKA_PROPERTIES, name
         assert {"source": "kafka-client-properties", "target": Path(KAFKA_PROPERTIES).name} in service["secrets"], name
@@ -330,7 +479,7 @@ def test_airflows_admin_password_comes_from_the_env_file(compose):
     assert init["environment"]["AIRFLOW_ADMIN_PASSWORD"] == \
         "${AIRFLOW_ADMIN_PASSWORD:?set AIRFLOW_ADMIN_PASSWORD in .env}"
     assert "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE" in init["command"][-1]
-    for name in AIRFLOW_SERVICES:
+    for name in AIRFLOW_SERVICES + CELERY_WORKERS:
         assert "AIRFLOW_ADMIN_PASSWORD" not in compose["services"][name]["environment"], name
 
 

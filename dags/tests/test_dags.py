@@ -1,5 +1,5 @@
-"""The DAG files: they import, and each DAG has the tasks, order, schedule, pools, retries, timeouts and skip codes
-the steps' contract needs. test_exit_codes.py runs tasks to check what their exit codes do."""
+"""The DAG files: they import, and each DAG has the tasks, order, schedule, pools, queues, retries, timeouts and skip
+codes the steps' contract needs. test_exit_codes.py runs tasks to check what their exit codes do."""
 
 from __future__ import annotations
 
@@ -179,6 +179,38 @@ def test_tasks_that_open_duckdb_share_its_pool(dagbag, dag_id):
     assert in_pool == EXPECTED[dag_id]["duckdb"]
 
 
+def test_every_task_is_on_airflows_default_queue_unless_told(dagbag):
+    from airflow.configuration import conf
+
+    # LocalExecutor, and CeleryExecutor's workers as they start by default, use this one queue.
+    assert {task.queue for dag in dagbag.dags.values() for task in dag.tasks} == {
+        conf.get("operators", "default_queue")} == {"default"}
+
+
+@pytest.mark.parametrize("runner", ["bash", "docker"])
+def test_the_tasks_that_open_duckdb_go_to_its_queue(reparse, runner):
+    """NIDS_DUCKDB_QUEUE routes exactly the tasks of the `duckdb` pool, in the DAGs as the DAG processor serializes
+    them: the scheduler hands each task to the executor with the queue stored there."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    reparse(NIDS_RUNNER=runner, NIDS_DUCKDB_QUEUE="duckdb-host-1")
+    bag = load_dagbag()
+    assert not bag.import_errors, bag.import_errors
+    queues = {task.task_id: task.queue for dag in bag.dags.values()
+              for task in DagSerialization.from_dict(DagSerialization.to_dict(dag)).tasks}
+    duckdb_tasks = set().union(*(expected["duckdb"] for expected in EXPECTED.values()))
+    assert duckdb_tasks == {"hot_write", "infer", "archive", "monitor"}
+    assert {task_id for task_id, queue in queues.items() if queue == "duckdb-host-1"} == duckdb_tasks
+    assert {queue for task_id, queue in queues.items() if task_id not in duckdb_tasks} == {"default"}
+
+
+@pytest.mark.parametrize("value", ["duckdb,default", "duck db", "hot/store"])
+def test_a_bad_queue_name_is_a_clear_error(reparse, value):
+    reparse(NIDS_DUCKDB_QUEUE=value)
+    with pytest.raises(ValueError, match="NIDS_DUCKDB_QUEUE=.* is not a queue name"):
+        importlib.import_module("nids_common")
+
+
 @pytest.mark.parametrize("dag_id", sorted(EXPECTED))
 def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
     from airflow.providers.standard.operators.bash import BashOperator
@@ -278,6 +310,7 @@ def test_docker_runner_runs_the_same_commands_in_the_tasks_image(dagbag, docker_
             assert task.command == ["/bin/sh", "-c", bash_task.bash_command]
             assert task.skip_on_exit_code == [99] or task.skip_on_exit_code == 99
             assert task.pool == bash_task.pool
+            assert task.queue == bash_task.queue
             step = expected["jars"][task.task_id]
             assert task.environment["NIDS_JAR"] == f"/opt/gnn-nids/jars/{step}.jar"
             # Configuration is copied into the container; the manifest still comes from XCom through env.

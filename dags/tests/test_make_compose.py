@@ -1,8 +1,9 @@
 """The Makefile's compose targets (up, down, status, health, logs, logs-<service>, clean, verify) as an operator runs
-them, against a fake `docker` first on PATH: it records each command and answers `compose config --services` and
-`compose ps` as Docker Compose v2 does. No Docker engine is needed; what is checked is the exact compose command each
-target runs, that `up` refuses a missing or example .env, how `health` reads the services' states, and that `clean`
-deletes the volumes only when told to."""
+them, against a fake `docker` first on PATH: it records each command and answers `compose config --services`,
+`compose config` and `compose ps` as Docker Compose v2 does. No Docker engine is needed; what is checked is the exact
+compose command each target runs, that `up` refuses a missing or example .env and an executor its profiles do not run,
+how `health` reads the services' states (a scaled service's too), and that `clean` deletes the volumes only when told
+to."""
 
 from __future__ import annotations
 
@@ -22,11 +23,14 @@ SERVICES = ("kafka", "kafka-init", "minio", "minio-init", "postgres", "mlflow", 
 HEALTHY = {"kafka": "running|healthy|0", "kafka-init": "exited||0", "minio": "running|healthy|0",
            "minio-init": "exited||0", "postgres": "running|healthy|0", "mlflow": "running|healthy|0",
            "airflow-init": "exited||0", "airflow-apiserver": "running|healthy|0"}
+# The celery profile's services, which `compose config --services` lists when the profile is enabled.
+CELERY_SERVICES = ("redis", "airflow-worker-duckdb", "airflow-worker")
 FAKE_DOCKER = """#!/usr/bin/env bash
 # Records its arguments, a line per call; answers what the compose targets ask.
 printf '%s\\n' "$*" >>"$FAKE_DOCKER_LOG"
 case "$*" in
   "compose config --services") printf '%s\\n' $FAKE_SERVICES ;;
+  "compose config") printf '    environment:\\n      AIRFLOW__CORE__EXECUTOR: %s\\n' $FAKE_EXECUTOR ;;
   "compose ps --all --format "*) cat "$FAKE_PS" ;;
 esac
 """
@@ -50,7 +54,7 @@ class Repo:
         self.ps = tmp_path / "ps.txt"
         self.states(HEALTHY)
         self.env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", FAKE_DOCKER_LOG=str(self.log),
-                        FAKE_SERVICES=" ".join(SERVICES), FAKE_PS=str(self.ps))
+                        FAKE_SERVICES=" ".join(SERVICES), FAKE_PS=str(self.ps), FAKE_EXECUTOR="LocalExecutor")
 
     def states(self, states: dict[str, str]) -> None:
         """What `compose ps` answers: service|state|health|exit code, a line per container."""
@@ -71,12 +75,14 @@ def repo(tmp_path) -> Repo:
 
 
 PS_FORMAT = "compose ps --all --format {{.Service}}|{{.State}}|{{.Health}}|{{.ExitCode}}"
+# What `up` asks before it starts anything: the services its profiles enable and the executor Airflow is given.
+EXECUTOR_CHECK = ["compose config --services", "compose config"]
 
 
 def test_up_builds_and_starts_the_stack_then_waits_until_it_is_healthy(repo):
     result = repo.make("up")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert repo.docker_calls() == ["compose up -d --build", "compose config --services", PS_FORMAT]
+    assert repo.docker_calls() == [*EXECUTOR_CHECK, "compose up -d --build", "compose config --services", PS_FORMAT]
     assert "kafka-init               done" in result.stdout
     assert "airflow-apiserver        healthy" in result.stdout
 
@@ -101,6 +107,32 @@ def test_up_refuses_a_missing_env_file_or_the_examples_secrets(repo):
     result = repo.make("up")
     assert result.returncode != 0 and "replace every CHANGE value" in result.stdout
     assert repo.docker_calls() == []
+
+
+def test_up_runs_the_celery_profile_with_celery_executor(repo):
+    repo.env.update(FAKE_SERVICES=" ".join(SERVICES + CELERY_SERVICES), FAKE_EXECUTOR="CeleryExecutor")
+    repo.states({**HEALTHY, "redis": "running|healthy|0", "airflow-worker-duckdb": "running|healthy|0",
+                 "airflow-worker": "running|healthy|0"})
+    result = repo.make("up")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert repo.docker_calls() == [*EXECUTOR_CHECK, "compose up -d --build", "compose config --services", PS_FORMAT]
+    assert "airflow-worker           healthy" in result.stdout
+
+
+@pytest.mark.parametrize(("services", "executor", "message"), [
+    (SERVICES + CELERY_SERVICES, "LocalExecutor",
+     "the profile celery runs Celery workers, but Airflow's executor is LocalExecutor: set "
+     "AIRFLOW_EXECUTOR=CeleryExecutor in .env"),
+    (SERVICES, "CeleryExecutor",
+     "AIRFLOW_EXECUTOR=CeleryExecutor needs the profile celery (its broker and workers): set COMPOSE_PROFILES=celery"),
+])
+def test_up_refuses_an_executor_that_the_profiles_do_not_run(repo, services, executor, message):
+    repo.env.update(FAKE_SERVICES=" ".join(services), FAKE_EXECUTOR=executor)
+    result = repo.make("up")
+    assert result.returncode != 0
+    assert message in result.stdout
+    # Nothing was started.
+    assert repo.docker_calls() == EXECUTOR_CHECK
 
 
 @pytest.mark.parametrize(("target", "command"), [
@@ -135,6 +167,22 @@ def test_health_says_which_service_is_not_as_it_should_be(repo):
     assert "kafka                    running, unhealthy: see make logs-kafka" in result.stdout
     assert "airflow-apiserver        not created" in result.stdout
     assert "postgres                 healthy" in result.stdout
+
+
+def test_health_wants_every_container_of_a_scaled_service(repo):
+    repo.env.update(FAKE_SERVICES=" ".join(SERVICES + ("airflow-worker",)))
+    worker = "airflow-worker|running|healthy|0"
+    repo.ps.write_text(repo.ps.read_text() + f"{worker}\n{worker}\n{worker}\n")
+    result = repo.make("health")
+    assert result.returncode == 0, result.stdout
+    assert "airflow-worker           healthy (3 of 3 containers fine)" in result.stdout
+    repo.ps.write_text(repo.ps.read_text().replace(worker, "airflow-worker|running|starting|0", 1))
+    result = repo.make("health")
+    assert result.returncode != 0
+    assert ("airflow-worker           running, starting: see make logs-airflow-worker (2 of 3 containers fine)"
+            in result.stdout)
+    # A service of one container reads as before.
+    assert "postgres                 healthy\n" in result.stdout
 
 
 def test_clean_keeps_the_volumes_unless_confirmed(repo):
