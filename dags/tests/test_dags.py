@@ -199,7 +199,7 @@ def test_the_tasks_that_open_duckdb_go_to_its_queue(reparse, runner):
     queues = {task.task_id: task.queue for dag in bag.dags.values()
               for task in DagSerialization.from_dict(DagSerialization.to_dict(dag)).tasks}
     duckdb_tasks = set().union(*(expected["duckdb"] for expected in EXPECTED.values()))
-    assert duckdb_tasks == {"hot_write", "infer", "archive", "monitor"}
+    assert duckdb_tasks == {"partition_group.hot_write", "infer", "archive", "monitor"}
     assert {task_id for task_id, queue in queues.items() if queue == "duckdb-host-1"} == duckdb_tasks
     assert {queue for task_id, queue in queues.items() if task_id not in duckdb_tasks} == {"default"}
 

@@ -218,16 +218,13 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
         # Two partition groups over replay's three partitions, each with records from the traffic source.
         assert tasks == {(task, group): "success" for task in ("consume_batch", "hot_write", "cold_write",
                                                                  "commit_offsets") for group in (0, 1)}, tasks
-        ran = {(t["task_id"].removeprefix("partition_group."), t["map_index"]):
-               (datetime.fromisoformat(t["start_date"]), datetime.fromisoformat(t["end_date"])) for t in instances}
-
-        def overlap(task: str) -> bool:
-            (start0, end0), (start1, end1) = ran[task, 0], ran[task, 1]
-            return start0 < end1 and start1 < end0
-
-        # The groups read Kafka side by side; the DuckDB file is written by one at a time (the duckdb pool).
-        assert overlap("consume_batch"), ran
-        assert not overlap("hot_write"), ran
+        # The DuckDB file is written by one group at a time (the duckdb pool). The other tasks of the two groups run
+        # side by side when both of LocalExecutor's workers are free (a nids_inference run may hold one), so this
+        # cannot require it; EtlPipelineTest runs two groups' jars at once.
+        [(start0, end0), (start1, end1)] = [
+            (datetime.fromisoformat(t["start_date"]), datetime.fromisoformat(t["end_date"]))
+            for t in instances if t["task_id"] == "partition_group.hot_write"]
+        assert end0 <= start1 or end1 <= start0, instances
 
         # hot_write's asset event started a nids_inference run, not its clock. No model is registered, so infer
         # finds flows to score and no champion: exit 1, a failed run (the test sets no retries).
