@@ -246,7 +246,7 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
             infer_log = json.dumps(api(port, "GET", inference_path + "/taskInstances/infer/logs/1", token=token))
             assert "has no version with the alias 'champion'" in infer_log, infer_log[-2000:]
         assert {(e["uri"], e["source_dag_id"], e["source_task_id"]) for e in events} == {
-            ("gnn-nids://hot-store/flows", "nids_etl", "hot_write")}, events
+            ("gnn-nids://hot-store/flows", "nids_etl", "partition_group.hot_write")}, events
         # This run's or the one unpausing scheduled, whichever stored first.
         etl_runs = {r["dag_run_id"] for r in dag_runs(port, "nids_etl", token)}
         assert {e["source_run_id"] for e in events} <= etl_runs, events
@@ -255,9 +255,10 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
         # DAG does not start), once none runs, DuckDB is free to open.
         for dag_id in ("nids_etl", "nids_inference"):
             api(port, "PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": True}, token)
+        drain_deadline = time.monotonic() + RUN_TIMEOUT_S
         while any(r["state"] == "running"
                   for dag_id in ("nids_etl", "nids_inference") for r in dag_runs(port, dag_id, token)):
-            assert time.monotonic() < infer_deadline, "nids_etl or nids_inference runs still running"
+            assert time.monotonic() < drain_deadline, "nids_etl or nids_inference runs still running"
             time.sleep(2)
 
         # The traffic source's live flows reached the stores under the state folder, stamped near now.

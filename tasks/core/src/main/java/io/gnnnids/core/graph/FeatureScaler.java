@@ -6,8 +6,13 @@ import java.util.Arrays;
 
 /**
  * Per-column standardisation fitted on training data: {@code (x - mean) / std}, clipped to ±{@link #CLIP} so that
- * one extreme flow on an unseen network cannot dominate a layer. Columns that never vary in training (std below
- * {@link #MIN_STD}) get std 1: they are only shifted, so a value never seen in training stays a modest number.
+ * one extreme flow on an unseen network cannot dominate a layer.
+ *
+ * <p>A column that never varies in training (std below {@link #MIN_STD}, stored as std 0) is scaled to 0 whatever
+ * its value. The network's weights on such a column get no gradient and keep their random start, so a value there
+ * that training never showed (a Zeek state, history letter or unset field the generated networks lack, and a real
+ * sensor records) would shift the flow's score by chance. A model knows nothing of such a column and must not use
+ * it. (Models saved with std 1 for those columns, before this rule, keep scoring as they did.)
  */
 public final class FeatureScaler {
 
@@ -23,7 +28,7 @@ public final class FeatureScaler {
             throw new IllegalArgumentException("scaler needs mean and std of the same length");
         }
         for (float s : std) {
-            if (!(s > 0)) throw new IllegalArgumentException("scaler std must be positive, got " + s);
+            if (!(s >= 0)) throw new IllegalArgumentException("scaler std must be positive or 0, got " + s);
         }
         this.mean = mean.clone();
         this.std = std.clone();
@@ -57,7 +62,7 @@ public final class FeatureScaler {
         if (rows.length % dim != 0)
             throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
         float[] inv = new float[dim];
-        for (int c = 0; c < dim; c++) inv[c] = 1f / std[c];
+        for (int c = 0; c < dim; c++) inv[c] = std[c] == 0 ? 0 : 1f / std[c];
         for (int i = 0; i < rows.length; i += dim) {
             for (int c = 0; c < dim; c++) {
                 float v = (rows[i + c] - mean[c]) * inv[c];
@@ -125,7 +130,7 @@ public final class FeatureScaler {
                 double var = rows == 0 ? 0 : Math.max(0, sumSq[c] / rows - m * m);
                 double s = Math.sqrt(var);
                 mean[c] = (float) (m + shift[c]);
-                std[c] = s < MIN_STD ? 1f : (float) s;
+                std[c] = s < MIN_STD ? 0f : (float) s;
             }
             return new FeatureScaler(mean, std);
         }

@@ -16,8 +16,8 @@ class FeatureScalerTest {
         FeatureScaler scaler = acc.fit();
         assertEquals(4, acc.rows());
         assertArrayEquals(new float[] {2.5f, 7f}, scaler.mean());
-        // Population std of 1..4; a constant column keeps std 1 and is only shifted.
-        assertArrayEquals(new float[] {(float) Math.sqrt(1.25), 1f}, scaler.std(), 1e-6f);
+        // Population std of 1..4; a constant column is stored with std 0.
+        assertArrayEquals(new float[] {(float) Math.sqrt(1.25), 0f}, scaler.std(), 1e-6f);
         float[] rows = {1, 7, 2, 7, 3, 7, 4, 7};
         scaler.apply(rows);
         double mean = (rows[0] + rows[2] + rows[4] + rows[6]) / 4;
@@ -25,6 +25,20 @@ class FeatureScalerTest {
         assertEquals(0, mean, 1e-6);
         assertEquals(1, var, 1e-5);
         assertEquals(0, rows[1]);
+    }
+
+    @Test
+    void aColumnThatNeverVariedInTrainingIsZeroWhateverItHolds() {
+        FeatureScaler.Accumulator acc = new FeatureScaler.Accumulator(2);
+        acc.add(new float[] {1, 0, 2, 0, 3, 0});
+        FeatureScaler scaler = acc.fit();
+        float[] unseen = {2, 1, 2, 7, 2, -3};
+        scaler.apply(unseen);
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0}, unseen);
+        // A scaler saved before the rule (std 1 on such a column) still shifts it, as it did.
+        float[] old = {5};
+        new FeatureScaler(new float[] {0}, new float[] {1}).apply(old);
+        assertArrayEquals(new float[] {5}, old);
     }
 
     @Test
