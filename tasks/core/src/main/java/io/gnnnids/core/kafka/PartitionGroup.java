@@ -4,10 +4,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The share of a topic's partitions one run of consume-batch reads: group {@code index} of {@code count} holds the partitions
- * whose number modulo {@code count} is {@code index}. Groups of one count are disjoint and together cover every
- * partition, so runs for each group go side by side without reading a record twice, and a topic that gains partitions spreads
- * them over the same groups. {@code 0/1} is the whole topic.
+ * The share of a topic's partitions one run of consume-batch reads: group {@code index} of {@code count} holds the
+ * partitions whose number modulo {@code count} is {@code index}. Groups of one count are disjoint and together cover
+ * every partition, so runs for each group go side by side without reading a record twice, and a topic that gains
+ * partitions spreads them over the same groups. {@code 0/1} is the whole topic.
  */
 public record PartitionGroup(int index, int count) {
 
