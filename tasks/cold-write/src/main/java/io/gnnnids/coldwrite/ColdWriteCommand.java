@@ -1,13 +1,12 @@
 package io.gnnnids.coldwrite;
 
 import io.gnnnids.core.batch.Batch;
-import io.gnnnids.core.batch.BatchManifests;
+import io.gnnnids.core.batch.StagedBatch;
 import io.gnnnids.core.batch.StagedBatches;
+import io.gnnnids.core.cli.BatchStepCommand;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ColdStoreOption;
-import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.step.Manifest;
-import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.ColdObject;
 import io.gnnnids.core.store.ColdStore;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +35,11 @@ import picocli.CommandLine.Option;
                     + "already "
                     + "stored by another batch are left out, so no flow is counted twice."
         })
-public class ColdWriteCommand extends StepCommand {
+public class ColdWriteCommand extends BatchStepCommand {
     private static final Logger log = LoggerFactory.getLogger(ColdWriteCommand.class);
 
-    @Option(names = "--manifest", description = "Manifest printed by hot-write.")
-    Path manifest;
+    @Option(names = "--manifest", description = "Manifest printed by hot-write (a path or an s3:// URI).")
+    String manifest;
 
     @Mixin
     ColdStoreOption cold;
@@ -49,45 +49,49 @@ public class ColdWriteCommand extends StepCommand {
     }
 
     @Override
-    protected Path run() throws Exception {
+    protected String runBatch() throws Exception {
         String coldUri = cold.uri();
-        Manifest in = BatchManifests.require(manifest, StagedBatches.HOT_STEP);
-        Batch batch = in.batch();
-        StepRun run = new StepRun(StagedBatches.COLD_STEP).input(manifest).batch(batch);
+        try (StagedBatch staged = StagedBatch.open(manifest, StagedBatches.HOT_STEP)) {
+            Manifest in = staged.manifest();
+            Batch batch = staged.batch();
+            StepRun run =
+                    new StepRun(StagedBatches.COLD_STEP).input(staged.address()).batch(batch);
 
-        Path duplicatesFile = batch.duplicates();
-        Set<String> exclude =
-                Files.exists(duplicatesFile) ? new HashSet<>(Files.readAllLines(duplicatesFile)) : Set.of();
+            Optional<Path> duplicatesFile = staged.fetch(Batch.DUPLICATES);
+            Set<String> exclude =
+                    duplicatesFile.isPresent() ? new HashSet<>(Files.readAllLines(duplicatesFile.get())) : Set.of();
 
-        // The usual batch, one day with every uid once and new, is the cold object already; the rest is split and
-        // filtered. Hot-write counted the uids it left out: repeated in the batch or stored by another one.
-        boolean asItIs = exclude.isEmpty()
-                && in.count("duplicates") == 0
-                && batch.days() != null
-                && batch.days().size() == 1;
-        List<ColdObject> objects;
-        try (ObjectStore store = ObjectStores.open(coldUri)) {
-            ColdStore cold = new ColdStore(store);
-            objects = asItIs
-                    ? List.of(cold.storeAsItIs(
-                            batch.id(),
-                            batch.parquet(),
-                            LocalDate.parse(batch.days().get(0)),
-                            batch.records()))
-                    : cold.writeBatch(batch.id(), batch.parquet(), exclude, batch.coldScratch());
+            // The usual batch, one day with every uid once and new, is the cold object already; the rest is split
+            // and filtered. Hot-write counted the uids it left out: repeated in the batch or stored by another one.
+            boolean asItIs = exclude.isEmpty()
+                    && in.count("duplicates") == 0
+                    && batch.days() != null
+                    && batch.days().size() == 1;
+            Path parquet = staged.parquet();
+            List<ColdObject> objects;
+            try (ObjectStore store = ObjectStores.open(coldUri)) {
+                ColdStore cold = new ColdStore(store);
+                objects = asItIs
+                        ? List.of(cold.storeAsItIs(
+                                batch.id(),
+                                parquet,
+                                LocalDate.parse(batch.days().get(0)),
+                                batch.records()))
+                        : cold.writeBatch(batch.id(), parquet, exclude, staged.localFile(Batch.COLD_SCRATCH));
+            }
+            long rows = 0;
+            long bytes = 0;
+            for (ColdObject o : objects) {
+                run.output("date=" + o.date(), o.uri());
+                rows += o.rows();
+                bytes += o.bytes();
+            }
+            run.count("rows", rows)
+                    .count("objects", objects.size())
+                    .count("bytes", bytes)
+                    .count("excluded", exclude.size());
+            log.info("batch {}: {} flows written to {} in {} object(s)", batch.id(), rows, coldUri, objects.size());
+            return staged.writeManifest(StagedBatches.COLD_STEP, run);
         }
-        long rows = 0;
-        long bytes = 0;
-        for (ColdObject o : objects) {
-            run.output("date=" + o.date(), o.uri());
-            rows += o.rows();
-            bytes += o.bytes();
-        }
-        run.count("rows", rows)
-                .count("objects", objects.size())
-                .count("bytes", bytes)
-                .count("excluded", exclude.size());
-        log.info("batch {}: {} flows written to {} in {} object(s)", batch.id(), rows, coldUri, objects.size());
-        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.COLD_STEP));
     }
 }

@@ -1,21 +1,18 @@
 package io.gnnnids.commitoffsets;
 
 import io.gnnnids.core.batch.Batch;
-import io.gnnnids.core.batch.BatchManifests;
+import io.gnnnids.core.batch.StagedBatch;
 import io.gnnnids.core.batch.StagedBatches;
+import io.gnnnids.core.cli.BatchStepCommand;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
-import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.OffsetCommitter;
-import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +28,11 @@ import picocli.CommandLine.Option;
                     + "past "
                     + "the batch's start; a re-run on a committed batch changes nothing."
         })
-public class CommitOffsetsCommand extends StepCommand {
+public class CommitOffsetsCommand extends BatchStepCommand {
     private static final Logger log = LoggerFactory.getLogger(CommitOffsetsCommand.class);
 
-    @Option(names = "--manifest", description = "Manifest printed by cold-write.")
-    Path manifest;
+    @Option(names = "--manifest", description = "Manifest printed by cold-write (a path or an s3:// URI).")
+    String manifest;
 
     @Mixin
     KafkaOptions kafka;
@@ -53,31 +50,34 @@ public class CommitOffsetsCommand extends StepCommand {
     }
 
     @Override
-    protected Path run() throws Exception {
+    protected String runBatch() throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
         String group = etlGroup.group();
-        Manifest in = BatchManifests.require(manifest, StagedBatches.COLD_STEP);
-        Batch batch = in.batch();
-        if (!group.equals(batch.group())) {
-            throw new UsageError("--group " + group + " differs from the group batch " + batch.id()
-                    + " was consumed for (" + batch.group() + ")");
+        try (StagedBatch staged = StagedBatch.open(manifest, StagedBatches.COLD_STEP)) {
+            Batch batch = staged.batch();
+            if (!group.equals(batch.group())) {
+                throw new UsageError("--group " + group + " differs from the group batch " + batch.id()
+                        + " was consumed for (" + batch.group() + ")");
+            }
+            if (!staged.has(ManifestPaths.ofStep(StagedBatches.HOT_STEP))) {
+                throw new StepFailure(
+                        "batch " + batch.id() + " has no hot-write manifest: run hot-write on it before committing");
+            }
+            StepRun run = new StepRun(StagedBatches.COMMIT_STEP)
+                    .input(staged.address())
+                    .batch(batch);
+            OffsetCommitter.CommitOutcome outcome =
+                    OffsetCommitter.commit(bootstrapServers, group, batch.topic(), batch.offsets());
+            long records =
+                    batch.offsets().stream().mapToLong(r -> r.end() - r.start()).sum();
+            run.count("offsets_records", records).info("outcome", outcome);
+            log.info(
+                    "batch {}: offsets {} for group {} {}",
+                    batch.id(),
+                    batch.offsets(),
+                    group,
+                    outcome == OffsetCommitter.CommitOutcome.COMMITTED ? "committed" : "were already committed");
+            return staged.writeManifest(StagedBatches.COMMIT_STEP, run);
         }
-        if (!Files.isRegularFile(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.HOT_STEP))) {
-            throw new StepFailure(
-                    "batch " + batch.id() + " has no hot-write manifest: run hot-write on it before committing");
-        }
-        StepRun run = new StepRun(StagedBatches.COMMIT_STEP).input(manifest).batch(batch);
-        OffsetCommitter.CommitOutcome outcome =
-                OffsetCommitter.commit(bootstrapServers, group, batch.topic(), batch.offsets());
-        long records =
-                batch.offsets().stream().mapToLong(r -> r.end() - r.start()).sum();
-        run.count("offsets_records", records).info("outcome", outcome);
-        log.info(
-                "batch {}: offsets {} for group {} {}",
-                batch.id(),
-                batch.offsets(),
-                group,
-                outcome == OffsetCommitter.CommitOutcome.COMMITTED ? "committed" : "were already committed");
-        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.COMMIT_STEP));
     }
 }

@@ -2,19 +2,18 @@ package io.gnnnids.consumebatch;
 
 import io.gnnnids.core.batch.BatchStager;
 import io.gnnnids.core.batch.StagedBatches;
+import io.gnnnids.core.cli.BatchStepCommand;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.DurationConverter;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.PartitionGroupConverter;
-import io.gnnnids.core.cli.StepCommand;
 import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
 import io.gnnnids.core.kafka.PartitionGroup;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -27,11 +26,12 @@ import picocli.CommandLine.Option;
         description = {
             "Reads the next batch of Zeek conn records from Kafka, from the group's committed offsets and "
                     + "without committing, validates them and stages them in $NIDS_WORK_DIR/batches/<batch-id>/: "
-                    + "batch.parquet, quarantine.jsonl (rejected records with the reason) and manifest.json.",
+                    + "batch.parquet, quarantine.jsonl (rejected records with the reason) and manifest.json. "
+                    + "With an s3:// work dir the batch is built locally and uploaded there, its manifest last.",
             "Stops at --max-records, at --timeout, or as soon as it has caught up with the end of the topic. "
                     + "A batch staged earlier but never committed is resumed instead of read again."
         })
-public class ConsumeBatchCommand extends StepCommand {
+public class ConsumeBatchCommand extends BatchStepCommand {
 
     @Mixin
     KafkaOptions kafka;
@@ -45,8 +45,10 @@ public class ConsumeBatchCommand extends StepCommand {
     @Option(
             names = "--work-dir",
             defaultValue = "${env:NIDS_WORK_DIR}",
-            description = "Staging folder; batches go to <work-dir>/batches/<batch-id>/ (env NIDS_WORK_DIR).")
-    Path workDir;
+            description = "Staging folder or s3://bucket/prefix; batches go to <work-dir>/batches/<batch-id>/ "
+                    + "(env NIDS_WORK_DIR). S3 uses AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                    + "AWS_REGION.")
+    String workDir;
 
     @Option(
             names = "--partition-group",
@@ -94,7 +96,7 @@ public class ConsumeBatchCommand extends StepCommand {
     }
 
     @Override
-    protected Path run() throws Exception {
+    protected String runBatch() throws Exception {
         String bootstrapServers = kafka.bootstrapServers();
         String topic = this.topic.topic();
         String group = this.group.group();
@@ -102,19 +104,20 @@ public class ConsumeBatchCommand extends StepCommand {
         if (maxRecords <= 0) throw new UsageError("--max-records must be positive, got " + maxRecords);
         if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);
 
-        StagedBatches staged = new StagedBatches(workDir);
-        staged.prune(keepStaged);
-        Map<Integer, Long> starts = BatchConsumer.startPositions(bootstrapServers, topic, group, partitionGroup);
-        Optional<Path> pending = staged.uncommittedStartingAt(topic, group, starts);
-        if (pending.isPresent()) {
-            return pending.get();
-        }
+        try (StagedBatches staged = StagedBatches.open(workDir)) {
+            staged.prune(keepStaged);
+            Map<Integer, Long> starts = BatchConsumer.startPositions(bootstrapServers, topic, group, partitionGroup);
+            Optional<String> pending = staged.uncommittedStartingAt(topic, group, starts);
+            if (pending.isPresent()) {
+                return pending.get();
+            }
 
-        BatchStager stager = new BatchStager(staged, topic, group, maxMessageBytes);
-        Optional<Path> manifest = stager.stage(handler ->
-                BatchConsumer.consume(bootstrapServers, topic, group, partitionGroup, maxRecords, timeout, handler));
-        String partitions = partitionGroup.isAll() ? "" : " in partition group " + partitionGroup;
-        return manifest.orElseThrow(() ->
-                new NothingToDo("no new records on topic '" + topic + "'" + partitions + " for group '" + group + "'"));
+            BatchStager stager = new BatchStager(staged, topic, group, maxMessageBytes);
+            Optional<String> manifest = stager.stage(handler -> BatchConsumer.consume(
+                    bootstrapServers, topic, group, partitionGroup, maxRecords, timeout, handler));
+            String partitions = partitionGroup.isAll() ? "" : " in partition group " + partitionGroup;
+            return manifest.orElseThrow(() -> new NothingToDo(
+                    "no new records on topic '" + topic + "'" + partitions + " for group '" + group + "'"));
+        }
     }
 }

@@ -1,14 +1,12 @@
 package io.gnnnids.hotwrite;
 
 import io.gnnnids.core.batch.Batch;
-import io.gnnnids.core.batch.BatchManifests;
+import io.gnnnids.core.batch.StagedBatch;
 import io.gnnnids.core.batch.StagedBatches;
+import io.gnnnids.core.cli.BatchStepCommand;
 import io.gnnnids.core.cli.Cli;
 import io.gnnnids.core.cli.ExitCode;
 import io.gnnnids.core.cli.HotStoreOptions;
-import io.gnnnids.core.cli.StepCommand;
-import io.gnnnids.core.step.Manifest;
-import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
 import io.gnnnids.core.store.HotBatches;
 import io.gnnnids.core.store.HotStore;
@@ -29,11 +27,11 @@ import picocli.CommandLine.Option;
                     + "Rows whose uid is already stored are skipped and counted as duplicates, so re-running is "
                     + "harmless."
         })
-public class HotWriteCommand extends StepCommand {
+public class HotWriteCommand extends BatchStepCommand {
     private static final Logger log = LoggerFactory.getLogger(HotWriteCommand.class);
 
-    @Option(names = "--manifest", description = "Manifest printed by consume-batch.")
-    Path manifest;
+    @Option(names = "--manifest", description = "Manifest printed by consume-batch (a path or an s3:// URI).")
+    String manifest;
 
     @Mixin
     HotStoreOptions hot;
@@ -48,30 +46,33 @@ public class HotWriteCommand extends StepCommand {
     }
 
     @Override
-    protected Path run() throws Exception {
+    protected String runBatch() throws Exception {
         Path duckdb = hot.path();
-        Manifest in = BatchManifests.require(manifest, StagedBatches.CONSUME_STEP);
-        Batch batch = in.batch();
-        StepRun run = new StepRun(StagedBatches.HOT_STEP).input(manifest).batch(batch);
+        try (StagedBatch staged = StagedBatch.open(manifest, StagedBatches.CONSUME_STEP)) {
+            Batch batch = staged.batch();
+            StepRun run =
+                    new StepRun(StagedBatches.HOT_STEP).input(staged.address()).batch(batch);
 
-        HotWriteResult result;
-        try (HotStore store = hot.open()) {
-            result = HotBatches.insert(store, batch.id(), batch.parquet());
+            Path parquet = staged.parquet();
+            HotWriteResult result;
+            try (HotStore store = hot.open()) {
+                result = HotBatches.insert(store, batch.id(), parquet);
+            }
+            // cold-write reads the list, possibly on another host: it is staged with the batch.
+            Files.write(staged.localFile(Batch.DUPLICATES), result.duplicateUids());
+            run.count("staged", result.staged())
+                    .count("inserted", result.inserted())
+                    .count("duplicates", result.duplicates())
+                    .output("duckdb", duckdb.toAbsolutePath())
+                    .output("duplicates", staged.upload(Batch.DUPLICATES));
+            log.info(
+                    "batch {}: {} of {} flows stored in {} ({} duplicates)",
+                    batch.id(),
+                    result.inserted(),
+                    result.staged(),
+                    duckdb,
+                    result.duplicates());
+            return staged.writeManifest(StagedBatches.HOT_STEP, run);
         }
-        Path duplicates = batch.duplicates();
-        Files.write(duplicates, result.duplicateUids());
-        run.count("staged", result.staged())
-                .count("inserted", result.inserted())
-                .count("duplicates", result.duplicates())
-                .output("duckdb", duckdb.toAbsolutePath())
-                .output("duplicates", duplicates);
-        log.info(
-                "batch {}: {} of {} flows stored in {} ({} duplicates)",
-                batch.id(),
-                result.inserted(),
-                result.staged(),
-                duckdb,
-                result.duplicates());
-        return run.write(ManifestPaths.ofStepIn(batch.dirPath(), StagedBatches.HOT_STEP));
     }
 }

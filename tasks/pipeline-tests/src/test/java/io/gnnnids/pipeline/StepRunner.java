@@ -29,8 +29,13 @@ final class StepRunner {
     /** What a step run left: exit code, stdout, stderr, and the manifest path (stdout's last line). */
     record Result(int exitCode, String out, String err) {
         Path manifest() {
+            return Path.of(address());
+        }
+
+        /** stdout's last line as printed: a path, or an s3:// URI for a batch staged in S3. */
+        String address() {
             String[] lines = out.strip().split("\n");
-            return Path.of(lines[lines.length - 1].strip());
+            return lines[lines.length - 1].strip();
         }
 
         @Override
@@ -89,10 +94,22 @@ final class StepRunner {
      * String...)}.
      */
     static Result javaJar(Path jar, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return javaJar(jar, List.of(), env, args);
+    }
+
+    /** As {@link #javaJar(String, Map, String...)}, with JVM options after the DAGs' (e.g. another temp folder). */
+    static Result javaJar(String step, List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        return javaJar(jar(step), jvmOptions, env, args);
+    }
+
+    private static Result javaJar(Path jar, List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         String step = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(DAG_JAVA_OPTS);
+        cmd.addAll(jvmOptions);
         cmd.add("-XX:SharedArchiveFile=" + jar.resolveSibling(step + ".jsa"));
         cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));

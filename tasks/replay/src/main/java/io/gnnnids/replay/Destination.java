@@ -2,6 +2,7 @@ package io.gnnnids.replay;
 
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.cli.TopicOption;
+import io.gnnnids.core.cli.WorkDirOption;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.FlowProducer;
 import io.gnnnids.core.step.ManifestPaths;
@@ -43,8 +44,9 @@ public class Destination {
             names = "--manifest-dir",
             defaultValue = "${env:NIDS_WORK_DIR}",
             description =
-                    "Where the run's manifest goes: <dir>/replay/ (env NIDS_WORK_DIR; default the system temp folder).")
-    Path manifestDir;
+                    "Where the run's manifest goes: <dir>/replay/ (env NIDS_WORK_DIR; default the system temp folder, "
+                            + "also when it is an s3:// URI).")
+    String manifestDir;
 
     FlowSink open() throws IOException {
         if (rate < 0) throw new UsageError("--rate must be 0 or positive, got " + rate);
@@ -58,7 +60,7 @@ public class Destination {
     }
 
     Path manifestFile(String kind) {
-        Path dir = manifestDir != null ? manifestDir : Path.of(System.getProperty("java.io.tmpdir"), "gnn-nids");
+        Path dir = WorkDirOption.local(manifestDir);
         String stamp = LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS"));
         return ManifestPaths.ofRun(dir, "replay", kind + "-" + stamp);
     }

@@ -1,7 +1,6 @@
 package io.gnnnids.core.batch;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -13,7 +12,8 @@ import java.util.List;
  * batch carries it, so each step knows the batch without re-reading the one before.
  *
  * @param id      derived from topic and offsets, so consuming the same records again yields the same id
- * @param dir     the staging folder, {@code $NIDS_WORK_DIR/batches/<id>}
+ * @param dir     the staging folder, {@code $NIDS_WORK_DIR/batches/<id>}: an absolute path, or an s3:// URI when the
+ *                work directory is one (the steps reach its files through {@link StagedBatch})
  * @param records valid flows staged in {@code batch.parquet}
  * @param quarantined records written to {@code quarantine.jsonl}
  * @param days    the UTC days (YYYY-MM-DD, ascending) of the staged flows; null in manifests written before it was
@@ -34,6 +34,7 @@ public record Batch(
     /** Uids of the batch that other batches had already stored (written by hot-write; cold-write leaves them out). */
     public static final String DUPLICATES = "duplicates.txt";
 
+    /** Where cold-write builds the daily Parquet files before uploading them (a local folder, never staged). */
     public static final String COLD_SCRATCH = "cold";
 
     /** The batch id for these offsets: topic plus a short digest of the ranges, stable across re-reads. */
@@ -56,26 +57,5 @@ public record Batch(
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public Path dirPath() {
-        return Path.of(dir);
-    }
-
-    public Path parquet() {
-        return dirPath().resolve(PARQUET);
-    }
-
-    /** Where cold-write builds the daily Parquet files before uploading them. */
-    public Path coldScratch() {
-        return dirPath().resolve(COLD_SCRATCH);
-    }
-
-    public Path duplicates() {
-        return dirPath().resolve(DUPLICATES);
-    }
-
-    public Path quarantine() {
-        return dirPath().resolve(QUARANTINE);
     }
 }

@@ -16,18 +16,18 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns Kafka records into a staged batch: valid flows into {@code batch.parquet}, the rest into
- * {@code quarantine.jsonl} with the reason. The batch is built in a hidden folder and moved under its id only
- * when complete, so a crash never leaves a half batch that looks finished.
+ * {@code quarantine.jsonl} with the reason. The batch is built in a hidden local folder, moved under its id only
+ * when complete, and then uploaded when the area is S3, its manifest last: a crash never leaves a half batch that
+ * looks finished.
  */
 public final class BatchStager {
     private static final Logger log = LoggerFactory.getLogger(BatchStager.class);
-    static final String INCOMING_PREFIX = ".incoming-";
 
     /** Reads records into the handler and says which offsets it covered. */
     @FunctionalInterface
@@ -50,12 +50,11 @@ public final class BatchStager {
         this.parser = new FlowParser(maxMessageBytes);
     }
 
-    /** Stages what the source yields; returns the batch manifest, or empty when the source had no records. */
-    public Optional<Path> stage(Source source) throws Exception {
+    /** Stages what the source yields; returns the batch manifest's address, or empty when the source had none. */
+    public Optional<String> stage(Source source) throws Exception {
         StepRun run = new StepRun(StagedBatches.CONSUME_STEP);
-        Files.createDirectories(staged.root());
-        Path incoming = staged.root().resolve(INCOMING_PREFIX + UUID.randomUUID());
-        Files.createDirectories(incoming);
+        StagingArea area = staged.area();
+        Path incoming = area.newIncoming();
         try {
             BatchConsumer.ConsumedBatch consumed;
             long valid;
@@ -87,15 +86,17 @@ public final class BatchStager {
                 return Optional.empty();
             }
             String id = Batch.idFor(topic, consumed.offsets());
-            Path dir = staged.dirFor(id);
-            if (Files.exists(dir)) {
-                // Same offsets staged before (a crash before its manifest was written): the new copy replaces it.
-                FileTrees.deleteRecursively(dir);
-            }
+            // Same offsets staged before (a crash before its manifest was written): the new copy replaces it.
+            area.clear(id);
+            Path dir = area.localDir(id);
             Files.move(incoming, dir, StandardCopyOption.ATOMIC_MOVE);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.sorted().toList())
+                    area.upload(id, file.getFileName().toString());
+            }
             Batch batch = new Batch(
                     id,
-                    dir.toString(),
+                    area.dirAddress(id),
                     topic,
                     group,
                     consumed.offsets(),
@@ -107,18 +108,19 @@ public final class BatchStager {
                     .count("records", valid)
                     .count("quarantined", quarantine.count())
                     .reasons(quarantine.reasons())
-                    .output("parquet", batch.parquet());
+                    .output("parquet", area.address(id, Batch.PARQUET));
             if (quarantine.count() > 0) {
-                run.output("quarantine", batch.quarantine());
+                run.output("quarantine", area.address(id, Batch.QUARANTINE));
                 log.warn(
                         "quarantined {} of {} records ({}): see {}",
                         quarantine.count(),
                         consumed.records(),
                         quarantine.reasons(),
-                        batch.quarantine());
+                        area.address(id, Batch.QUARANTINE));
             }
             run.info("stop_reason", consumed.stopReason());
-            Path manifest = run.write(ManifestPaths.ofFolder(batch.dirPath()));
+            // Written after the staged files: a batch with a manifest is complete.
+            String manifest = area.writeManifest(id, ManifestPaths.FOLDER_MANIFEST, run);
             log.info(
                     "staged batch {}: {} flows, {} quarantined, offsets {} ({}, {} s)",
                     id,

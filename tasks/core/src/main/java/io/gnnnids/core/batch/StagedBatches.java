@@ -2,27 +2,25 @@ package io.gnnnids.core.batch;
 
 import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.step.ManifestPaths;
-import io.gnnnids.core.util.FileTrees;
+import io.gnnnids.core.store.S3Settings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The staging area {@code <work-dir>/batches/}: one folder per batch holding its Parquet file, its quarantine and
- * one manifest per step that ran on it: consume-batch's, which made the folder, then one per step after it (see
- * {@link ManifestPaths}).
+ * The staged batches of a work directory ({@code <work-dir>/batches/}, on local disk or S3; see {@link
+ * StagingArea}): one folder per batch holding its Parquet file, its quarantine and one manifest per step that ran
+ * on it: consume-batch's, which made the folder, then one per step after it (see {@link ManifestPaths}). Which
+ * batch to resume and what to prune is decided here, the same way for either kind of area.
  */
-public final class StagedBatches {
+public final class StagedBatches implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StagedBatches.class);
 
     /** The ETL steps, in order; each names its manifest in the batch folder. */
@@ -32,75 +30,74 @@ public final class StagedBatches {
     public static final String COLD_STEP = "cold-write";
     public static final String COMMIT_STEP = "commit-offsets";
 
-    private final Path root;
+    private static final String BATCH_MANIFEST = ManifestPaths.FOLDER_MANIFEST;
+    private static final String COMMITTED = ManifestPaths.ofStep(COMMIT_STEP);
 
-    public StagedBatches(Path workDir) {
-        this.root = workDir.toAbsolutePath().resolve("batches");
+    private final StagingArea area;
+
+    /** The batches of the area, which this closes when closed. */
+    public StagedBatches(StagingArea area) {
+        this.area = area;
     }
 
-    public Path root() {
-        return root;
+    /** The batches of {@code --work-dir}: a path or s3://bucket/prefix (S3 settings from the AWS variables). */
+    public static StagedBatches open(String workDir) {
+        return open(workDir, null);
     }
 
-    public Path dirFor(String batchId) {
-        return root.resolve(batchId);
+    /** As {@link #open(String)}, with explicit S3 settings (null: from the environment). */
+    public static StagedBatches open(String workDir, S3Settings s3) {
+        return new StagedBatches(StagingAreas.ofWorkDir(workDir, s3));
     }
 
-    public static boolean committed(Batch batch) {
-        return Files.exists(ManifestPaths.ofStepIn(batch.dirPath(), COMMIT_STEP));
+    public StagingArea area() {
+        return area;
     }
 
     /**
-     * A batch consumed earlier whose offsets were never committed and which starts where the group stands now.
-     * Reading again could cover a different range (more records may have arrived), so the staged batch is
-     * resumed instead: its id, and so its hot rows and cold objects, stay the same.
+     * A batch consumed earlier whose offsets were never committed and which starts where the group stands now; its
+     * manifest's address. Reading again could cover a different range (more records may have arrived), so the
+     * staged batch is resumed instead: its id, and so its hot rows and cold objects, stay the same.
      */
-    public Optional<Path> uncommittedStartingAt(String topic, String group, Map<Integer, Long> startPositions) {
-        if (!Files.isDirectory(root)) return Optional.empty();
-        try (Stream<Path> dirs = Files.list(root)) {
-            List<Path> manifests = dirs.map(ManifestPaths::ofFolder)
-                    .filter(Files::isRegularFile)
-                    .toList();
-            return manifests.stream()
-                    .filter(m -> startsAt(read(m), topic, group, startPositions))
-                    .max(Comparator.comparing(StagedBatches::modified))
-                    .map(m -> {
-                        log.info(
-                                "resuming batch {} staged earlier and not yet committed (its records are read again "
-                                        + "from the stage, not from Kafka)",
-                                m.getParent().getFileName());
-                        return m;
-                    });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list staged batches in " + root, e);
-        }
+    public Optional<String> uncommittedStartingAt(String topic, String group, Map<Integer, Long> startPositions) {
+        // The listing rules out committed and pruned batches, so only the manifests of the others are read.
+        return area.list().entrySet().stream()
+                .filter(b -> b.getValue().containsKey(BATCH_MANIFEST)
+                        && b.getValue().containsKey(Batch.PARQUET)
+                        && !b.getValue().containsKey(COMMITTED))
+                .filter(b -> startsAt(read(b.getKey()), topic, group, startPositions))
+                .max(Comparator.comparing(b -> b.getValue().get(BATCH_MANIFEST)))
+                .map(b -> {
+                    log.info(
+                            "resuming batch {} staged earlier and not yet committed (its records are read again "
+                                    + "from the stage, not from Kafka)",
+                            b.getKey());
+                    return area.address(b.getKey(), BATCH_MANIFEST);
+                });
     }
 
     /**
-     * Frees disk: removes the staged Parquet (and cold-write's scratch files) of batches committed longer than
-     * {@code keep} ago — their flows are in the hot and cold stores — and half-staged folders a crashed run left.
-     * Manifests, quarantines and duplicate lists stay: they are the batch's record.
+     * Frees space: removes the staged Parquet (and cold-write's scratch files) of batches committed longer than
+     * {@code keep} ago — their flows are in the hot and cold stores — and what crashed runs left half staged.
+     * Manifests, quarantines and duplicate lists stay: they are the batch's record. A failure is only logged.
      */
     public int prune(Duration keep) {
-        if (!Files.isDirectory(root)) return 0;
         Instant cutoff = Instant.now().minus(keep);
         int pruned = 0;
-        try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.toList()) {
-                boolean halfStaged = dir.getFileName().toString().startsWith(BatchStager.INCOMING_PREFIX);
-                Path committedMarker = ManifestPaths.ofStepIn(dir, COMMIT_STEP);
-                Path marker = halfStaged ? dir : committedMarker;
-                if (!Files.exists(marker) || !modified(marker).toInstant().isBefore(cutoff)) continue;
-                if (halfStaged) {
-                    FileTrees.deleteRecursively(dir);
-                } else {
-                    Files.deleteIfExists(dir.resolve(Batch.PARQUET));
-                    FileTrees.deleteRecursively(dir.resolve(Batch.COLD_SCRATCH));
-                }
+        try {
+            for (Map.Entry<String, SortedMap<String, Instant>> batch :
+                    area.list().entrySet()) {
+                Instant committed = batch.getValue().get(COMMITTED);
+                if (committed == null
+                        || !committed.isBefore(cutoff)
+                        || !batch.getValue().containsKey(Batch.PARQUET)) continue;
+                area.delete(batch.getKey(), Batch.PARQUET);
+                area.delete(batch.getKey(), Batch.COLD_SCRATCH);
                 pruned++;
             }
-        } catch (IOException e) {
-            log.warn("could not prune staged batches in {}: {}", root, e.getMessage());
+            pruned += area.pruneHalfStaged(cutoff);
+        } catch (RuntimeException e) {
+            log.warn("could not prune staged batches in {}: {}", area, e.getMessage());
         }
         if (pruned > 0) log.info("pruned the staged files of {} batch(es) committed before {}", pruned, cutoff);
         return pruned;
@@ -108,25 +105,22 @@ public final class StagedBatches {
 
     private static boolean startsAt(Manifest m, String topic, String group, Map<Integer, Long> startPositions) {
         Batch b = m == null ? null : m.batch();
-        if (b == null || !topic.equals(b.topic()) || !group.equals(b.group()) || committed(b)) return false;
-        if (!Files.exists(b.parquet())) return false;
+        if (b == null || !topic.equals(b.topic()) || !group.equals(b.group())) return false;
         return b.offsets().stream().allMatch(r -> Long.valueOf(r.start()).equals(startPositions.get(r.partition())));
     }
 
-    private static Manifest read(Path manifest) {
+    private Manifest read(String batchId) {
         try {
-            return Manifest.read(manifest);
+            Optional<Path> file = area.fetch(batchId, BATCH_MANIFEST);
+            return file.isPresent() ? Manifest.read(file.get()) : null;
         } catch (IOException e) {
-            log.warn("ignoring unreadable manifest {}: {}", manifest, e.getMessage());
+            log.warn("ignoring unreadable manifest {}: {}", area.address(batchId, BATCH_MANIFEST), e.getMessage());
             return null;
         }
     }
 
-    private static java.nio.file.attribute.FileTime modified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p);
-        } catch (IOException e) {
-            return java.nio.file.attribute.FileTime.fromMillis(0);
-        }
+    @Override
+    public void close() {
+        area.close();
     }
 }

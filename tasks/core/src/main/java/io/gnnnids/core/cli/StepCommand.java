@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /**
  * Base of every step command. A step implements {@link #run()}, which does the work and returns the path of the
  * manifest it wrote; this class prints that path as the last line of stdout (what Airflow pushes to XCom) and
- * maps failures to the exit codes in {@link ExitCode} (see {@link Cli}).
+ * maps failures to the exit codes in {@link ExitCode} (see {@link Cli}). The ETL steps, whose manifest may be an
+ * object in S3, extend {@link BatchStepCommand} instead.
  */
 @CommandLine.Command(
         mixinStandardHelpOptions = true,
@@ -42,12 +43,17 @@ public abstract class StepCommand implements Callable<Integer> {
     /** Does the step's work; returns the manifest written, or throws {@link NothingToDo} / {@link UsageError}. */
     protected abstract Path run() throws Exception;
 
+    /** Runs the step; returns what {@link #call()} prints: the manifest's absolute path. */
+    String runForManifest() throws Exception {
+        return run().toAbsolutePath().toString();
+    }
+
     @Override
     public Integer call() throws Exception {
-        Path manifest = run();
+        String manifest = runForManifest();
         // Everything logged so far went to stderr; this line must be the last output of the process.
         System.err.flush();
-        spec.commandLine().getOut().println(manifest.toAbsolutePath());
+        spec.commandLine().getOut().println(manifest);
         spec.commandLine().getOut().flush();
         return ExitCode.OK;
     }

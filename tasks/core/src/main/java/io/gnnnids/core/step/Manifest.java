@@ -14,11 +14,12 @@ import java.util.Map;
 
 /**
  * The small JSON record every step run leaves behind: what it read, what it wrote, counts and timings. Its
- * absolute path is the last line a step prints, and the next step receives it as {@code --manifest}.
+ * absolute path (or, for a batch staged in S3, its s3:// URI) is the last line a step prints, and the next step
+ * receives it as {@code --manifest}.
  *
  * @param step     the step that wrote it (jar name)
  * @param version  the project version of that step
- * @param input    the manifest this run read, if any
+ * @param input    the manifest this run read, if any: an absolute path or an s3:// URI
  * @param batch    the ETL batch this run worked on, if any
  * @param counts   named counts (records, inserted, duplicates, quarantined, ...)
  * @param reasons  quarantine reasons and how many records each rejected

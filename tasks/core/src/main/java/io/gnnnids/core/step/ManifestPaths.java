@@ -18,14 +18,22 @@ import java.nio.file.Path;
 public final class ManifestPaths {
     private ManifestPaths() {}
 
+    /** The file name of the manifest of the step run that made a folder. */
+    public static final String FOLDER_MANIFEST = "manifest.json";
+
     /** The manifest of the step run that made {@code dir} for its outputs. */
     public static Path ofFolder(Path dir) {
-        return dir.resolve("manifest.json");
+        return dir.resolve(FOLDER_MANIFEST);
     }
 
     /** The manifest {@code step} leaves in {@code dir}, a folder another step made. */
     public static Path ofStepIn(Path dir, String step) {
-        return dir.resolve(step + ".json");
+        return dir.resolve(ofStep(step));
+    }
+
+    /** The file name of the manifest {@code step} leaves in a folder another step made. */
+    public static String ofStep(String step) {
+        return step + ".json";
     }
 
     /** The manifest of one run of {@code step}, named by {@code run} (a time or a run id) so that runs never clash. */

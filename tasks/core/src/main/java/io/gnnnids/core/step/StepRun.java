@@ -29,6 +29,12 @@ public final class StepRun {
         return this;
     }
 
+    /** The manifest this run read, by its address: an absolute path or a URI (a batch staged in S3). */
+    public StepRun input(String manifestAddress) {
+        this.input = manifestAddress;
+        return this;
+    }
+
     public StepRun batch(Batch batch) {
         this.batch = batch;
         return this;

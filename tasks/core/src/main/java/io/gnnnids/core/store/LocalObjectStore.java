@@ -10,8 +10,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -101,6 +104,26 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String prefix) {
+        return files(prefix).stream().map(this::key).sorted().toList();
+    }
+
+    @Override
+    public SortedMap<String, Instant> listModified(String prefix) {
+        SortedMap<String, Instant> modified = new TreeMap<>();
+        for (Path p : files(prefix)) {
+            try {
+                modified.put(key(p), Files.getLastModifiedTime(p).toInstant());
+            } catch (NoSuchFileException e) {
+                // deleted since it was listed: no longer there
+            } catch (IOException e) {
+                throw new StepFailure("cannot list " + root + ": " + e.getMessage(), e);
+            }
+        }
+        return modified;
+    }
+
+    /** The files whose key starts with the prefix. */
+    private List<Path> files(String prefix) {
         // Walk only below the prefix's folder: listing one day must not scan every partition.
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : root.resolve(ObjectStore.checkKey(prefix.substring(0, slash)));
@@ -108,13 +131,15 @@ public final class LocalObjectStore implements ObjectStore {
         try (Stream<Path> files = Files.walk(start)) {
             return files.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith(TEMP_PREFIX))
-                    .map(p -> root.relativize(p).toString().replace(java.io.File.separatorChar, '/'))
-                    .filter(k -> k.startsWith(prefix))
-                    .sorted()
+                    .filter(p -> key(p).startsWith(prefix))
                     .toList();
         } catch (IOException | UncheckedIOException e) {
             throw new StepFailure("cannot list " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    private String key(Path file) {
+        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
     }
 
     @Override

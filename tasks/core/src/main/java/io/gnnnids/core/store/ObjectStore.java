@@ -1,8 +1,10 @@
 package io.gnnnids.core.store;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * Where cold and archive files live: a local folder or an S3 bucket prefix. Keys are relative, '/'-separated
@@ -21,6 +23,9 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Keys that start with the prefix, sorted. */
     List<String> list(String prefix);
+
+    /** As {@link #list}, with when each object was last written (what retention and pruning go by). */
+    SortedMap<String, Instant> listModified(String prefix);
 
     /** Removes the object; no error when it does not exist. */
     void delete(String key);

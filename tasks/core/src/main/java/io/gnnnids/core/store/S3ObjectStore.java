@@ -8,7 +8,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -194,6 +197,18 @@ public final class S3ObjectStore implements ObjectStore {
                         .map(k -> k.substring(prefix.length()))
                         .sorted()
                         .toList());
+    }
+
+    @Override
+    public SortedMap<String, Instant> listModified(String keyPrefix) {
+        String p = prefix + keyPrefix;
+        return call("list", p, () -> {
+            SortedMap<String, Instant> modified = new TreeMap<>();
+            s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(p))
+                    .contents()
+                    .forEach(o -> modified.put(o.key().substring(prefix.length()), o.lastModified()));
+            return modified;
+        });
     }
 
     @Override

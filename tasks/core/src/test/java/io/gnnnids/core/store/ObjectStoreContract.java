@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,24 @@ abstract class ObjectStoreContract {
             assertEquals(4, s.list("date=2024-05").size());
             assertEquals(4, s.list("").size());
             assertEquals(List.of(), s.list("date=2023-01-01/"));
+        }
+    }
+
+    @Test
+    void listsWhenEachObjectWasLastWritten() throws Exception {
+        try (ObjectStore s = store()) {
+            Instant before = Instant.now().minusSeconds(5); // S3 keeps whole seconds; clocks may differ a little
+            s.put("b1/manifest.json", file("m", "{}"));
+            s.put("b1/batch.parquet", file("p", "x"));
+            s.put("b2/batch.parquet", file("q", "y"));
+            SortedMap<String, Instant> modified = s.listModified("b1/");
+            assertEquals(List.of("b1/batch.parquet", "b1/manifest.json"), List.copyOf(modified.keySet()));
+            assertTrue(
+                    modified.values().stream()
+                            .allMatch(t -> t.isAfter(before)
+                                    && t.isBefore(Instant.now().plusSeconds(5))),
+                    modified.toString());
+            assertEquals(s.list(""), List.copyOf(s.listModified("").keySet()));
         }
     }
 
