@@ -43,6 +43,18 @@ def dag_runs(port: int, dag_id: str, token: str) -> list[dict]:
     return api(port, "GET", f"/api/v2/dags/{dag_id}/dagRuns", token=token)["dag_runs"]
 
 
+def tasks_running(port: int, dag_ids: tuple[str, ...], token: str) -> list[str]:
+    """The task instances of the DAGs' unfinished runs that are queued or running: what may hold the DuckDB file."""
+    active = []
+    for dag_id in dag_ids:
+        for run in dag_runs(port, dag_id, token):
+            if run["state"] in ("queued", "running"):
+                path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run['dag_run_id'])}/taskInstances"
+                active += [f"{dag_id}.{t['task_id']}[{t['map_index']}]" for t in api(port, "GET", path, token=token)[
+                    "task_instances"] if t["state"] in ("queued", "running", "restarting")]
+    return active
+
+
 def airflow_ready(port: int) -> bool:
     try:
         health = api(port, "GET", "/api/v2/monitor/health")
@@ -251,14 +263,13 @@ def test_make_airflow_runs_the_live_pipeline_and_ctrl_c_stops_everything(tmp_pat
         etl_runs = {r["dag_run_id"] for r in dag_runs(port, "nids_etl", token)}
         assert {e["source_run_id"] for e in events} <= etl_runs, events
 
-        # nids_etl runs every minute, and each run may start an inference run: switched off (a queued run of a paused
-        # DAG does not start), once none runs, DuckDB is free to open.
+        # nids_etl runs every minute, and each run may start an inference run: switched off, the scheduler starts no
+        # new task of theirs (a run caught half-way stays "running"), so once no task of theirs runs, DuckDB is free.
         for dag_id in ("nids_etl", "nids_inference"):
             api(port, "PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": True}, token)
         drain_deadline = time.monotonic() + RUN_TIMEOUT_S
-        while any(r["state"] == "running"
-                  for dag_id in ("nids_etl", "nids_inference") for r in dag_runs(port, dag_id, token)):
-            assert time.monotonic() < drain_deadline, "nids_etl or nids_inference runs still running"
+        while active := tasks_running(port, ("nids_etl", "nids_inference"), token):
+            assert time.monotonic() < drain_deadline, f"tasks still running: {active}"
             time.sleep(2)
 
         # The traffic source's live flows reached the stores under the state folder, stamped near now.

@@ -63,9 +63,9 @@ class EtlPipelineTest {
         return r;
     }
 
-    StepRunner.Result consume() {
-        return step(
-                "consume-batch",
+    /** consume-batch's arguments for this test's broker, topic, group and work dir, then {@code more}. */
+    String[] consumeArgs(String... more) {
+        List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-servers",
                 kafka.bootstrapServers(),
                 "--topic",
@@ -73,11 +73,13 @@ class EtlPipelineTest {
                 "--group",
                 group,
                 "--work-dir",
-                work.toString(),
-                "--max-records",
-                "2500",
-                "--timeout",
-                "30s");
+                work.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    StepRunner.Result consume() {
+        return step("consume-batch", consumeArgs("--max-records", "2500", "--timeout", "30s"));
     }
 
     StepRunner.Result hot(Path manifest) {
@@ -214,20 +216,7 @@ class EtlPipelineTest {
         while (true) {
             long start = System.nanoTime();
             StepRunner.Result c = StepRunner.javaJar(
-                    "consume-batch",
-                    env,
-                    "--bootstrap-servers",
-                    kafka.bootstrapServers(),
-                    "--topic",
-                    topic,
-                    "--group",
-                    group,
-                    "--work-dir",
-                    work.toString(),
-                    "--partition-group",
-                    partitionGroup,
-                    "--max-records",
-                    "2000");
+                    "consume-batch", env, consumeArgs("--partition-group", partitionGroup, "--max-records", "2000"));
             consumed.add(new long[] {start, System.nanoTime()});
             if (c.exitCode() == 99) return consumed;
             assertEquals(0, c.exitCode(), c.toString());

@@ -65,6 +65,10 @@ public final class FeatureScaler {
         for (int c = 0; c < dim; c++) inv[c] = std[c] == 0 ? 0 : 1f / std[c];
         for (int i = 0; i < rows.length; i += dim) {
             for (int c = 0; c < dim; c++) {
+                if (inv[c] == 0) {
+                    rows[i + c] = 0; // never varied in training (and not -0 for a value below the mean)
+                    continue;
+                }
                 float v = (rows[i + c] - mean[c]) * inv[c];
                 rows[i + c] = v > CLIP ? CLIP : v < -CLIP ? -CLIP : v;
             }

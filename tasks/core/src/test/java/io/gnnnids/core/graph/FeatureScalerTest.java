@@ -53,6 +53,8 @@ class FeatureScalerTest {
     void rejectsMismatchedRows() {
         FeatureScaler scaler = FeatureScaler.identity(3);
         assertThrows(IllegalArgumentException.class, () -> scaler.apply(new float[4]));
-        assertThrows(IllegalArgumentException.class, () -> new FeatureScaler(new float[] {0}, new float[] {0}));
+        // Std 0 marks a column that never varied; below 0 or NaN is no std at all.
+        assertThrows(IllegalArgumentException.class, () -> new FeatureScaler(new float[] {0}, new float[] {-1}));
+        assertThrows(IllegalArgumentException.class, () -> new FeatureScaler(new float[] {0}, new float[] {Float.NaN}));
     }
 }
