@@ -57,7 +57,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from airflow.sdk import Asset
+from airflow.sdk import Asset, BaseOperator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -276,7 +276,7 @@ def jar_path(step: str) -> str:
     return str(REPO_ROOT / "tasks" / step / "target" / f"{step}.jar")
 
 
-def xcom_manifest(task) -> str:
+def xcom_manifest(task: BaseOperator) -> str:
     """A template that renders to the manifest path `task` pushed: in a mapped task group (nids_etl's partition
     groups), its instance of the same group, as the map index says (-1, the only one, when nothing is mapped)."""
     return "{{ ti.xcom_pull(task_ids='" + task.task_id + "', map_indexes=ti.map_index) }}"
@@ -297,14 +297,14 @@ def step_command(args: str = "") -> str:
     return ('exec java $NIDS_JAVA_OPTS -XX:SharedArchiveFile="$NIDS_CLASS_ARCHIVE" -jar "$NIDS_JAR" ' + args).strip()
 
 
-def step_task(task_id: str, step: str, args: str = "", manifest_from=None,
+def step_task(task_id: str, step: str, args: str = "", manifest_from: BaseOperator | None = None,
               env: dict[str, str] | None = None, pool: str | None = None, outlets: list | None = None):
     """An operator that runs one step jar.
 
     task_id:       the task's id.
     step:          the jar's name (tasks/<step>/target/<step>.jar).
     args:          the command-line arguments, shell text that refers to environment variables only.
-    manifest_from: the task whose manifest path becomes $NIDS_MANIFEST (through XCom).
+    manifest_from: the task (made by step_task) whose manifest path becomes $NIDS_MANIFEST (through XCom).
     env:           more environment variables; values may be templates (params, XCom).
     pool:          the Airflow pool, `duckdb` for every task that opens the DuckDB file; those tasks also go to
                    the queue NIDS_DUCKDB_QUEUE, so that they run where the file is.
