@@ -1,6 +1,7 @@
 package io.gnnnids.core.inference;
 
 import io.gnnnids.core.flow.Flow;
+import io.gnnnids.core.graph.GraphWindows;
 import io.gnnnids.core.model.Detector;
 import io.gnnnids.core.model.Explanation;
 import io.gnnnids.core.store.HotPredictions;
@@ -8,10 +9,8 @@ import io.gnnnids.core.store.HotStore;
 import io.gnnnids.core.store.IncidentTable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -54,20 +53,16 @@ public final class Inference {
      * bounded size, and the flows of earlier parts share no graph with the batch.
      */
     public static List<Flow> context(HotStore store, Detector detector, List<Flow> batch) {
-        Set<String> batchUids = new HashSet<>();
-        for (Flow f : batch) batchUids.add(f.uid());
-        List<Flow> context = new ArrayList<>();
-        double windowEnd = Double.NEGATIVE_INFINITY;
-        for (Flow first : batch) {
-            if (first.ts() < windowEnd) continue;
-            double windowStart = detector.windowStart(first);
-            windowEnd = detector.windowEnd(first);
-            long skip = Detector.contextStart(HotPredictions.rank(store, windowStart, first));
-            for (Flow f : HotPredictions.between(store, windowStart, windowEnd, skip)) {
-                if (!batchUids.contains(f.uid())) context.add(f);
-            }
-        }
-        return context;
+        if (batch.isEmpty()) return List.of();
+        Flow first = batch.get(0);
+        Flow last = batch.get(batch.size() - 1);
+        return HotPredictions.context(
+                store,
+                detector.windowSeconds(),
+                GraphWindows.DEFAULT_MAX_EDGES,
+                detector.windowStart(first),
+                detector.windowEnd(last),
+                last);
     }
 
     /** Scores the batch in its context, and explains and names the family of every flow flagged. */

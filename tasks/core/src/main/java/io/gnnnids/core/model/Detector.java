@@ -270,7 +270,8 @@ public final class Detector implements AutoCloseable {
         return (windowOf(f) + 1) * (double) windowSeconds();
     }
 
-    private long windowSeconds() {
+    /** The length of the model's windows, in seconds. */
+    public long windowSeconds() {
         return Math.max(1, card.window().toSeconds());
     }
 

@@ -2,18 +2,39 @@ package io.gnnnids.core.store;
 
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.duckdb.DuckDBChunkedResult;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDataChunkReader;
+import org.duckdb.DuckDBPreparedStatement;
+import org.duckdb.DuckDBReadableVector;
 
 /** Reads flows back from SQL results whose first columns are {@link FlowColumn#sqlColumnList()}, in that order. */
 public final class FlowRows {
     private FlowRows() {}
 
-    public static List<Flow> readAll(ResultSet rs) throws SQLException {
+    /**
+     * Every flow a DuckDB query returns, read a chunk of rows at a time (DuckDB's chunked results) rather than
+     * through JDBC's row-at-a-time {@link ResultSet}: that one turns each string into a Java string with a call of
+     * its own, and 500,000 flows took 5.5 s to read, against under 1 s by chunks. {@code params} fill the query's
+     * {@code ?} in order.
+     */
+    public static List<Flow> query(Connection c, String sql, Object... params) throws SQLException {
         List<Flow> flows = new ArrayList<>();
-        while (rs.next()) flows.add(read(rs));
+        try (DuckDBPreparedStatement ps = c.unwrap(DuckDBConnection.class).prepare(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            try (DuckDBChunkedResult result = ps.query()) {
+                while (result.nextChunk()) {
+                    DuckDBDataChunkReader chunk = result.chunk();
+                    Chunk rows = new Chunk(chunk);
+                    for (long row = 0; row < chunk.rowCount(); row++) flows.add(rows.flow(row));
+                }
+            }
+        }
         return flows;
     }
 
@@ -57,5 +78,52 @@ public final class FlowRows {
     private static Boolean bool(ResultSet rs, int i) throws SQLException {
         boolean v = rs.getBoolean(i);
         return rs.wasNull() ? null : v;
+    }
+
+    /** The flow columns of one chunk, in {@link FlowColumn} order. */
+    private static final class Chunk {
+        private final DuckDBReadableVector[] columns = new DuckDBReadableVector[FlowColumn.ALL.size()];
+
+        Chunk(DuckDBDataChunkReader chunk) {
+            for (int i = 0; i < columns.length; i++) columns[i] = chunk.vector(i);
+        }
+
+        Flow flow(long row) {
+            return new Flow(
+                    columns[0].getDouble(row),
+                    str(1, row),
+                    str(2, row),
+                    columns[3].getInt(row),
+                    str(4, row),
+                    columns[5].getInt(row),
+                    str(6, row),
+                    str(7, row),
+                    columns[8].isNull(row) ? null : columns[8].getDouble(row),
+                    lng(9, row),
+                    lng(10, row),
+                    str(11, row),
+                    bool(12, row),
+                    bool(13, row),
+                    lng(14, row),
+                    str(15, row),
+                    lng(16, row),
+                    lng(17, row),
+                    lng(18, row),
+                    lng(19, row),
+                    str(20, row),
+                    str(21, row));
+        }
+
+        private String str(int column, long row) {
+            return columns[column].isNull(row) ? null : columns[column].getString(row);
+        }
+
+        private Long lng(int column, long row) {
+            return columns[column].isNull(row) ? null : columns[column].getLong(row);
+        }
+
+        private Boolean bool(int column, long row) {
+            return columns[column].isNull(row) ? null : columns[column].getBoolean(row);
+        }
     }
 }

@@ -4,7 +4,6 @@ import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -27,22 +26,33 @@ public final class HotPredictions {
                         + " WHERE prediction IS NULL ORDER BY ts, uid LIMIT " + limit);
     }
 
-    /** The flows with {@code from <= ts < to} in (ts, uid) order, from the {@code skip}-th on: a batch's context. */
-    public static List<Flow> between(HotStore store, double from, double to, long skip) {
-        return flows(
-                store,
-                "SELECT " + FlowColumn.sqlColumnList() + " FROM " + HotStore.TABLE + " WHERE ts >= " + from
-                        + " AND ts < " + to + " ORDER BY ts, uid OFFSET " + skip);
-    }
-
-    /** How many flows with {@code ts >= from} come before {@code f} in (ts, uid) order. */
-    public static long rank(HotStore store, double from, Flow f) {
-        return store.queryLong(
-                "SELECT count(*) FROM " + HotStore.TABLE + " WHERE ts >= ? AND (ts < ? OR (ts = ? AND uid < ?))",
-                from,
-                f.ts(),
-                f.ts(),
-                f.uid());
+    /**
+     * The context of a batch, the oldest flows waiting for a prediction up to {@code last} in (ts, uid) order: every
+     * other flow of the windows of {@code windowSeconds} (aligned to the epoch) that the batch touches, from
+     * {@code windowStart} on, in (ts, uid) order. A window of more flows than {@code partSize} is scored in parts of
+     * that many flows in (ts, uid) order, and flows of earlier parts than the one the batch's first flow in that
+     * window falls in share no graph with the batch: they are left out.
+     *
+     * <p>One query, the flows' rank in their window counted by DuckDB: a query per window read the table once for
+     * each (57 windows and 6 s for a batch of 500,000 flows).
+     */
+    public static List<Flow> context(
+            HotStore store, long windowSeconds, long partSize, double windowStart, double windowEnd, Flow last) {
+        String cols = FlowColumn.sqlColumnList();
+        String window = "CAST(floor(ts / " + windowSeconds + ") AS BIGINT)";
+        String sql = "WITH w AS (SELECT " + cols + ", " + window + " AS win, "
+                + "prediction IS NULL AND (ts < ? OR (ts = ? AND uid <= ?)) AS in_batch, "
+                + "row_number() OVER (PARTITION BY " + window + " ORDER BY ts, uid) - 1 AS rank "
+                + "FROM " + HotStore.TABLE + " WHERE ts >= ? AND ts < ?), "
+                + "parts AS (SELECT win, min(rank) - min(rank) % " + partSize + " AS first FROM w WHERE in_batch "
+                + "GROUP BY win) "
+                + "SELECT " + cols + " FROM w JOIN parts USING (win) WHERE NOT in_batch AND rank >= first "
+                + "ORDER BY ts, uid";
+        try {
+            return FlowRows.query(store.connection(), sql, last.ts(), last.ts(), last.uid(), windowStart, windowEnd);
+        } catch (SQLException e) {
+            throw new StepFailure("query on " + store.file() + " failed: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -103,9 +113,8 @@ public final class HotPredictions {
     }
 
     private static List<Flow> flows(HotStore store, String sql) {
-        try (Statement st = store.connection().createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return FlowRows.readAll(rs);
+        try {
+            return FlowRows.query(store.connection(), sql);
         } catch (SQLException e) {
             throw new StepFailure("query on " + store.file() + " failed: " + e.getMessage(), e);
         }

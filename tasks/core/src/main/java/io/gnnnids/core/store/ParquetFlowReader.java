@@ -20,10 +20,8 @@ public final class ParquetFlowReader {
         if (files.isEmpty()) return List.of();
         String sql = "SELECT " + FlowColumn.sqlColumnList() + " FROM " + source(files)
                 + (labelledOnly ? " WHERE label IS NOT NULL" : "") + " ORDER BY ts, uid";
-        try (Connection c = DuckDb.inMemory();
-                Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            return FlowRows.readAll(rs);
+        try (Connection c = DuckDb.inMemory()) {
+            return FlowRows.query(c, sql);
         } catch (SQLException e) {
             throw new StepFailure(
                     "cannot read flows from " + files.size() + " Parquet file(s) (first " + files.get(0) + "): "

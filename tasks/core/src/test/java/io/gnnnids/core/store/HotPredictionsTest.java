@@ -14,27 +14,33 @@ import org.junit.jupiter.api.Test;
 class HotPredictionsTest extends HotStoreFixture {
 
     @Test
-    void contextIsReadInTsAndUidOrderFromARank() throws Exception {
+    void contextIsTheRestOfTheBatchsWindowsFromThePartItStartsIn() throws Exception {
+        // Windows of 10 s: 1000-1009 holds A0-A4 and, at the same second as A2, A1x and A3x ((ts, uid) order puts
+        // A2 between them); 1010-1019 holds B0-B2; 1020-1029 holds C0.
         List<Flow> flows = new ArrayList<>(TestFlows.flows("A", 5, 1000));
-        // Two flows at the same second as A2: (ts, uid) order puts A2 between them.
         flows.add(TestFlows.flow("A1x", 1002, 7));
         flows.add(TestFlows.flow("A3x", 1002, 9));
+        flows.addAll(TestFlows.flows("B", 3, 1010));
+        flows.add(TestFlows.flow("C0", 1020, 0));
         try (HotStore hot = open()) {
             HotBatches.insert(hot, "b1", TestFlows.write(dir.resolve("b1.parquet"), flows));
+            HotPredictions.write(hot, List.of("A0", "A1", "A1x"), new float[3], 0.5, "1");
+            List<Flow> batch = HotPredictions.unpredicted(hot, 5);
+            assertEquals(List.of("A2", "A3x", "A3", "A4", "B0"), uids(batch));
+            Flow last = batch.get(batch.size() - 1);
+
             assertEquals(
-                    List.of("A0", "A1", "A1x", "A2", "A3x", "A3", "A4"),
-                    HotPredictions.between(hot, 1000, 1005, 0).stream()
-                            .map(Flow::uid)
-                            .toList());
-            assertEquals(
-                    List.of("A2", "A3x", "A3"),
-                    HotPredictions.between(hot, 1000, 1004, 3).stream()
-                            .map(Flow::uid)
-                            .toList());
-            assertEquals(3, HotPredictions.rank(hot, 1000, TestFlows.flow("A2", 1002, 2)));
-            assertEquals(2, HotPredictions.rank(hot, 1001, TestFlows.flow("A2", 1002, 2)));
-            assertEquals(0, HotPredictions.rank(hot, 1000, TestFlows.flow("A0", 1000, 0)));
+                    List.of("A0", "A1", "A1x", "B1", "B2"),
+                    uids(HotPredictions.context(hot, 10, 200_000, 1000, 1020, last)),
+                    "the scored flows before the batch in its first window, the waiting ones after it in its last");
+            // Parts of 2 flows: A2 is the fourth flow of its window, so its part starts at the third (A1x); B0 is
+            // the first of its window.
+            assertEquals(List.of("A1x", "B1", "B2"), uids(HotPredictions.context(hot, 10, 2, 1000, 1020, last)));
         }
+    }
+
+    private static List<String> uids(List<Flow> flows) {
+        return flows.stream().map(Flow::uid).toList();
     }
 
     @Test
@@ -52,9 +58,7 @@ class HotPredictionsTest extends HotStoreFixture {
                             "7",
                             new String[] {"DDoS", null},
                             new String[] {why, null}));
-            assertEquals(
-                    List.of("C0", "C2"),
-                    HotPredictions.unpredicted(hot, 2).stream().map(Flow::uid).toList());
+            assertEquals(List.of("C0", "C2"), uids(HotPredictions.unpredicted(hot, 2)));
             // A re-run, or another model version scoring the same flows, changes nothing.
             assertEquals(0, HotPredictions.write(hot, List.of("C1", "C3"), new float[] {0.1f, 0.9f}, 0.5, "8"));
             try (Statement st = hot.connection().createStatement();
