@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.duckdb.DuckDBChunkedResult;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDataChunkReader;
@@ -27,10 +29,11 @@ public final class FlowRows {
         List<Flow> flows = new ArrayList<>();
         try (DuckDBPreparedStatement ps = c.unwrap(DuckDBConnection.class).prepare(sql)) {
             for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            Map<String, String> seen = new HashMap<>();
             try (DuckDBChunkedResult result = ps.query()) {
                 while (result.nextChunk()) {
                     DuckDBDataChunkReader chunk = result.chunk();
-                    Chunk rows = new Chunk(chunk);
+                    Chunk rows = new Chunk(chunk, seen);
                     for (long row = 0; row < chunk.rowCount(); row++) flows.add(rows.flow(row));
                 }
             }
@@ -80,42 +83,53 @@ public final class FlowRows {
         return rs.wasNull() ? null : v;
     }
 
-    /** The flow columns of one chunk, in {@link FlowColumn} order. */
+    /**
+     * The flow columns of one chunk, in {@link FlowColumn} order. Strings that repeat from flow to flow (addresses,
+     * protocol, service, state, history, labels) are kept once per query: a batch of a million flows holds a few
+     * thousand distinct ones, and a copy per flow was most of the batch's memory.
+     */
     private static final class Chunk {
         private final DuckDBReadableVector[] columns = new DuckDBReadableVector[FlowColumn.ALL.size()];
+        private final Map<String, String> seen;
 
-        Chunk(DuckDBDataChunkReader chunk) {
+        Chunk(DuckDBDataChunkReader chunk, Map<String, String> seen) {
             for (int i = 0; i < columns.length; i++) columns[i] = chunk.vector(i);
+            this.seen = seen;
         }
 
         Flow flow(long row) {
             return new Flow(
                     columns[0].getDouble(row),
                     str(1, row),
-                    str(2, row),
+                    repeated(2, row),
                     columns[3].getInt(row),
-                    str(4, row),
+                    repeated(4, row),
                     columns[5].getInt(row),
-                    str(6, row),
-                    str(7, row),
+                    repeated(6, row),
+                    repeated(7, row),
                     columns[8].isNull(row) ? null : columns[8].getDouble(row),
                     lng(9, row),
                     lng(10, row),
-                    str(11, row),
+                    repeated(11, row),
                     bool(12, row),
                     bool(13, row),
                     lng(14, row),
-                    str(15, row),
+                    repeated(15, row),
                     lng(16, row),
                     lng(17, row),
                     lng(18, row),
                     lng(19, row),
-                    str(20, row),
-                    str(21, row));
+                    repeated(20, row),
+                    repeated(21, row));
         }
 
         private String str(int column, long row) {
             return columns[column].isNull(row) ? null : columns[column].getString(row);
+        }
+
+        private String repeated(int column, long row) {
+            String s = str(column, row);
+            return s == null ? null : seen.computeIfAbsent(s, k -> k);
         }
 
         private Long lng(int column, long row) {
