@@ -43,10 +43,11 @@ Environment read when the DAG files are parsed:
   the docker runner's image, daemon, network and the volume that holds the work dir, stores and manifests.
 - NIDS_DOCKER_KAFKA_PROPERTIES: the docker runner's Kafka client properties file on the Docker host, mounted
   read-only into each step's container at KAFKA_PROPERTIES_PATH (NIDS_KAFKA_PROPERTIES there).
-- NIDS_DUCKDB_QUEUE: the queue of every task that opens the DuckDB file (those in the `duckdb` pool), served by
-  the one worker that holds the file (the compose stack sets `duckdb`, served by airflow-worker-duckdb of its profile
-  `celery`); every other task stays on Airflow's default queue. Unset or empty: Airflow's default queue for them
-  too (`default`). LocalExecutor ignores queues; CeleryExecutor sends each task to a worker that serves its queue.
+- NIDS_DUCKDB_QUEUE: the queue of every task that opens the DuckDB file (those in the `duckdb` pool, and infer),
+  served by the one worker that holds the file (the compose stack sets `duckdb`, served by airflow-worker-duckdb of
+  its profile `celery`); every other task stays on Airflow's default queue. Unset or empty: Airflow's default queue
+  for them too (`default`). LocalExecutor ignores queues; CeleryExecutor sends each task to a worker that serves its
+  queue.
 """
 
 from __future__ import annotations
@@ -298,7 +299,8 @@ def step_command(args: str = "") -> str:
 
 
 def step_task(task_id: str, step: str, args: str = "", manifest_from: BaseOperator | None = None,
-              env: dict[str, str] | None = None, pool: str | None = None, outlets: list | None = None):
+              env: dict[str, str] | None = None, pool: str | None = None, on_duckdb_host: bool = False,
+              outlets: list | None = None):
     """An operator that runs one step jar.
 
     task_id:       the task's id.
@@ -306,8 +308,10 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: BaseOperat
     args:          the command-line arguments, shell text that refers to environment variables only.
     manifest_from: the task (made by step_task) whose manifest path becomes $NIDS_MANIFEST (through XCom).
     env:           more environment variables; values may be templates (params, XCom).
-    pool:          the Airflow pool, `duckdb` for every task that opens the DuckDB file; those tasks also go to
-                   the queue NIDS_DUCKDB_QUEUE, so that they run where the file is.
+    pool:          the Airflow pool, `duckdb` for the tasks that hold the DuckDB file for their whole run; those tasks
+                   also go to the queue NIDS_DUCKDB_QUEUE, so that they run where the file is.
+    on_duckdb_host: the task opens the DuckDB file only now and then and waits for it (the steps' --lock-wait) rather
+                   than take the pool's turn (infer): the queue NIDS_DUCKDB_QUEUE alone.
     outlets:       the assets the step updates when it succeeds (HOT_STORE for hot-write).
 
     Its execution timeout is step_timeout(step); train's grows with the run's max_epochs (nids_operators).
@@ -320,7 +324,7 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: BaseOperat
     task_env.update(env or {})
     command = step_command(args)
     extra = {"pool": pool} if pool else {}
-    if pool == DUCKDB_POOL and DUCKDB_QUEUE:
+    if (pool == DUCKDB_POOL or on_duckdb_host) and DUCKDB_QUEUE:
         extra["queue"] = DUCKDB_QUEUE
     if outlets:
         extra["outlets"] = outlets

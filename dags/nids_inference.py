@@ -9,15 +9,18 @@ runs on the clock, a safety net for flows left waiting when no batch follows (se
 flow with the model version that carries the MLflow alias `champion` (cached locally, so scoring goes on while
 MLflow is down), then writes `prediction`, `score`, `model_version` and `predicted_at`.
 
-Skipped (exit 99) when every flow already has a prediction. The task holds the `duckdb` pool: DuckDB lets one
-process at a time open the file while it writes.
+Skipped (exit 99) when every flow already has a prediction. The task is not in the `duckdb` pool: it opens the file
+only to read its batch and to write the verdicts (DuckDB lets one process at a time open it while it writes, and the
+step waits for it, `--lock-wait`), not while the model loads and scores. In the pool, the ETL's `hot_write` waited for
+the whole run, and at 20,000 flows/s the ETL fell behind (docs/decisions.md). It still runs where the file is (the
+queue NIDS_DUCKDB_QUEUE).
 """
 
 from __future__ import annotations
 
 from airflow.sdk import AssetOrTimeSchedule, CronTriggerTimetable, Param
 
-from nids_common import DUCKDB_POOL, HOT_STORE, INFER_BATCH_SIZE, nids_dag, step_task
+from nids_common import HOT_STORE, INFER_BATCH_SIZE, nids_dag, step_task
 
 # On the asset alone, flows a run left (more than `batch_size` waited, or it failed: MLflow away and no champion
 # cached, or no champion yet) would wait for the next stored batch, for ever once the traffic stops. The clock
@@ -42,5 +45,5 @@ with nids_dag(
             "NIDS_BATCH_SIZE": "{{ params.batch_size }}",
             "NIDS_MODEL_VERSION": "{{ params.model_version or '' }}",
         },
-        pool=DUCKDB_POOL,
+        on_duckdb_host=True,
     )

@@ -213,7 +213,8 @@ def test_the_duckdb_worker_serves_its_queue_where_the_file_is(compose):
     queue = airflow["NIDS_DUCKDB_QUEUE"]
     assert queue == "${NIDS_DUCKDB_QUEUE:-duckdb}"
     duckdb = services["airflow-worker-duckdb"]
-    assert duckdb["command"] == ["celery", "worker", "--queues", queue, "--concurrency", "1"]
+    # Two at a time: one task of the `duckdb` pool, and infer beside it.
+    assert duckdb["command"] == ["celery", "worker", "--queues", queue, "--concurrency", "2"]
     # The file's folder is on the volume the worker mounts (as every Airflow container does).
     mounts = dict(volume.split(":", 1)[::-1] for volume in duckdb["volumes"])
     assert mounts["/data"] == "nids-data"
@@ -246,7 +247,7 @@ def test_a_worker_beside_local_executor_refuses_to_start(tmp_path, compose):
     assert result.stdout == ""
     result = worker_entrypoint(tmp_path, compose, "CeleryExecutor")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "entrypoint celery worker --queues ${NIDS_DUCKDB_QUEUE:-duckdb} --concurrency 1\n"
+    assert result.stdout == "entrypoint celery worker --queues ${NIDS_DUCKDB_QUEUE:-duckdb} --concurrency 2\n"
     # The entrypoint it hands over to is the Airflow image's own: the Dockerfile keeps it.
     dockerfile = (REPO_ROOT / "airflow" / "Dockerfile").read_text()
     assert "ENTRYPOINT" not in dockerfile and re.search(r"^FROM apache/airflow:", dockerfile, re.M)
