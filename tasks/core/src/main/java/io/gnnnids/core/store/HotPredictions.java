@@ -30,8 +30,9 @@ public final class HotPredictions {
      * The context of a batch, the oldest flows waiting for a prediction up to {@code last} in (ts, uid) order: every
      * other flow of the windows of {@code windowSeconds} (aligned to the epoch) that the batch touches, from
      * {@code windowStart} on, in (ts, uid) order. A window of more flows than {@code partSize} is scored in parts of
-     * that many flows in (ts, uid) order, and flows of earlier parts than the one the batch's first flow in that
-     * window falls in share no graph with the batch: they are left out.
+     * that many flows in (ts, uid) order, and flows of the parts before and after those that hold the batch's flows
+     * share no graph with the batch: they are left out. (When inference is behind, the batch's last window may hold
+     * millions of flows waiting after it.)
      *
      * <p>One query, the flows' rank in their window counted by DuckDB: a query per window read the table once for
      * each (57 windows and 6 s for a batch of 500,000 flows).
@@ -44,10 +45,11 @@ public final class HotPredictions {
                 + "prediction IS NULL AND (ts < ? OR (ts = ? AND uid <= ?)) AS in_batch, "
                 + "row_number() OVER (PARTITION BY " + window + " ORDER BY ts, uid) - 1 AS rank "
                 + "FROM " + HotStore.TABLE + " WHERE ts >= ? AND ts < ?), "
-                + "parts AS (SELECT win, min(rank) - min(rank) % " + partSize + " AS first FROM w WHERE in_batch "
+                + "parts AS (SELECT win, min(rank) - min(rank) % " + partSize + " AS first, "
+                + "max(rank) - max(rank) % " + partSize + " + " + partSize + " AS past FROM w WHERE in_batch "
                 + "GROUP BY win) "
                 + "SELECT " + cols + " FROM w JOIN parts USING (win) WHERE NOT in_batch AND rank >= first "
-                + "ORDER BY ts, uid";
+                + "AND rank < past ORDER BY ts, uid";
         try {
             return FlowRows.query(store.connection(), sql, last.ts(), last.ts(), last.uid(), windowStart, windowEnd);
         } catch (SQLException e) {

@@ -60,6 +60,15 @@ class ParquetFlowWriterTest {
     }
 
     @Test
+    void flowsComeBackAsTheyWereWrittenChunkAfterChunk() throws Exception {
+        // More rows than one of DuckDB's chunks (2,048), every optional field null in every other flow.
+        List<Flow> flows = TestFlows.flows("C", 5_000, 1_700_000_000.123456);
+        Path file = TestFlows.write(dir.resolve("batch.parquet"), flows);
+
+        assertEquals(flows, ParquetFlowReader.read(List.of(file), false));
+    }
+
+    @Test
     void countsRowsAndShowsTheFileOnlyAfterClose() throws Exception {
         Path file = dir.resolve("out/batch.parquet");
         try (ParquetFlowWriter w = new ParquetFlowWriter(file)) {
