@@ -49,8 +49,8 @@ public final class Inference {
 
     /**
      * The context of a batch (the oldest flows without a prediction, in (ts, uid) order): the other flows of its
-     * windows, from the part of each window its first flow there falls in. A busy window is cut into graphs of a
-     * bounded size, and the flows of earlier parts share no graph with the batch.
+     * windows, in the parts of each window that hold the batch's flows. A busy window is cut into graphs of a
+     * bounded size, and the flows of the other parts share no graph with the batch.
      */
     public static List<Flow> context(HotStore store, Detector detector, List<Flow> batch) {
         if (batch.isEmpty()) return List.of();

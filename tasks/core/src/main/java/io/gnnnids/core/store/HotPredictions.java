@@ -50,11 +50,7 @@ public final class HotPredictions {
                 + "GROUP BY win) "
                 + "SELECT " + cols + " FROM w JOIN parts USING (win) WHERE NOT in_batch AND rank >= first "
                 + "AND rank < past ORDER BY ts, uid";
-        try {
-            return FlowRows.query(store.connection(), sql, last.ts(), last.ts(), last.uid(), windowStart, windowEnd);
-        } catch (SQLException e) {
-            throw new StepFailure("query on " + store.file() + " failed: " + e.getMessage(), e);
-        }
+        return flows(store, sql, last.ts(), last.ts(), last.uid(), windowStart, windowEnd);
     }
 
     /**
@@ -114,9 +110,9 @@ public final class HotPredictions {
         else app.append(value);
     }
 
-    private static List<Flow> flows(HotStore store, String sql) {
+    private static List<Flow> flows(HotStore store, String sql, Object... params) {
         try {
-            return FlowRows.query(store.connection(), sql);
+            return FlowRows.query(store.connection(), sql, params);
         } catch (SQLException e) {
             throw new StepFailure("query on " + store.file() + " failed: " + e.getMessage(), e);
         }
