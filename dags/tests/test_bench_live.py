@@ -6,16 +6,47 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
+import time
 
+import duckdb
 import pytest
 
 import services
 
-pytestmark = pytest.mark.e2e
-
 REPO_ROOT = services.REPO_ROOT
+sys.path.insert(0, str(REPO_ROOT / "infrastructure" / "local"))
+import bench_live  # noqa: E402
 
 
+def hot_store(path, rate: float, scored_per_s: float, delay: float, seconds: float, started: float):
+    """A hot store of a run that received `rate` flows/s and, from `delay` s on, scored them `scored_per_s` a
+    second."""
+    offset = time.localtime(started).tm_gmtoff  # the hot store's clock is local time
+    rows = []
+    for i in range(round(rate * seconds)):
+        arrived = started + i / rate
+        predicted = started + i / scored_per_s + delay
+        rows.append((arrived, arrived + 5 + offset, predicted + offset if predicted < started + seconds else None))
+    with duckdb.connect(str(path)) as db:
+        db.execute("CREATE TABLE flows (ts DOUBLE, ingested_at TIMESTAMP, predicted_at TIMESTAMP)")
+        db.executemany("INSERT INTO flows VALUES (?, to_timestamp(?), to_timestamp(?))", rows)
+
+
+# 10 flows/s for 10 minutes: scored as they come, 30 s late; scored too slowly; and scored too slowly after a slow
+# start, whose backlog in the first half hides from a comparison of the halves that the second half fell behind too.
+@pytest.mark.parametrize(("scored_per_s", "delay", "sustained", "kept_up"),
+                         [(10, 30, 10, True), (7, 30, 7, False), (8, 150, 8, False)])
+def test_the_rate_is_sustained_only_when_the_flows_left_waiting_stay_within_a_cycle(
+        tmp_path, scored_per_s, delay, sustained, kept_up):
+    started = time.time() - 600
+    hot_store(tmp_path / "hot.duckdb", 10, scored_per_s, delay, 600, started)
+    f = bench_live.figures(tmp_path / "hot.duckdb", started, started + 600, 6_000, 600)
+    assert f["bounded"] is kept_up
+    assert round(f["sustained"]) == sustained
+
+
+@pytest.mark.e2e
 def test_bench_live_measures_the_live_pipeline_and_stops_by_itself(tmp_path):
     state = tmp_path / "state"
     ports = {name: services.free_port() for name in
