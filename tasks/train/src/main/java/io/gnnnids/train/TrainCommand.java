@@ -246,10 +246,12 @@ public class TrainCommand extends StepCommand {
                     observed, generated, AttackOverlay.drawnFrom(seed), config, nodeKey, window, operatingPoint);
             log.info(
                     "baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
-                            + "generated onto its hosts",
+                            + "generated onto its hosts; its training windows count {} times, as much as the "
+                            + "generated networks",
                     prepared.screened().benign(),
                     prepared.screened().leftOut().size(),
-                    prepared.attacks());
+                    prepared.attacks(),
+                    prepared.repeats());
             String doubt = prepared.screened().doubt(String.valueOf(baseline));
             if (doubt != null) {
                 log.warn(doubt);
