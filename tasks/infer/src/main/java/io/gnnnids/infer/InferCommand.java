@@ -96,6 +96,7 @@ public class InferCommand extends StepCommand {
         ResolvedModel model = null;
         List<Flow> toScore;
         List<Flow> context;
+        long started = System.nanoTime();
         // The file is held only while reading and while writing, not while the model loads and scores.
         try (HotStore store = hot.open()) {
             toScore = HotPredictions.unpredicted(store, batchSize);
@@ -108,20 +109,26 @@ public class InferCommand extends StepCommand {
         }
 
         try (Detector detector = model.detector()) {
+            double readSeconds = secondsSince(started);
             Inference.Verdicts verdicts = Inference.score(detector, context, toScore);
             Inference.Stored stored;
+            long storing = System.nanoTime();
             try (HotStore store = hot.open()) {
                 stored = Inference.store(store, verdicts, detector.threshold(), model.version(), incidentGap);
             }
+            double storeSeconds = secondsSince(storing);
             IncidentTable.Update incidents = stored.incidents();
             log.info(
-                    "scored {} flows with {} version {} ({} context flows, {} s): {} attacks",
+                    "scored {} flows with {} version {} ({} context flows): {} attacks; {} s reading and loading the"
+                            + " model, {} s scoring, {} s storing",
                     toScore.size(),
                     modelName,
                     model.version(),
                     context.size(),
+                    verdicts.attacks(),
+                    String.format("%.2f", readSeconds),
                     String.format("%.2f", verdicts.seconds()),
-                    verdicts.attacks());
+                    String.format("%.2f", storeSeconds));
             if (!verdicts.named().isEmpty()) log.info("families named for the flagged flows: {}", verdicts.named());
             log.info(
                     "incidents: {} new, {} grown, {} closed ({} flagged flows grouped)",
@@ -141,9 +148,15 @@ public class InferCommand extends StepCommand {
                     .output("model", modelName + "/" + model.version())
                     .info("threshold", detector.threshold())
                     .info("model_source", model.source())
+                    .info("read_seconds", String.format("%.3f", readSeconds))
                     .info("score_seconds", String.format("%.3f", verdicts.seconds()))
+                    .info("store_seconds", String.format("%.3f", storeSeconds))
                     .info("families_named", verdicts.named().toString());
             return run.write(ManifestPaths.ofRun(work, "infer", String.valueOf(System.currentTimeMillis())));
         }
+    }
+
+    private static double secondsSince(long nanoTime) {
+        return (System.nanoTime() - nanoTime) / 1e9;
     }
 }
