@@ -246,12 +246,10 @@ public class TrainCommand extends StepCommand {
                     observed, generated, AttackOverlay.drawnFrom(seed), config, nodeKey, window, operatingPoint);
             log.info(
                     "baseline: {} flows counted benign, {} left out as flagged by the screen, {} attack flows "
-                            + "generated onto its hosts; its training windows count {} times, as much as the "
-                            + "generated networks",
+                            + "generated onto its hosts",
                     prepared.screened().benign(),
                     prepared.screened().leftOut().size(),
-                    prepared.attacks(),
-                    prepared.repeats());
+                    prepared.attacks());
             String doubt = prepared.screened().doubt(String.valueOf(baseline));
             if (doubt != null) {
                 log.warn(doubt);

@@ -286,7 +286,6 @@ public final class ModelTraining {
                     "baseline_left_out",
                     String.valueOf(sources.prepared().screened().leftOut().size()));
             p.put("baseline_attacks", String.valueOf(sources.prepared().attacks()));
-            p.put("baseline_repeats", String.valueOf(sources.prepared().repeats()));
         }
         p.put("rows_train", String.valueOf(split.flows(split.train())));
         p.put("rows_validation", String.valueOf(split.flows(split.validation())));

@@ -65,18 +65,6 @@ public final class Baseline {
     /** A flow with the score the screen gave it. */
     public record Scored(Flow flow, float score) {}
 
-    /**
-     * The share of the training flows that the baseline's own windows make up, at the least: as much as the
-     * generated networks together. Counted once, a baseline is a rounding error beside them (a day of one device
-     * is a few thousand flows, eight generated networks 200,000), and the network the model guards is the one it
-     * learns least. Its
-     * training windows (with the attacks generated onto them) are repeated instead. On held-out generated networks
-     * whose benign kinds the training networks lacked, the unfamiliar flows flagged after a baseline fell from
-     * 0.59 %, 0.46 % and 0.26 % (training seeds 7, 8, 9) to 0.26 % each, at the same detection rate
-     * ({@code UnfamiliarBenignBenchmark}, docs/benchmarks.md); training takes longer by the repeated windows.
-     */
-    static final double OWN_SHARE = 0.5;
-
     /** Generated networks a baseline run trains its screen on, and trains on again beside the baseline. */
     public static final int DEFAULT_NETWORKS = 8;
 
@@ -142,9 +130,8 @@ public final class Baseline {
      * @param split    the baseline's windows split by time, then the generated networks' split by network
      * @param screened the baseline after screening
      * @param attacks  how many attack flows were generated onto the baseline's network
-     * @param repeats  how many times the baseline's training windows count ({@link #OWN_SHARE})
      */
-    public record Prepared(TrainingRun.Split split, Screened screened, long attacks, int repeats) {}
+    public record Prepared(TrainingRun.Split split, Screened screened, long attacks) {}
 
     /**
      * Labelled attack flows generated onto the network that {@code observed} shows: its own hosts and services.
@@ -181,31 +168,8 @@ public final class Baseline {
         Screened screened = screen(baseline, screen);
         List<Flow> positives =
                 attacks.onto(screened.flows(), attackFlows(screened.flows().size()));
-        TrainingRun.Split own = split(screened, positives, window, 0.70, 0.15);
-        int repeats = repeats(own.flows(own.train()), generated.flows(generated.train()));
-        TrainingRun.Split split = repeated(own, repeats).plus(generated);
-        return new Prepared(split, screened, positives.size(), repeats);
-    }
-
-    /**
-     * How many times the baseline's training windows count, so that they make up about {@link #OWN_SHARE} of what
-     * the model trains on beside {@code generatedFlows}; once when they already do.
-     */
-    static int repeats(long ownFlows, long generatedFlows) {
-        if (ownFlows <= 0) {
-            return 1;
-        }
-        long times = Math.round(OWN_SHARE / (1 - OWN_SHARE) * generatedFlows / ownFlows);
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, times));
-    }
-
-    /** {@code own} with its training windows {@code times} over; validation and test stay as they are. */
-    static TrainingRun.Split repeated(TrainingRun.Split own, int times) {
-        List<List<Flow>> train = new ArrayList<>(own.train().size() * times);
-        for (int i = 0; i < times; i++) {
-            train.addAll(own.train());
-        }
-        return new TrainingRun.Split(train, own.validation(), own.test(), own.validationSources());
+        TrainingRun.Split split = split(screened, positives, window, 0.70, 0.15).plus(generated);
+        return new Prepared(split, screened, positives.size());
     }
 
     private static List<Flow> inTimeOrder(List<Flow> flows) {
