@@ -49,6 +49,16 @@ class KafkaClientsTest {
     }
 
     @Test
+    void noJmxMetricsUnlessTheFileAsksForThem() throws Exception {
+        assertEquals("", KafkaClients.base("127.0.0.1:9092", "test", null).get("metric.reporters"));
+        Properties extra = new Properties();
+        extra.put("metric.reporters", "org.apache.kafka.common.metrics.JmxReporter");
+        assertEquals(
+                "org.apache.kafka.common.metrics.JmxReporter",
+                KafkaClients.base("127.0.0.1:9092", "test", file(extra)).get("metric.reporters"));
+    }
+
+    @Test
     void anUnreadableFileIsABadSettingThatSaysWhatToDo() {
         UsageError e = assertThrows(
                 UsageError.class, () -> KafkaClients.base("127.0.0.1:9092", "test", dir.resolve("missing")));
