@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
  * networks keep them. Printed: {@code bench.unfamiliar.fpr} on those flows, {@code bench.unfamiliar.familiar_fpr}
  * on the other benign flows and {@code bench.unfamiliar.dr}, at the model's own threshold. Then baseline mode on
  * the held-out network, as {@code RealCapturesBenchmark} does on the real captures: {@code bench.unfamiliar.baseline.*}
- * on its second half. Last, {@code bench.unfamiliar.infected_home_<hosts>.*}: homes of one and two devices sending
- * 80 % attack traffic beside their own, which no training network does (they hold 3 % to 28 % attacks). Generated
+ * on its second half, and {@code bench.unfamiliar.small_baseline.*} on a home of one device (1,400 flows, a small
+ * baseline beside the generated networks, as a single device's capture is). Last,
+ * {@code bench.unfamiliar.infected_home_<hosts>.*}: homes of one and two devices sending 80 % attack traffic beside
+ * their own, which no training network does (they hold 3 % to 28 % attacks). Generated
  * data only: this is where transfer to new networks and baseline training are developed. {@code -Dnids.real.seed}
  * (default 7) is the training seed: a change is judged over several draws, as one draw can move these figures
  * tenfold.
@@ -64,34 +66,14 @@ class UnfamiliarBenignBenchmark {
                     "# threshold %.4f; test PR-AUC %.4f%n",
                     o.threshold(), o.test().prAuc());
 
-            // Baseline mode on the held-out network: its first half, labels ignored and attacks left in, is the
-            // baseline; the second half is scored by the model trained on it and the generated networks.
-            List<Flow> firstHalf = testFlows.subList(0, testFlows.size() / 2);
-            List<Flow> secondHalf = testFlows.subList(testFlows.size() / 2, testFlows.size());
-            Baseline.Prepared prepared = Baseline.prepare(
-                    firstHalf.stream().map(f -> f.withLabel(null, null)).toList(),
-                    split,
-                    detector,
-                    AttackOverlay.drawnFrom(7),
-                    CrossNetworkModelTest.WINDOW);
-            long attacksLeftIn = firstHalf.stream()
-                    .filter(f -> Flow.MALICIOUS.equals(f.label()))
-                    .count();
-            System.out.printf(
-                    "# baseline: %d flows (%d of them attacks), %d left out by the screen%n",
-                    firstHalf.size(),
-                    attacksLeftIn,
-                    prepared.screened().leftOut().size());
-            TrainingRun.Outcome b = TrainingRun.run(
-                    prepared.split(),
-                    TrainConfig.defaults(seed),
-                    NodeKey.IP,
-                    CrossNetworkModelTest.WINDOW,
-                    OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
-                    e -> {});
-            try (Detector tuned = b.detector(CrossNetworkModelTest.WINDOW)) {
-                report("bench.unfamiliar.baseline", secondHalf, tuned.score(secondHalf), b.threshold());
-            }
+            baseline("bench.unfamiliar.baseline", testFlows, split, detector, seed);
+
+            // The same on a home of one benign device, a few hundred flows a half: a small baseline beside the
+            // generated networks, as a single device's capture is.
+            List<Flow> device = new ArrayList<>();
+            new TrafficGenerator(new GeneratorOptions(1_400, 1, 1, Instant.parse("2026-03-02T00:00:00Z"), 0, 2_001))
+                    .forEachRemaining(device::add);
+            baseline("bench.unfamiliar.small_baseline", device, split, detector, seed);
 
             // A home whose one or two devices are infected and send mostly attack traffic, beside their own DNS,
             // NTP and cloud traffic: training networks hold at most 28 % attacks.
@@ -102,6 +84,40 @@ class UnfamiliarBenignBenchmark {
                         .forEachRemaining(home::add);
                 report("bench.unfamiliar.infected_home_" + hosts, home, detector.score(home), o.threshold());
             }
+        }
+    }
+
+    /**
+     * Baseline mode on {@code network}: its first half, labels ignored and attacks left in, is the baseline; the
+     * second half is scored by the model trained on it and the generated networks, and reported as {@code name}.
+     */
+    private static void baseline(
+            String name, List<Flow> network, TrainingRun.Split generated, Detector screen, long seed) {
+        List<Flow> firstHalf = network.subList(0, network.size() / 2);
+        List<Flow> secondHalf = network.subList(network.size() / 2, network.size());
+        Baseline.Prepared prepared = Baseline.prepare(
+                firstHalf.stream().map(f -> f.withLabel(null, null)).toList(),
+                generated,
+                screen,
+                AttackOverlay.drawnFrom(7),
+                CrossNetworkModelTest.WINDOW);
+        long attacksLeftIn =
+                firstHalf.stream().filter(f -> Flow.MALICIOUS.equals(f.label())).count();
+        System.out.printf(
+                "# %s: %d flows (%d of them attacks), %d left out by the screen%n",
+                name,
+                firstHalf.size(),
+                attacksLeftIn,
+                prepared.screened().leftOut().size());
+        TrainingRun.Outcome b = TrainingRun.run(
+                prepared.split(),
+                TrainConfig.defaults(seed),
+                NodeKey.IP,
+                CrossNetworkModelTest.WINDOW,
+                OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
+                e -> {});
+        try (Detector tuned = b.detector(CrossNetworkModelTest.WINDOW)) {
+            report(name, secondHalf, tuned.score(secondHalf), b.threshold());
         }
     }
 
@@ -124,7 +140,7 @@ class UnfamiliarBenignBenchmark {
         }
         Bench.print(name + ".fpr", (double) unfamiliarFlagged / unfamiliar, "");
         Bench.print(name + ".familiar_fpr", (double) familiarFlagged / familiar, "");
-        Bench.print(name + ".dr", (double) detected / attacks, "");
+        if (attacks > 0) Bench.print(name + ".dr", (double) detected / attacks, "");
         System.out.printf(
                 "# %s: %d unfamiliar benign flows, %d familiar, %d attacks%n", name, unfamiliar, familiar, attacks);
     }
