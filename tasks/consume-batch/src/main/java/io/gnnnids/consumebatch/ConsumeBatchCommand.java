@@ -104,17 +104,16 @@ public class ConsumeBatchCommand extends BatchStepCommand {
         if (maxRecords <= 0) throw new UsageError("--max-records must be positive, got " + maxRecords);
         if (maxMessageBytes <= 0) throw new UsageError("--max-message-bytes must be positive, got " + maxMessageBytes);
 
-        try (StagedBatches staged = StagedBatches.open(workDir)) {
+        try (StagedBatches staged = StagedBatches.open(workDir);
+                BatchConsumer.Reader reader = BatchConsumer.reader(bootstrapServers, topic, group, partitionGroup)) {
             staged.prune(keepStaged);
-            Map<Integer, Long> starts = BatchConsumer.startPositions(bootstrapServers, topic, group, partitionGroup);
-            Optional<String> pending = staged.uncommittedStartingAt(topic, group, starts);
+            Optional<String> pending = staged.uncommittedStartingAt(topic, group, reader.startPositions());
             if (pending.isPresent()) {
                 return pending.get();
             }
 
             BatchStager stager = new BatchStager(staged, topic, group, maxMessageBytes);
-            Optional<String> manifest = stager.stage(handler -> BatchConsumer.consume(
-                    bootstrapServers, topic, group, partitionGroup, maxRecords, timeout, handler));
+            Optional<String> manifest = stager.stage(handler -> reader.consume(maxRecords, timeout, handler));
             String partitions = partitionGroup.isAll() ? "" : " in partition group " + partitionGroup;
             return manifest.orElseThrow(() -> new NothingToDo(
                     "no new records on topic '" + topic + "'" + partitions + " for group '" + group + "'"));

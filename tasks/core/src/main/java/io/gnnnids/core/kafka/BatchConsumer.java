@@ -82,13 +82,48 @@ public final class BatchConsumer {
             int maxRecords,
             Duration timeout,
             RecordHandler handler) {
-        if (maxRecords < 0) {
-            throw new IllegalArgumentException("maxRecords must not be negative: " + maxRecords);
+        try (Reader reader = reader(bootstrap, topic, group, partitionGroup)) {
+            return reader.consume(maxRecords, timeout, handler);
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Consumer<byte[], byte[]> consumer = open(bootstrap, group, fastFetch());
-        try {
-            Map<TopicPartition, Long> start = startPositions(consumer, bootstrap, topic, partitionGroup);
+    }
+
+    /**
+     * One consumer for both questions a batch step asks, where the group stands and what follows: a Kafka client
+     * and its connections cost a short-lived step more than the requests themselves.
+     */
+    public static Reader reader(String bootstrap, String topic, String group, PartitionGroup partitionGroup) {
+        return new Reader(open(bootstrap, group, fastFetch()), bootstrap, topic, partitionGroup);
+    }
+
+    /** A consumer of one group on one topic's partitions of a partition group, assigned, never joining the group. */
+    public static final class Reader implements AutoCloseable {
+        private final Consumer<byte[], byte[]> consumer;
+        private final String bootstrap;
+        private final String topic;
+        private final PartitionGroup partitionGroup;
+
+        private Reader(Consumer<byte[], byte[]> consumer, String bootstrap, String topic, PartitionGroup group) {
+            this.consumer = consumer;
+            this.bootstrap = bootstrap;
+            this.topic = topic;
+            this.partitionGroup = group;
+        }
+
+        /** Per partition, where the group would read next: its committed offset, else the partition's beginning. */
+        public Map<Integer, Long> startPositions() {
+            Map<Integer, Long> byPartition = new TreeMap<>();
+            BatchConsumer.startPositions(consumer, bootstrap, topic, partitionGroup)
+                    .forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
+            return byPartition;
+        }
+
+        /** See {@link BatchConsumer#consume(String, String, String, int, Duration, RecordHandler)}. */
+        public ConsumedBatch consume(int maxRecords, Duration timeout, RecordHandler handler) {
+            if (maxRecords < 0) {
+                throw new IllegalArgumentException("maxRecords must not be negative: " + maxRecords);
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            Map<TopicPartition, Long> start = BatchConsumer.startPositions(consumer, bootstrap, topic, partitionGroup);
             Map<TopicPartition, Long> end = KafkaClients.call(
                     bootstrap,
                     "read the end offsets of topic '" + topic + "'",
@@ -138,12 +173,17 @@ public final class BatchConsumer {
                     .sorted(Map.Entry.comparingByKey((a, b) -> Integer.compare(a.partition(), b.partition())))
                     .forEach(e -> ranges.add(
                             new OffsetRange(e.getKey().partition(), start.get(e.getKey()), e.getValue() + 1)));
-            log.debug("consumed {} records of topic '{}' for group '{}' ({})", handed, topic, group, stopReason);
+            log.debug("consumed {} records of topic '{}' ({})", handed, topic, stopReason);
             return new ConsumedBatch(List.copyOf(ranges), handed, stopReason);
-        } finally {
-            // Nothing to commit and no group to leave (assign mode), so no reason to wait for the fetch the consumer
-            // sent ahead: the broker holds it up to fetch.max.wait.ms (500 ms) when the topic has nothing more, and
-            // a graceful close waited for it at the end of every batch.
+        }
+
+        /**
+         * Nothing to commit and no group to leave (assign mode), so no reason to wait for the fetch the consumer
+         * sent ahead: the broker holds it up to fetch.max.wait.ms (500 ms) when the topic has nothing more, and a
+         * graceful close waited for it at the end of every batch.
+         */
+        @Override
+        public void close() {
             consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
@@ -156,11 +196,8 @@ public final class BatchConsumer {
     /** As above, for the partitions of {@code partitionGroup} only. */
     public static Map<Integer, Long> startPositions(
             String bootstrap, String topic, String group, PartitionGroup partitionGroup) {
-        try (Consumer<byte[], byte[]> consumer = open(bootstrap, group, new Properties())) {
-            Map<Integer, Long> byPartition = new TreeMap<>();
-            startPositions(consumer, bootstrap, topic, partitionGroup)
-                    .forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
-            return byPartition;
+        try (Reader reader = reader(bootstrap, topic, group, partitionGroup)) {
+            return reader.startPositions();
         }
     }
 
