@@ -1,9 +1,5 @@
 package io.gnnnids.core.step;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gnnnids.core.batch.Batch;
 import io.gnnnids.core.util.JsonFiles;
 import java.io.IOException;
@@ -28,7 +24,6 @@ import java.util.Map;
  * @param startedAt ISO-8601 instant
  * @param seconds  wall time of the run
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Manifest(
         String step,
         String version,
@@ -40,10 +35,6 @@ public record Manifest(
         Map<String, String> info,
         String startedAt,
         double seconds) {
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public Manifest {
         counts = counts == null ? Map.of() : new LinkedHashMap<>(counts);
@@ -58,19 +49,15 @@ public record Manifest(
 
     /** Writes atomically (temp file + rename), so a reader never sees half a manifest; returns the absolute path. */
     public Path write(Path file) throws IOException {
-        return JsonFiles.writeAtomically(this, file);
+        return JsonFiles.writeTextAtomically(ManifestJson.write(this), file);
     }
 
     public static Manifest read(Path file) throws IOException {
         try {
-            return JSON.readValue(file.toFile(), Manifest.class);
+            return ManifestJson.read(file);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new NoSuchFileException(
                     file + " (the manifest does not exist: pass the path the previous step printed)");
         }
-    }
-
-    public static ObjectMapper json() {
-        return JSON;
     }
 }

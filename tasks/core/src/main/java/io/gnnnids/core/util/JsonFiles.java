@@ -10,7 +10,10 @@ import java.nio.file.StandardCopyOption;
 
 /** JSON files (manifests, reports) and pages that a reader never sees half written. */
 public final class JsonFiles {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** In a holder: steps that only write text (the manifests) never pay for setting up data binding. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private JsonFiles() {}
 
@@ -19,7 +22,7 @@ public final class JsonFiles {
      * path.
      */
     public static Path writeAtomically(Object value, Path file) throws IOException {
-        return writeTextAtomically(JSON.writeValueAsString(value), file);
+        return writeTextAtomically(Mapper.JSON.writeValueAsString(value), file);
     }
 
     /** Writes the text (UTF-8) to a temp file beside {@code file}, then renames it over; returns the absolute path. */
