@@ -83,6 +83,15 @@ class JarContractTest {
     }
 
     @Test
+    void aShareOutsideZeroToOneIsABadOption() throws Exception {
+        StepRunner.Result r =
+                StepRunner.javaJar("train", env("mix"), "--benign-mix", "1.5", "--tracking-uri", "http://127.0.0.1:9");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.toString());
+        assertTrue(r.err().contains("--benign-mix must be in [0, 1], got 1.5"), r.toString());
+    }
+
+    @Test
     void missingConfigurationNamesTheOptionAndItsVariable() throws Exception {
         StepRunner.Result r = StepRunner.javaJar(
                 "hot-write", Map.of(), "--manifest", tmp.resolve("m.json").toString());

@@ -170,6 +170,14 @@ public class TrainCommand extends StepCommand {
     double learningRate;
 
     @Option(
+            names = "--benign-mix",
+            defaultValue = "" + TrainConfig.DEFAULT_BENIGN_MIX,
+            description = "Share of the benign training flows that take one trait (what, how it ended, volume, "
+                    + "conversation) of another benign flow at each step, so that a new combination of normal traits "
+                    + "is not taken for an attack; 0 turns it off (default ${DEFAULT-VALUE}).")
+    double benignMix;
+
+    @Option(
             names = "--seed",
             defaultValue = "1",
             description = "Seed of initialisation and shuffling (default ${DEFAULT-VALUE}).")
@@ -207,6 +215,8 @@ public class TrainCommand extends StepCommand {
             throw new UsageError("--synthetic-flows must be at least 1000, got " + syntheticFlows);
         if (minPrAuc < 0 || minPrAuc > 1) throw new UsageError("--min-pr-auc must be between 0 and 1, got " + minPrAuc);
         if (minF1 < 0 || minF1 > 1) throw new UsageError("--min-f1 must be between 0 and 1, got " + minF1);
+        if (!(benignMix >= 0 && benignMix <= 1))
+            throw new UsageError("--benign-mix must be in [0, 1], got " + benignMix);
         if (!(targetFpr >= 0 && targetFpr < 1))
             throw new UsageError("--target-fpr must be in [0, 1), got " + targetFpr);
         LocalDate last = endDate != null ? endDate : LocalDate.now(ZoneOffset.UTC);
@@ -220,7 +230,8 @@ public class TrainCommand extends StepCommand {
         TrainConfig config = TrainConfig.defaults(seed)
                 .withMaxEpochs(maxEpochs)
                 .withPatience(patience)
-                .withLearningRate(learningRate);
+                .withLearningRate(learningRate)
+                .withBenignMix(benignMix);
         OperatingPoint operatingPoint = new OperatingPoint(thresholdRule, targetFpr);
         TrainingRun.Split split = TrainingRun.chronological(data.windows(), 0.70, 0.15);
         // A baseline is screened by a model of generated networks, so it needs some.

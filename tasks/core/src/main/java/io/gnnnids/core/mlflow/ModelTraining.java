@@ -261,6 +261,7 @@ public final class ModelTraining {
         p.put("dropout", String.valueOf(c.dropout()));
         p.put("learning_rate", String.valueOf(c.learningRate()));
         p.put("batch_edges", String.valueOf(c.batchEdges()));
+        p.put("benign_mix", String.valueOf(c.benignMix()));
         p.put("max_epochs", String.valueOf(c.maxEpochs()));
         p.put("patience", String.valueOf(c.patience()));
         p.put("seed", String.valueOf(c.seed()));

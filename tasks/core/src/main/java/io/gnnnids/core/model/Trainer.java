@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,13 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final Consumer<EpochReport> onEpoch;
+    private UnaryOperator<EdgeGraph> augment = UnaryOperator.identity();
+
+    /** Applies {@code augment} to every training batch before its step (never to validation). */
+    Trainer augmenting(UnaryOperator<EdgeGraph> augment) {
+        this.augment = augment;
+        return this;
+    }
 
     /** @param onEpoch called after every epoch, e.g. to log metrics */
     public Trainer(Consumer<EpochReport> onEpoch) {
@@ -97,7 +105,11 @@ public final class Trainer {
                 int steps = 0;
                 for (List<EdgeGraph> run : GraphBatch.group(epochOrder, cfg.batchEdges())) {
                     lossSum += step(
-                            model, adam, Targets.of(GraphBatch.of(run).graph(), classWeights), engine, trainingState);
+                            model,
+                            adam,
+                            Targets.of(augment.apply(GraphBatch.of(run).graph()), classWeights),
+                            engine,
+                            trainingState);
                     steps++;
                 }
                 double trainLoss = lossSum / Math.max(1, steps);

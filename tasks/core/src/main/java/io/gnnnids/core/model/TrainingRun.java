@@ -141,6 +141,7 @@ public final class TrainingRun {
             onEpoch.accept(
                     new Epoch(report.epoch(), report.trainLoss(), report.validationLoss(), f1, report.seconds()));
         });
+        if (config.benignMix() > 0) trainer.augmenting(new BenignMix(spec, config.benignMix(), config.seed()));
         TrainResult result = trainer.train(train, validation, config);
         EGraphSage model = result.model();
 

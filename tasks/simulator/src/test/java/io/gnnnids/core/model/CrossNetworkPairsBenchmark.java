@@ -43,7 +43,7 @@ class CrossNetworkPairsBenchmark {
         TrainingRun.Split seen = seen(trainSeed);
         TrainingRun.Outcome o = TrainingRun.run(
                 new TrainingRun.Split(seen.train(), seen.validation(), unseen, seen.validationSources()),
-                TrainConfig.defaults(7),
+                BenchTraining.config(7),
                 NodeKey.IP,
                 CrossNetworkModelTest.WINDOW,
                 OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),

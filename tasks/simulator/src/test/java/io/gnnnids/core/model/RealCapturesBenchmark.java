@@ -43,7 +43,7 @@ class RealCapturesBenchmark {
         TrainingRun.Split split = GeneratedNetworks.split(generated, 0.15, 0.15);
         TrainingRun.Outcome o = TrainingRun.run(
                 split,
-                TrainConfig.defaults(seed),
+                BenchTraining.config(seed),
                 NodeKey.IP,
                 CrossNetworkModelTest.WINDOW,
                 OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
@@ -96,7 +96,7 @@ class RealCapturesBenchmark {
                         prepared.attacks());
                 TrainingRun.Outcome b = TrainingRun.run(
                         prepared.split(),
-                        TrainConfig.defaults(seed),
+                        BenchTraining.config(seed),
                         NodeKey.IP,
                         CrossNetworkModelTest.WINDOW,
                         OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),

@@ -53,7 +53,7 @@ class UnfamiliarBenignBenchmark {
                 without(full.train()), without(full.validation()), full.test(), keptPerSource(full));
         TrainingRun.Outcome o = TrainingRun.run(
                 split,
-                TrainConfig.defaults(seed),
+                BenchTraining.config(seed),
                 NodeKey.IP,
                 CrossNetworkModelTest.WINDOW,
                 OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
@@ -111,7 +111,7 @@ class UnfamiliarBenignBenchmark {
                 prepared.screened().leftOut().size());
         TrainingRun.Outcome b = TrainingRun.run(
                 prepared.split(),
-                TrainConfig.defaults(seed),
+                BenchTraining.config(seed),
                 NodeKey.IP,
                 CrossNetworkModelTest.WINDOW,
                 OperatingPoint.targetFpr(OperatingPoint.DEFAULT_TARGET_FPR),
