@@ -32,4 +32,9 @@ public record EdgeGraph(
         if (scored != null && scored.length != edges)
             throw new IllegalArgumentException("scored length differs from edges");
     }
+
+    /** Whether edge {@code i} is to be scored (and, when labelled, learnt from) rather than context only. */
+    public boolean isScored(int i) {
+        return scored == null || scored[i];
+    }
 }

@@ -60,8 +60,7 @@ final class BenignMix implements UnaryOperator<EdgeGraph> {
         if (g.labels() == null || share == 0) return g;
         int[] benign = new int[g.edges()];
         int n = 0;
-        for (int i = 0; i < g.edges(); i++)
-            if (g.labels()[i] == 0 && (g.scored() == null || g.scored()[i])) benign[n++] = i;
+        for (int i = 0; i < g.edges(); i++) if (g.labels()[i] == 0 && g.isScored(i)) benign[n++] = i;
         if (n < 2) return g;
         float[] original = g.edgeFeatures();
         float[] mixed = original.clone();

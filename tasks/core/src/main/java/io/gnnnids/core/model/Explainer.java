@@ -95,7 +95,7 @@ public final class Explainer {
         /** The flagged edges, and the nodes whose first-layer values the source groups need. */
         EGraphSage.Selection select(float[] scores) {
             int[] flagged = IntStream.range(0, scores.length)
-                    .filter(e -> scores[e] >= threshold && (g.scored() == null || g.scored()[e]))
+                    .filter(e -> scores[e] >= threshold && g.isScored(e))
                     .toArray();
             if (flagged.length == 0) return EGraphSage.Selection.NONE;
             if (sourceGroups.isEmpty()) return new EGraphSage.Selection(new int[0], flagged);

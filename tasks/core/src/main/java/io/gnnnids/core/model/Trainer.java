@@ -32,17 +32,17 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final Consumer<EpochReport> onEpoch;
-    private UnaryOperator<EdgeGraph> augment = UnaryOperator.identity();
-
-    /** Applies {@code augment} to every training batch before its step (never to validation). */
-    Trainer augmenting(UnaryOperator<EdgeGraph> augment) {
-        this.augment = augment;
-        return this;
-    }
+    private final UnaryOperator<EdgeGraph> augment;
 
     /** @param onEpoch called after every epoch, e.g. to log metrics */
     public Trainer(Consumer<EpochReport> onEpoch) {
+        this(onEpoch, UnaryOperator.identity());
+    }
+
+    /** @param augment applied to every training batch before its step (never to validation) */
+    Trainer(Consumer<EpochReport> onEpoch, UnaryOperator<EdgeGraph> augment) {
         this.onEpoch = onEpoch;
+        this.augment = augment;
     }
 
     public Trainer() {
@@ -208,7 +208,7 @@ public final class Trainer {
         if (g.labels() == null) return false;
         for (int i = 0; i < g.edges(); i++) {
             int label = g.labels()[i];
-            if ((label == 0 || label == 1) && (g.scored() == null || g.scored()[i])) return true;
+            if ((label == 0 || label == 1) && g.isScored(i)) return true;
         }
         return false;
     }
@@ -226,7 +226,7 @@ public final class Trainer {
             if (g.labels() == null) continue;
             for (int i = 0; i < g.edges(); i++) {
                 int label = g.labels()[i];
-                if ((label == 0 || label == 1) && (g.scored() == null || g.scored()[i])) counts[label]++;
+                if ((label == 0 || label == 1) && g.isScored(i)) counts[label]++;
             }
         }
         long n = counts[0] + counts[1];
@@ -242,7 +242,7 @@ public final class Trainer {
             if (g.labels() != null) {
                 for (int i = 0; i < g.edges(); i++) {
                     int label = g.labels()[i];
-                    if ((label == 0 || label == 1) && (g.scored() == null || g.scored()[i])) {
+                    if ((label == 0 || label == 1) && g.isScored(i)) {
                         w[2 * i + label] = (float) classWeights[label];
                         total += (float) classWeights[label];
                     }
