@@ -101,6 +101,8 @@ public final class BatchConsumer {
         private final String bootstrap;
         private final String topic;
         private final PartitionGroup partitionGroup;
+        /** Where the group stands, read once: a batch starts where the step found the group. */
+        private Map<TopicPartition, Long> start;
 
         private Reader(Consumer<byte[], byte[]> consumer, String bootstrap, String topic, PartitionGroup group) {
             this.consumer = consumer;
@@ -112,18 +114,25 @@ public final class BatchConsumer {
         /** Per partition, where the group would read next: its committed offset, else the partition's beginning. */
         public Map<Integer, Long> startPositions() {
             Map<Integer, Long> byPartition = new TreeMap<>();
-            BatchConsumer.startPositions(consumer, bootstrap, topic, partitionGroup)
-                    .forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
+            start().forEach((tp, offset) -> byPartition.put(tp.partition(), offset));
             return byPartition;
         }
 
-        /** See {@link BatchConsumer#consume(String, String, String, int, Duration, RecordHandler)}. */
+        private Map<TopicPartition, Long> start() {
+            if (start == null) start = BatchConsumer.startPositions(consumer, bootstrap, topic, partitionGroup);
+            return start;
+        }
+
+        /**
+         * See {@link BatchConsumer#consume(String, String, String, int, Duration, RecordHandler)}; from the start
+         * positions this reader read first, so one batch per reader.
+         */
         public ConsumedBatch consume(int maxRecords, Duration timeout, RecordHandler handler) {
             if (maxRecords < 0) {
                 throw new IllegalArgumentException("maxRecords must not be negative: " + maxRecords);
             }
             long deadline = System.nanoTime() + timeout.toNanos();
-            Map<TopicPartition, Long> start = BatchConsumer.startPositions(consumer, bootstrap, topic, partitionGroup);
+            Map<TopicPartition, Long> start = start();
             Map<TopicPartition, Long> end = KafkaClients.call(
                     bootstrap,
                     "read the end offsets of topic '" + topic + "'",

@@ -2,6 +2,7 @@ package io.gnnnids.core.step;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.gnnnids.core.batch.Batch;
@@ -174,8 +175,7 @@ final class ManifestJson {
 
     private static void expect(JsonParser p, JsonToken actual, JsonToken expected, Path file) throws IOException {
         if (actual != expected)
-            throw new com.fasterxml.jackson.core.JsonParseException(
-                    p, file + " is not a manifest: expected " + expected + ", found " + actual);
+            throw new JsonParseException(p, file + " is not a manifest: expected " + expected + ", found " + actual);
     }
 
     @FunctionalInterface
