@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gnnnids.core.step.Manifest;
 import io.gnnnids.core.store.HoldDuckDbLock;
 import io.gnnnids.core.testing.KafkaBrokerExtension;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The task-CLI contract, checked on the shaded jars as Airflow runs them: {@code java -jar <step>.jar ...}. */
 class JarContractTest {
@@ -24,6 +27,21 @@ class JarContractTest {
 
     @TempDir
     Path tmp;
+
+    /** Every step's jar. */
+    static Stream<String> steps() {
+        return Stream.of(
+                "replay",
+                "consume-batch",
+                "hot-write",
+                "cold-write",
+                "commit-offsets",
+                "train",
+                "infer",
+                "archive",
+                "monitor",
+                "evaluate");
+    }
 
     Map<String, String> env(String topic) {
         Map<String, String> env = new HashMap<>();
@@ -37,19 +55,7 @@ class JarContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "replay",
-                "consume-batch",
-                "hot-write",
-                "cold-write",
-                "commit-offsets",
-                "train",
-                "infer",
-                "archive",
-                "monitor",
-                "evaluate"
-            })
+    @MethodSource("steps")
     void helpAndVersionWork(String step) throws Exception {
         StepRunner.Result help = StepRunner.javaJar(step, Map.of(), "--help");
         assertEquals(0, help.exitCode(), help.toString());
@@ -108,6 +114,17 @@ class JarContractTest {
     }
 
     /** DuckDB's native library sits beside the jars (not inside, where it was unpacked on every start). */
+    @ParameterizedTest
+    @MethodSource("steps")
+    void duckDbsMemoryMonitorIsTheOneThatStartsNoFlightRecorder(String step) throws Exception {
+        try (URLClassLoader jar = new URLClassLoader(
+                new URL[] {StepRunner.jar(step).toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> monitor = Class.forName("org.duckdb.JfrMemoryMonitor", false, jar);
+            // duckdb_jdbc's own decides in a field whether Flight Recorder is there; core's has no field at all.
+            assertEquals(0, monitor.getDeclaredFields().length, step + ".jar holds duckdb_jdbc's JfrMemoryMonitor");
+        }
+    }
+
     @Test
     void aJarCopiedWithoutDuckDbsNativeLibrarySaysWhatToDo() throws Exception {
         Map<String, String> env = env("alone");
