@@ -82,7 +82,7 @@ public class ArchiveCommand extends StepCommand {
     WorkDirOption workDir;
 
     public static void main(String[] args) {
-        Cli.main(new ArchiveCommand(), args);
+        Cli.main(ArchiveCommand::new, args);
     }
 
     @Override

@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
                     + "stored by another batch are left out, so no flow is counted twice."
         })
 public class ColdWriteCommand extends BatchStepCommand {
-    private static final Logger log = LoggerFactory.getLogger(ColdWriteCommand.class);
+    // Not static: logging is set up when the command is built, once a second thread has started (Cli.main).
+    private final Logger log = LoggerFactory.getLogger(ColdWriteCommand.class);
 
     @Option(names = "--manifest", description = "Manifest printed by hot-write (a path or an s3:// URI).")
     String manifest;
@@ -45,7 +46,7 @@ public class ColdWriteCommand extends BatchStepCommand {
     ColdStoreOption cold;
 
     public static void main(String[] args) {
-        Cli.main(new ColdWriteCommand(), args);
+        Cli.main(ColdWriteCommand::new, args);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.gnnnids.core.cli.GroupOption;
 import io.gnnnids.core.cli.KafkaOptions;
 import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
+import io.gnnnids.core.kafka.KafkaClients;
 import io.gnnnids.core.kafka.OffsetCommitter;
 import io.gnnnids.core.step.ManifestPaths;
 import io.gnnnids.core.step.StepRun;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
                     + "the batch's start; a re-run on a committed batch changes nothing."
         })
 public class CommitOffsetsCommand extends BatchStepCommand {
-    private static final Logger log = LoggerFactory.getLogger(CommitOffsetsCommand.class);
+    // Not static: logging is set up when the command is built, once a second thread has started (Cli.main).
+    private final Logger log = LoggerFactory.getLogger(CommitOffsetsCommand.class);
 
     @Option(names = "--manifest", description = "Manifest printed by cold-write (a path or an s3:// URI).")
     String manifest;
@@ -41,7 +43,7 @@ public class CommitOffsetsCommand extends BatchStepCommand {
     GroupOption etlGroup;
 
     public static void main(String[] args) {
-        Cli.main(new CommitOffsetsCommand(), args);
+        Cli.main(CommitOffsetsCommand::new, args, KafkaClients::prepare);
     }
 
     @Override

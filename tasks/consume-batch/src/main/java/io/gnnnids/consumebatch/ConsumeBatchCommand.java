@@ -13,7 +13,9 @@ import io.gnnnids.core.cli.TopicOption;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import io.gnnnids.core.kafka.BatchConsumer;
+import io.gnnnids.core.kafka.KafkaClients;
 import io.gnnnids.core.kafka.PartitionGroup;
+import io.gnnnids.core.store.ParquetFlowWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +89,7 @@ public class ConsumeBatchCommand extends BatchStepCommand {
     Duration keepStaged;
 
     public static void main(String[] args) {
-        Cli.main(new ConsumeBatchCommand(), args);
+        Cli.main(ConsumeBatchCommand::new, args, KafkaClients::prepare, ParquetFlowWriter::prepare);
     }
 
     @Override

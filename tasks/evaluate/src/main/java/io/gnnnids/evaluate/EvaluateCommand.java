@@ -93,7 +93,7 @@ public class EvaluateCommand extends StepCommand {
     WorkDirOption workDir;
 
     public static void main(String[] args) {
-        Cli.main(new EvaluateCommand(), args);
+        Cli.main(EvaluateCommand::new, args);
     }
 
     @Override

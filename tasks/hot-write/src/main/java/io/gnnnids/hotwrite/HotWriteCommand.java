@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                     + "harmless."
         })
 public class HotWriteCommand extends BatchStepCommand {
-    private static final Logger log = LoggerFactory.getLogger(HotWriteCommand.class);
+    // Not static: logging is set up when the command is built, once a second thread has started (Cli.main).
+    private final Logger log = LoggerFactory.getLogger(HotWriteCommand.class);
 
     @Option(names = "--manifest", description = "Manifest printed by consume-batch (a path or an s3:// URI).")
     String manifest;
@@ -37,7 +38,7 @@ public class HotWriteCommand extends BatchStepCommand {
     HotStoreOptions hot;
 
     public static void main(String[] args) {
-        Cli.main(new HotWriteCommand(), args);
+        Cli.main(HotWriteCommand::new, args);
     }
 
     @Override

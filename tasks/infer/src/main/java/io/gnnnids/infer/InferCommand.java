@@ -74,7 +74,7 @@ public class InferCommand extends StepCommand {
     WorkDirOption workDir;
 
     public static void main(String[] args) {
-        Cli.main(new InferCommand(), args);
+        Cli.main(InferCommand::new, args);
     }
 
     @Override

@@ -138,7 +138,7 @@ public class MonitorCommand extends StepCommand {
     WorkDirOption workDir;
 
     public static void main(String[] args) {
-        Cli.main(new MonitorCommand(), args);
+        Cli.main(MonitorCommand::new, args);
     }
 
     @Override

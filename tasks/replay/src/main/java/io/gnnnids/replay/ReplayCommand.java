@@ -12,6 +12,6 @@ import picocli.CommandLine.Command;
         subcommands = {GenerateCommand.class, FileCommand.class})
 public class ReplayCommand {
     public static void main(String[] args) {
-        Cli.main(new ReplayCommand(), args);
+        Cli.main(ReplayCommand::new, args);
     }
 }

@@ -190,7 +190,7 @@ public class TrainCommand extends StepCommand {
     long minFlows;
 
     public static void main(String[] args) {
-        Cli.main(new TrainCommand(), args);
+        Cli.main(TrainCommand::new, args);
     }
 
     @Override

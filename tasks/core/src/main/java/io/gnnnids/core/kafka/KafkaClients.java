@@ -4,6 +4,7 @@ import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.error.UsageError;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -37,6 +40,18 @@ public final class KafkaClients {
     public static final String PROPERTIES_ENV = "NIDS_KAFKA_PROPERTIES";
 
     private KafkaClients() {}
+
+    /**
+     * What the first client costs a step before it sends anything, for {@link io.gnnnids.core.cli.Meanwhile}: the
+     * protocol's message and error tables (some 800 classes), the consumer's settings, and the JVM's platform MBean
+     * server, where every client registers its app-info whatever metric reporters are set.
+     */
+    public static void prepare() {
+        ApiKeys.values();
+        Errors.values();
+        ConsumerConfig.configNames();
+        ManagementFactory.getPlatformMBeanServer();
+    }
 
     /**
      * Settings every client gets: bootstrap, client id {@code gnn-nids-<role>}, bounded connection timeouts, then
