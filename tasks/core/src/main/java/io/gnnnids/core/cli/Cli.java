@@ -22,9 +22,9 @@ public final class Cli {
     private Cli() {}
 
     /**
-     * Entry point for a step's {@code main}: runs and exits the JVM with the step's exit code. {@code meanwhile}'s
-     * pieces, then picocli's own, run on a second thread ({@link Meanwhile}) while this one builds the command,
-     * which sets up logging, and parses the options: the step's pieces first, as they take longer than the options.
+     * Entry point for a step's {@code main}: runs and exits the JVM with the step's exit code. The step's
+     * {@code meanwhile} pieces, then picocli's first command line, run on a second thread ({@link Meanwhile}) while
+     * this one builds the command (which sets up logging) and parses the options.
      */
     public static void main(Supplier<Object> command, String[] args, Runnable... meanwhile) {
         Runnable[] pieces = Arrays.copyOf(meanwhile, meanwhile.length + 1);
