@@ -25,7 +25,7 @@ import services
 
 # The REST calls of `make bench-live`, which drives the same API.
 sys.path.insert(0, str(services.REPO_ROOT / "infrastructure" / "local"))
-from bench_live import api  # noqa: E402
+from bench_live import api, as_a_terminal_starts_it  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -130,7 +130,8 @@ class MakeAirflow:
             self.make = subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", "airflow",
                                           *(f"{name}={value}" for name, value in settings.items())],
                                          cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         preexec_fn=as_a_terminal_starts_it)
         self.processes: dict[int, tuple[str | None, str]] = {}
 
     def log(self) -> str:

@@ -52,6 +52,14 @@ def say(message: str) -> None:
     print(f"[make bench-live] {message}", flush=True)
 
 
+def as_a_terminal_starts_it() -> None:
+    """For Popen's preexec_fn: SIGINT and SIGQUIT back to their defaults in the child. A shell without job control
+    starts a background command with both ignored (`nohup make bench-live &`, many CI runners), the child inherits
+    that, and a script started so cannot trap them: Ctrl-C, SIGINT to its group, would not stop `make airflow`."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def api(port: int, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
     """One call of Airflow's REST API on 127.0.0.1:`port`, with a bearer token when given; the JSON answer."""
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -91,7 +99,7 @@ class Stack:
             # Its own session, as a terminal runs it: SIGINT to the group is Ctrl-C.
             self.airflow = subprocess.Popen([str(LOCAL / "airflow.sh")], cwd=ROOT, env=self.env, stdout=out,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            start_new_session=True)
+                                            start_new_session=True, preexec_fn=as_a_terminal_starts_it)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while "Ctrl-C stops everything" not in self.log.read_text(errors="replace"):
             self.check_airflow()
