@@ -132,18 +132,15 @@ public final class TrainingRun {
         List<EdgeGraph> validation = graphs(builder, split.validation());
         int[] valLabels = labels(validation);
 
-        Trainer trainer = new Trainer(
-                report -> {
-                    double f1 = Double.NaN;
-                    if (report.validationScores() != null
-                            && !report.validationScores().isEmpty()) {
-                        f1 = Metrics.of(concat(report.validationScores()), valLabels, null, 0.5)
-                                .f1();
-                    }
-                    onEpoch.accept(new Epoch(
-                            report.epoch(), report.trainLoss(), report.validationLoss(), f1, report.seconds()));
-                },
-                new BenignMix(spec, config.benignMix(), config.seed()));
+        Consumer<EpochReport> report = r -> {
+            double f1 = Double.NaN;
+            if (r.validationScores() != null && !r.validationScores().isEmpty()) {
+                f1 = Metrics.of(concat(r.validationScores()), valLabels, null, 0.5)
+                        .f1();
+            }
+            onEpoch.accept(new Epoch(r.epoch(), r.trainLoss(), r.validationLoss(), f1, r.seconds()));
+        };
+        Trainer trainer = new Trainer(report, new BenignMix(spec, config.benignMix(), config.seed()));
         TrainResult result = trainer.train(train, validation, config);
         EGraphSage model = result.model();
 
