@@ -92,8 +92,8 @@ public class TrainCommand extends StepCommand {
             names = "--target-fpr",
             defaultValue = "0.01",
             description = "Operating point: the decision threshold flags at most this share of the validation benign "
-                    + "flows of each source (the deployment's days, the baseline, each generated network) "
-                    + "(default ${DEFAULT-VALUE}).")
+                    + "flows of each source (the deployment's days, the baseline, each generated network), and is "
+                    + "never below 0.5, even odds (default ${DEFAULT-VALUE}).")
     double targetFpr;
 
     @Option(

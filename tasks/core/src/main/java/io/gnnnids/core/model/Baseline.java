@@ -79,22 +79,15 @@ public final class Baseline {
     }
 
     /**
-     * The lowest score at which the screen leaves a flow out, whatever its own threshold: even odds. The model is
-     * trained with balanced class weights, so a score of 0.5 means "as likely an attack as not"; its operating
-     * threshold is far lower, set on generated benign traffic, and a real network's unfamiliar benign flows score
-     * above it. A period the operator trusts as benign needs more than "unfamiliar" to be doubted, and every flow
-     * wrongly left out is normal traffic the model never learns.
-     */
-    static final double MIN_SCREEN_SCORE = 0.5;
-
-    /**
-     * Labels every flow benign except those {@code screen} flags at or above {@link #MIN_SCREEN_SCORE}, which lose
-     * their label.
+     * Labels every flow benign except those {@code screen} flags at even odds or above ({@link
+     * OperatingPoint#EVEN_ODDS}, whatever rule set its threshold), which lose their label. A period the operator
+     * trusts as benign needs more than "unfamiliar" to be doubted, and every flow wrongly left out is normal traffic
+     * the model never learns.
      */
     public static Screened screen(List<Flow> baseline, Detector screen) {
         List<Flow> sorted = inTimeOrder(baseline);
         float[] scores = screen.score(sorted);
-        double cut = Math.max(screen.threshold(), MIN_SCREEN_SCORE);
+        double cut = Math.max(screen.threshold(), OperatingPoint.EVEN_ODDS);
         List<Flow> out = new ArrayList<>(sorted.size());
         List<Scored> leftOut = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {

@@ -7,8 +7,9 @@ import java.util.Locale;
  * How a model version's decision threshold is chosen from its validation scores. Operators think in false alarms:
  * {@link Rule#TARGET_FPR} flags at most {@code targetFpr} of the validation windows' benign flows, whatever attacks
  * those windows happen to hold, so a threshold set on windows without some family still means what it says; within
- * that, it sits in the middle of the gap up to the attacks it detects ({@link Metrics#marginThresholdForFpr}).
- * {@link Rule#MAX_F1} maximises F1 on validation, which depends on the attack mix of those windows.
+ * that, it sits in the middle of the gap up to the attacks it detects ({@link Metrics#marginThresholdForFpr}), and
+ * never below {@link #EVEN_ODDS}. {@link Rule#MAX_F1} maximises F1 on validation, which depends on the attack mix of
+ * those windows.
  */
 public record OperatingPoint(Rule rule, double targetFpr) {
 
@@ -18,6 +19,15 @@ public record OperatingPoint(Rule rule, double targetFpr) {
     }
 
     public static final double DEFAULT_TARGET_FPR = 0.01;
+
+    /**
+     * The lowest threshold {@link Rule#TARGET_FPR} sets: the model is trained with balanced class weights, so a score
+     * of 0.5 means "as likely an attack as not", and a flow it finds more likely benign is never flagged. Generated
+     * validation networks are cleaner than real ones: their benign flows score near 0, so a target FPR alone can set
+     * the threshold at 0.02, and on a network unlike them that flagged a quarter of the benign flows the training
+     * networks never showed (docs/model.md).
+     */
+    public static final double EVEN_ODDS = 0.5;
 
     public OperatingPoint {
         if (!(targetFpr >= 0 && targetFpr < 1)) {
@@ -37,7 +47,7 @@ public record OperatingPoint(Rule rule, double targetFpr) {
     public double threshold(float[] scores, int[] labels) {
         return rule == Rule.MAX_F1
                 ? Metrics.bestThreshold(scores, labels)
-                : Metrics.marginThresholdForFpr(scores, labels, targetFpr);
+                : Math.max(EVEN_ODDS, Metrics.marginThresholdForFpr(scores, labels, targetFpr));
     }
 
     /**

@@ -242,7 +242,7 @@ class CrossNetworkModelTest {
         Baseline.Screened screened = Baseline.screen(unlabelled, screen);
 
         assertEquals(unlabelled.size(), screened.flows().size());
-        double cut = Math.max(screen.threshold(), Baseline.MIN_SCREEN_SCORE);
+        double cut = Math.max(screen.threshold(), OperatingPoint.EVEN_ODDS);
         assertEquals(cut, screened.threshold(), 0);
         java.util.Set<String> leftOut = new java.util.HashSet<>();
         for (Baseline.Scored s : screened.leftOut()) {
