@@ -31,8 +31,8 @@ class OperatingPointTest {
     @Test
     void aTargetFprNeverFlagsAFlowBelowEvenOdds() {
         // Benign flows at 0.01 and 0.02, attacks at 0.3 and 0.4: a target of 0 % allows a threshold just above
-        // 0.02, and the middle of the gap up to the attacks is about 0.1; the model still finds every flow more
-        // likely benign than not, so none is flagged.
+        // 0.02, and the middle of the gap up to the attacks (in log-odds) is about 0.09; the model still finds
+        // every flow more likely benign than not, so none is flagged.
         float[] scores = {0.01f, 0.02f, 0.3f, 0.4f};
         int[] labels = {0, 0, 1, 1};
         assertEquals(OperatingPoint.EVEN_ODDS, OperatingPoint.targetFpr(0.0).threshold(scores, labels), 0);
