@@ -61,7 +61,7 @@ public final class TrainingRun {
         }
     }
 
-    /** What one epoch did, with the validation F1 at the 0.5 threshold, for logging. */
+    /** What one epoch did, with the validation F1 at even odds ({@link OperatingPoint#EVEN_ODDS}), for logging. */
     public record Epoch(int epoch, double trainLoss, double validationLoss, double validationF1, double seconds) {}
 
     /**
@@ -135,7 +135,7 @@ public final class TrainingRun {
         Consumer<EpochReport> report = r -> {
             double f1 = Double.NaN;
             if (r.validationScores() != null && !r.validationScores().isEmpty()) {
-                f1 = Metrics.of(concat(r.validationScores()), valLabels, null, 0.5)
+                f1 = Metrics.of(concat(r.validationScores()), valLabels, null, OperatingPoint.EVEN_ODDS)
                         .f1();
             }
             onEpoch.accept(new Epoch(r.epoch(), r.trainLoss(), r.validationLoss(), f1, r.seconds()));
