@@ -90,12 +90,19 @@ public final class HotPredictions {
                     }
                     app.flush(); // close() swallows errors; flush() reports them
                 }
+                // Family and explanation first, and only for the flows that have them (the flagged ones): setting
+                // these text columns on every flow of a 1.2-million-flow batch took DuckDB 39 s, the other columns
+                // 0.3 s, and the text of a fifth of the flows 0.5 s. Both statements skip flows that already have a
+                // prediction and the second gives them theirs, so in one transaction they write the same flows.
+                st.executeUpdate("UPDATE " + HotStore.TABLE + " SET predicted_family = p.predicted_family, "
+                        + "explanation = p.explanation FROM predictions_staged p WHERE " + HotStore.TABLE
+                        + ".uid = p.uid AND " + HotStore.TABLE + ".prediction IS NULL AND "
+                        + "(p.predicted_family IS NOT NULL OR p.explanation IS NOT NULL)");
                 long updated;
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + HotStore.TABLE
-                        + " SET prediction = p.prediction, "
-                        + "score = p.score, predicted_family = p.predicted_family, explanation = p.explanation, "
-                        + "model_version = ?, predicted_at = now() FROM predictions_staged p "
-                        + "WHERE " + HotStore.TABLE + ".uid = p.uid AND " + HotStore.TABLE + ".prediction IS NULL")) {
+                        + " SET prediction = p.prediction, score = p.score, model_version = ?, predicted_at = now() "
+                        + "FROM predictions_staged p WHERE " + HotStore.TABLE + ".uid = p.uid AND " + HotStore.TABLE
+                        + ".prediction IS NULL")) {
                     ps.setString(1, modelVersion);
                     updated = ps.executeUpdate();
                 }

@@ -59,8 +59,18 @@ class HotPredictionsTest extends HotStoreFixture {
                             new String[] {"DDoS", null},
                             new String[] {why, null}));
             assertEquals(List.of("C0", "C2"), uids(HotPredictions.unpredicted(hot, 2)));
-            // A re-run, or another model version scoring the same flows, changes nothing.
-            assertEquals(0, HotPredictions.write(hot, List.of("C1", "C3"), new float[] {0.1f, 0.9f}, 0.5, "8"));
+            // A re-run, or another model version scoring the same flows, changes nothing: neither the prediction
+            // nor the family and explanation, which are written apart.
+            assertEquals(
+                    0,
+                    HotPredictions.write(
+                            hot,
+                            List.of("C1", "C3"),
+                            new float[] {0.1f, 0.9f},
+                            0.5,
+                            "8",
+                            new String[] {null, "PartOfAHorizontalPortScan"},
+                            new String[] {null, why}));
             try (Statement st = hot.connection().createStatement();
                     ResultSet rs = st.executeQuery("SELECT prediction, score, model_version, predicted_family, "
                             + "explanation, predicted_at IS NOT NULL FROM flows WHERE uid IN ('C1', 'C3') "
