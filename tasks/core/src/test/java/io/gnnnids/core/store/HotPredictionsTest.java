@@ -59,8 +59,8 @@ class HotPredictionsTest extends HotStoreFixture {
                             new String[] {"DDoS", null},
                             new String[] {why, null}));
             assertEquals(List.of("C0", "C2"), uids(HotPredictions.unpredicted(hot, 2)));
-            // A re-run, or another model version scoring the same flows, changes nothing: neither the prediction
-            // nor the family and explanation, which are written apart.
+            // A re-run, or another model version scoring the same flows, changes nothing: not the prediction, the
+            // family or the explanation.
             assertEquals(
                     0,
                     HotPredictions.write(
