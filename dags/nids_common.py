@@ -25,8 +25,9 @@ Environment read when the DAG files are parsed:
 - NIDS_RUNNER: `bash` (default; java on the worker) or `docker` (DockerOperator on NIDS_TASKS_IMAGE).
 - NIDS_JARS_DIR: folder holding <step>.jar and DuckDB's native library libduckdb_java.so_linux_amd64 (default:
   <repo>/tasks/<step>/target, the build output).
-- NIDS_JAVA_OPTS: JVM options of every step but train (default JAVA_OPTS below).
+- NIDS_JAVA_OPTS: JVM options of every step but train and infer (default JAVA_OPTS below).
 - NIDS_TRAIN_JAVA_OPTS: JVM options of train (default TRAIN_JAVA_OPTS below).
+- NIDS_INFER_JAVA_OPTS: JVM options of infer (default INFER_JAVA_OPTS below).
 - NIDS_TASK_RETRIES: retries of a failed task (default 3), 2 minutes apart.
 - NIDS_TASK_TIMEOUT: the execution timeout of every step but train and evaluate (default 20m: they take seconds,
   a few minutes with DuckDB's 2-minute lock wait or a busy day to archive).
@@ -110,13 +111,17 @@ CREDENTIALS = (
     "NIDS_WEBHOOK_URL",
 )
 
-# The steps but train run for seconds: the client compiler alone (TieredStopAtLevel=1) starts them faster than
-# tiered compilation, whose optimising compiler would take a core for most of the run (measured on 2 cores:
+# The steps but train and infer run for seconds: the client compiler alone (TieredStopAtLevel=1) starts them faster
+# than tiered compilation, whose optimising compiler would take a core for most of the run (measured on 2 cores:
 # consume-batch of 100k flows 6.5 s -> 3.3 s, one 5000-flow ETL batch as four runs about twice as fast), and the
-# serial collector needs no GC threads. Training runs for minutes and keeps both compilers.
+# serial collector needs no GC threads. Training runs for minutes and keeps both compilers; so does inference, whose
+# explanations are Java loops the optimising compiler pays for on a large batch (1.2 million flows, a fifth of them
+# flagged: 36 s against 44 s) and which costs it little on a small one (docs/benchmarks.md).
 # Unset or empty means the default.
 JAVA_OPTS = os.environ.get("NIDS_JAVA_OPTS") or "-Xmx2g -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 TRAIN_JAVA_OPTS = os.environ.get("NIDS_TRAIN_JAVA_OPTS") or "-Xmx2g -XX:+UseSerialGC"
+INFER_JAVA_OPTS = os.environ.get("NIDS_INFER_JAVA_OPTS") or "-Xmx2g -XX:+UseSerialGC"
+_STEP_JAVA_OPTS = {"train": TRAIN_JAVA_OPTS, "infer": INFER_JAVA_OPTS}
 
 RUNNER = os.environ.get("NIDS_RUNNER", "bash")
 if RUNNER not in ("bash", "docker"):
@@ -318,7 +323,7 @@ def step_task(task_id: str, step: str, args: str = "", manifest_from: BaseOperat
     """
     jar = jar_path(step)
     task_env = {"NIDS_JAR": jar, "NIDS_CLASS_ARCHIVE": jar.removesuffix(".jar") + ".jsa",
-                "NIDS_JAVA_OPTS": TRAIN_JAVA_OPTS if step == "train" else JAVA_OPTS}
+                "NIDS_JAVA_OPTS": _STEP_JAVA_OPTS.get(step, JAVA_OPTS)}
     if manifest_from:
         task_env["NIDS_MANIFEST"] = xcom_manifest(manifest_from)
     task_env.update(env or {})

@@ -77,12 +77,15 @@ final class StepRunner {
         return jar;
     }
 
-    /** The JVM options the DAGs give every step but train by default (JAVA_OPTS in dags/nids_common.py). */
+    /** The JVM options the DAGs give every step but train and infer by default (JAVA_OPTS in dags/nids_common.py). */
     static final List<String> DAG_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+    /** infer's (INFER_JAVA_OPTS): both compilers, for the explainer's loops on a large batch. */
+    static final List<String> DAG_INFER_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC");
+
     /**
-     * Runs {@code java <DAG_JAVA_OPTS> -XX:SharedArchiveFile=<step>.jsa -jar <step>.jar args} as the DAGs do, with env
-     * added to this environment (the class-data archive beside the jar is used when the build wrote one).
+     * Runs {@code java <the DAGs' JVM options> -XX:SharedArchiveFile=<step>.jsa -jar <step>.jar args} as the DAGs
+     * do, with env added to this environment (the class-data archive beside the jar is used when the build wrote one).
      */
     static Result javaJar(String step, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
@@ -108,7 +111,7 @@ final class StepRunner {
         String step = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(DAG_JAVA_OPTS);
+        cmd.addAll(step.equals("infer") ? DAG_INFER_JAVA_OPTS : DAG_JAVA_OPTS);
         cmd.addAll(jvmOptions);
         cmd.add("-XX:SharedArchiveFile=" + jar.resolveSibling(step + ".jsa"));
         cmd.addAll(List.of("-jar", jar.toString()));
