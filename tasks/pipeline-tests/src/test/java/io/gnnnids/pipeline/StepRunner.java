@@ -77,11 +77,16 @@ final class StepRunner {
         return jar;
     }
 
-    /** The JVM options the DAGs give every step but train and infer by default (JAVA_OPTS in dags/nids_common.py). */
+    /** The JVM options the DAGs give train and infer by default (TRAIN_JAVA_OPTS, INFER_JAVA_OPTS): both compilers. */
+    private static final List<String> BOTH_COMPILERS = List.of("-Xmx2g", "-XX:+UseSerialGC");
+
+    /** The JVM options the DAGs give every other step by default (JAVA_OPTS in dags/nids_common.py). */
     static final List<String> DAG_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
-    /** infer's (INFER_JAVA_OPTS): both compilers, for the explainer's loops on a large batch. */
-    static final List<String> DAG_INFER_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC");
+    /** The JVM options the DAGs give {@code step} by default. */
+    static List<String> dagJavaOpts(String step) {
+        return step.equals("train") || step.equals("infer") ? BOTH_COMPILERS : DAG_JAVA_OPTS;
+    }
 
     /**
      * Runs {@code java <the DAGs' JVM options> -XX:SharedArchiveFile=<step>.jsa -jar <step>.jar args} as the DAGs
@@ -111,7 +116,7 @@ final class StepRunner {
         String step = jar.getFileName().toString().replaceFirst("\\.jar$", "");
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(step.equals("infer") ? DAG_INFER_JAVA_OPTS : DAG_JAVA_OPTS);
+        cmd.addAll(dagJavaOpts(step));
         cmd.addAll(jvmOptions);
         cmd.add("-XX:SharedArchiveFile=" + jar.resolveSibling(step + ".jsa"));
         cmd.addAll(List.of("-jar", jar.toString()));
