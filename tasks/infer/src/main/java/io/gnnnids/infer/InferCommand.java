@@ -23,6 +23,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -97,15 +101,24 @@ public class InferCommand extends StepCommand {
         List<Flow> toScore;
         List<Flow> context;
         long started = System.nanoTime();
-        // The file is held only while reading and while writing, not while the model loads and scores.
+        // The file is held only while reading and while writing, not while the model scores. The model loads (and
+        // MLflow answers) on a second thread while the batch is read: each took a second or more of a large run.
+        ExecutorService loader = Executors.newSingleThreadExecutor();
+        Future<ResolvedModel> loading = null;
         try (HotStore store = hot.open()) {
+            if (!HotPredictions.anyUnpredicted(store)) {
+                throw new NothingToDo("every flow in " + duckdb + " has a prediction");
+            }
+            loading = loader.submit(() -> ResolvedModel.resolve(cache, trackingUri, modelName, modelVersion));
             toScore = HotPredictions.unpredicted(store, batchSize);
-            if (toScore.isEmpty()) throw new NothingToDo("every flow in " + duckdb + " has a prediction");
-            model = ResolvedModel.resolve(cache, trackingUri, modelName, modelVersion);
+            model = loaded(loading);
             context = Inference.context(store, model.detector(), toScore);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             if (model != null) model.detector().close();
+            else if (loading != null) discard(loading);
             throw e;
+        } finally {
+            loader.shutdown();
         }
 
         try (Detector detector = model.detector()) {
@@ -153,6 +166,27 @@ public class InferCommand extends StepCommand {
                     .info("store_seconds", String.format("%.3f", storeSeconds))
                     .info("families_named", verdicts.named().toString());
             return run.write(ManifestPaths.ofRun(work, "infer", String.valueOf(System.currentTimeMillis())));
+        }
+    }
+
+    /** The model {@code loading} resolved, or what it failed with. */
+    private static ResolvedModel loaded(Future<ResolvedModel> loading) throws Exception {
+        try {
+            return loading.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) throw cause;
+            throw e;
+        }
+    }
+
+    /** Closes the model {@code loading} loads, once it has: the run failed before it was needed. */
+    private static void discard(Future<ResolvedModel> loading) {
+        try {
+            loading.get().detector().close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Loading failed as well: the run's own failure is the one to report.
         }
     }
 
