@@ -77,15 +77,22 @@ final class StepRunner {
         return jar;
     }
 
-    /** The JVM options the DAGs give train and infer by default (TRAIN_JAVA_OPTS, INFER_JAVA_OPTS): both compilers. */
+    /** The JVM options the DAGs give train by default (TRAIN_JAVA_OPTS): both compilers. */
     private static final List<String> BOTH_COMPILERS = List.of("-Xmx2g", "-XX:+UseSerialGC");
+
+    /** The JVM options the DAGs give infer by default (INFER_JAVA_OPTS): both compilers, the heap set at the start. */
+    private static final List<String> INFER_JAVA_OPTS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseSerialGC");
 
     /** The JVM options the DAGs give every other step by default (JAVA_OPTS in dags/nids_common.py). */
     static final List<String> DAG_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     /** The JVM options the DAGs give {@code step} by default. */
     static List<String> dagJavaOpts(String step) {
-        return step.equals("train") || step.equals("infer") ? BOTH_COMPILERS : DAG_JAVA_OPTS;
+        return switch (step) {
+            case "train" -> BOTH_COMPILERS;
+            case "infer" -> INFER_JAVA_OPTS;
+            default -> DAG_JAVA_OPTS;
+        };
     }
 
     /**
