@@ -37,7 +37,7 @@ class LiveReplayTest {
         String topic = "live";
         List<String> cmd = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(StepRunner.DAG_JAVA_OPTS);
+        cmd.addAll(StepRunner.dagJavaOpts("replay"));
         cmd.addAll(List.of(
                 "-jar",
                 StepRunner.jar("replay").toString(),

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /** Runs the steps the way Airflow does, in this JVM or as {@code java -jar} processes, and captures their output. */
 final class StepRunner {
@@ -77,21 +78,20 @@ final class StepRunner {
         return jar;
     }
 
-    /** The JVM options the DAGs give train by default (TRAIN_JAVA_OPTS): both compilers. */
-    private static final List<String> BOTH_COMPILERS = List.of("-Xmx2g", "-XX:+UseSerialGC");
-
-    /** The JVM options the DAGs give infer by default (INFER_JAVA_OPTS): both compilers, the heap set at the start. */
-    private static final List<String> INFER_JAVA_OPTS = List.of("-Xms2g", "-Xmx2g", "-XX:+UseSerialGC");
-
-    /** The JVM options the DAGs give every other step by default (JAVA_OPTS in dags/nids_common.py). */
-    static final List<String> DAG_JAVA_OPTS = List.of("-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-
-    /** The JVM options the DAGs give {@code step} by default. */
+    /**
+     * The JVM options the DAGs give {@code step} by default, built as dags/nids_common.py builds them: train both
+     * compilers (TRAIN_JAVA_OPTS), infer both and its heap set at the start (INFER_JAVA_OPTS), every other step the
+     * client compiler alone (JAVA_OPTS).
+     */
     static List<String> dagJavaOpts(String step) {
+        List<String> bothCompilers = List.of("-Xmx2g", "-XX:+UseSerialGC");
         return switch (step) {
-            case "train" -> BOTH_COMPILERS;
-            case "infer" -> INFER_JAVA_OPTS;
-            default -> DAG_JAVA_OPTS;
+            case "train" -> bothCompilers;
+            case "infer" ->
+                Stream.concat(Stream.of("-Xms2g"), bothCompilers.stream()).toList();
+            default ->
+                Stream.concat(bothCompilers.stream(), Stream.of("-XX:TieredStopAtLevel=1"))
+                        .toList();
         };
     }
 
