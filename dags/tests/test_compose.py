@@ -171,7 +171,7 @@ def test_the_celery_profile_runs_only_when_enabled(compose):
     for name in AIRFLOW_SERVICES + CELERY_WORKERS + ("airflow-init",):
         assert services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] == airflow["AIRFLOW__CORE__EXECUTOR"], name
     # The broker is the profile's Redis; the results go to Airflow's own database in the stack's Postgres.
-    assert airflow["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0"
+    assert airflow["AIRFLOW__CELERY__BROKER_URL"] == "redis://:${REDIS_PASSWORD:-}@redis:6379/0"
     database = airflow["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     assert airflow["AIRFLOW__CELERY__RESULT_BACKEND"] == "db+" + database
     assert database.endswith("@postgres:5432/airflow")
@@ -185,7 +185,10 @@ def test_redis_is_the_official_image_on_the_private_network(compose):
     redis = compose["services"]["redis"]
     assert re.fullmatch(r"redis:[0-9.]+", redis["image"])
     assert "ports" not in redis and "volumes" not in redis
-    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    # It asks for the password the broker's URL holds; its health check gives it too (redis-cli reads REDISCLI_AUTH).
+    assert redis["environment"]["REDISCLI_AUTH"] == "${REDIS_PASSWORD:-}"
+    assert redis["command"] == ["redis-server", "--requirepass", "${REDIS_PASSWORD:-}"]
+    assert redis["healthcheck"]["test"] == ["CMD-SHELL", "redis-cli ping | grep -qx PONG"]
 
 
 def test_the_workers_scale_and_check_their_own_node(compose):

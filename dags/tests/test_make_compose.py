@@ -30,7 +30,8 @@ FAKE_DOCKER = """#!/usr/bin/env bash
 printf '%s\\n' "$*" >>"$FAKE_DOCKER_LOG"
 case "$*" in
   "compose config --services") printf '%s\\n' $FAKE_SERVICES ;;
-  "compose config") printf '    environment:\\n      AIRFLOW__CORE__EXECUTOR: %s\\n' $FAKE_EXECUTOR ;;
+  "compose config") printf '    environment:\\n      AIRFLOW__CORE__EXECUTOR: %s\\n' $FAKE_EXECUTOR
+    printf '      AIRFLOW__CELERY__BROKER_URL: %s\\n' $FAKE_BROKER ;;
   "compose ps --all --format "*) cat "$FAKE_PS" ;;
 esac
 """
@@ -54,7 +55,8 @@ class Repo:
         self.ps = tmp_path / "ps.txt"
         self.states(HEALTHY)
         self.env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", FAKE_DOCKER_LOG=str(self.log),
-                        FAKE_SERVICES=" ".join(SERVICES), FAKE_PS=str(self.ps), FAKE_EXECUTOR="LocalExecutor")
+                        FAKE_SERVICES=" ".join(SERVICES), FAKE_PS=str(self.ps), FAKE_EXECUTOR="LocalExecutor",
+                        FAKE_BROKER="redis://:@redis:6379/0")
 
     def states(self, states: dict[str, str]) -> None:
         """What `compose ps` answers: service|state|health|exit code, a line per container."""
@@ -110,7 +112,8 @@ def test_up_refuses_a_missing_env_file_or_the_examples_secrets(repo):
 
 
 def test_up_runs_the_celery_profile_with_celery_executor(repo):
-    repo.env.update(FAKE_SERVICES=" ".join(SERVICES + CELERY_SERVICES), FAKE_EXECUTOR="CeleryExecutor")
+    repo.env.update(FAKE_SERVICES=" ".join(SERVICES + CELERY_SERVICES), FAKE_EXECUTOR="CeleryExecutor",
+                    FAKE_BROKER="redis://:0f3a9c@redis:6379/0")
     repo.states({**HEALTHY, "redis": "running|healthy|0", "airflow-worker-duckdb": "running|healthy|0",
                  "airflow-worker": "running|healthy|0"})
     result = repo.make("up")
@@ -132,6 +135,16 @@ def test_up_refuses_an_executor_that_the_profiles_do_not_run(repo, services, exe
     assert result.returncode != 0
     assert message in result.stdout
     # Nothing was started.
+    assert repo.docker_calls() == EXECUTOR_CHECK
+
+
+@pytest.mark.parametrize("broker", ["redis://:@redis:6379/0", "redis://:a@b@redis:6379/0"])
+def test_up_refuses_the_celery_profile_without_a_usable_redis_password(repo, broker):
+    repo.env.update(FAKE_SERVICES=" ".join(SERVICES + CELERY_SERVICES), FAKE_EXECUTOR="CeleryExecutor",
+                    FAKE_BROKER=broker)
+    result = repo.make("up")
+    assert result.returncode != 0
+    assert "the profile celery's Redis needs a password: set REDIS_PASSWORD in .env" in result.stdout
     assert repo.docker_calls() == EXECUTOR_CHECK
 
 

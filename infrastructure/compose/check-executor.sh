@@ -2,7 +2,8 @@
 # Before `make up`: Airflow's executor and the compose profile `celery` must go together. CeleryExecutor without the
 # profile has no broker and no worker, so every task would wait in its queue; the profile's workers beside
 # LocalExecutor would never get a task (they refuse to start). Both come from .env: COMPOSE_PROFILES=celery and
-# AIRFLOW_EXECUTOR=CeleryExecutor. Exits 0 when they agree, 2 otherwise, saying what to set.
+# AIRFLOW_EXECUTOR=CeleryExecutor. With the profile, the broker needs REDIS_PASSWORD too: letters, digits and . _ ~ -,
+# which the broker's URL takes as they are. Exits 0 when all is set, 2 otherwise, saying what to set.
 #
 #   COMPOSE   the compose command (default: docker compose)
 set -euo pipefail
@@ -11,7 +12,9 @@ read -r -a compose <<<"${COMPOSE:-docker compose}"
 
 # The enabled services, and the executor the Airflow services were given (the same for all of them).
 services="$("${compose[@]}" config --services)"
-executor="$("${compose[@]}" config | sed -n 's/^ *AIRFLOW__CORE__EXECUTOR: *//p' | tr -d "\"'" | sort -u | paste -sd ' ')"
+config="$("${compose[@]}" config)"
+setting() { sed -n "s/^ *$1: *//p" <<<"$config" | tr -d "\"'" | sort -u | paste -sd ' '; }
+executor="$(setting AIRFLOW__CORE__EXECUTOR)"
 
 profile=off
 grep -qx 'airflow-worker' <<<"$services" && profile=on
@@ -30,3 +33,9 @@ case "$profile/$celery" in
     exit 2
     ;;
 esac
+
+if [[ $profile == on && ! "$(setting AIRFLOW__CELERY__BROKER_URL)" =~ ^redis://:[A-Za-z0-9._~-]+@[^@\ ]*$ ]]; then
+  echo "make up: the profile celery's Redis needs a password: set REDIS_PASSWORD in .env to letters and digits" \
+    "(openssl rand -hex 24)"
+  exit 2
+fi
