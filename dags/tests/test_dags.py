@@ -232,6 +232,20 @@ def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
         assert client_only == (step not in ("train", "infer")), (task.task_id, task.env["NIDS_JAVA_OPTS"])
 
 
+
+def test_the_class_archives_are_dumped_with_the_default_jvm_options():
+    """class-archives.sh dumps each ETL step's archive with the DAGs' default options, which it repeats in shell."""
+    import os
+    import re
+
+    import nids_common
+    from conftest import REPO_ROOT
+
+    if os.environ.get("NIDS_JAVA_OPTS"):
+        pytest.skip("NIDS_JAVA_OPTS is set: the DAGs do not use their default")
+    script = (REPO_ROOT / "infrastructure" / "local" / "class-archives.sh").read_text()
+    assert re.search(r"\$\{NIDS_JAVA_OPTS:-([^}]*)\}", script).group(1) == nids_common.JAVA_OPTS
+
 def manifest_template(task_id: str) -> str:
     """The manifest path `task_id` pushed, from its instance of the same partition group (map index)."""
     return "{{ ti.xcom_pull(task_ids='" + task_id + "', map_indexes=ti.map_index) }}"
