@@ -144,11 +144,12 @@ public class InferCommand extends StepCommand {
                     String.format("%.2f", storeSeconds));
             if (!verdicts.named().isEmpty()) log.info("families named for the flagged flows: {}", verdicts.named());
             log.info(
-                    "incidents: {} new, {} grown, {} closed ({} flagged flows grouped)",
+                    "incidents: {} new, {} grown, {} closed ({} flagged flows grouped in {} s of the storing)",
                     incidents.created(),
                     incidents.grown(),
                     incidents.closed(),
-                    incidents.flows());
+                    incidents.flows(),
+                    String.format("%.2f", stored.incidentSeconds()));
             run.count("scored", toScore.size())
                     .count("updated", stored.updated())
                     .count("attacks", verdicts.attacks())
@@ -164,6 +165,7 @@ public class InferCommand extends StepCommand {
                     .info("read_seconds", String.format("%.3f", readSeconds))
                     .info("score_seconds", String.format("%.3f", verdicts.seconds()))
                     .info("store_seconds", String.format("%.3f", storeSeconds))
+                    .info("incident_seconds", String.format("%.3f", stored.incidentSeconds()))
                     .info("families_named", verdicts.named().toString());
             return run.write(ManifestPaths.ofRun(work, "infer", String.valueOf(System.currentTimeMillis())));
         }
