@@ -42,8 +42,11 @@ public final class Inference {
             Map<String, Long> named,
             double seconds) {}
 
-    /** What storing the verdicts changed: predictions written, and the incidents created, grown and closed. */
-    /** @param incidentSeconds the part of storing spent grouping the flagged flows into incidents */
+    /**
+     * What storing the verdicts changed: predictions written, and the incidents created, grown and closed.
+     *
+     * @param incidentSeconds the part of storing spent grouping the flagged flows into incidents
+     */
     public record Stored(long updated, IncidentTable.Update incidents, double incidentSeconds) {}
 
     private Inference() {}
