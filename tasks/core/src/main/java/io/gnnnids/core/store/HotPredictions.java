@@ -4,7 +4,6 @@ import io.gnnnids.core.error.StepFailure;
 import io.gnnnids.core.flow.Flow;
 import io.gnnnids.core.flow.FlowColumn;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -21,13 +20,8 @@ public final class HotPredictions {
 
     /** Whether any flow waits for a prediction. */
     public static boolean anyUnpredicted(HotStore store) {
-        try (Statement st = store.connection().createStatement();
-                ResultSet rs =
-                        st.executeQuery("SELECT 1 FROM " + HotStore.TABLE + " WHERE prediction IS NULL LIMIT 1")) {
-            return rs.next();
-        } catch (SQLException e) {
-            throw new StepFailure("query on " + store.file() + " failed: " + e.getMessage(), e);
-        }
+        return Boolean.TRUE.equals(
+                store.queryValue("SELECT EXISTS (SELECT 1 FROM " + HotStore.TABLE + " WHERE prediction IS NULL)"));
     }
 
     /** Up to {@code limit} flows waiting for a prediction, oldest first. */
