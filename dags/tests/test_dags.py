@@ -4,11 +4,13 @@ codes the steps' contract needs. test_exit_codes.py runs tasks to check what the
 from __future__ import annotations
 
 import importlib
+import os
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import load_dagbag
+from conftest import REPO_ROOT, load_dagbag
 
 EXPECTED = {
     "nids_etl": {
@@ -235,11 +237,7 @@ def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
 
 def test_the_class_archives_are_dumped_with_the_default_jvm_options():
     """class-archives.sh dumps each ETL step's archive with the DAGs' default options, which it repeats in shell."""
-    import os
-    import re
-
     import nids_common
-    from conftest import REPO_ROOT
 
     if os.environ.get("NIDS_JAVA_OPTS"):
         pytest.skip("NIDS_JAVA_OPTS is set: the DAGs do not use their default")
