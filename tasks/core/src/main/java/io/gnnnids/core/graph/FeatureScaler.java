@@ -1,12 +1,18 @@
 package io.gnnnids.core.graph;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 
 /**
  * Per-column standardisation fitted on training data: {@code (x - mean) / std}, clipped to ±{@link #CLIP} so that
  * one extreme flow on an unseen network cannot dominate a layer.
+ *
+ * <p>A value is also held within the range its column took in training ({@code min}, {@code max}): beyond it the
+ * network's ReLU layers extrapolate linearly from what they never saw, so a host busier, a flow longer or larger than
+ * any in training would push a score as far as it lies out, not as far as it means anything. The same reason as for
+ * the columns below, which are the case of a range of one value. (Models saved without a range keep ±{@link #CLIP}.)
  *
  * <p>A column that never varies in training (std below {@link #MIN_STD}, stored as std 0) is scaled to 0 whatever
  * its value. The network's weights on such a column get no gradient and keep their random start, so a value there
@@ -21,17 +27,33 @@ public final class FeatureScaler {
 
     private final float[] mean;
     private final float[] std;
+    private final float[] min;
+    private final float[] max;
 
+    public FeatureScaler(float[] mean, float[] std) {
+        this(mean, std, null, null);
+    }
+
+    /** {@code min} and {@code max}: the training range of each column, or both null for none (±{@link #CLIP}). */
     @JsonCreator
-    public FeatureScaler(@JsonProperty("mean") float[] mean, @JsonProperty("std") float[] std) {
+    public FeatureScaler(
+            @JsonProperty("mean") float[] mean,
+            @JsonProperty("std") float[] std,
+            @JsonProperty("min") float[] min,
+            @JsonProperty("max") float[] max) {
         if (mean == null || std == null || mean.length != std.length) {
             throw new IllegalArgumentException("scaler needs mean and std of the same length");
+        }
+        if ((min == null) != (max == null) || min != null && (min.length != mean.length || max.length != mean.length)) {
+            throw new IllegalArgumentException("scaler needs min and max of every column, or neither");
         }
         for (float s : std) {
             if (!(s >= 0)) throw new IllegalArgumentException("scaler std must be positive or 0, got " + s);
         }
         this.mean = mean.clone();
         this.std = std.clone();
+        this.min = min == null ? null : min.clone();
+        this.max = max == null ? null : max.clone();
     }
 
     /** The identity scaler for {@code dim} columns. */
@@ -51,6 +73,18 @@ public final class FeatureScaler {
         return std.clone();
     }
 
+    @JsonProperty("min")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public float[] min() {
+        return min == null ? null : min.clone();
+    }
+
+    @JsonProperty("max")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public float[] max() {
+        return max == null ? null : max.clone();
+    }
+
     public int dim() {
         return mean.length;
     }
@@ -62,7 +96,13 @@ public final class FeatureScaler {
         if (rows.length % dim != 0)
             throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
         float[] inv = new float[dim];
-        for (int c = 0; c < dim; c++) inv[c] = std[c] == 0 ? 0 : 1f / std[c];
+        float[] lo = new float[dim];
+        float[] hi = new float[dim];
+        for (int c = 0; c < dim; c++) {
+            inv[c] = std[c] == 0 ? 0 : 1f / std[c];
+            lo[c] = min == null ? -CLIP : Math.max(-CLIP, (min[c] - mean[c]) * inv[c]);
+            hi[c] = max == null ? CLIP : Math.min(CLIP, (max[c] - mean[c]) * inv[c]);
+        }
         for (int i = 0; i < rows.length; i += dim) {
             for (int c = 0; c < dim; c++) {
                 if (inv[c] == 0) {
@@ -70,19 +110,24 @@ public final class FeatureScaler {
                     continue;
                 }
                 float v = (rows[i + c] - mean[c]) * inv[c];
-                rows[i + c] = v > CLIP ? CLIP : v < -CLIP ? -CLIP : v;
+                rows[i + c] = v > hi[c] ? hi[c] : v < lo[c] ? lo[c] : v;
             }
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FeatureScaler s && Arrays.equals(mean, s.mean) && Arrays.equals(std, s.std);
+        return o instanceof FeatureScaler s
+                && Arrays.equals(mean, s.mean)
+                && Arrays.equals(std, s.std)
+                && Arrays.equals(min, s.min)
+                && Arrays.equals(max, s.max);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+        return Arrays.hashCode(
+                new int[] {Arrays.hashCode(mean), Arrays.hashCode(std), Arrays.hashCode(min), Arrays.hashCode(max)});
     }
 
     /**
@@ -94,6 +139,8 @@ public final class FeatureScaler {
         private final double[] shift;
         private final double[] sum;
         private final double[] sumSq;
+        private final float[] min;
+        private final float[] max;
         private long rows;
 
         public Accumulator(int dim) {
@@ -101,6 +148,8 @@ public final class FeatureScaler {
             shift = new double[dim];
             sum = new double[dim];
             sumSq = new double[dim];
+            min = new float[dim];
+            max = new float[dim];
         }
 
         /** Adds row-major rows of width dim. */
@@ -110,11 +159,14 @@ public final class FeatureScaler {
                 throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
             if (data.length == 0) return;
             if (rows == 0) {
-                for (int c = 0; c < dim; c++) shift[c] = data[c];
+                for (int c = 0; c < dim; c++) shift[c] = min[c] = max[c] = data[c];
             }
             for (int i = 0; i < data.length; i += dim) {
                 for (int c = 0; c < dim; c++) {
-                    double v = data[i + c] - shift[c];
+                    float x = data[i + c];
+                    if (x < min[c]) min[c] = x;
+                    if (x > max[c]) max[c] = x;
+                    double v = x - shift[c];
                     sum[c] += v;
                     sumSq[c] += v * v;
                 }
@@ -136,7 +188,7 @@ public final class FeatureScaler {
                 mean[c] = (float) (m + shift[c]);
                 std[c] = s < MIN_STD ? 0f : (float) s;
             }
-            return new FeatureScaler(mean, std);
+            return rows == 0 ? new FeatureScaler(mean, std) : new FeatureScaler(mean, std, min, max);
         }
     }
 }

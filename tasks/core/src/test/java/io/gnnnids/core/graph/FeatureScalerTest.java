@@ -2,8 +2,10 @@ package io.gnnnids.core.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 class FeatureScalerTest {
@@ -47,6 +49,34 @@ class FeatureScalerTest {
         float[] rows = {25, -40, 3};
         scaler.apply(rows);
         assertArrayEquals(new float[] {10, -10, 3}, rows);
+    }
+
+    @Test
+    void holdsValuesWithinTheirTrainingRange() throws Exception {
+        FeatureScaler.Accumulator acc = new FeatureScaler.Accumulator(1);
+        acc.add(new float[] {1, 2, 3});
+        FeatureScaler scaler = acc.fit();
+        assertArrayEquals(new float[] {1}, scaler.min());
+        assertArrayEquals(new float[] {3}, scaler.max());
+        // Std of 1, 2, 3 is sqrt(2/3): 3 scales to 1.2247 and 1 to -1.2247; 2.5 lies inside and is scaled as usual.
+        float edge = (float) (1 / Math.sqrt(2.0 / 3));
+        float[] rows = {50, -50, 2.5f};
+        scaler.apply(rows);
+        assertArrayEquals(new float[] {edge, -edge, edge / 2}, rows, 1e-5f);
+
+        ObjectMapper json = new ObjectMapper();
+        FeatureScaler read = json.readValue(json.writeValueAsString(scaler), FeatureScaler.class);
+        assertEquals(scaler, read);
+        // A scaler saved before ranges were kept reads without one and clips at ±10, as it did.
+        FeatureScaler old = json.readValue("{\"mean\":[0],\"std\":[1]}", FeatureScaler.class);
+        assertNull(old.min());
+        assertEquals("{\"mean\":[0.0],\"std\":[1.0]}", json.writeValueAsString(old));
+        float[] far = {25};
+        old.apply(far);
+        assertArrayEquals(new float[] {10}, far);
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new FeatureScaler(new float[] {0}, new float[] {1}, new float[] {0}, null));
     }
 
     @Test
