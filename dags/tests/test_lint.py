@@ -1,4 +1,5 @@
 """`make lint` as make test runs it: clean on the repository, and failing on a file that breaks a rule."""
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,14 +58,17 @@ def test_a_java_line_over_120_characters_fails(tmp_path):
 
 
 def test_a_java_file_that_is_not_formatted_fails(tmp_path):
-    """A module under the project's parent POM, as every step is: its sources are held to the same format."""
+    """A module under the project's parent POM, as every step is: its sources are held to the same format.
+
+    The parent's path is relative: Maven did not resolve an absolute one, and then looked for the parent in the local
+    repository, where a fresh machine has none."""
     module = tmp_path / "module"
     source = module / "src" / "main" / "java" / "example" / "Example.java"
     source.parent.mkdir(parents=True)
     (module / "pom.xml").write_text(f"""<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <parent><groupId>io.gnnnids</groupId><artifactId>gnn-nids</artifactId><version>0.1.0</version>
-    <relativePath>{ROOT / "pom.xml"}</relativePath></parent>
+    <relativePath>{os.path.relpath(ROOT / "pom.xml", module)}</relativePath></parent>
   <artifactId>example</artifactId>
 </project>
 """)
