@@ -29,6 +29,10 @@ public final class FeatureScaler {
     private final float[] std;
     private final float[] min;
     private final float[] max;
+    // What apply needs, derived once: 1 / std (0 for a column that never varied) and each column's scaled bounds.
+    private final float[] inv;
+    private final float[] lo;
+    private final float[] hi;
 
     public FeatureScaler(float[] mean, float[] std) {
         this(mean, std, null, null);
@@ -54,6 +58,15 @@ public final class FeatureScaler {
         this.std = std.clone();
         this.min = min == null ? null : min.clone();
         this.max = max == null ? null : max.clone();
+        int dim = mean.length;
+        inv = new float[dim];
+        lo = new float[dim];
+        hi = new float[dim];
+        for (int c = 0; c < dim; c++) {
+            inv[c] = std[c] == 0 ? 0 : 1f / std[c];
+            lo[c] = min == null ? -CLIP : Math.max(-CLIP, (min[c] - mean[c]) * inv[c]);
+            hi[c] = max == null ? CLIP : Math.min(CLIP, (max[c] - mean[c]) * inv[c]);
+        }
     }
 
     /** The identity scaler for {@code dim} columns. */
@@ -95,14 +108,6 @@ public final class FeatureScaler {
         if (dim == 0) return;
         if (rows.length % dim != 0)
             throw new IllegalArgumentException("rows are not a multiple of " + dim + " columns");
-        float[] inv = new float[dim];
-        float[] lo = new float[dim];
-        float[] hi = new float[dim];
-        for (int c = 0; c < dim; c++) {
-            inv[c] = std[c] == 0 ? 0 : 1f / std[c];
-            lo[c] = min == null ? -CLIP : Math.max(-CLIP, (min[c] - mean[c]) * inv[c]);
-            hi[c] = max == null ? CLIP : Math.min(CLIP, (max[c] - mean[c]) * inv[c]);
-        }
         for (int i = 0; i < rows.length; i += dim) {
             for (int c = 0; c < dim; c++) {
                 if (inv[c] == 0) {
