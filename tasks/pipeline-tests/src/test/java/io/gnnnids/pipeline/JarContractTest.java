@@ -162,13 +162,19 @@ class JarContractTest {
         assertEquals(0, replay.exitCode(), replay.toString());
         assertTrue(Files.isRegularFile(replay.manifest()), replay.toString());
 
-        Path m = lastLineManifest(StepRunner.javaJar("consume-batch", env), "consume-batch");
+        // --verbose is parsed while the start-up thread sets up logging: it must still reach the step's loggers.
+        StepRunner.Result consumed = StepRunner.javaJar("consume-batch", env, "--verbose");
+        assertTrue(consumed.err().contains("DEBUG BatchConsumer - consumed 3000 records"), consumed.toString());
+        Path m = lastLineManifest(consumed, "consume-batch");
         assertEquals(3000, Manifest.read(m).count("records"));
         m = lastLineManifest(StepRunner.javaJar("hot-write", env, "--manifest", m.toString()), "hot-write");
         assertEquals(3000, Manifest.read(m).count("inserted"));
         m = lastLineManifest(StepRunner.javaJar("cold-write", env, "--manifest", m.toString()), "cold-write");
         assertEquals(3000, Manifest.read(m).count("rows"));
-        lastLineManifest(StepRunner.javaJar("commit-offsets", env, "--manifest", m.toString()), "commit-offsets");
+        StepRunner.Result committed =
+                StepRunner.javaJar("commit-offsets", env, "--manifest", m.toString(), "--verbose");
+        assertTrue(committed.err().contains("DEBUG OffsetCommitter - committed"), committed.toString());
+        lastLineManifest(committed, "commit-offsets");
 
         StepRunner.Result drained = StepRunner.javaJar("consume-batch", env);
         assertEquals(99, drained.exitCode(), drained.toString());

@@ -1,13 +1,10 @@
 package io.gnnnids.core.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import io.gnnnids.core.error.NothingToDo;
 import io.gnnnids.core.error.UsageError;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +31,7 @@ public abstract class StepCommand implements Callable<Integer> {
     public void setVerbose(boolean verbose) {
         this.verbose = verbose;
         if (verbose) {
-            ((Logger) LoggerFactory.getLogger("io.gnnnids")).setLevel(Level.DEBUG);
+            StepLogging.verbose();
         }
     }
 

@@ -35,8 +35,36 @@ public final class StepLogging extends ContextAwareBase implements Configurator 
             // DJL reports the engine and natives it loads at INFO.
             "ai.djl", Level.WARN);
 
+    /** The project's own loggers, which --verbose sets to DEBUG. */
+    static final String PROJECT = "io.gnnnids";
+
+    private static volatile boolean verbose;
+    private static volatile LoggerContext configured;
+
+    /**
+     * Debug logging for the project's loggers (--verbose). The options are parsed while the start-up thread
+     * ({@link Meanwhile}) may be setting up logging, and until it is done SLF4J hands out stand-in loggers whose level
+     * cannot be set; so the flag is kept, and whichever of this and {@link #configure} comes second applies it.
+     */
+    static void verbose() {
+        verbose = true;
+        LoggerContext context = configured;
+        if (context != null) {
+            context.getLogger(PROJECT).setLevel(Level.DEBUG);
+        }
+    }
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        ExecutionStatus status = configureStderr(context);
+        configured = context;
+        if (verbose) {
+            context.getLogger(PROJECT).setLevel(Level.DEBUG);
+        }
+        return status;
+    }
+
+    private static ExecutionStatus configureStderr(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null
                 || StepLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;

@@ -39,6 +39,24 @@ class StepLoggingTest {
         assertTrue(out.contains("\tat io.gnnnids.core.cli.StepLoggingTest"), out);
     }
 
+    /**
+     * --verbose is parsed while the start-up thread may be setting up logging: the option and the set-up can come in
+     * either order, and both end with the project's loggers at DEBUG.
+     */
+    @Test
+    void verboseHoldsWhetherLoggingIsSetUpBeforeOrAfterTheOption() {
+        LoggerContext before = new LoggerContext();
+        new StepLogging().configure(before);
+        StepLogging.verbose();
+        LoggerContext after = new LoggerContext();
+        new StepLogging().configure(after);
+        for (LoggerContext c : new LoggerContext[] {before, after}) {
+            assertEquals(
+                    Level.DEBUG,
+                    c.getLogger("io.gnnnids.core.batch.BatchStager").getEffectiveLevel());
+        }
+    }
+
     private LoggingEvent event(Level level, Throwable t) {
         LoggingEvent e = new LoggingEvent(
                 "test",
