@@ -105,7 +105,7 @@ local-down: ## stop the local services
 	infrastructure/local/mlflow.sh stop
 	infrastructure/local/kafka.sh stop
 
-local-status: ## show whether the local services run (exit 3 when one does not)
+local-status: ## show whether the local services run (fails when one does not)
 	@rc=0; infrastructure/local/kafka.sh status || rc=$$?; infrastructure/local/mlflow.sh status || rc=$$?; exit $$rc
 
 # The stack refuses to start on the example's secrets, or with an executor that its profiles do not run.
