@@ -122,7 +122,7 @@ down: ## stop the compose stack and remove its containers; the volumes stay (`ma
 status: ## the compose stack's containers: state, health, ports
 	$(COMPOSE) ps --all
 
-health: ## whether every compose service is healthy and every init service done (exit 1 when one is not)
+health: ## whether every compose service is healthy and every init service done (fails when one is not)
 	@COMPOSE="$(COMPOSE)" infrastructure/compose/health.sh
 
 logs: ## follow the compose stack's logs, from the last LOGS_TAIL (200) lines of each; `make logs-<service>`: one service's
