@@ -36,9 +36,9 @@ public final class HotStore implements AutoCloseable {
     /**
      * Bump when the table changes; {@link #migrate} brings older files up to date. Version 2 dropped the primary key
      * on uid (uniqueness is enforced by {@link HotBatches#insert}); version 3 added {@code archive_id}; version 4 the
-     * incident tables ({@link IncidentTable}); version 5 {@code predicted_family} and {@code explanation}.
+     * incident tables ({@link IncidentTable}); version 5 {@code predicted_family} and {@code explanation}; version 6 {@code incident_traits}.
      */
-    public static final int SCHEMA_VERSION = 5;
+    public static final int SCHEMA_VERSION = 6;
 
     public static final String TABLE = "flows";
     /** The archive run that is moving the row out of the hot store ({@link HotArchive}). */
@@ -171,11 +171,7 @@ public final class HotStore implements AutoCloseable {
                 for (Map.Entry<String, String> e : EXTRA_COLUMNS.entrySet()) {
                     st.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS " + e.getKey() + " " + e.getValue());
                 }
-                st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.TABLE + " (" + IncidentTable.DEFINITION + ")");
-                st.execute("ALTER TABLE " + IncidentTable.TABLE + " ADD COLUMN IF NOT EXISTS "
-                        + IncidentTable.ADDED_COLUMNS);
-                st.execute("CREATE TABLE IF NOT EXISTS " + IncidentTable.FLOWS + " (" + IncidentTable.FLOWS_DEFINITION
-                        + ")");
+                IncidentTable.migrate(st);
                 st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at "
                         + "TIMESTAMP)");
                 st.execute("INSERT INTO schema_version VALUES (" + SCHEMA_VERSION

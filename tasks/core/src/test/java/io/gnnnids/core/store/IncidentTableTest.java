@@ -107,6 +107,68 @@ class IncidentTableTest extends HotStoreFixture {
         }
     }
 
+    /**
+     * A host that keeps at it outlives the hot store's retention: its incident's first flows are archived while it
+     * grows, and its figures go on from what they were, not from the flows still in the hot store.
+     */
+    @Test
+    void anIncidentWhoseFirstFlowsWereArchivedGrowsFromItsFiguresNotFromWhatIsLeft() throws Exception {
+        try (HotStore hot = open()) {
+            store(
+                    hot,
+                    0.9f,
+                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
+                    flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
+            IncidentTable.update(hot, GAP);
+            Thread.sleep(5); // stored before "now minus no retention"
+            assertEquals(2, HotArchive.mark(hot, "arc-1", Duration.ZERO));
+            HotArchive.export(hot, "arc-1", dir.resolve("export"));
+            assertEquals(2, HotArchive.deleteArchived(hot, "arc-1", 2));
+
+            store(hot, 0.6f, flow("a3", 1100, "10.0.0.5", "10.0.1.3", 2323));
+            assertEquals(new IncidentTable.Update(1, 0, 1, 0), IncidentTable.update(hot, GAP));
+            Incident grown = IncidentTable.all(hot).get(0);
+            assertEquals(
+                    List.of(1000.0, 1100.0, 3L, 3L, 2L, Incident.ONGOING, 2),
+                    List.of(
+                            grown.firstSeen(),
+                            grown.lastSeen(),
+                            grown.flows(),
+                            grown.peers(),
+                            grown.ports(),
+                            grown.status(),
+                            grown.revision()));
+            assertEquals(0.9, grown.maxScore(), 1e-6);
+            assertEquals(0.8, grown.meanScore(), 1e-6);
+        }
+    }
+
+    /** A file whose incidents predate {@code incident_traits} gets them from its flows when it is opened. */
+    @Test
+    void reopeningAFileOfTheVersionBeforeTraitsCountsThemFromItsIncidentsFlows() throws Exception {
+        try (HotStore hot = open();
+                java.sql.Statement st = hot.connection().createStatement()) {
+            store(
+                    hot,
+                    0.9f,
+                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
+                    flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
+            IncidentTable.update(hot, GAP);
+            st.execute("DROP TABLE " + IncidentTable.TRAITS);
+            st.execute("DELETE FROM schema_version");
+            st.execute("INSERT INTO schema_version VALUES (5, now())");
+        }
+        try (HotStore hot = open()) {
+            assertEquals(HotStore.SCHEMA_VERSION, hot.schemaVersion());
+            store(hot, 0.9f, flow("a3", 1060, "10.0.0.5", "10.0.1.2", 2323));
+            IncidentTable.update(hot, GAP);
+            Incident grown = IncidentTable.all(hot).get(0);
+            assertEquals(
+                    List.of(3L, 2L, 2L, List.of("7")),
+                    List.of(grown.flows(), grown.peers(), grown.ports(), grown.modelVersions()));
+        }
+    }
+
     @Test
     void anIncidentNamesTheFamiliesOfItsFlowsMostFrequentFirstAndItsTopFlowsCarryTheirExplanations() throws Exception {
         try (HotStore hot = open()) {
@@ -144,6 +206,10 @@ class IncidentTableTest extends HotStoreFixture {
         }
     }
 
+    private static Flow flow(String uid, double ts, String orig, String resp, int port) {
+        return TestFlows.between(uid, ts, orig, resp, port);
+    }
+
     private void store(HotStore hot, float score, Flow... flows) throws Exception {
         String batch = "b" + (++batches);
         HotBatches.insert(hot, batch, TestFlows.write(dir.resolve(batch + ".parquet"), List.of(flows)));
@@ -152,32 +218,5 @@ class IncidentTableTest extends HotStoreFixture {
         float[] scores = new float[flows.length];
         java.util.Arrays.fill(scores, score);
         HotPredictions.write(hot, uids, scores, 0.5, "7");
-    }
-
-    private static Flow flow(String uid, double ts, String orig, String resp, int port) {
-        Flow f = TestFlows.flow(uid, ts, 2);
-        return new Flow(
-                ts,
-                uid,
-                orig,
-                f.origP(),
-                resp,
-                port,
-                f.proto(),
-                f.service(),
-                f.duration(),
-                f.origBytes(),
-                f.respBytes(),
-                f.connState(),
-                f.localOrig(),
-                f.localResp(),
-                f.missedBytes(),
-                f.history(),
-                f.origPkts(),
-                f.origIpBytes(),
-                f.respPkts(),
-                f.respIpBytes(),
-                f.label(),
-                f.detailedLabel());
     }
 }

@@ -42,6 +42,34 @@ public final class TestFlows {
                 n % 5 == 0 ? "PartOfAHorizontalPortScan" : null);
     }
 
+    /** A flow as {@link #flow(String, double, int)} with n 2, from {@code orig} to {@code resp} on {@code port}. */
+    public static Flow between(String uid, double ts, String orig, String resp, int port) {
+        Flow f = flow(uid, ts, 2);
+        return new Flow(
+                ts,
+                uid,
+                orig,
+                f.origP(),
+                resp,
+                port,
+                f.proto(),
+                f.service(),
+                f.duration(),
+                f.origBytes(),
+                f.respBytes(),
+                f.connState(),
+                f.localOrig(),
+                f.localResp(),
+                f.missedBytes(),
+                f.history(),
+                f.origPkts(),
+                f.origIpBytes(),
+                f.respPkts(),
+                f.respIpBytes(),
+                f.label(),
+                f.detailedLabel());
+    }
+
     /** count flows with uids prefix0..prefixN, ts one second apart from start. */
     public static List<Flow> flows(String uidPrefix, int count, double start) {
         return flows(uidPrefix, count, start, 1);
