@@ -36,7 +36,8 @@ public final class HotStore implements AutoCloseable {
     /**
      * Bump when the table changes; {@link #migrate} brings older files up to date. Version 2 dropped the primary key
      * on uid (uniqueness is enforced by {@link HotBatches#insert}); version 3 added {@code archive_id}; version 4 the
-     * incident tables ({@link IncidentTable}); version 5 {@code predicted_family} and {@code explanation}; version 6 {@code incident_traits}.
+     * incident tables ({@link IncidentTable}); version 5 {@code predicted_family} and {@code explanation}; version 6
+     * {@code incident_traits}.
      */
     public static final int SCHEMA_VERSION = 6;
 
