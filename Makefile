@@ -73,7 +73,7 @@ lint-scripts: venv ## Python: ruff (DAGs, tests, plugin, scripts; Airflow's AIR 
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/shellcheck $(SHELL_SCRIPTS)
 
-test: venv lint ## the style checks, then every test: Java (real Kafka, S3, MLflow, DuckDB), then the DAGs end to end (about 20 minutes)
+test: venv lint ## the style checks, then every test: Java (real Kafka, S3, MLflow, DuckDB), then the DAGs end to end (about 40 minutes on 2 cores)
 	$(MVN) $(MVN_FLAGS) verify
 	$(VENV)/bin/pytest dags/tests
 
