@@ -77,11 +77,7 @@ class IncidentTableTest extends HotStoreFixture {
     @Test
     void archivedFlowsNameTheirIncidentAndLeaveItsFlowsTableWithThem() throws Exception {
         try (HotStore hot = open()) {
-            store(
-                    hot,
-                    0.9f,
-                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
-                    flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
+            storeTwoProbes(hot);
             store(hot, 0.1f, flow("ok", 1050, "10.0.0.5", "10.0.0.1", 53));
             IncidentTable.update(hot, GAP);
             String incident = IncidentTable.all(hot).get(0).id();
@@ -114,11 +110,7 @@ class IncidentTableTest extends HotStoreFixture {
     @Test
     void anIncidentWhoseFirstFlowsWereArchivedGrowsFromItsFiguresNotFromWhatIsLeft() throws Exception {
         try (HotStore hot = open()) {
-            store(
-                    hot,
-                    0.9f,
-                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
-                    flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
+            storeTwoProbes(hot);
             IncidentTable.update(hot, GAP);
             Thread.sleep(5); // stored before "now minus no retention"
             assertEquals(2, HotArchive.mark(hot, "arc-1", Duration.ZERO));
@@ -148,11 +140,7 @@ class IncidentTableTest extends HotStoreFixture {
     void reopeningAFileOfTheVersionBeforeTraitsCountsThemFromItsIncidentsFlows() throws Exception {
         try (HotStore hot = open();
                 java.sql.Statement st = hot.connection().createStatement()) {
-            store(
-                    hot,
-                    0.9f,
-                    flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23),
-                    flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
+            storeTwoProbes(hot);
             IncidentTable.update(hot, GAP);
             st.execute("DROP TABLE " + IncidentTable.TRAITS);
             st.execute("DELETE FROM schema_version");
@@ -208,6 +196,11 @@ class IncidentTableTest extends HotStoreFixture {
 
     private static Flow flow(String uid, double ts, String orig, String resp, int port) {
         return TestFlows.between(uid, ts, orig, resp, port);
+    }
+
+    /** Host .5 probes two targets on telnet, half a minute apart: flagged at 0.9. */
+    private void storeTwoProbes(HotStore hot) throws Exception {
+        store(hot, 0.9f, flow("a1", 1000, "10.0.0.5", "10.0.1.1", 23), flow("a2", 1030, "10.0.0.5", "10.0.1.2", 23));
     }
 
     private void store(HotStore hot, float score, Flow... flows) throws Exception {

@@ -16,14 +16,23 @@ public final class TestFlows {
 
     /** A flow at the given epoch seconds; odd n leaves the optional fields null. */
     public static Flow flow(String uid, double ts, int n) {
+        return flow(uid, ts, n, "192.168.1." + (n % 250), "10.0.0." + (n % 7), 80 + n % 3);
+    }
+
+    /** As {@link #flow(String, double, int)} with n 2, from {@code orig} to {@code resp} on {@code port}. */
+    public static Flow between(String uid, double ts, String orig, String resp, int port) {
+        return flow(uid, ts, 2, orig, resp, port);
+    }
+
+    private static Flow flow(String uid, double ts, int n, String orig, String resp, int port) {
         boolean sparse = n % 2 == 1;
         return new Flow(
                 ts,
                 uid,
-                "192.168.1." + (n % 250),
+                orig,
                 1024 + n % 60000,
-                "10.0.0." + (n % 7),
-                80 + n % 3,
+                resp,
+                port,
                 n % 3 == 0 ? "udp" : "tcp",
                 sparse ? null : "http",
                 sparse ? null : n * 0.5,
@@ -40,34 +49,6 @@ public final class TestFlows {
                 sparse ? null : 60L * n,
                 n % 5 == 0 ? Flow.MALICIOUS : Flow.BENIGN,
                 n % 5 == 0 ? "PartOfAHorizontalPortScan" : null);
-    }
-
-    /** A flow as {@link #flow(String, double, int)} with n 2, from {@code orig} to {@code resp} on {@code port}. */
-    public static Flow between(String uid, double ts, String orig, String resp, int port) {
-        Flow f = flow(uid, ts, 2);
-        return new Flow(
-                ts,
-                uid,
-                orig,
-                f.origP(),
-                resp,
-                port,
-                f.proto(),
-                f.service(),
-                f.duration(),
-                f.origBytes(),
-                f.respBytes(),
-                f.connState(),
-                f.localOrig(),
-                f.localResp(),
-                f.missedBytes(),
-                f.history(),
-                f.origPkts(),
-                f.origIpBytes(),
-                f.respPkts(),
-                f.respIpBytes(),
-                f.label(),
-                f.detailedLabel());
     }
 
     /** count flows with uids prefix0..prefixN, ts one second apart from start. */
