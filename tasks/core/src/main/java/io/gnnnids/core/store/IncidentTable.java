@@ -29,8 +29,8 @@ import org.duckdb.DuckDBConnection;
  * flows that have no incident yet (so a re-run changes nothing), adds them to their incidents' figures and closes
  * incidents whose host has been quiet for the gap, in one transaction. Figures are added to, never recounted from
  * the flows: an incident outlives its first flows, which {@code archive} moves out of the hot store while the host
- * may still be at it, and recounting every flow of a long incident on every run grew with the incident. Time is the
- * traffic's own: the newest flow's ts, so replayed or late traffic groups the same way as live traffic.
+ * may still be at it. Time is the traffic's own: the newest flow's ts, so replayed or late traffic groups the same
+ * way as live traffic.
  */
 public final class IncidentTable {
 
