@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
  * baseline beside the generated networks, as a single device's capture is). Last,
  * {@code bench.unfamiliar.infected_home_<hosts>.*}: homes of one and two devices sending 80 % attack traffic beside
  * their own, which no training network does (they hold 3 % to 28 % attacks). Each report also lists the infected
- * devices' own benign flows flagged, by protocol and port. Generated
- * data only: this is where transfer to new networks and baseline training are developed. {@code -Dnids.real.seed}
- * (default 7) is the training seed and {@code -Dnids.real.draw} (default 3) draws the networks themselves: a change
- * is judged over several of both, as one draw of either can move these figures tenfold.
+ * devices' own benign flows flagged, by protocol and port. Generated data only: this is where transfer to new
+ * networks and baseline training are developed. {@code -Dnids.real.seed} (default 7) is the training seed and
+ * {@code -Dnids.real.draw} (default 3) draws the networks themselves: a change is judged over several of both, as
+ * one draw of either can move these figures tenfold.
  */
 @Tag("bench")
 class UnfamiliarBenignBenchmark {
@@ -149,8 +149,14 @@ class UnfamiliarBenignBenchmark {
         if (attacks > 0) Bench.print(name + ".dr", (double) detected / attacks, "");
         System.out.printf(
                 "# %s: %d unfamiliar benign flows, %d familiar, %d attacks%n", name, unfamiliar, familiar, attacks);
-        // The infected devices' own benign flows, by protocol and responder port: on the real captures, most of the
-        // benign flows flagged are the infected device's own.
+        reportInfectedDevicesOwn(name, flows, scores, threshold);
+    }
+
+    /**
+     * The infected devices' own benign flows flagged, by protocol and responder port: on the real captures, most of
+     * the benign flows flagged are the infected device's own.
+     */
+    private static void reportInfectedDevicesOwn(String name, List<Flow> flows, float[] scores, double threshold) {
         Set<String> attackers = new HashSet<>();
         for (Flow f : flows) if (Flow.MALICIOUS.equals(f.label())) attackers.add(f.origH());
         Map<String, long[]> own = new TreeMap<>();
