@@ -242,17 +242,25 @@ public final class BatchConsumer {
         return committedOrBeginning(consumer, bootstrap, mine);
     }
 
-    /** Where the group stands per partition: its committed offset, else the partition's beginning offset. */
+    /**
+     * Where the group stands per partition: its committed offset, else the partition's beginning offset. The
+     * beginning is asked only for partitions the group has not committed on: once it has, as on every run but the
+     * first, that request is a round trip each short-lived step would pay for nothing.
+     */
     static Map<TopicPartition, Long> committedOrBeginning(
             Consumer<?, ?> consumer, String bootstrap, Set<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = KafkaClients.call(
                 bootstrap, "read the group's committed offsets", () -> consumer.committed(partitions));
-        Map<TopicPartition, Long> beginning =
-                KafkaClients.call(bootstrap, "read the beginning offsets", () -> consumer.beginningOffsets(partitions));
         Map<TopicPartition, Long> start = new HashMap<>();
+        Set<TopicPartition> uncommitted = new HashSet<>();
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata c = committed.get(tp);
-            start.put(tp, c != null ? c.offset() : beginning.get(tp));
+            if (c != null) start.put(tp, c.offset());
+            else uncommitted.add(tp);
+        }
+        if (!uncommitted.isEmpty()) {
+            start.putAll(KafkaClients.call(
+                    bootstrap, "read the beginning offsets", () -> consumer.beginningOffsets(uncommitted)));
         }
         return start;
     }
