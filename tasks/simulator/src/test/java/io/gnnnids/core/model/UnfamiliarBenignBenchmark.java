@@ -133,49 +133,46 @@ class UnfamiliarBenignBenchmark {
         }
     }
 
+    /** Where {@link #counts} counts a flow: unfamiliar benign, familiar benign, attack. */
+    private static final int UNFAMILIAR_BENIGN = 0, FAMILIAR_BENIGN = 1, ATTACK = 2;
+
     /** Prints {@code <name>.fpr} on unfamiliar benign flows, {@code .familiar_fpr} on the others and {@code .dr}. */
     private static void report(String name, List<Flow> flows, float[] scores, double threshold) {
-        long unfamiliar = 0, unfamiliarFlagged = 0, familiar = 0, familiarFlagged = 0, attacks = 0, detected = 0;
-        for (int i = 0; i < scores.length; i++) {
+        int[] kinds = new int[flows.size()];
+        for (int i = 0; i < kinds.length; i++) {
             Flow f = flows.get(i);
-            boolean flagged = scores[i] >= threshold;
-            if (Flow.MALICIOUS.equals(f.label())) {
-                attacks++;
-                if (flagged) detected++;
-            } else if (UNFAMILIAR.test(f)) {
-                unfamiliar++;
-                if (flagged) unfamiliarFlagged++;
-            } else {
-                familiar++;
-                if (flagged) familiarFlagged++;
-            }
+            kinds[i] = Flow.MALICIOUS.equals(f.label())
+                    ? ATTACK
+                    : UNFAMILIAR.test(f) ? UNFAMILIAR_BENIGN : FAMILIAR_BENIGN;
         }
-        Bench.print(name + ".fpr", (double) unfamiliarFlagged / unfamiliar, "");
-        Bench.print(name + ".familiar_fpr", (double) familiarFlagged / familiar, "");
-        if (attacks > 0) Bench.print(name + ".dr", (double) detected / attacks, "");
+        long[] all = new long[3];
+        for (int k : kinds) all[k]++;
+        long[] flagged = counts(kinds, scores, threshold);
+        Bench.print(name + ".fpr", (double) flagged[UNFAMILIAR_BENIGN] / all[UNFAMILIAR_BENIGN], "");
+        Bench.print(name + ".familiar_fpr", (double) flagged[FAMILIAR_BENIGN] / all[FAMILIAR_BENIGN], "");
+        if (all[ATTACK] > 0) Bench.print(name + ".dr", (double) flagged[ATTACK] / all[ATTACK], "");
         System.out.printf(
-                "# %s: %d unfamiliar benign flows, %d familiar, %d attacks%n", name, unfamiliar, familiar, attacks);
-        reportStricterCuts(name, flows, scores, threshold);
-        reportInfectedDevicesOwn(name, flows, scores, threshold);
-    }
-
-    /**
-     * Unfamiliar and familiar benign flows flagged, and attacks detected, at the model's threshold and at stricter
-     * cuts: whether an operating point alone could take a figure to its target, and at what cost in detection.
-     */
-    private static void reportStricterCuts(String name, List<Flow> flows, float[] scores, double threshold) {
+                "# %s: %d unfamiliar benign flows, %d familiar, %d attacks%n",
+                name, all[UNFAMILIAR_BENIGN], all[FAMILIAR_BENIGN], all[ATTACK]);
+        // Stricter cuts than the threshold: whether an operating point alone could take a figure to its target, and
+        // at what cost in detection.
         StringBuilder cuts = new StringBuilder();
         for (double cut : new double[] {threshold, 0.7, 0.9, 0.97, 0.99, 0.999}) {
             if (cut < threshold) continue;
-            long[] flagged = new long[3];
-            for (int i = 0; i < scores.length; i++) {
-                if (scores[i] < cut) continue;
-                Flow f = flows.get(i);
-                flagged[Flow.MALICIOUS.equals(f.label()) ? 2 : UNFAMILIAR.test(f) ? 0 : 1]++;
-            }
-            cuts.append(String.format(" %.4f: %d/%d/%d;", cut, flagged[0], flagged[1], flagged[2]));
+            long[] c = counts(kinds, scores, cut);
+            cuts.append(String.format(" %.4f: %d/%d/%d;", cut, c[UNFAMILIAR_BENIGN], c[FAMILIAR_BENIGN], c[ATTACK]));
         }
         System.out.printf("# %s: flagged unfamiliar/familiar/attacks at cut%s%n", name, cuts);
+        reportInfectedDevicesOwn(name, flows, scores, threshold);
+    }
+
+    /** How many flows of each kind score {@code cut} or more. */
+    private static long[] counts(int[] kinds, float[] scores, double cut) {
+        long[] c = new long[3];
+        for (int i = 0; i < kinds.length; i++) {
+            if (scores[i] >= cut) c[kinds[i]]++;
+        }
+        return c;
     }
 
     /**
