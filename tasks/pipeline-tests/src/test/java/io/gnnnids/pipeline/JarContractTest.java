@@ -11,7 +11,9 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -152,6 +154,47 @@ class JarContractTest {
                         .count("inserted"));
     }
 
+    /** A step's log line: time in UTC, level, logger, message (StepLogging.Line). */
+    private static final Pattern STEP_LOG_LINE =
+            Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (ERROR|WARN |INFO |DEBUG) \\S+ - .*");
+
+    /**
+     * Logging is bound directly (StepLoggingProvider): stderr holds the step's own lines, at least one, and no notice
+     * from SLF4J or logback about how they were set up.
+     */
+    private static void assertOnlyStepLogLines(StepRunner.Result r) {
+        List<String> lines = r.err().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" INFO ")), r.toString());
+        for (String line : lines) {
+            assertTrue(STEP_LOG_LINE.matcher(line).matches(), "not a step's log line: " + line + "\n" + r);
+        }
+    }
+
+    @Test
+    void aLogbackConfigurationFileStillReplacesTheStepsLogging() throws Exception {
+        Path config = tmp.resolve("logback.xml");
+        Files.writeString(config, """
+                <configuration>
+                  <appender name="E" class="ch.qos.logback.core.ConsoleAppender">
+                    <target>System.err</target>
+                    <encoder><pattern>custom %level %logger{0}: %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="E"/></root>
+                </configuration>
+                """);
+        StepRunner.Result r = StepRunner.javaJar(
+                "replay",
+                List.of("-Dlogback.configurationFile=" + config),
+                env("custom-logging"),
+                "generate",
+                "--flows",
+                "10",
+                "--seed",
+                "3");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("custom INFO GenerateCommand: ")), r.toString());
+    }
+
     @Test
     void oneBatchThroughTheJarsWithManifestPathsOnTheLastLine() throws Exception {
         Map<String, String> env = env("jars");
@@ -165,9 +208,12 @@ class JarContractTest {
         // --verbose is parsed while the start-up thread sets up logging: it must still reach the step's loggers.
         StepRunner.Result consumed = StepRunner.javaJar("consume-batch", env, "--verbose");
         assertTrue(consumed.err().contains("DEBUG BatchConsumer - consumed 3000 records"), consumed.toString());
+        assertOnlyStepLogLines(consumed);
         Path m = lastLineManifest(consumed, "consume-batch");
         assertEquals(3000, Manifest.read(m).count("records"));
-        m = lastLineManifest(StepRunner.javaJar("hot-write", env, "--manifest", m.toString()), "hot-write");
+        StepRunner.Result hot = StepRunner.javaJar("hot-write", env, "--manifest", m.toString());
+        assertOnlyStepLogLines(hot);
+        m = lastLineManifest(hot, "hot-write");
         assertEquals(3000, Manifest.read(m).count("inserted"));
         m = lastLineManifest(StepRunner.javaJar("cold-write", env, "--manifest", m.toString()), "cold-write");
         assertEquals(3000, Manifest.read(m).count("rows"));

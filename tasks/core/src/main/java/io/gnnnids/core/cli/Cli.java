@@ -27,10 +27,20 @@ public final class Cli {
      * this one builds the command (which sets up logging) and parses the options.
      */
     public static void main(Supplier<Object> command, String[] args, Runnable... meanwhile) {
+        // Before any thread logs: SLF4J binds the step's logging without looking its providers up in the jar, and
+        // keeps to itself the notice that it was told which one (StepLoggingProvider).
+        setIfUnset("slf4j.provider", StepLoggingProvider.class.getName());
+        setIfUnset("slf4j.internal.verbosity", "WARN");
         Runnable[] pieces = Arrays.copyOf(meanwhile, meanwhile.length + 1);
         pieces[meanwhile.length] = Cli::prepare;
         Meanwhile.start(pieces);
         System.exit(run(command.get(), args));
+    }
+
+    private static void setIfUnset(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /**

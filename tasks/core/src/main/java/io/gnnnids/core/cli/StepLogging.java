@@ -19,7 +19,9 @@ import org.slf4j.Logger;
  * How every step logs: to stderr only (stdout carries one line, the manifest path, for Airflow's XCom), at INFO, with
  * the libraries' chatter turned down. Set in code rather than in a logback.xml, whose parsing took 70 ms of every
  * start, and written by {@link Line} rather than a pattern layout, whose parser and converters took 30 ms more.
- * {@code -Dlogback.configurationFile=FILE} still replaces it, and tests keep their logback-test.xml.
+ * {@code -Dlogback.configurationFile=FILE} still replaces it, and tests keep their logback-test.xml. A step's JVM
+ * applies it through {@link StepLoggingProvider}; logback's own auto-configuration finds it as a {@link Configurator}
+ * service elsewhere (commands run in a test's JVM).
  */
 public final class StepLogging extends ContextAwareBase implements Configurator {
 
@@ -64,9 +66,14 @@ public final class StepLogging extends ContextAwareBase implements Configurator 
         return status;
     }
 
+    /** Whether a logback configuration file is to be read instead: one given by property, or a test's. */
+    static boolean configuredElsewhere() {
+        return System.getProperty("logback.configurationFile") != null
+                || StepLogging.class.getClassLoader().getResource("logback-test.xml") != null;
+    }
+
     private static ExecutionStatus configureStderr(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
-                || StepLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
+        if (configuredElsewhere()) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         Line line = new Line();
