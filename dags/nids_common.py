@@ -114,14 +114,16 @@ CREDENTIALS = (
 # The steps but train and infer run for seconds: the client compiler alone (TieredStopAtLevel=1) starts them faster
 # than tiered compilation, whose optimising compiler would take a core for most of the run (measured on 2 cores:
 # consume-batch of 100k flows 6.5 s -> 3.3 s, one 5000-flow ETL batch as four runs about twice as fast), and the
-# serial collector needs no GC threads. Training runs for minutes and keeps both compilers; so does inference, whose
+# serial collector needs no GC threads. One compiler thread (CICompilerCount=1), not the two the JVM starts on 2 cores:
+# a starting step's two threads of its own need both cores (the four ETL steps on a one-flow batch 8 % faster, the
+# same on 500,000-flow batches). Training runs for minutes and keeps both compilers; so does inference, whose
 # explanations are Java loops the optimising compiler pays for on a large batch (1.2 million flows, a fifth of them
 # flagged: 36 s against 44 s) and which costs it little on a small one (docs/benchmarks.md). Inference holds its whole
 # batch on the heap, so it starts with the heap it will need (-Xms): growing it took full collections, and 1.5 of 4.3 s
 # of collection in such a run.
 # Unset or empty means the default.
 _BOTH_COMPILERS = "-Xmx2g -XX:+UseSerialGC"
-JAVA_OPTS = os.environ.get("NIDS_JAVA_OPTS") or _BOTH_COMPILERS + " -XX:TieredStopAtLevel=1"
+JAVA_OPTS = os.environ.get("NIDS_JAVA_OPTS") or _BOTH_COMPILERS + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
 TRAIN_JAVA_OPTS = os.environ.get("NIDS_TRAIN_JAVA_OPTS") or _BOTH_COMPILERS
 INFER_JAVA_OPTS = os.environ.get("NIDS_INFER_JAVA_OPTS") or "-Xms2g " + _BOTH_COMPILERS
 _STEP_JAVA_OPTS = {"train": TRAIN_JAVA_OPTS, "infer": INFER_JAVA_OPTS}

@@ -229,9 +229,10 @@ def test_each_task_runs_its_jar_and_skips_on_99(dagbag, dag_id):
         assert task.env["NIDS_CLASS_ARCHIVE"] == task.env["NIDS_JAR"].removesuffix(".jar") + ".jsa"
         assert task.bash_command.startswith(
             'exec java $NIDS_JAVA_OPTS -XX:SharedArchiveFile="$NIDS_CLASS_ARCHIVE" -jar "$NIDS_JAR"')
-        # The steps that run for seconds take the client compiler alone; train and infer keep both.
+        # The steps that run for seconds take the client compiler alone, on one thread; train and infer keep both.
         client_only = "-XX:TieredStopAtLevel=1" in task.env["NIDS_JAVA_OPTS"]
         assert client_only == (step not in ("train", "infer")), (task.task_id, task.env["NIDS_JAVA_OPTS"])
+        assert client_only == ("-XX:CICompilerCount=1" in task.env["NIDS_JAVA_OPTS"]), task.task_id
 
 
 

@@ -19,7 +19,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 ARCHIVED=(consume-batch hot-write cold-write commit-offsets)
 # The DAGs' options (dags/nids_common.py JAVA_OPTS): the archive is dumped by the JVM that will map it.
-read -r -a JAVA_OPTS <<< "${NIDS_JAVA_OPTS:--Xmx2g -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+read -r -a JAVA_OPTS <<< "${NIDS_JAVA_OPTS:--Xmx2g -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1}"
 
 say() { echo "class-archives: $*"; }
 fail() { echo "class-archives: $*; the jars work without the archives, they only start slower" >&2; exit 1; }

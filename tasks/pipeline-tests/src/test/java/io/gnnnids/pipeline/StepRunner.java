@@ -81,7 +81,7 @@ final class StepRunner {
     /**
      * The JVM options the DAGs give {@code step} by default, built as dags/nids_common.py builds them: train both
      * compilers (TRAIN_JAVA_OPTS), infer both and its heap set at the start (INFER_JAVA_OPTS), every other step the
-     * client compiler alone (JAVA_OPTS).
+     * client compiler alone, on one thread (JAVA_OPTS).
      */
     static List<String> dagJavaOpts(String step) {
         List<String> bothCompilers = List.of("-Xmx2g", "-XX:+UseSerialGC");
@@ -90,7 +90,7 @@ final class StepRunner {
             case "infer" ->
                 Stream.concat(Stream.of("-Xms2g"), bothCompilers.stream()).toList();
             default ->
-                Stream.concat(bothCompilers.stream(), Stream.of("-XX:TieredStopAtLevel=1"))
+                Stream.concat(bothCompilers.stream(), Stream.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"))
                         .toList();
         };
     }
