@@ -78,6 +78,9 @@ public final class KafkaClients {
         // No JMX metrics: a step lives for seconds, too short to be scraped, and setting them up is about 20 ms of
         // each Kafka step's start. The properties file can name a reporter again.
         p.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
+        // Nor metrics pushed to the broker (KIP-714): the client sets up its telemetry and asks the broker for
+        // subscriptions, about 15 ms of a step's start, for a client gone before its first push.
+        p.put(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, "false");
         if (file != null) {
             Properties extra = new Properties();
             try (Reader in = Files.newBufferedReader(file)) {

@@ -59,6 +59,15 @@ class KafkaClientsTest {
     }
 
     @Test
+    void noMetricsPushedToTheBrokerUnlessTheFileAsksForIt() throws Exception {
+        assertEquals("false", KafkaClients.base("127.0.0.1:9092", "test", null).get("enable.metrics.push"));
+        Properties extra = new Properties();
+        extra.put("enable.metrics.push", "true");
+        assertEquals(
+                "true", KafkaClients.base("127.0.0.1:9092", "test", file(extra)).get("enable.metrics.push"));
+    }
+
+    @Test
     void anUnreadableFileIsABadSettingThatSaysWhatToDo() {
         UsageError e = assertThrows(
                 UsageError.class, () -> KafkaClients.base("127.0.0.1:9092", "test", dir.resolve("missing")));
