@@ -17,6 +17,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class KafkaClientsTest {
 
@@ -48,23 +50,17 @@ class KafkaClientsTest {
         assertFalse(KafkaClients.base("127.0.0.1:9092", "test", null).containsKey("security.protocol"));
     }
 
-    @Test
-    void noJmxMetricsUnlessTheFileAsksForThem() throws Exception {
-        assertEquals("", KafkaClients.base("127.0.0.1:9092", "test", null).get("metric.reporters"));
-        Properties extra = new Properties();
-        extra.put("metric.reporters", "org.apache.kafka.common.metrics.JmxReporter");
+    /** No metrics to JMX, none pushed to the broker, unless the file asks for them. */
+    @ParameterizedTest
+    @CsvSource({"metric.reporters, '', org.apache.kafka.common.metrics.JmxReporter", "enable.metrics.push, false, true"
+    })
+    void noMetricsUnlessTheFileAsksForThem(String setting, String byDefault, String asked) throws Exception {
         assertEquals(
-                "org.apache.kafka.common.metrics.JmxReporter",
-                KafkaClients.base("127.0.0.1:9092", "test", file(extra)).get("metric.reporters"));
-    }
-
-    @Test
-    void noMetricsPushedToTheBrokerUnlessTheFileAsksForIt() throws Exception {
-        assertEquals("false", KafkaClients.base("127.0.0.1:9092", "test", null).get("enable.metrics.push"));
+                byDefault, KafkaClients.base("127.0.0.1:9092", "test", null).get(setting));
         Properties extra = new Properties();
-        extra.put("enable.metrics.push", "true");
+        extra.put(setting, asked);
         assertEquals(
-                "true", KafkaClients.base("127.0.0.1:9092", "test", file(extra)).get("enable.metrics.push"));
+                asked, KafkaClients.base("127.0.0.1:9092", "test", file(extra)).get(setting));
     }
 
     @Test
