@@ -207,17 +207,15 @@ class EtlBenchmark {
             batches.add(seconds);
         }
         assertStoredOnce("bench-start", 30 + START_BATCHES);
-        Bench.print(
-                "bench.etl.jar_start_s",
-                median(batches.stream().map(EtlBenchmark::sum).toList()),
-                "s");
+        List<Double> sums = batches.stream().map(EtlBenchmark::sum).toList();
+        Bench.print("bench.etl.jar_start_s", median(sums), "s");
         Map<String, Double> perJar = new LinkedHashMap<>();
         for (String step : batches.get(0).keySet()) {
             perJar.put(step, median(batches.stream().map(b -> b.get(step)).toList()));
         }
         System.out.printf(
                 "# medians of %d one-flow batches, seconds per jar: %s; the batches' sums: %s%n",
-                START_BATCHES, perJar, batches.stream().map(EtlBenchmark::sum).toList());
+                START_BATCHES, perJar, sums);
     }
 
     private static double median(List<Double> values) {

@@ -58,12 +58,25 @@ public final class StepLogging extends ContextAwareBase implements Configurator 
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        ExecutionStatus status = configureStderr(context);
+        if (configuredElsewhere()) {
+            keepForVerbose(context);
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        configureStep(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** A step's logging on {@code context}: its lines on stderr, the levels above, and --verbose whenever it comes. */
+    static void configureStep(LoggerContext context) {
+        writeToStderr(context);
+        keepForVerbose(context);
+    }
+
+    private static void keepForVerbose(LoggerContext context) {
         configured = context;
         if (verbose) {
             context.getLogger(PROJECT).setLevel(Level.DEBUG);
         }
-        return status;
     }
 
     /** Whether a logback configuration file is to be read instead: one given by property, or a test's. */
@@ -72,10 +85,7 @@ public final class StepLogging extends ContextAwareBase implements Configurator 
                 || StepLogging.class.getClassLoader().getResource("logback-test.xml") != null;
     }
 
-    private static ExecutionStatus configureStderr(LoggerContext context) {
-        if (configuredElsewhere()) {
-            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
-        }
+    private static void writeToStderr(LoggerContext context) {
         Line line = new Line();
         line.setContext(context);
         line.start();
@@ -93,7 +103,6 @@ public final class StepLogging extends ContextAwareBase implements Configurator 
         root.setLevel(Level.INFO);
         root.addAppender(stderr);
         LEVELS.forEach((name, level) -> context.getLogger(name).setLevel(level));
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     /**

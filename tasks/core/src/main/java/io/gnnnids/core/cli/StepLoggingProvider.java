@@ -27,7 +27,7 @@ public final class StepLoggingProvider extends LogbackServiceProvider {
         LoggerContext context = (LoggerContext) getLoggerFactory();
         context.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
         context.setMDCAdapter(getMDCAdapter());
-        new StepLogging().configure(context);
+        StepLogging.configureStep(context);
         context.start();
     }
 }

@@ -30,5 +30,8 @@ class StepLoggingProviderTest {
         assertTrue(context.isStarted());
         assertEquals("default", context.getName());
         assertNotNull(context.getMDCAdapter());
+        // Applied directly, without the check that defers to this module's logback-test.xml.
+        assertEquals(Level.INFO, context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel());
+        assertNotNull(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR"));
     }
 }
